@@ -1,0 +1,59 @@
+// Builds every entry point into dist/ with esbuild, and copies the wasm backend's binaries
+// beside the kernel bundle (the kernel points tfjs-backend-wasm at them at run time).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  // esbuild stays a real package at run time: it runs its own native binary.
+  { ...node, entryPoints: { kernel: 'src/kernel/main.ts' }, outdir: dist, external: ['esbuild'] },
+  { ...node, entryPoints: { 'interrupt-worker': 'src/kernel/interruptWorker.ts' }, outdir: dist },
+];
+if (existsSync(join(root, 'src/cli/main.ts'))) {
+  builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } });
+}
+if (existsSync(join(root, 'src/extension/extension.ts'))) {
+  builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: ['vscode'] });
+}
+if (existsSync(join(root, 'renderers/index.ts'))) {
+  builds.push({
+    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', minify: production,
+    sourcemap: production ? false : 'inline', logLevel: 'warning', absWorkingDir: root,
+    entryPoints: { 'renderers/index': 'renderers/index.ts' }, outdir: dist,
+    loader: { '.css': 'text' },
+  });
+}
+for (const extra of ['src/tsplugin/index.ts']) {
+  if (existsSync(join(root, extra))) {
+    builds.push({ ...node, entryPoints: { tsplugin: extra }, outdir: dist, external: ['typescript'] });
+  }
+}
+
+mkdirSync(dist, { recursive: true });
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join(dist, f));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

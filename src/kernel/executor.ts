@@ -1,0 +1,185 @@
+/**
+ * Runs cells. Each cell is transpiled, then evaluated by V8's REPL mode through the in-process
+ * inspector: that gives notebook semantics natively — top-level `const`/`let`/`class` persist
+ * across evaluations and may be redeclared, top-level `await` works, and the completion value
+ * comes back. No port is opened: the inspector session lives inside this process.
+ */
+import { Session } from 'node:inspector';
+import type { ExecuteRequest, ExecutionStatus, KernelToClient, MemoryReport } from '../protocol/messages';
+import type { MimeBundle } from '../protocol/mime';
+import { executionContext, setRunningExecution } from './context';
+import { CellScripts, type FormattedError } from './errors';
+import { formatBytes, type OutputRouter } from './output';
+import { stopTrainingFor } from './training';
+import { CellSyntaxError, transpileCell } from './transpile';
+import type { Tf } from './backend';
+
+interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
+interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } }
+
+const OBJECT_GROUP = 'tfnb-cell';
+const CAPTURE = Symbol.for('tfnb.capture');
+const INTERRUPTED = Symbol('interrupted');
+const TERMINATED = Symbol('terminated');
+
+/** The interrupt worker's Runtime.terminateExecution makes the inspector reject the evaluation. */
+function terminatedOrThrow(e: unknown): typeof TERMINATED {
+  if (e instanceof Error && /Execution was terminated/.test(e.message)) return TERMINATED;
+  throw e;
+}
+
+export interface ExecutorDeps {
+  tf: Tf;
+  output: OutputRouter;
+  /** Turns a value into a MIME bundle (rich where tfnb knows the type). */
+  toBundle: (value: unknown) => MimeBundle;
+}
+
+export class CellExecutor {
+  private readonly session = new Session();
+  private readonly scripts = new CellScripts();
+  private scriptCounter = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private running: { executionId: string; interrupt: () => void } | undefined;
+  private captured: unknown;
+  private globalObjectId = '';
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.session.connect();
+    Object.defineProperty(globalThis, CAPTURE, { value: (v: unknown) => { this.captured = v; }, enumerable: false });
+  }
+
+  async init(): Promise<void> {
+    const r = await this.post<EvaluateResult>('Runtime.evaluate', { expression: 'globalThis' });
+    this.globalObjectId = r.result.objectId!;
+  }
+
+  /** Queues a cell; cells run one at a time, in the order they were sent. */
+  execute(request: ExecuteRequest): Promise<void> {
+    const run = this.queue.then(() => this.run(request));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Interrupt for a cell that is awaiting (the event loop is free): abandon the wait, stop fit. */
+  interrupt(executionId: string): void {
+    stopTrainingFor(executionId);
+    if (this.running?.executionId === executionId) this.running.interrupt();
+  }
+
+  get runningExecutionId(): string | undefined { return this.running?.executionId; }
+
+  private async run(request: ExecuteRequest): Promise<void> {
+    const { executionId } = request;
+    const started = performance.now();
+    const before = this.deps.tf.memory();
+    const status = await this.evaluateCell(request);
+    setRunningExecution(null);
+    this.running = undefined;
+    await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    const after = this.deps.tf.memory();
+    const memory: MemoryReport = {
+      numTensors: after.numTensors,
+      numBytes: after.numBytes,
+      deltaTensors: after.numTensors - before.numTensors,
+      deltaBytes: after.numBytes - before.numBytes,
+    };
+    const dropped = this.deps.output.dropped(executionId, true);
+    if (dropped > 0) {
+      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `\n[tfnb] output limit reached: ${formatBytes(dropped)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
+    }
+    if (memory.deltaTensors > 0) {
+      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] +${memory.deltaTensors} tensors, ${formatBytes(memory.deltaBytes)} not disposed\n` });
+    }
+    this.deps.output.send({ type: 'done', executionId, status, durationMs: performance.now() - started, memory });
+  }
+
+  private async evaluateCell(request: ExecuteRequest): Promise<ExecutionStatus> {
+    const { executionId } = request;
+    const scriptName = `tfnb-cell-${++this.scriptCounter}.js`;
+    let transpiled;
+    try {
+      transpiled = await transpileCell(request.code, request.language, scriptName);
+    } catch (e) {
+      if (e instanceof CellSyntaxError) {
+        this.sendError(executionId, { ename: 'SyntaxError', evalue: e.message, traceback: [`SyntaxError: ${e.message}`, `    at ${request.cellName}, line ${e.line}, column ${e.column}`] });
+        return 'error';
+      }
+      throw e;
+    }
+    this.scripts.register(scriptName, request.cellName, transpiled.sourceMap);
+
+    let interrupt!: () => void;
+    const interrupted = new Promise<typeof INTERRUPTED>((resolve) => { interrupt = () => resolve(INTERRUPTED); });
+    this.running = { executionId, interrupt };
+    setRunningExecution(executionId);
+    const evaluation = executionContext.run({ executionId }, () =>
+      this.post<EvaluateResult>('Runtime.evaluate', {
+        expression: transpiled.script,
+        replMode: true,
+        awaitPromise: true,
+        objectGroup: OBJECT_GROUP,
+        silent: false,
+      }));
+    const outcome = await Promise.race([evaluation.catch(terminatedOrThrow), interrupted]);
+    if (outcome === INTERRUPTED || outcome === TERMINATED) {
+      // The awaited work is abandoned: it may still finish, and writes to this cell if so.
+      evaluation.catch(() => undefined);
+      this.sendInterrupted(executionId);
+      return 'interrupted';
+    }
+    if (outcome.exceptionDetails) {
+      const exception = outcome.exceptionDetails.exception;
+      if (/Execution was terminated/.test(outcome.exceptionDetails.text) || exception?.description?.includes('Execution was terminated')) {
+        this.sendInterrupted(executionId);
+        return 'interrupted';
+      }
+      const thrown = exception ? await this.capture(exception) : new Error(outcome.exceptionDetails.text);
+      this.sendError(executionId, this.scripts.format(thrown));
+      return 'error';
+    }
+    if (transpiled.hasResult && outcome.result.type !== 'undefined') {
+      const value = await this.capture(outcome.result);
+      try {
+        this.deps.output.send({ type: 'result', executionId, data: this.deps.toBundle(value) });
+      } catch (e) {
+        this.sendError(executionId, this.scripts.format(e));
+        return 'error';
+      }
+    }
+    return 'ok';
+  }
+
+  private sendInterrupted(executionId: string): void {
+    this.sendError(executionId, { ename: 'Interrupted', evalue: 'The cell was interrupted; the kernel kept its state.', traceback: ['Interrupted: the cell was interrupted; the kernel kept its state.'] });
+  }
+
+  private sendError(executionId: string, error: FormattedError): void {
+    const message: KernelToClient = { type: 'error', executionId, ...error };
+    this.deps.output.send(message);
+  }
+
+  /** Brings a value the inspector returned into this realm as a real JS value. */
+  private async capture(remote: RemoteObject): Promise<unknown> {
+    if (remote.type === 'undefined') return undefined;
+    const argument = remote.objectId ? { objectId: remote.objectId }
+      : remote.unserializableValue !== undefined ? { unserializableValue: remote.unserializableValue }
+        : { value: remote.value };
+    this.captured = undefined;
+    await this.post('Runtime.callFunctionOn', {
+      objectId: this.globalObjectId,
+      functionDeclaration: 'function (v) { this[Symbol.for("tfnb.capture")](v); }',
+      arguments: [argument],
+      silent: true,
+    });
+    const value = this.captured;
+    this.captured = undefined;
+    return value;
+  }
+
+  private post<T>(method: string, params: object): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)));
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A worker thread that reads interrupt requests from the interrupt pipe, so they arrive even
+ * while the main thread is stuck in `while (true) {}`. It first asks the main thread (which
+ * handles awaiting cells by abandoning the wait); if the main thread does not answer within a
+ * grace period it is blocked, and the worker ends the running JavaScript through the main
+ * thread's inspector (`Runtime.terminateExecution`): the cell fails, the kernel's state stays.
+ */
+import { Session } from 'node:inspector';
+import { Socket } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface InterruptWorkerData { fd: number; acks: SharedArrayBuffer; graceMs: number }
+export interface InterruptRequest { type: 'interrupt'; executionId: string; seq: number }
+
+const { fd, acks, graceMs } = workerData as InterruptWorkerData;
+const acked = new Int32Array(acks);
+const session = new Session();
+session.connectToMainThread();
+
+let seq = 0;
+let buffered = '';
+const pipe = new Socket({ fd, readable: true, writable: false });
+pipe.setEncoding('utf8');
+pipe.on('data', (chunk: string) => {
+  buffered += chunk;
+  let nl: number;
+  while ((nl = buffered.indexOf('\n')) >= 0) {
+    const executionId = buffered.slice(0, nl).trim();
+    buffered = buffered.slice(nl + 1);
+    if (executionId) request(executionId);
+  }
+});
+pipe.on('error', () => undefined);
+// The client closed the pipe: nothing more will come.
+pipe.on('end', () => { session.disconnect(); process.exit(0); });
+
+function request(executionId: string): void {
+  const mine = ++seq;
+  parentPort!.postMessage({ type: 'interrupt', executionId, seq: mine } satisfies InterruptRequest);
+  setTimeout(() => {
+    if (Atomics.load(acked, 0) < mine) session.post('Runtime.terminateExecution', () => undefined);
+  }, graceMs);
+}

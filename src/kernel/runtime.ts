@@ -1,0 +1,61 @@
+/**
+ * What a cell sees: the globals `tf`, `display`, `tfvis`, `require`, and the hidden `__tfnb`
+ * object that rewritten imports call. The TensorFlow.js package names all resolve to the one
+ * `tf` the kernel loaded, whichever backend it runs on.
+ */
+import { inspect } from 'node:util';
+import type { MimeBundle } from '../protocol/mime';
+import type { Tf } from './backend';
+import { currentExecutionId } from './context';
+import { createModuleLoader } from './imports';
+import type { OutputRouter } from './output';
+import { RUNTIME_GLOBAL } from './transpile';
+import { createDisplayApi, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './displayAdapter';
+
+export interface RuntimeOptions {
+  tf: Tf;
+  notebookDir: string;
+  output: OutputRouter;
+  liveUpdateIntervalMs: number;
+}
+
+export interface Runtime {
+  toBundle(value: unknown): MimeBundle;
+  display: DisplayApi;
+}
+
+const TF_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+
+export function installRuntime(options: RuntimeOptions): Runtime {
+  const { tf, output } = options;
+  const displayContext: DisplayContext = {
+    tf,
+    sink: { display: (bundle, opts) => output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false) },
+    liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+  };
+  const displayApi = createDisplayApi(displayContext);
+  const toBundle = (value: unknown): MimeBundle => toMimeBundle(value, displayContext) ?? textBundle(value);
+
+  const tfModule = { ...tf, default: tf };
+  const special = new Map<string, () => unknown>();
+  for (const name of TF_PACKAGES) special.set(name, () => tfModule);
+  special.set('@tensorflow/tfjs-vis', () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
+  const loader = createModuleLoader(options.notebookDir, special);
+
+  const display = (value: unknown, opts?: DisplayOptions): void => {
+    output.display(currentExecutionId(), toBundle(value), opts?.displayId, opts?.update ?? false);
+  };
+  const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => require.resolve(id) });
+
+  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };
+  for (const [name, value] of Object.entries(globals)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: loader, enumerable: false });
+  return { toBundle, display: displayApi };
+}
+
+function textBundle(value: unknown): MimeBundle {
+  const text = typeof value === 'string' ? inspect(value, { maxStringLength: 100_000 }) : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+  return { 'text/plain': text };
+}

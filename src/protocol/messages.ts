@@ -1,0 +1,96 @@
+/**
+ * The one protocol between a client (the VS Code extension or the CLI) and a kernel process.
+ * Messages travel over Node's IPC channel (child_process fork); interrupts travel over a
+ * separate pipe that a kernel worker thread reads, so they arrive while the main thread is blocked.
+ * See docs/protocol.md.
+ */
+import type { MimeBundle, RendererToKernelMessage } from './mime';
+
+/** Bumped on any incompatible change; checked at connect (the kernel's `ready`). */
+export const PROTOCOL_VERSION = 1;
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  /** Why it did not load, or where it was found. */
+  detail: string;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** tf.getBackend() after loading: 'tensorflow', 'wasm' or 'cpu'. */
+  tfBackend: string;
+  tfVersion: string;
+  gpu: boolean;
+  /** wasm only: thread count in use. */
+  threads?: number;
+  /** wasm only: kernels tfnb registered that the backend lacks, and how. */
+  filledKernels?: Array<{ name: string; path: 'fast' | 'generic' }>;
+  /** Each rung of the ladder that was tried, in order. */
+  attempts: BackendAttempt[];
+}
+
+export interface MemoryReport {
+  numTensors: number;
+  numBytes: number;
+  deltaTensors: number;
+  deltaBytes: number;
+}
+
+export type CellLanguage = 'typescript' | 'javascript';
+
+// ---- client -> kernel ------------------------------------------------------------------
+
+export interface ExecuteRequest {
+  type: 'execute';
+  executionId: string;
+  code: string;
+  language: CellLanguage;
+  /** How tracebacks name the cell, e.g. "cell 3". */
+  cellName: string;
+}
+
+export type ClientToKernel =
+  | ExecuteRequest
+  | { type: 'renderer-message'; message: RendererToKernelMessage }
+  | { type: 'shutdown' };
+
+// ---- kernel -> client ------------------------------------------------------------------
+
+export type StreamName = 'stdout' | 'stderr';
+
+export type ExecutionStatus = 'ok' | 'error' | 'interrupted';
+
+export type KernelToClient =
+  | { type: 'ready'; protocolVersion: number; pid: number; nodeVersion: string; backend: BackendInfo }
+  | { type: 'stream'; executionId: string | null; name: StreamName; text: string }
+  | { type: 'display'; executionId: string | null; data: MimeBundle; displayId?: string; update: boolean }
+  | { type: 'result'; executionId: string; data: MimeBundle }
+  | { type: 'error'; executionId: string; ename: string; evalue: string; traceback: string[] }
+  | { type: 'done'; executionId: string; status: ExecutionStatus; durationMs: number; memory: MemoryReport }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The kernel could not start (e.g. a forced backend failed to load); it exits after this. */
+  | { type: 'startup-error'; message: string; attempts: BackendAttempt[] };
+
+/** Options the client passes to a kernel process as one JSON argument. */
+export interface KernelLaunchOptions {
+  /** The notebook's folder: cwd, and where imports resolve first. */
+  notebookDir: string;
+  backend: BackendChoice;
+  /** wasm threads: 'auto' or a count. */
+  wasmThreads: number | 'auto';
+  /** Per-cell cap on streamed output bytes. */
+  maxOutputBytes: number;
+  /** Throttle for live display updates. */
+  liveUpdateIntervalMs: number;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_LIVE_UPDATE_INTERVAL_MS = 250;
+
+/** The interrupt pipe carries one line per request: the execution id to interrupt. */
+export const INTERRUPT_FD = 4;
+export const IPC_FD = 3;

@@ -1,0 +1,116 @@
+/**
+ * tfnb's MIME types and the JSON payloads they carry. The kernel produces these, the
+ * renderers draw them; both import this file. Schemas are documented in docs/mime-types.md.
+ * Payloads are compact and bounded (default 256 KB): the kernel summarises, the renderer draws.
+ */
+
+export const MIME = {
+  tensor: 'application/vnd.tfnb.tensor+json',
+  training: 'application/vnd.tfnb.training+json',
+  confusionMatrix: 'application/vnd.tfnb.confusion-matrix+json',
+  modelSummary: 'application/vnd.tfnb.model-summary+json',
+  chart: 'application/vnd.tfnb.chart+json',
+} as const;
+
+export type TfnbMimeType = (typeof MIME)[keyof typeof MIME];
+
+/** A MIME bundle as in Jupyter's display_data: MIME type -> data (string or JSON). */
+export type MimeBundle = Record<string, unknown> & { 'text/plain': string };
+
+/** Summary statistics over the finite values of a tensor. */
+export interface TensorStats {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+  nanCount: number;
+  infCount: number;
+}
+
+export interface TensorPayload {
+  shape: number[];
+  dtype: string;
+  size: number;
+  stats?: TensorStats;
+  /**
+   * Values summarised like NumPy's print: nested arrays of numbers (or strings/booleans),
+   * with `null` standing where an edge-item summary elides entries ("...").
+   */
+  values?: unknown;
+  /** True when `values` is summarised, not complete. */
+  truncated?: boolean;
+  /** For 2-D tensors (or a slice): a downsampled grid for a heatmap, row-major. */
+  heatmap?: { rows: number; cols: number; data: number[]; sourceShape: number[] };
+  /** Images for tensors shaped like images ([h,w,c] or [n,h,w,c] with c in 1,3,4). PNG data URLs. */
+  images?: { width: number; height: number; channels: number; pngDataUrls: string[]; total: number };
+  histogram?: { binEdges: number[]; counts: number[] };
+  title?: string;
+}
+
+/** One finished epoch: the metric names tf reports (loss, acc, val_loss, ...) -> value. */
+export type EpochLogs = Record<string, number> & { epoch?: number };
+
+export interface TrainingPayload {
+  /** Required: one entry per finished epoch. */
+  epochs: EpochLogs[];
+  /** Optional batch-level series, downsampled in the kernel; `step` is the global batch index. */
+  batches?: Array<Record<string, number> & { step: number }>;
+  progress?: {
+    epoch: number;          // 1-based epoch in progress
+    totalEpochs?: number;
+    batch: number;          // 1-based batch within the epoch
+    batchesPerEpoch?: number;
+    elapsedMs: number;
+    etaMs?: number;
+    done: boolean;
+    stopped?: boolean;
+  };
+  /** Which metrics to show (defaults: all seen). */
+  metrics?: string[];
+  /** Id the renderer sends back to stop this training run. */
+  trainingId?: string;
+  title?: string;
+}
+
+export interface ConfusionMatrixPayload {
+  classes: string[];
+  /** rows = true class, columns = predicted class */
+  matrix: number[][];
+  title?: string;
+  /** Per-class metrics computed in the kernel (renderer may recompute from matrix). */
+  perClass?: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>;
+  accuracy?: number;
+}
+
+export interface ModelLayerSummary {
+  name: string;
+  className: string;
+  outputShape: string;
+  params: number;
+  trainable: boolean;
+}
+
+export interface ModelSummaryPayload {
+  name?: string;
+  layers: ModelLayerSummary[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  title?: string;
+}
+
+export interface ChartSeries {
+  name: string;
+  /** x/y points; for bar charts `x` is an index into `labels` or a category string. */
+  points: Array<{ x: number | string; y: number }>;
+}
+
+export type ChartPayload =
+  | { kind: 'line' | 'scatter'; series: ChartSeries[]; xLabel?: string; yLabel?: string; title?: string; logY?: boolean }
+  | { kind: 'bar'; bars: Array<{ label: string; value: number }>; xLabel?: string; yLabel?: string; title?: string }
+  | { kind: 'histogram'; binEdges: number[]; counts: number[]; xLabel?: string; yLabel?: string; title?: string; stats?: TensorStats }
+  | { kind: 'heatmap'; rows: number; cols: number; data: number[]; xTickLabels?: string[]; yTickLabels?: string[]; xLabel?: string; yLabel?: string; title?: string; colorMap?: string }
+  | { kind: 'table'; headers: string[]; rows: Array<Array<string | number | null>>; title?: string };
+
+/** Messages a renderer posts to the kernel (via the controller's renderer messaging). */
+export type RendererToKernelMessage = { type: 'stop-training'; trainingId: string };
