@@ -1,0 +1,58 @@
+/**
+ * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
+ *  [--timeout SECONDS] [--quiet]`
+ * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
+ * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
+ */
+import { parseArgs } from 'node:util';
+import type { BackendChoice } from '../protocol/messages';
+import { runNotebook } from './runNotebook';
+
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--quiet]`;
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        backend: { type: 'string', default: 'auto' },
+        timeout: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`tfnb: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { console.log(USAGE); return 0; }
+  const [command, notebook, ...extra] = positionals;
+  if (command !== 'run' || !notebook || extra.length) { console.error(USAGE); return 2; }
+  const backend = values.backend as BackendChoice;
+  if (!BACKENDS.includes(backend)) { console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`); return 2; }
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds'); return 2; }
+
+  const t0 = performance.now();
+  const result = await runNotebook({
+    input: notebook,
+    output: values.output,
+    backend,
+    timeoutSeconds: timeout,
+    echo: !values.quiet,
+    progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
+  });
+  switch (result.exitCode) {
+    case 0: console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`); break;
+    case 1: console.error(`tfnb: cell ${result.failedCell} failed (${result.reason}); executed notebook: ${result.outputPath}`); break;
+    default: console.error(`tfnb: ${result.reason}`);
+  }
+  return result.exitCode;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(`tfnb: internal error: ${(e as Error).stack ?? e}`); process.exitCode = 1; });
