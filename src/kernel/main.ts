@@ -22,7 +22,6 @@ async function main(): Promise<void> {
   const output = new OutputRouter((m) => channel.send(m), options.maxOutputBytes);
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => output.send({ type: 'log', level, message });
   captureStdio(output);
-  reportStrayErrors(output);
   process.chdir(options.notebookDir);
 
   let loaded;
@@ -36,6 +35,7 @@ async function main(): Promise<void> {
     return;
   }
   const { tf, info } = loaded;
+  reportStrayErrors(output);
   trackTraining(tf);
   const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
   const executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle });
@@ -61,6 +61,9 @@ async function main(): Promise<void> {
 /** Errors from work that outlived its cell go to the cell that started it; the kernel lives on. */
 function reportStrayErrors(output: OutputRouter): void {
   const scripts = new CellScripts();
+  // Emscripten's glue (the wasm backend) installs handlers that rethrow, which would kill the kernel.
+  process.removeAllListeners('uncaughtException');
+  process.removeAllListeners('unhandledRejection');
   const report = (kind: string, error: unknown) => {
     const formatted = scripts.format(error);
     output.stream(currentExecutionId(), 'stderr', `[tfnb] ${kind}: ${formatted.traceback.join('\n')}\n`);

@@ -94,7 +94,7 @@ export function rewriteForRepl(js: string): { script: string; hasResult: boolean
   // esbuild may move `export` lists to the end; they are not the cell's last statement.
   const statements = program.body.filter((n) => !(n.type === 'ExportNamedDeclaration' && !n.declaration));
   const last = statements[statements.length - 1];
-  const hasResult = last !== undefined && last.type === 'ExpressionStatement' && !last.directive;
+  const hasResult = last !== undefined && last.type === 'ExpressionStatement';
   return { script, hasResult };
 }
 

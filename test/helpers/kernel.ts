@@ -1,0 +1,61 @@
+/** Test helpers: real kernel processes from dist/ (built by `npm test` before the tests run). */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { KernelClient, type ErrorOutput, type ExecutionOutcome, type KernelClientOptions } from '../../src/client/kernelClient';
+import type { StreamName } from '../../src/protocol/messages';
+import type { MimeBundle } from '../../src/protocol/mime';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const KERNEL_SCRIPT = join(ROOT, 'dist', 'kernel.js');
+export const CLI_SCRIPT = join(ROOT, 'dist', 'cli.js');
+
+export function tempDir(prefix = 'tfnb-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes files under a folder: { 'node_modules/x/package.json': '{...}' }. */
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+}
+
+export function startKernel(options: Partial<KernelClientOptions> = {}): KernelClient {
+  return new KernelClient({ notebookDir: options.notebookDir ?? tempDir(), kernelScript: KERNEL_SCRIPT, backend: 'wasm', wasmThreads: 1, ...options });
+}
+
+export interface CellRun {
+  outcome: ExecutionOutcome;
+  streams: Array<{ name: StreamName; text: string }>;
+  stdout: string;
+  stderr: string;
+  result?: MimeBundle;
+  displays: Array<{ data: MimeBundle; displayId?: string; update: boolean }>;
+  error?: ErrorOutput;
+}
+
+let cellNumber = 0;
+
+export async function run(kernel: KernelClient, code: string, opts: { cellName?: string; language?: 'typescript' | 'javascript'; during?: () => void } = {}): Promise<CellRun> {
+  const r: Omit<CellRun, 'outcome' | 'stdout' | 'stderr'> = { streams: [], displays: [] };
+  const exec = kernel.execute(code, { cellName: opts.cellName ?? `cell ${++cellNumber}`, language: opts.language ?? 'typescript' }, {
+    onStream: (name, text) => r.streams.push({ name, text }),
+    onResult: (data) => { r.result = data; },
+    onDisplay: (data, displayId, update) => r.displays.push({ data, displayId, update }),
+    onError: (e) => { r.error = e; },
+  });
+  opts.during?.();
+  const outcome = await exec.done;
+  const text = (name: StreamName) => r.streams.filter((s) => s.name === name).map((s) => s.text).join('');
+  return { ...r, outcome, stdout: text('stdout'), stderr: text('stderr') };
+}
+
+/** The value of a cell's result as text. */
+export async function value(kernel: KernelClient, code: string): Promise<string | undefined> {
+  const r = await run(kernel, code);
+  if (r.error) throw new Error(`cell failed: ${r.error.traceback.join('\n')}`);
+  return r.result?.['text/plain'];
+}
