@@ -33,6 +33,8 @@ export interface ExecutorDeps {
   output: OutputRouter;
   /** Turns a value into a MIME bundle (rich where tfnb knows the type). */
   toBundle: (value: unknown) => MimeBundle;
+  /** Runs before each cell (e.g. tfvis surfaces start new outputs in the new cell). */
+  beforeCell?: () => void;
 }
 
 export class CellExecutor {
@@ -73,6 +75,7 @@ export class CellExecutor {
     const { executionId } = request;
     const started = performance.now();
     const before = this.deps.tf.memory();
+    this.deps.beforeCell?.();
     const status = await this.evaluateCell(request);
     setRunningExecution(null);
     this.running = undefined;

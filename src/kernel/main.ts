@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   reportStrayErrors(output);
   trackTraining(tf);
   const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
-  const executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle });
+  const executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces() });
   await executor.init();
   listenForInterrupts(INTERRUPT_FD, (id) => executor.interrupt(id), (m) => log(m, 'warn'));
 

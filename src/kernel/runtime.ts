@@ -10,7 +10,7 @@ import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
-import { createDisplayApi, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './displayAdapter';
+import { createDisplayApi, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
   tf: Tf;

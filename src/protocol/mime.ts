@@ -34,20 +34,22 @@ export interface TensorPayload {
   stats?: TensorStats;
   /**
    * Values summarised like NumPy's print: nested arrays of numbers (or strings/booleans),
-   * with `null` standing where an edge-item summary elides entries ("...").
+   * with `null` standing where an edge-item summary elides entries ("..."). Non-finite numbers
+   * are the strings "NaN", "Infinity", "-Infinity"; complex values are strings like "1+3j".
    */
   values?: unknown;
   /** True when `values` is summarised, not complete. */
   truncated?: boolean;
   /** For 2-D tensors (or a slice): a downsampled grid for a heatmap, row-major. */
-  heatmap?: { rows: number; cols: number; data: number[]; sourceShape: number[] };
+  /** `null` marks a block with no finite values. */
+  heatmap?: { rows: number; cols: number; data: Array<number | null>; sourceShape: number[] };
   /** Images for tensors shaped like images ([h,w,c] or [n,h,w,c] with c in 1,3,4). PNG data URLs. */
   images?: { width: number; height: number; channels: number; pngDataUrls: string[]; total: number };
   histogram?: { binEdges: number[]; counts: number[] };
   title?: string;
 }
 
-/** One finished epoch: the metric names tf reports (loss, acc, val_loss, ...) -> value. */
+/** One finished epoch: the metric names tf reports (loss, acc, val_loss, ...) -> value; `epoch` is 1-based. */
 export type EpochLogs = Record<string, number> & { epoch?: number };
 
 export interface TrainingPayload {
@@ -96,6 +98,8 @@ export interface ModelSummaryPayload {
   totalParams: number;
   trainableParams: number;
   nonTrainableParams: number;
+  /** Layers left out of `layers` to keep the payload bounded (their parameters are in a placeholder row). */
+  omittedLayers?: number;
   title?: string;
 }
 
@@ -109,7 +113,8 @@ export type ChartPayload =
   | { kind: 'line' | 'scatter'; series: ChartSeries[]; xLabel?: string; yLabel?: string; title?: string; logY?: boolean }
   | { kind: 'bar'; bars: Array<{ label: string; value: number }>; xLabel?: string; yLabel?: string; title?: string }
   | { kind: 'histogram'; binEdges: number[]; counts: number[]; xLabel?: string; yLabel?: string; title?: string; stats?: TensorStats }
-  | { kind: 'heatmap'; rows: number; cols: number; data: number[]; xTickLabels?: string[]; yTickLabels?: string[]; xLabel?: string; yLabel?: string; title?: string; colorMap?: string }
+  /** heatmap `data` is row-major; a NaN block (no finite values) arrives as JSON `null`. */
+  | { kind: 'heatmap'; rows: number; cols: number; data: number[]; domain?: [number, number]; xTickLabels?: string[]; yTickLabels?: string[]; xLabel?: string; yLabel?: string; title?: string; colorMap?: string }
   | { kind: 'table'; headers: string[]; rows: Array<Array<string | number | null>>; title?: string };
 
 /** Messages a renderer posts to the kernel (via the controller's renderer messaging). */

@@ -34,7 +34,8 @@ describe('output: streams, batching, cap, display, memory', () => {
     assert.equal(r.displays.length, 3);
     assert.deepEqual([r.displays[0]!.displayId, r.displays[0]!.update, r.displays[0]!.data['text/plain']], ['d1', false, "'first'"]);
     assert.deepEqual([r.displays[1]!.displayId, r.displays[1]!.update, r.displays[1]!.data['text/plain']], ['d1', true, '{ n: 2 }']);
-    assert.match(r.displays[2]!.data['text/plain'], /Tensor\s+\[1, 2\]/);
+    assert.match(r.displays[2]!.data['text/plain'], /^Tensor float32 \[2\][\s\S]*\[1, 2\]$/);
+    assert.deepEqual((r.displays[2]!.data['application/vnd.tfnb.tensor+json'] as { shape: number[] }).shape, [2]);
   });
 
   it('reports tf.memory() after each cell and a notice for tensors left behind', async () => {

@@ -1,0 +1,45 @@
+/**
+ * What the display code receives from the kernel: the `tf` instance in use (never imported here,
+ * because a user-installed tfjs-node brings its own copy), where bundles go, and the limits.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import type { MimeBundle } from '../../protocol/mime';
+
+export type Tf = typeof tfType;
+
+export interface DisplayOptions { displayId?: string; update?: boolean }
+
+/** Where bundles go; the kernel implements it (it routes to the running cell). */
+export interface DisplaySink { display(bundle: MimeBundle, options?: DisplayOptions): void }
+
+export interface DisplayContext {
+  tf: Tf;
+  sink: DisplaySink;
+  /** Max JSON size of one payload in bytes (default 256 * 1024). */
+  maxPayloadBytes?: number;
+  /** Min interval between live updates of one output (default 250 ms: ≤ 4/s). */
+  liveUpdateIntervalMs?: number;
+  /** Clock for throttling and training times (default performance.now); tests pass a fake one. */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+export const DEFAULT_LIVE_UPDATE_INTERVAL_MS = 250;
+
+export interface ResolvedContext {
+  tf: Tf;
+  sink: DisplaySink;
+  maxPayloadBytes: number;
+  liveUpdateIntervalMs: number;
+  now: () => number;
+}
+
+export function resolveContext(ctx: DisplayContext): ResolvedContext {
+  return {
+    tf: ctx.tf,
+    sink: ctx.sink,
+    maxPayloadBytes: ctx.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    liveUpdateIntervalMs: ctx.liveUpdateIntervalMs ?? DEFAULT_LIVE_UPDATE_INTERVAL_MS,
+    now: ctx.now ?? (() => performance.now()),
+  };
+}

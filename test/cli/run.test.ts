@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
+
+interface Cell { cell_type: string; source: string | string[]; id?: string; metadata?: Record<string, unknown>; outputs?: Array<Record<string, unknown>>; execution_count?: number | null }
+
+function notebook(cells: Cell[], metadata: Record<string, unknown> = { kernelspec: { name: 'tfnb', display_name: 'TypeScript (tfnb)', language: 'typescript' } }) {
+  return { nbformat: 4, nbformat_minor: 5, metadata, cells };
+}
+const code = (source: string | string[], extra: Partial<Cell> = {}): Cell => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null, ...extra });
+const md = (source: string): Cell => ({ cell_type: 'markdown', source, metadata: {} });
+
+function tfnb(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeNb(dir: string, name: string, nb: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof nb === 'string' ? nb : JSON.stringify(nb, null, 1));
+  return p;
+}
+
+describe('tfnb run', () => {
+  it('runs every code cell, writes outputs and execution counts, keeps the rest as it was', () => {
+    const dir = tempDir('tfnb-cli-');
+    const nb = notebook([
+      md('# Title'),
+      code('const a: number = 20;\nconsole.log("hello");', { id: 'keep-id', metadata: { tags: ['x'], custom: { deep: [1, 2] } } }),
+      { cell_type: 'raw', source: 'raw text', metadata: {} },
+      code(['display({ shown: true });\n', 'a + 22']),
+    ]);
+    (nb.metadata as Record<string, unknown>).unknownTool = { setting: 'kept' };
+    const input = writeNb(dir, 'in.ipynb', nb);
+    const output = join(dir, 'out.ipynb');
+    const r = tfnb(['run', input, '--output', output, '--backend', 'wasm']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hello/);
+    assert.match(r.stderr, /cell 2 \(1 of 2 code cells\) running/);
+    const out = JSON.parse(readFileSync(output, 'utf8'));
+    assert.deepEqual(out.metadata.unknownTool, { setting: 'kept' });
+    assert.equal(out.cells[0].source, '# Title');
+    assert.equal(out.cells[1].id, 'keep-id');
+    assert.deepEqual(out.cells[1].metadata, { tags: ['x'], custom: { deep: [1, 2] } });
+    assert.equal(out.cells[1].execution_count, 1);
+    assert.deepEqual(out.cells[1].outputs, [{ output_type: 'stream', name: 'stdout', text: ['hello\n'] }]);
+    assert.equal(out.cells[2].source, 'raw text');
+    assert.equal(out.cells[3].execution_count, 2);
+    assert.deepEqual(out.cells[3].outputs[0], { output_type: 'display_data', data: { 'text/plain': ['{ shown: true }'] }, metadata: {} });
+    assert.deepEqual(out.cells[3].outputs[1], { output_type: 'execute_result', execution_count: 2, data: { 'text/plain': ['42'] }, metadata: {} });
+    // The input was not touched.
+    assert.deepEqual(JSON.parse(readFileSync(input, 'utf8')), JSON.parse(JSON.stringify(nb)));
+  });
+
+  it('updates the notebook in place without --output', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([code('6 * 7')]));
+    assert.equal(tfnb(['run', input]).code, 0);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    assert.deepEqual(out.cells[0].outputs[0].data, { 'text/plain': ['42'] });
+    assert.deepEqual(readdirSync(dir), ['nb.ipynb'], 'no temp files left behind');
+  });
+
+  it('stops at the first failing cell: error output, later cells without outputs, exit 1', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([
+      code('const ok = 1;'),
+      code('// line 1\nthrow new Error("bad data");'),
+      code('console.log("never")', { outputs: [{ output_type: 'stream', name: 'stdout', text: ['stale\n'] }], execution_count: 9 }),
+    ]));
+    const r = tfnb(['run', input]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cell 2 failed/);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    const err = out.cells[1].outputs.find((o: { output_type: string }) => o.output_type === 'error');
+    assert.equal(err.ename, 'Error');
+    assert.equal(err.evalue, 'bad data');
+    assert.match(err.traceback.join('\n'), /cell 2, line 2/);
+    assert.deepEqual(out.cells[2].outputs, []);
+    assert.equal(out.cells[2].execution_count, null);
+    assert.equal(out.cells[2].source, 'console.log("never")');
+  });
+
+  it('bounds each cell with --timeout and counts it as a failure', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([code('while (true) {}'), code('1')]));
+    const r = tfnb(['run', input, '--timeout', '1']);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    assert.ok(out.cells[0].outputs.some((o: { ename?: string }) => o.ename === 'Timeout'));
+    assert.deepEqual(out.cells[1].outputs, []);
+  });
+
+  const malformed: Array<[string, string | object, RegExp]> = [
+    ['bad JSON', '{"nbformat": 4, "cells": [', /not valid JSON/],
+    ['nbformat 3', { nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }, /nbformat 3 is not supported/],
+    ['cells not an array', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: {} }, /"cells" must be an array/],
+    ['a cell with a bad source', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: 42 }] }, /cell 1: source must be a string/],
+    ['an unknown cell type', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'widget', source: '' }] }, /unknown cell_type "widget"/],
+    ['a Python notebook', notebook([code('print(1)')], { kernelspec: { name: 'python3', language: 'python' }, language_info: { name: 'python' } }), /cell 1 is in python, which tfnb does not run/],
+  ];
+  for (const [name, content, message] of malformed) {
+    it(`rejects ${name} with exit 2 and touches no file`, () => {
+      const dir = tempDir('tfnb-cli-');
+      const input = writeNb(dir, 'nb.ipynb', content);
+      const before = readFileSync(input);
+      const mtime = statSync(input).mtimeMs;
+      const r = tfnb(['run', input, '--output', join(dir, 'out.ipynb')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.deepEqual(readFileSync(input), before);
+      assert.equal(statSync(input).mtimeMs, mtime);
+      assert.deepEqual(readdirSync(dir), ['nb.ipynb']);
+    });
+  }
+
+  it('exits 2 on bad arguments and 3 when a forced backend cannot load', () => {
+    assert.equal(tfnb(['run']).code, 2);
+    assert.equal(tfnb(['run', 'x.ipynb', '--backend', 'gpu']).code, 2);
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([code('1')]));
+    const r = tfnb(['run', input, '--backend', 'tensorflow']);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /npm install @tensorflow\/tfjs-node/);
+    assert.equal(JSON.parse(readFileSync(input, 'utf8')).cells[0].outputs.length, 0);
+  });
+});
