@@ -1,14 +1,15 @@
 /**
  * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
- *  [--timeout SECONDS] [--quiet]`
+ *  [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
+import { injectParameters, parseParameter } from '../notebook/parameters';
 import { runNotebook } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--quiet]`;
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]`;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
         backend: { type: 'string', default: 'auto' },
         timeout: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
+        parameter: { type: 'string', short: 'p', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -38,6 +40,14 @@ async function main(argv: string[]): Promise<number> {
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds'); return 2; }
 
+  let params;
+  try {
+    params = values.parameter.map(parseParameter);
+  } catch (e) {
+    console.error(`tfnb: ${(e as Error).message}`);
+    return 2;
+  }
+
   const t0 = performance.now();
   const result = await runNotebook({
     input: notebook,
@@ -45,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     backend,
     timeoutSeconds: timeout,
     echo: !values.quiet,
+    prepare: (nb) => injectParameters(nb, params),
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
   });
   switch (result.exitCode) {

@@ -82,6 +82,8 @@ export function rewriteForRepl(js: string): { script: string; hasResult: boolean
     } else if (node.type === 'ExportDefaultDeclaration') {
       edits.push({ start: node.start, end: node.declaration.start, text: '' });
     }
+    const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
+    if (declaration) unifyDeclarationKind(declaration, edits);
   }
   collectDynamicImports(program, edits);
   edits.sort((a, b) => b.start - a.start);
@@ -114,7 +116,26 @@ function importDeclarationToScript(node: acorn.ImportDeclaration, index: number)
     }
   }
   if (named.length) parts.push(`{ ${named.join(', ')} } = ${RUNTIME_GLOBAL}.namedOf(${moduleVar})`);
-  return `const ${parts.join(', ')};`;
+  return `let ${parts.join(', ')};`;
+}
+
+/**
+ * V8's REPL mode lets a later evaluation redeclare a top-level name only with the same kind
+ * (`let` after `let`), so re-running a cell edited from `let x` to `const x` would fail with
+ * "already declared". Top-level `const` and `class` therefore become `let` bindings. The cost:
+ * assigning to a top-level const is not a run-time error (the type checker still flags it).
+ */
+function unifyDeclarationKind(node: acorn.Node, edits: Edit[]): void {
+  if (node.type === 'VariableDeclaration') {
+    const decl = node as acorn.VariableDeclaration;
+    if (decl.kind === 'const') edits.push({ start: decl.start, end: decl.start + 'const'.length, text: 'let  ' });
+  } else if (node.type === 'ClassDeclaration') {
+    const cls = node as acorn.ClassDeclaration;
+    if (cls.id) {
+      edits.push({ start: cls.start, end: cls.start, text: `let ${cls.id.name} = ` });
+      edits.push({ start: cls.end, end: cls.end, text: ';' });
+    }
+  }
 }
 
 /** `import(x)` cannot run in a REPL evaluation (no module host); route it to the kernel. */

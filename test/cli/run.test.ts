@@ -117,6 +117,21 @@ describe('tfnb run', () => {
     });
   }
 
+  it('injects -p parameters after the cell tagged parameters, replacing an earlier injection', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([
+      code('let epochs = 10;\nconst name = "default";', { metadata: { tags: ['parameters'] } }),
+      code('`${epochs} ${name} ${typeof epochs}`'),
+    ]));
+    assert.equal(tfnb(['run', input, '-p', 'epochs=2', '-p', 'name=quick']).code, 0);
+    assert.equal(tfnb(['run', input, '-p', 'epochs=3', '-p', 'name=again']).code, 0);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    assert.equal(out.cells.length, 3);
+    assert.deepEqual(out.cells[1].metadata.tags, ['injected-parameters']);
+    assert.deepEqual(out.cells[2].outputs[0].data['text/plain'], ["'3 again number'"]);
+    assert.equal(tfnb(['run', input, '-p', 'not an identifier=1']).code, 2);
+  });
+
   it('exits 2 on bad arguments and 3 when a forced backend cannot load', () => {
     assert.equal(tfnb(['run']).code, 2);
     assert.equal(tfnb(['run', 'x.ipynb', '--backend', 'gpu']).code, 2);

@@ -21,6 +21,16 @@ describe('cells: state, redeclaration, await, results', () => {
     assert.equal(await value(k, 'model.kind + counter'), "'second2'");
   });
 
+  it('lets a redeclaration change the kind: let, const and class in any order', async () => {
+    for (const [first, second] of [['let a1 = 1', 'const a1 = 2'], ['const a2 = 1', 'let a2 = 2'], ['class a3 {}', 'const a3 = 2'], ['const a4 = 1', 'class a4 { static v = 2 }']]) {
+      assert.equal((await run(k, first)).error, undefined);
+      const r = await run(k, second);
+      assert.equal(r.error, undefined, `${first} then ${second}: ${r.error?.evalue}`);
+    }
+    assert.equal(await value(k, '[a1, a2, a3, a4.v].join()'), "'2,2,2,2'");
+    assert.equal(await value(k, 'export class Exported { x = 1 }\nnew Exported().x'), '1');
+  });
+
   it('supports top-level await', async () => {
     await run(k, 'const waited = await new Promise<number>((r) => setTimeout(() => r(42), 20));');
     assert.equal(await value(k, 'waited'), '42');

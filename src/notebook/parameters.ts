@@ -1,0 +1,40 @@
+/**
+ * Papermill-style parameters: the cell tagged `parameters` holds defaults; `-p name=value`
+ * overrides them through a new cell tagged `injected-parameters` placed right after it (the
+ * kernel lets a later cell redeclare a name, so `let epochs = 1;` simply wins). A cell injected
+ * by an earlier run is replaced.
+ */
+import { NotebookFormatError, type NbCell, type Notebook } from './ipynb';
+
+export type ParameterValue = string | number | boolean | null | unknown[] | Record<string, unknown>;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `name=value`; the value is JSON when it parses as JSON (1, true, "s", [1,2]), else a string. */
+export function parseParameter(arg: string): [string, ParameterValue] {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) throw new NotebookFormatError(`parameter "${arg}" must look like name=value`);
+  const name = arg.slice(0, eq).trim();
+  if (!IDENTIFIER.test(name)) throw new NotebookFormatError(`parameter name "${name}" is not a valid identifier`);
+  const raw = arg.slice(eq + 1);
+  try {
+    return [name, JSON.parse(raw) as ParameterValue];
+  } catch {
+    return [name, raw];
+  }
+}
+
+const hasTag = (cell: NbCell, tag: string) => {
+  const tags = cell.metadata?.tags;
+  return Array.isArray(tags) && tags.includes(tag);
+};
+
+export function injectParameters(nb: Notebook, params: ReadonlyArray<[string, ParameterValue]>): void {
+  if (params.length === 0) return;
+  nb.cells = nb.cells.filter((c) => !hasTag(c, 'injected-parameters'));
+  const at = nb.cells.findIndex((c) => hasTag(c, 'parameters'));
+  const source = ['// Parameters injected by `tfnb run -p`\n', ...params.map(([name, value]) => `let ${name} = ${JSON.stringify(value)};\n`)];
+  const cell: NbCell = { cell_type: 'code', id: `injected-parameters-${Date.now().toString(36)}`, metadata: { tags: ['injected-parameters'] }, source, outputs: [], execution_count: null };
+  if (nb.nbformat_minor < 5) delete cell.id;
+  nb.cells.splice(at + 1, 0, cell);
+}
