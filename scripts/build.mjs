@@ -51,6 +51,17 @@ mkdirSync(dist, { recursive: true });
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join(dist, f));
 
+// Data tfnb ships (offline dataset fallbacks): each scripts/data/*.mjs writes into dist/data/,
+// idempotently (skips work when its output is newer than its input).
+const dataScripts = join(root, 'scripts', 'data');
+if (existsSync(dataScripts)) {
+  const { spawnSync } = await import('node:child_process');
+  for (const f of readdirSync(dataScripts).filter((n) => n.endsWith('.mjs')).sort()) {
+    const r = spawnSync(process.execPath, [join(dataScripts, f), join(dist, 'data')], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) throw new Error(`scripts/data/${f} failed`);
+  }
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');

@@ -3,7 +3,9 @@
  * object that rewritten imports call. The TensorFlow.js package names all resolve to the one
  * `tf` the kernel loaded, whichever backend it runs on.
  */
+import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
 import type { Tf } from './backend';
 import { currentExecutionId } from './context';
@@ -40,6 +42,17 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const special = new Map<string, () => unknown>();
   for (const name of TF_PACKAGES) special.set(name, () => tfModule);
   special.set('@tensorflow/tfjs-vis', () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
+  let datasets: Datasets | undefined;
+  special.set('tfnb/datasets', () => {
+    datasets ??= createDatasets({
+      tf,
+      notebookDir: options.notebookDir,
+      bundledDataDir: join(__dirname, 'data'),
+      display: (bundle, opts) => output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false),
+      notice: (message) => output.stream(currentExecutionId(), 'stderr', `[tfnb] ${message}\n`),
+    });
+    return { ...datasets, default: datasets };
+  });
   const loader = createModuleLoader(options.notebookDir, special);
 
   const display = (value: unknown, opts?: DisplayOptions): void => {
