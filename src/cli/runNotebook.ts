@@ -35,11 +35,19 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     nb = readNotebookFile(input);
     options.prepare?.(nb);
     languages = nb.cells.map((c, i) => (c.cell_type === 'code' ? cellLanguage(nb, c, i) : undefined));
+    // Fail before running anything if the result could not be written (e.g. absurd nesting).
+    serializeNotebook(nb);
   } catch (e) {
     if (e instanceof NotebookFormatError) return { exitCode: 2, reason: e.message };
     throw e;
   }
 
+  const codeCells = nb.cells.map((c, i) => ({ cell: c, index: i })).filter(({ cell }) => cell.cell_type === 'code');
+  if (codeCells.length === 0) {
+    writeFileAtomic(outputPath, serializeNotebook(nb));
+    options.progress(`no code cells; wrote ${outputPath}`);
+    return { exitCode: 0, outputPath };
+  }
   const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes });
   const started = performance.now();
   try {
@@ -49,7 +57,6 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     return { exitCode: 3, reason: `the kernel could not start: ${(e as Error).message}` };
   }
 
-  const codeCells = nb.cells.map((c, i) => ({ cell: c, index: i })).filter(({ cell }) => cell.cell_type === 'code');
   let failure: { cell: number; reason: string } | undefined;
   let executionCount = 0;
   try {

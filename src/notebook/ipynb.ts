@@ -39,13 +39,37 @@ export class NotebookFormatError extends Error {
 }
 
 export function readNotebookFile(path: string): Notebook {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new NotebookFormatError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  return parseNotebook(text, path);
+  return parseNotebook(decodeUtf8(bytes, path), path);
+}
+
+/** Strict UTF-8: a lossy decode would silently change the file when it is written back. */
+export function decodeUtf8(bytes: Uint8Array, label: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new NotebookFormatError(`${label} is not valid UTF-8 (first bad byte at offset ${at})`);
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0, hi = bytes.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try { decoder.decode(bytes.subarray(0, mid), { stream: true }); lo = mid; } catch { hi = mid; }
+  }
+  // The longest decodable prefix may end inside the bad sequence: back up to its lead byte.
+  let start = lo;
+  while (start > 0 && lo - start < 3 && (bytes[start - 1]! & 0xc0) === 0x80) start--;
+  if (start > 0 && bytes[start - 1]! >= 0xc0) start--;
+  return start;
 }
 
 export function parseNotebook(text: string, label = 'notebook'): Notebook {
@@ -116,7 +140,11 @@ export function toMultiline(text: string): string[] {
 
 /** Serialises like Jupyter (one-space indent, trailing newline). */
 export function serializeNotebook(nb: Notebook): string {
-  return JSON.stringify(nb, null, 1) + '\n';
+  try {
+    return JSON.stringify(nb, null, 1) + '\n';
+  } catch (e) {
+    throw new NotebookFormatError(`the notebook cannot be written back: ${(e as Error).message}`);
+  }
 }
 
 export function writeFileAtomic(path: string, text: string): void {
