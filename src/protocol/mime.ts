@@ -2,6 +2,9 @@
  * tfnb's MIME types and the JSON payloads they carry. The kernel produces these, the
  * renderers draw them; both import this file. Schemas are documented in docs/mime-types.md.
  * Payloads are compact and bounded (default 256 KB): the kernel summarises, the renderer draws.
+ * These are the kernel's in-memory types. On the wire, a NaN number becomes JSON `null`
+ * (JSON.stringify), so renderers accept `null` wherever a metric, point or cell value may be
+ * (they draw a gap); renderers/payloads.ts holds the validated wire-side views.
  */
 
 export const MIME = {

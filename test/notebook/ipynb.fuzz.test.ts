@@ -28,7 +28,7 @@ const validNotebook = fc.record({
 const mutatedNotebook = fc.tuple(validNotebook, fc.jsonValue({ maxDepth: 2 }), fc.nat(), fc.constantFrom('nbformat', 'nbformat_minor', 'metadata', 'cells', 'cell', 'cell.cell_type', 'cell.source', 'cell.metadata', 'cell.outputs'))
   .map(([nb, junk, pick, where]) => {
     const copy = JSON.parse(JSON.stringify(nb)) as Record<string, unknown> & { cells: Array<Record<string, unknown>> };
-    if (!where.startsWith('cell')) copy[where] = junk;
+    if (!where.startsWith('cell')) (copy as Record<string, unknown>)[where] = junk;
     else if (copy.cells.length === 0) copy.cells = [junk as Record<string, unknown>];
     else {
       const i = pick % copy.cells.length;

@@ -1,0 +1,155 @@
+/**
+ * A uPlot line/scatter chart themed from VS Code's variables, sized to its container.
+ * Data is uPlot's aligned form: [x, y1, y2, …] with null gaps. setData() is the cheap path
+ * for live updates; a change of series or scale rebuilds the plot.
+ */
+import uPlot from 'uplot';
+import { DRAW_ERROR_EVENT, h } from './dom';
+import { canvasFont, chartColors, withAlpha } from './theme';
+
+export type AlignedData = [number[], ...Array<Array<number | null>>];
+
+export interface LineSeriesStyle {
+  label: string;
+  /** Index into the theme's series colours. */
+  color: number;
+  alpha?: number;
+  width?: number;
+  dash?: number[];
+  /** Draw a marker at every point (epoch values, scatter). */
+  points?: boolean;
+  /** Draw the connecting line (false for scatter). */
+  line?: boolean;
+}
+
+export interface LineChartConfig {
+  series: LineSeriesStyle[];
+  label: string;
+  xLabel?: string;
+  yLabel?: string;
+  logY: boolean;
+  height: number;
+  /** Formats x tick values (e.g. category names). */
+  formatX?: (value: number) => string;
+  /** Allowed x tick steps (e.g. whole epochs); uPlot's default otherwise. */
+  xIncrements?: number[];
+}
+
+const MIN_WIDTH = 240;
+
+export class LineChart {
+  readonly element: HTMLElement;
+  private plot: uPlot | null = null;
+  private readonly resizeObserver: ResizeObserver;
+  private config: LineChartConfig;
+  private data: AlignedData;
+
+  constructor(config: LineChartConfig, data: AlignedData) {
+    this.config = config;
+    this.data = data;
+    this.element = h('div', { class: 'tfnb-chart', attrs: { role: 'img', 'aria-label': config.label } });
+    this.resizeObserver = new ResizeObserver(() => {
+      try {
+        this.fit();
+      } catch {
+        // A failed resize keeps the old size; the next update redraws.
+      }
+    });
+    this.resizeObserver.observe(this.element);
+    // Built lazily: uPlot measures the container, which has no width until it is in the page.
+    queueMicrotask(() => {
+      try {
+        if (!this.plot) this.build();
+      } catch (error) {
+        this.element.dispatchEvent(new CustomEvent(DRAW_ERROR_EVENT, { bubbles: true, detail: error }));
+      }
+    });
+  }
+
+  setData(data: AlignedData, label?: string): void {
+    this.data = data;
+    if (label) this.element.setAttribute('aria-label', label);
+    if (this.plot) this.plot.setData(data);
+    else this.build();
+    this.element.dataset['points'] = String(data[0].length);
+  }
+
+  reconfigure(config: LineChartConfig, data: AlignedData): void {
+    this.config = config;
+    this.data = data;
+    this.element.setAttribute('aria-label', config.label);
+    this.build();
+  }
+
+  refreshTheme(): void {
+    this.build();
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+  }
+
+  private width(): number {
+    return Math.max(MIN_WIDTH, Math.floor(this.element.clientWidth || this.element.parentElement?.clientWidth || 600));
+  }
+
+  private fit(): void {
+    if (!this.plot) return;
+    const width = this.width();
+    if (Math.abs(width - this.plot.width) > 1) this.plot.setSize({ width, height: this.config.height });
+  }
+
+  private build(): void {
+    this.plot?.destroy();
+    const { config } = this;
+    const colors = chartColors(this.element);
+    const font = canvasFont(this.element);
+    const axis = (label: string | undefined, extra: uPlot.Axis): uPlot.Axis => ({
+      stroke: colors.muted,
+      grid: { stroke: colors.grid, width: 1 },
+      ticks: { stroke: colors.grid, width: 1 },
+      font,
+      labelFont: font,
+      ...(label ? { label, labelSize: 18, labelGap: 0 } : {}),
+      ...extra,
+    });
+    const xAxis = axis(config.xLabel, {
+      size: 30,
+      ...(config.formatX ? { values: (_u: uPlot, splits: number[]) => splits.map(config.formatX!) } : {}),
+      ...(config.xIncrements ? { incrs: config.xIncrements } : {}),
+    });
+    const formatX = config.formatX ?? ((v: number) => String(Number(v.toPrecision(6))));
+    const series: uPlot.Series[] = [
+      { label: config.xLabel ?? 'x', value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : formatX(v)) },
+      ...config.series.map((s): uPlot.Series => {
+        const color = withAlpha(colors.series[s.color % colors.series.length]!, s.alpha ?? 1);
+        return {
+          label: s.label,
+          stroke: color,
+          width: s.width ?? 1.5,
+          spanGaps: true,
+          ...(s.dash ? { dash: s.dash } : {}),
+          ...(s.line === false ? { paths: () => null } : {}),
+          points: s.points ? { show: true, size: s.line === false ? 4 : 6, stroke: color, fill: s.line === false ? color : colors.background } : { show: false },
+          value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4)))),
+        };
+      }),
+    ];
+    const options: uPlot.Options = {
+      width: this.width(),
+      height: config.height,
+      series,
+      scales: { x: { time: false }, y: config.logY ? { distr: 3, log: 10 } : { distr: 1 } },
+      axes: [xAxis, axis(config.yLabel, {})],
+      legend: { show: true, live: true },
+      cursor: { drag: { x: true, y: false } },
+    };
+    this.plot = new uPlot(options, this.data, this.element);
+    this.element.dataset['points'] = String(this.data[0].length);
+    // What uPlot actually uses, for tests and debugging.
+    this.element.dataset['yScale'] = this.plot.scales['y']?.distr === 3 ? 'log' : 'linear';
+    this.element.dataset['axisColor'] = colors.muted;
+  }
+}

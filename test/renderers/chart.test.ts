@@ -1,0 +1,94 @@
+// The generic chart renderer in headless Chromium: line, scatter, bar, histogram, heatmap, table.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RendererPage } from './harness';
+import { CHART, charts } from './fixtures';
+
+describe('chart renderer', () => {
+  let r: RendererPage;
+  before(async () => {
+    r = await RendererPage.open('dark');
+  });
+  after(async () => {
+    assert.deepEqual(r.pageErrors, []);
+    await r.close();
+  });
+
+  const legend = (out: string): Promise<string[]> => r.page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+
+  test('line chart: one uPlot series per payload series on a shared x', async () => {
+    const out = await r.render(CHART, charts.line);
+    assert.deepEqual(await legend(out), ['cosine', 'step']);
+    assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '50'); // same x values merged
+    assert.equal(await r.page.locator(`${out} .tfnb-chart canvas`).count(), 1);
+    await r.screenshot(out, 'chart-line');
+  });
+
+  test('scatter: every point keeps its own row, and logY gives a log scale', async () => {
+    const out = await r.render(CHART, charts.scatter);
+    assert.deepEqual(await legend(out), ['class A', 'class B']);
+    assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '120');
+    await r.screenshot(out, 'chart-scatter');
+    const log = await r.render(CHART, { kind: 'line', logY: true, series: [{ name: 'loss', points: [{ x: 1, y: 1 }, { x: 2, y: 0.1 }, { x: 3, y: 0.01 }] }] });
+    assert.equal(await r.page.locator(`${log} .tfnb-chart`).getAttribute('data-y-scale'), 'log');
+  });
+
+  test('string x values become categories', async () => {
+    const out = await r.render(CHART, { kind: 'line', series: [{ name: 'acc', points: [{ x: 'mlp', y: 0.9 }, { x: 'cnn', y: 0.95 }, { x: 'rnn', y: 0.93 }] }] });
+    assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '3');
+  });
+
+  test('bar chart: labels, values and bar lengths in proportion', async () => {
+    const out = await r.render(CHART, charts.bar);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-label`).allTextContents(), ['cat', 'dog', 'bird', 'a label that is rather long']);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-value`).allTextContents(), ['0.83', '0.7', '0.9', '0.42']);
+    const widths = await r.page.locator(`${out} .tfnb-bar-fill`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    assert.ok(Math.abs(widths[0]! / widths[2]! - 0.83 / 0.9) < 0.01, `bar widths ${widths.join(', ')}`);
+    await r.screenshot(out, 'chart-bar');
+    const negative = await r.render(CHART, { kind: 'bar', bars: [{ label: 'up', value: 2 }, { label: 'down', value: -1 }] });
+    const boxes = await r.page.locator(`${negative} .tfnb-bar-fill`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((b) => [b.left, b.right]));
+    assert.ok(Math.abs(boxes[1]![1]! - boxes[0]![0]!) < 0.5, 'the negative bar ends where the positive one starts (at zero)');
+  });
+
+  test('histogram: one bar per bin', async () => {
+    const out = await r.render(CHART, charts.histogram);
+    assert.equal(await r.page.locator(`${out} rect.tfnb-bar`).count(), 20);
+    const firstTitle = await r.page.locator(`${out} rect.tfnb-bar title`).first().textContent();
+    assert.equal(firstTitle, `[${Number(charts.histogram.binEdges[0]!.toPrecision(4))}, ${Number(charts.histogram.binEdges[1]!.toPrecision(4))}): ${charts.histogram.counts[0]}`);
+    await r.screenshot(out, 'chart-histogram');
+  });
+
+  test('heatmap: tick labels and cell details', async () => {
+    const out = await r.render(CHART, charts.heatmap);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-x span`).allTextContents(), charts.heatmap.xTickLabels);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-y span`).allTextContents(), charts.heatmap.yTickLabels);
+    await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).focus();
+    await r.page.keyboard.press('ArrowDown');
+    assert.equal(await r.text(`${out} .tfnb-status`), `target chat, source the: ${Number(charts.heatmap.data[8]!.toPrecision(4))}`);
+    // Ticks line up with the cells: the 3rd x label is centred over the 3rd column.
+    const [tick, canvas] = await Promise.all([
+      r.page.locator(`${out} .tfnb-heatmap-ticks-x span`).nth(2).boundingBox(),
+      r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).boundingBox(),
+    ]);
+    const column = canvas!.width / charts.heatmap.cols;
+    assert.ok(Math.abs(tick!.x + tick!.width / 2 - (canvas!.x + column * 2.5)) < 1, 'x tick centred on its column');
+    await r.screenshot(out, 'chart-heatmap');
+  });
+
+  test('heatmap: a given domain fixes the colour scale, null cells stay empty', async () => {
+    const out = await r.render(CHART, { kind: 'heatmap', rows: 1, cols: 3, data: [0.5, null, 2], domain: [0, 1], colorMap: 'greyscale' });
+    const pixels = await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).evaluate((c) => {
+      const ctx = (c as HTMLCanvasElement).getContext('2d')!;
+      return [0, 1, 2].map((x) => Array.from(ctx.getImageData(x, 0, 1, 1).data));
+    });
+    assert.deepEqual(pixels, [[128, 128, 128, 255], [0, 0, 0, 0], [255, 255, 255, 255]]); // 0.5 mid grey, null clear, 2 clamped to white
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-colorbar span`).allTextContents(), ['0', '1']);
+  });
+
+  test('table: headers and cells, null as a dash', async () => {
+    const out = await r.render(CHART, charts.table);
+    assert.deepEqual(await r.page.locator(`${out} thead th`).allTextContents(), ['model', 'accuracy', 'params', 'notes']);
+    assert.deepEqual(await r.page.locator(`${out} tbody tr:first-child td`).allTextContents(), ['mlp', '0.9712', '101,770', '—']);
+    await r.screenshot(out, 'chart-table');
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Test harness for the notebook renderer in real headless Chromium: bundles
+ * renderers/index.ts with esbuild (the options of scripts/build.mjs), serves it to a page
+ * themed with VS Code's CSS variables, calls the exported activate(context) and feeds
+ * output items to renderOutputItem like VS Code's webview does.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = join(root, '.test-artifacts/renderers');
+const ORIGIN = 'http://tfnb.test';
+
+export type Theme = 'dark' | 'light' | 'high-contrast';
+
+const COMMON_VARS: Record<string, string> = {
+  '--vscode-font-family': "system-ui, 'Segoe UI', 'DejaVu Sans', sans-serif",
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': "'DejaVu Sans Mono', monospace",
+};
+
+/** Values of VS Code's Dark Modern, Light Modern and Dark High Contrast themes. */
+export const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }> = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
+      '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-border': '#ffffff12',
+      '--vscode-focusBorder': '#0078d4', '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc',
+      '--vscode-dropdown-border': '#3c3c3c', '--vscode-editorWidget-border': '#454545', '--vscode-inputValidation-errorBackground': '#5a1d1d',
+      '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-progressBar-background': '#0078d4', '--vscode-checkbox-selectBackground': '#313131',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
+      '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
+      '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-border': '#0000001a',
+      '--vscode-focusBorder': '#005fb8', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b',
+      '--vscode-dropdown-border': '#cecece', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-inputValidation-errorBackground': '#f2dede',
+      '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#a1260d', '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-progressBar-background': '#005fb8',
+    },
+  },
+  'high-contrast': {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-contrastBorder': '#6fc3df', '--vscode-focusBorder': '#f38518',
+      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
+      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df',
+      '--vscode-editorWidget-border': '#6fc3df', '--vscode-inputValidation-errorBackground': '#000000',
+      '--vscode-inputValidation-errorBorder': '#f48771', '--vscode-errorForeground': '#f48771', '--vscode-editorWarning-foreground': '#ffd370',
+    },
+  },
+};
+
+function themeStyle(theme: Theme): string {
+  return Object.entries({ ...COMMON_VARS, ...THEMES[theme].vars }).map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+/** The renderer bundle, built in memory with the options scripts/build.mjs uses. */
+export async function buildRendererBundle(minify = false): Promise<string> {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['renderers/index.ts'],
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    minify,
+    loader: { '.css': 'text' },
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+const PAGE = (theme: Theme): string => `<!doctype html>
+<html style="${themeStyle(theme)}"><head><meta charset="utf-8"><title>tfnb renderer harness</title>
+<style>
+  body { margin: 0; padding: 12px; background: var(--vscode-editor-background); color: var(--vscode-foreground); }
+  .output { padding: 8px; margin-bottom: 12px; width: 820px; }
+</style></head>
+<body class="${THEMES[theme].bodyClass}">
+<script>
+  // tsx compiles the tests with keepNames, which wraps named functions inside
+  // page.evaluate() callbacks in __name(...): give the page that helper.
+  window.__name = (fn) => fn;
+</script>
+<script type="module">
+  const renderer = await import('/renderer.js');
+  const messages = [];
+  const apis = {};
+  async function activate(name, withMessaging) {
+    const context = {
+      workspace: { isTrusted: true },
+      getState: () => undefined,
+      setState: () => {},
+      getRenderer: async () => undefined,
+      ...(withMessaging ? { postMessage: (m) => messages.push(m) } : {}),
+    };
+    apis[name] = await renderer.activate(context);
+  }
+  await activate('main', true);
+  function slot(name) {
+    let el = document.getElementById('out-' + name);
+    if (!el) {
+      el = document.createElement('div');
+      el.id = 'out-' + name;
+      el.className = 'output';
+      document.body.appendChild(el);
+    }
+    return el;
+  }
+  window.__tfnb = {
+    messages,
+    activate,
+    slot,
+    render(api, mime, id, slotName, text, object, hasObject) {
+      const bytes = new TextEncoder().encode(text);
+      const item = {
+        id, mime, metadata: {},
+        text: () => text,
+        json: () => (hasObject ? object : JSON.parse(text)),
+        data: () => bytes,
+        blob: () => new Blob([bytes], { type: mime }),
+      };
+      return apis[api].renderOutputItem(item, slot(slotName), new AbortController().signal);
+    },
+    dispose(id) { apis.main.disposeOutputItem(id); },
+  };
+  window.__ready = true;
+</script></body></html>`;
+
+export interface RenderOptions {
+  /** Output element name; rendering again into the same slot is a display-id update. */
+  slot?: string;
+  id?: string;
+  /** Which activation to use ('main' has postMessage; see activateWithoutMessaging). */
+  api?: string;
+  /**
+   * Hand the object itself to json() (so NaN/Infinity reach the renderer as numbers, as
+   * from a webview that parsed with a lenient parser); text() is still its JSON.
+   */
+  asObject?: boolean;
+  /** Raw text instead of a payload (invalid JSON, oversize output). */
+  rawText?: string;
+}
+
+export class RendererPage {
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    private theme: Theme,
+  ) {}
+
+  static async open(theme: Theme = 'dark'): Promise<RendererPage> {
+    const bundle = await buildRendererBundle();
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/renderer.js') return route.fulfill({ contentType: 'text/javascript', body: bundle });
+      if (path === '/') return route.fulfill({ contentType: 'text/html', body: PAGE(theme) });
+      return route.fulfill({ status: 404, body: '' });
+    });
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 10_000 }).catch((e: unknown) => {
+      throw new Error(`renderer page did not start: ${errors.join('; ') || String(e)}`);
+    });
+    const harness = new RendererPage(browser, page, theme);
+    harness.pageErrors = errors;
+    return harness;
+  }
+
+  /** Uncaught exceptions in the page so far (should stay empty). */
+  pageErrors: string[] = [];
+
+  /** Renders a payload; returns the CSS selector of its output element. */
+  async render(mime: string, payload: unknown, options: RenderOptions = {}): Promise<string> {
+    const slot = options.slot ?? `s${++this.slots}`;
+    const text = options.rawText ?? JSON.stringify(payload);
+    await this.page.evaluate(
+      async ([api, mime, id, slot, text, object, hasObject]) => {
+        const w = window as unknown as { __tfnb: { render: (...args: unknown[]) => unknown } };
+        await w.__tfnb.render(api, mime, id, slot, text, object, hasObject);
+        // Let queued microtasks (deferred chart builds) and a frame run.
+        await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+      },
+      [options.api ?? 'main', mime, options.id ?? `item-${slot}`, slot, text, options.asObject ? payload : null, options.asObject === true] as const,
+    );
+    return `#out-${slot}`;
+  }
+
+  private slots = 0;
+
+  /** A second activation of the renderer whose context has no postMessage. */
+  async activateWithoutMessaging(name: string): Promise<void> {
+    await this.page.evaluate((n) => (window as unknown as { __tfnb: { activate: (n: string, m: boolean) => Promise<void> } }).__tfnb.activate(n, false), name);
+  }
+
+  async messages(): Promise<unknown[]> {
+    return this.page.evaluate(() => (window as unknown as { __tfnb: { messages: unknown[] } }).__tfnb.messages.slice());
+  }
+
+  async text(selector: string): Promise<string> {
+    return (await this.page.locator(selector).first().textContent()) ?? '';
+  }
+
+  async setTheme(theme: Theme): Promise<void> {
+    this.theme = theme;
+    await this.page.evaluate(
+      ([style, bodyClass]) => {
+        document.documentElement.setAttribute('style', style);
+        document.body.className = bodyClass;
+      },
+      [themeStyle(theme), THEMES[theme].bodyClass] as const,
+    );
+    // The renderer redraws canvases on the next animation frame after the change.
+    await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  }
+
+  /** Saves a screenshot of one output to .test-artifacts/renderers/<name>-<theme>.png. */
+  async screenshot(selector: string, name: string): Promise<void> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await this.page.locator(selector).screenshot({ path: join(ARTIFACTS, `${name}-${this.theme}.png`), animations: 'disabled' });
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

@@ -1,0 +1,131 @@
+// The tensor renderer in headless Chromium: stats, NumPy-style values grid, heatmap, images, histogram.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RendererPage } from './harness';
+import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, smallTensor } from './fixtures';
+
+describe('tensor renderer', () => {
+  let r: RendererPage;
+  before(async () => {
+    r = await RendererPage.open('dark');
+  });
+  after(async () => {
+    assert.deepEqual(r.pageErrors, []);
+    await r.close();
+  });
+
+  const stat = (out: string, name: string): Promise<string> => r.text(`${out} [data-stat="${name}"] dd`);
+
+  test('shows shape, dtype, size and the statistics the kernel computed', async () => {
+    const payload = smallTensor();
+    const out = await r.render(TENSOR, payload);
+    assert.equal(await stat(out, 'shape'), '[3, 4]');
+    assert.equal(await stat(out, 'dtype'), 'float32');
+    assert.equal(await stat(out, 'size'), '12');
+    assert.equal(await stat(out, 'min'), '-2');
+    assert.equal(await stat(out, 'max'), '4.25');
+    assert.equal(await stat(out, 'mean'), String(Number(payload.stats!.mean!.toPrecision(4))));
+    assert.equal(await stat(out, 'std'), String(Number(payload.stats!.std!.toPrecision(4))));
+    assert.equal(await stat(out, 'NaN'), '0');
+    // A full (not summarised) 3×4 grid: 12 value cells, uniform 2 decimals like NumPy.
+    const cells = await r.page.locator(`${out} table.tfnb-values tbody td`).allTextContents();
+    assert.deepEqual(cells, ['0.50', '-1.25', '2.00', '3.50', '0.00', '1.00', '-2.00', '4.25', '1.50', '2.50', '-0.50', '3.00']);
+    await r.screenshot(out, 'tensor-small');
+  });
+
+  test('summarises a 1000×1000 tensor with real edge indices and elision marks', async () => {
+    const payload = bigTensor();
+    const out = await r.render(TENSOR, payload);
+    assert.equal(await stat(out, 'size'), '1,000,000');
+    const columnHeads = await r.page.locator(`${out} table.tfnb-values thead th`).allTextContents();
+    assert.deepEqual(columnHeads, ['', '0', '1', '2', '…', '997', '998', '999']);
+    const rowHeads = await r.page.locator(`${out} table.tfnb-values tbody th`).allTextContents();
+    assert.deepEqual(rowHeads, ['0', '1', '2', '…', '997', '998', '999']);
+    assert.equal(await r.page.locator(`${out} tr.tfnb-elided-row`).count(), 1);
+    // Bottom-right cell is element [999, 999] of the tensor.
+    const corner = r.page.locator(`${out} table.tfnb-values tbody tr:last-child td:last-child`);
+    const last = ((payload.values as unknown[][])[6] as number[])[6]!;
+    assert.equal(await corner.getAttribute('title'), `[999, 999] = ${last.toFixed(4)}`);
+    await r.screenshot(out, 'tensor-big');
+  });
+
+  test('heatmap toggle draws the downsampled grid with the colour scale', async () => {
+    const payload = bigTensor();
+    const out = await r.render(TENSOR, payload);
+    await r.page.locator(`${out} button`, { hasText: 'Heatmap' }).click();
+    assert.equal(await r.page.locator(`${out} button[aria-pressed="true"]`).textContent(), 'Heatmap');
+    const data = payload.heatmap!.data as number[]; // the fixture has no NaN blocks
+    const minAt = data.indexOf(Math.min(...data));
+    const maxAt = data.indexOf(Math.max(...data));
+    const pixels = await r.page.evaluate(
+      ([sel, a, b]) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(`${sel} canvas.tfnb-heatmap-canvas`)!;
+        const ctx = canvas.getContext('2d')!;
+        const at = (i: number) => Array.from(ctx.getImageData(i % canvas.width, Math.floor(i / canvas.width), 1, 1).data);
+        return { width: canvas.width, height: canvas.height, min: at(a), max: at(b) };
+      },
+      [out, minAt, maxAt] as const,
+    );
+    assert.equal(pixels.width, 64);
+    assert.equal(pixels.height, 64);
+    assert.deepEqual(pixels.min, [68, 1, 84, 255]); // viridis, low end
+    assert.deepEqual(pixels.max, [253, 231, 37, 255]); // viridis, high end
+    // Keyboard: focus the heatmap, move right, read the cell's source range and value.
+    await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).focus();
+    await r.page.keyboard.press('ArrowRight');
+    const status = await r.text(`${out} .tfnb-heatmap .tfnb-status`);
+    assert.match(status, /^rows 0–14, cols 15–30: ≈ /);
+    assert.ok(status.endsWith(String(Number(data[1]!.toPrecision(4)))), status);
+    await r.screenshot(out, 'tensor-heatmap');
+    // Back to the values grid.
+    await r.page.locator(`${out} button`, { hasText: 'Values' }).click();
+    assert.equal(await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).count(), 0);
+    assert.equal(await r.page.locator(`${out} table.tfnb-values`).count(), 1);
+  });
+
+  test('image-like tensors open on the image grid, with a toggle to the values', async () => {
+    const out = await r.render(TENSOR, imageTensor());
+    const images = r.page.locator(`${out} .tfnb-images img`);
+    assert.equal(await images.count(), 4);
+    const decoded = await images.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight, img.alt]))));
+    assert.deepEqual(decoded[0], [28, 28, 'image 1 of 4']);
+    await r.screenshot(out, 'tensor-images');
+    await r.page.locator(`${out} button`, { hasText: 'Values' }).click();
+    assert.equal(await images.count(), 0);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-slice-label`).allTextContents(), ['[0, 0, :, :]', '[0, 1, :, :]', '[0, 2, :, :]', '[0, 25, :, :]', '[0, 26, :, :]', '[0, 27, :, :]', '[1, 0, :, :]', '[1, 1, :, :]', '[1, 2, :, :]', '[1, 25, :, :]', '[1, 26, :, :]', '[1, 27, :, :]', '[2, 0, :, :]', '[2, 1, :, :]', '[2, 2, :, :]', '[2, 25, :, :]', '[2, 26, :, :]', '[2, 27, :, :]', '[3, 0, :, :]', '[3, 1, :, :]', '[3, 2, :, :]', '[3, 25, :, :]', '[3, 26, :, :]', '[3, 27, :, :]']);
+    assert.equal(await r.page.locator(`${out} .tfnb-elided-slices`).first().textContent(), '⋮ 22 more along axis 1');
+    await r.page.locator(`${out} button`, { hasText: 'Images' }).click();
+    assert.equal(await images.count(), 4);
+  });
+
+  test('NaN and Infinity show as nan/inf and their counts are flagged', async () => {
+    const out = await r.render(TENSOR, nonFiniteTensor());
+    assert.equal(await stat(out, 'NaN'), '1');
+    assert.equal(await stat(out, '±Inf'), '2');
+    assert.equal(await r.page.locator(`${out} [data-stat="NaN"].tfnb-warn`).count(), 1);
+    const flagged = await r.page.locator(`${out} td.tfnb-nonfinite`).allTextContents();
+    assert.deepEqual(flagged, ['nan', 'inf', '-inf']);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-slice-label`).allTextContents(), ['[0, :, :]', '[1, :, :]']);
+    await r.screenshot(out, 'tensor-nonfinite');
+  });
+
+  test('histogram has one bar per bin, each with its range and count', async () => {
+    const payload = smallTensor();
+    const out = await r.render(TENSOR, payload);
+    const bars = r.page.locator(`${out} svg.tfnb-histogram rect.tfnb-bar`);
+    assert.equal(await bars.count(), payload.histogram!.counts.length);
+    const i = payload.histogram!.counts.findIndex((c) => c > 0);
+    const title = await bars.nth(i).locator('title').textContent();
+    assert.match(title ?? '', new RegExp(`: ${payload.histogram!.counts[i]}$`));
+  });
+
+  test('scalars and an update in place keep the chosen view', async () => {
+    const scalar = await r.render(TENSOR, { shape: [], dtype: 'int32', size: 1, values: 42 });
+    assert.equal(await r.text(`${scalar} .tfnb-scalar`), '42');
+    const out = await r.render(TENSOR, bigTensor(), { slot: 'kept' });
+    await r.page.locator(`${out} button`, { hasText: 'Heatmap' }).click();
+    await r.render(TENSOR, { ...bigTensor(), title: 'updated' }, { slot: 'kept' });
+    assert.equal(await r.text(`${out} .tfnb-title`), 'updated');
+    assert.equal(await r.page.locator(`${out} button[aria-pressed="true"]`).textContent(), 'Heatmap');
+  });
+});

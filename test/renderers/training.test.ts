@@ -1,0 +1,113 @@
+// The live training-curves renderer in headless Chromium: progress, metric selector, log
+// scale, batch overlay, Stop button messaging, and updates in place that keep UI state.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RendererPage } from './harness';
+import { TRAINING, trainingRun } from './fixtures';
+
+describe('training renderer', () => {
+  let r: RendererPage;
+  before(async () => {
+    r = await RendererPage.open('dark');
+  });
+  after(async () => {
+    assert.deepEqual(r.pageErrors, []);
+    await r.close();
+  });
+
+  const legend = (out: string): Promise<string[]> => r.page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+
+  test('progress bar shows epoch i/N, batch j/M and time left', async () => {
+    const out = await r.render(TRAINING, trainingRun(5));
+    assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Epoch 6/10 · Batch 30/100 · 53s elapsed · ~47s left');
+    assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '53');
+    assert.equal(await r.text(`${out} .tfnb-run-state`), 'running');
+    assert.match(await r.text(`${out} .tfnb-latest`), /^Epoch 5: loss 0\.3\d+ · acc /);
+    await r.screenshot(out, 'training');
+  });
+
+  test('overlays train, validation and batch series of the selected metric', async () => {
+    const out = await r.render(TRAINING, trainingRun(5));
+    assert.deepEqual(await legend(out), ['loss (batches)', 'loss', 'val_loss']);
+    // 530 batches; the 5 epoch points fall on the batch x of each epoch's last batch.
+    assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '530');
+    assert.deepEqual(await r.page.locator(`${out} select option`).allTextContents(), ['loss', 'acc']);
+    await r.page.locator(`${out} select`).selectOption('acc');
+    assert.deepEqual(await legend(out), ['acc (batches)', 'acc', 'val_acc']);
+    await r.page.locator(`${out} label`, { hasText: 'Batches' }).click();
+    assert.deepEqual(await legend(out), ['acc', 'val_acc']);
+    assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '5');
+  });
+
+  test('log scale switches the y scale, and updates keep metric, log scale and the chart', async () => {
+    // UI state is kept per training run: a run id of its own keeps the earlier tests' choices out.
+    const live = (epochs: number) => ({ ...trainingRun(epochs), trainingId: 'live' });
+    const out = await r.render(TRAINING, live(5), { slot: 'live' });
+    await r.page.locator(`${out} select`).selectOption('acc');
+    await r.page.locator(`${out} label`, { hasText: 'Log scale' }).click();
+    const chart = r.page.locator(`${out} .tfnb-chart`);
+    assert.equal(await chart.getAttribute('data-y-scale'), 'log');
+    await chart.evaluate((el) => ((el as HTMLElement & { marker?: number }).marker = 1));
+
+    await r.render(TRAINING, live(6), { slot: 'live' }); // display-id update, same element
+    assert.equal(await r.page.locator(`${out} select`).inputValue(), 'acc');
+    assert.equal(await r.page.locator(`${out} label:has-text("Log scale") input`).isChecked(), true);
+    assert.equal(await chart.getAttribute('data-y-scale'), 'log');
+    assert.equal(await chart.getAttribute('data-points'), '630');
+    assert.equal(await chart.evaluate((el) => (el as HTMLElement & { marker?: number }).marker), 1, 'chart element reused, not rebuilt');
+    assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Epoch 7/10 · Batch 30/100 · 53s elapsed · ~47s left');
+
+    await r.page.locator(`${out} label`, { hasText: 'Log scale' }).click();
+    assert.equal(await chart.getAttribute('data-y-scale'), 'linear');
+  });
+
+  test('Stop posts stop-training once, then hides when training is done', async () => {
+    const before = (await r.messages()).length;
+    const out = await r.render(TRAINING, trainingRun(5), { slot: 'stop' });
+    const stop = r.page.locator(`${out} button.tfnb-stop`);
+    assert.equal(await stop.isVisible(), true);
+    await stop.press('Enter'); // keyboard works: it is a real button
+    assert.deepEqual((await r.messages()).slice(before), [{ type: 'stop-training', trainingId: 'run-1' }]);
+    assert.equal(await stop.isDisabled(), true);
+    assert.equal(await stop.textContent(), 'Stopping…');
+    await stop.click({ force: true });
+    assert.equal((await r.messages()).length, before + 1, 'a second click sends nothing');
+
+    await r.render(TRAINING, trainingRun(5), { slot: 'stop' }); // still running: stays "Stopping…"
+    assert.equal(await stop.textContent(), 'Stopping…');
+    await r.render(TRAINING, trainingRun(6, { done: true, stopped: true }), { slot: 'stop' });
+    assert.equal(await stop.isVisible(), false);
+    assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Stopped after 6 epochs in 53s');
+    assert.equal(await r.text(`${out} .tfnb-run-state`), 'stopped');
+    assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '100');
+  });
+
+  test('no Stop button without messaging, a trainingId, or while done', async () => {
+    await r.activateWithoutMessaging('plain');
+    const noMessaging = await r.render(TRAINING, trainingRun(3), { api: 'plain' });
+    assert.equal(await r.page.locator(`${noMessaging} button.tfnb-stop`).isVisible(), false);
+    const { trainingId: _omit, ...anonymous } = trainingRun(3);
+    const noId = await r.render(TRAINING, anonymous);
+    assert.equal(await r.page.locator(`${noId} button.tfnb-stop`).isVisible(), false);
+    const done = await r.render(TRAINING, trainingRun(10, { done: true }));
+    assert.equal(await r.page.locator(`${done} button.tfnb-stop`).isVisible(), false);
+    assert.equal(await r.text(`${done} .tfnb-progress-text`), 'Done: 10 epochs in 53s');
+  });
+
+  test('epochs only (no batches, no progress) draw train and val curves', async () => {
+    const out = await r.render(TRAINING, { epochs: [{ loss: 1, acc: 0.5 }, { loss: 0.5, acc: 0.7 }, { loss: null, acc: 0.8 }] });
+    assert.deepEqual(await legend(out), ['loss']);
+    assert.equal(await r.page.locator(`${out} .tfnb-progress-row`).isVisible(), false);
+    assert.equal(await r.text(`${out} .tfnb-latest`), 'Epoch 3: loss — · acc 0.8');
+  });
+
+  test('a malformed update shows the error box; the next good one restores the chosen metric', async () => {
+    const out = await r.render(TRAINING, trainingRun(4), { slot: 'recover' });
+    await r.page.locator(`${out} select`).selectOption('acc');
+    await r.render(TRAINING, { epochs: 'oops' }, { slot: 'recover' });
+    assert.match(await r.text(`${out} .tfnb-error`), /epochs: expected an array, got a string/);
+    await r.render(TRAINING, trainingRun(5), { slot: 'recover' });
+    assert.equal(await r.page.locator(`${out} .tfnb-error`).count(), 0);
+    assert.equal(await r.page.locator(`${out} select`).inputValue(), 'acc');
+  });
+});
