@@ -7,12 +7,15 @@
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameter } from '../notebook/parameters';
+import { cacheCommand } from './cacheCommand';
 import { runNotebook } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]`;
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]
+       tfnb cache [list] | tfnb cache clear [NAME]`;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
@@ -130,6 +130,20 @@ describe('tfnb run', () => {
     assert.deepEqual(out.cells[1].metadata.tags, ['injected-parameters']);
     assert.deepEqual(out.cells[2].outputs[0].data['text/plain'], ["'3 again number'"]);
     assert.equal(tfnb(['run', input, '-p', 'not an identifier=1']).code, 2);
+  });
+
+  it('lists and clears the dataset cache', () => {
+    const cache = tempDir('tfnb-cache-');
+    const env = { ...process.env, TFNB_CACHE_DIR: cache };
+    const sh = (args: string[]) => spawnSync(process.execPath, [CLI_SCRIPT, 'cache', ...args], { encoding: 'utf8', env });
+    mkdirSync(join(cache, 'datasets', 'mnist'), { recursive: true });
+    writeFileSync(join(cache, 'datasets', 'mnist', 'train-labels-idx1-ubyte.gz'), Buffer.alloc(2048));
+    const list = sh(['list']);
+    assert.equal(list.status, 0);
+    assert.match(list.stdout, /mnist\s+2\.0 KB/);
+    assert.equal(sh(['clear', 'mnist']).status, 0);
+    assert.match(sh([]).stdout, /\(empty\)/);
+    assert.equal(sh(['clear', '../etc']).status, 2);
   });
 
   it('exits 2 on bad arguments and 3 when a forced backend cannot load', () => {
