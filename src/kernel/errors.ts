@@ -5,7 +5,8 @@
  */
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 
-interface CellScript { cellName: string; map: TraceMap }
+/** The map stays a string until an error needs it: most cells never throw. */
+interface CellScript { cellName: string; sourceMap: string; map?: TraceMap }
 
 const MAX_REMEMBERED = 2000;
 const FRAME = /([\w.-]*tfnb-cell-\d+\.js):(\d+):(\d+)/g;
@@ -16,7 +17,7 @@ export class CellScripts {
   private scripts = new Map<string, CellScript>();
 
   register(scriptName: string, cellName: string, sourceMap: string): void {
-    this.scripts.set(scriptName, { cellName, map: new TraceMap(sourceMap) });
+    this.scripts.set(scriptName, { cellName, sourceMap });
     if (this.scripts.size > MAX_REMEMBERED) this.scripts.delete(this.scripts.keys().next().value!);
   }
 
@@ -24,6 +25,7 @@ export class CellScripts {
   locate(scriptName: string, line: number, column: number): string | undefined {
     const script = this.scripts.get(scriptName);
     if (!script) return undefined;
+    script.map ??= new TraceMap(script.sourceMap);
     const pos = originalPositionFor(script.map, { line, column: Math.max(0, column - 1) });
     const mapped = pos.line ?? nearestMappedLine(script.map, line);
     return mapped === undefined ? script.cellName : `${script.cellName}, line ${mapped}`;

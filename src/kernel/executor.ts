@@ -45,6 +45,7 @@ export class CellExecutor {
   private running: { executionId: string; interrupt: () => void } | undefined;
   private captured: unknown;
   private globalObjectId = '';
+  private earlyInterrupts = new Set<string>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
@@ -67,6 +68,8 @@ export class CellExecutor {
   interrupt(executionId: string): void {
     stopTrainingFor(executionId);
     if (this.running?.executionId === executionId) this.running.interrupt();
+    // It may still be queued or compiling: it will end as interrupted when it gets there.
+    else this.earlyInterrupts.add(executionId);
   }
 
   get runningExecutionId(): string | undefined { return this.running?.executionId; }
@@ -77,6 +80,7 @@ export class CellExecutor {
     const before = this.deps.tf.memory();
     this.deps.beforeCell?.();
     const status = await this.evaluateCell(request);
+    this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
     await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
@@ -111,6 +115,10 @@ export class CellExecutor {
       throw e;
     }
     this.scripts.register(scriptName, request.cellName, transpiled.sourceMap);
+    if (this.earlyInterrupts.delete(executionId)) {
+      this.sendInterrupted(executionId);
+      return 'interrupted';
+    }
 
     let interrupt!: () => void;
     const interrupted = new Promise<typeof INTERRUPTED>((resolve) => { interrupt = () => resolve(INTERRUPTED); });
