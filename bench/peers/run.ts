@@ -1,0 +1,31 @@
+/**
+ * `npm run bench:peers`: tfnb against the tools users would otherwise pick, side by side in one
+ * run: Jupyter (nbconvert + ipykernel) for per-cell overhead and cold start, PyTorch for the
+ * MNIST workflow. Installs the Debian packages when run as root, else says what to install.
+ */
+import { spawnSync } from 'node:child_process';
+import { printTable } from '../lib';
+import { jupyterAvailable, jupyterBench } from './jupyter';
+import { mnistBench } from './mnist';
+
+const PACKAGES = ['python3-torch', 'jupyter-nbconvert', 'python3-ipykernel', 'time'];
+
+function ensurePeers(): boolean {
+  const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0;
+  if (torch && jupyterAvailable() && spawnSync('/usr/bin/time', ['true']).status === 0) return true;
+  if (process.getuid?.() !== 0) {
+    console.error(`The peers are missing. Install them with: sudo apt-get install -y ${PACKAGES.join(' ')}`);
+    return false;
+  }
+  console.error(`installing ${PACKAGES.join(', ')} with apt-get …`);
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return r.status === 0;
+}
+
+if (!ensurePeers()) process.exit(1);
+const epochs = Number(process.env.TFNB_BENCH_EPOCHS ?? 3);
+printTable('tfnb run vs Jupyter (nbconvert --execute), medians of 3 alternating rounds', jupyterBench());
+const mnist = mnistBench(epochs);
+printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
+for (const n of mnist.notes) console.log(`\n${n}`);
