@@ -132,6 +132,24 @@ describe('tfnb run', () => {
     assert.equal(tfnb(['run', input, '-p', 'not an identifier=1']).code, 2);
   });
 
+  it('caps a flood (1,000,000 lines, one 100 MB string): the saved notebook stays small', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([
+      code('for (let i = 0; i < 1_000_000; i++) console.log(`line ${i}`);'),
+      code('console.log("x".repeat(100_000_000)); "after"'),
+    ]));
+    const r = tfnb(['run', input, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    // Two cells at the 2 MB cap; short lines stored as JSON line arrays cost about 2x on disk.
+    assert.ok(statSync(input).size < 8 * 1024 * 1024, `notebook is ${statSync(input).size} bytes`);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    const texts = (i: number) => out.cells[i].outputs.filter((o: { output_type: string }) => o.output_type === 'stream').map((o: { text: string[] }) => o.text.join('')).join('');
+    assert.match(texts(0), /^line 0\nline 1\n/);
+    assert.match(texts(0), /output limit reached: [\d.]+ MB more output was dropped/);
+    assert.match(texts(1), /output limit reached: 9[5-7]\.\d MB more output was dropped/);
+    assert.deepEqual(out.cells[1].outputs.at(-1).data['text/plain'], ["'after'"]);
+  });
+
   it('lists and clears the dataset cache', () => {
     const cache = tempDir('tfnb-cache-');
     const env = { ...process.env, TFNB_CACHE_DIR: cache };
