@@ -144,9 +144,10 @@ describe('tfnb run', () => {
     assert.ok(statSync(input).size < 8 * 1024 * 1024, `notebook is ${statSync(input).size} bytes`);
     const out = JSON.parse(readFileSync(input, 'utf8'));
     const texts = (i: number) => out.cells[i].outputs.filter((o: { output_type: string }) => o.output_type === 'stream').map((o: { text: string[] }) => o.text.join('')).join('');
-    assert.match(texts(0), /^line 0\nline 1\n/);
-    assert.match(texts(0), /output limit reached: [\d.]+ MB more output was dropped/);
-    assert.match(texts(1), /output limit reached: 9[5-7]\.\d MB more output was dropped/);
+    // (assert.ok, not assert.match: a failure must not print megabytes)
+    assert.ok(/^line 0\nline 1\n/.test(texts(0)));
+    assert.ok(/output limit reached: [\d.]+ MB more output was dropped/.test(texts(0)), 'notice for the million lines');
+    assert.ok(/output limit reached: 93\.4 MB more output was dropped/.test(texts(1)), 'notice for the 100 MB string');
     assert.deepEqual(out.cells[1].outputs.at(-1).data['text/plain'], ["'after'"]);
   });
 
