@@ -148,7 +148,7 @@ describe('tfnb run', () => {
     assert.ok(/^line 0\nline 1\n/.test(texts(0)));
     assert.ok(/output limit reached: [\d.]+ MB more output was dropped/.test(texts(0)), 'notice for the million lines');
     assert.ok(/output limit reached: 93\.4 MB more output was dropped/.test(texts(1)), 'notice for the 100 MB string');
-    assert.deepEqual(out.cells[1].outputs.at(-1).data['text/plain'], ["'after'"]);
+    assert.deepEqual(out.cells[1].outputs.find((o: { output_type: string }) => o.output_type === 'execute_result').data['text/plain'], ["'after'"]);
   });
 
   it('lists and clears the dataset cache', () => {
