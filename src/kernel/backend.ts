@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
-import { setupWasmBackend } from './wasmSetup';
+import { setupWasmBackend } from './wasm/index';
 
 export type Tf = typeof bundledTf;
 
