@@ -1,0 +1,113 @@
+/**
+ * One notebook's kernel: a KernelClient plus what the editor shows about it (execution
+ * counter, backend, last memory report). Settings are read when the session is made; a
+ * restart makes a new session, so changed settings apply from then on.
+ */
+import * as vscode from 'vscode';
+import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type ExecutionOutcome, type KernelState } from '../client/kernelClient';
+import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
+import type { RendererToKernelMessage } from '../protocol/mime';
+import type { NodeRuntime } from './nodeRuntime';
+import type { TfnbSettings } from './settings';
+
+export interface SessionOptions {
+  notebookDir: string;
+  settings: TfnbSettings;
+  backend: BackendChoice;
+  node: NodeRuntime;
+  log: vscode.LogOutputChannel;
+  /** Short name of the notebook, to tell kernels apart in the log. */
+  label: string;
+}
+
+export class KernelSession implements vscode.Disposable {
+  private readonly client: KernelClient;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private counter = 0;
+  private _generation = 0;
+  private _memory: MemoryReport | undefined;
+  private _lastError: string | undefined;
+
+  constructor(readonly options: SessionOptions) {
+    const { settings, node, log, label } = options;
+    this.client = new KernelClient({
+      notebookDir: options.notebookDir,
+      backend: options.backend,
+      maxOutputBytes: settings.maxOutputBytes,
+      liveUpdateIntervalMs: settings.liveUpdateIntervalMs,
+      nodePath: node.path,
+    });
+    this.client.on('log', (line) => logLine(log, `[${label}] ${line}`));
+    this.client.on('strayOutput', (text) => log.info(`[${label}] output with no cell: ${text.slice(0, 2000)}`));
+    this.client.on('state', (state) => {
+      // A fresh kernel numbers its executions from 1, as Jupyter does.
+      if (state === 'dead') {
+        // A new process numbers from 1 and holds no tensors yet.
+        this.counter = 0;
+        this._memory = undefined;
+        this._generation++;
+      }
+      this.changed.fire();
+    });
+    this.client.on('ready', (info) => {
+      this._lastError = undefined;
+      // The kernel logs each backend it tried itself.
+      log.info(`[${label}] kernel ready: backend ${describeBackend(info)} (Node ${node.version} from ${node.source}: ${node.path}, pid ${this.client.pid ?? '?'})`);
+    });
+    this.client.on('died', (reason) => {
+      this._lastError = reason;
+      log.error(`[${label}] kernel died: ${reason}`);
+      void vscode.window.showWarningMessage(`The tfnb kernel of ${label} died: ${reason}. The next run starts a fresh kernel.`);
+    });
+  }
+
+  get state(): KernelState { return this.client.state; }
+  get backend(): BackendInfo | undefined { return this.client.backend; }
+  get memory(): MemoryReport | undefined { return this._memory; }
+  get pid(): number | undefined { return this.client.pid; }
+  get lastError(): string | undefined { return this._lastError; }
+  /** Counts kernel processes: display ids and late output belong to one process. */
+  get generation(): number { return this._generation; }
+
+  /** The number the next cell to start gets. */
+  nextExecutionOrder(): number { return ++this.counter; }
+
+  start(): Promise<BackendInfo> {
+    return this.client.start().catch((e: unknown) => {
+      this._lastError = e instanceof Error ? e.message : String(e);
+      this.options.log.error(`[${this.options.label}] kernel did not start: ${this._lastError}`);
+      this.changed.fire();
+      throw e;
+    });
+  }
+
+  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): Promise<ExecutionOutcome> {
+    const { done } = this.client.execute(code, options, handlers);
+    return done.then((outcome) => {
+      if (outcome.memory) this._memory = outcome.memory;
+      this.changed.fire();
+      return outcome;
+    });
+  }
+
+  interrupt(): void { this.client.interrupt(); }
+
+  sendRendererMessage(message: RendererToKernelMessage): void { this.client.sendRendererMessage(message); }
+
+  async dispose(): Promise<void> {
+    await this.client.close().catch((e: unknown) => this.options.log.warn(`[${this.options.label}] closing the kernel: ${String(e)}`));
+    this.changed.dispose();
+  }
+}
+
+export function describeBackend(info: BackendInfo): string {
+  const extra = [info.gpu ? 'GPU' : '', info.threads ? `${info.threads} threads` : '', `tfjs ${info.tfVersion}`].filter(Boolean).join(', ');
+  return `${info.name} (${extra})`;
+}
+
+function logLine(log: vscode.LogOutputChannel, line: string): void {
+  if (line.includes('[error]')) log.error(line);
+  else if (line.includes('[warn]')) log.warn(line);
+  else log.info(line);
+}

@@ -1,0 +1,182 @@
+/**
+ * tfnb in a real VS Code: code-server with the built .vsix installed, driven by Debian's
+ * Chromium through playwright-core. One server and one browser for the whole file; the
+ * tests run in order and build on each other, as a person's session would.
+ * Screenshots: .test-artifacts/e2e/. Needs: code-server (installed on first run), Chromium.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { startCodeServer, type RunningCodeServer } from './codeServer';
+import { CELL, E2E_NOTEBOOK } from './notebooks';
+import { kernelPids } from './processes';
+import { launchBrowser, Workbench } from './workbench';
+
+const STDOUT = 'application/vnd.code.notebook.stdout';
+const ERROR = 'application/vnd.code.notebook.error';
+
+describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
+  let server: RunningCodeServer;
+  let browser: BrowserContext;
+  let wb: Workbench;
+
+  before(async () => {
+    server = await startCodeServer({ workspaceFiles: { 'e2e.ipynb': E2E_NOTEBOOK } });
+    browser = await launchBrowser(server);
+    wb = await Workbench.open(browser, server);
+    await wb.openFromExplorer('e2e.ipynb');
+  });
+
+  // Every test leaves a picture of the screen as it ended, to look at when one fails.
+  let testNumber = 0;
+  afterEach(async () => {
+    testNumber++;
+    await wb?.screenshot(`after-test-${testNumber}`).catch(() => undefined);
+  });
+
+  after(async () => {
+    if (wb) await wb.screenshot('last').catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('is the notebook\'s kernel without asking, and shows itself in the status bar', async () => {
+    const text = await wb.waitForStatus(/tfnb/, 30_000);
+    assert.match(text, /tfnb: auto · not started/);
+  });
+
+  it('Run All: streams, results, rich and live outputs, numbered in order, stopping at an error', async () => {
+    await wb.command('Notebook: Run All');
+    assert.equal(await wb.waitForCellDone(CELL.error, 120_000), 'error');
+
+    const hello = await wb.outputs(CELL.hello);
+    assert.deepEqual(hello.mimes, [STDOUT, 'text/plain']);
+    assert.deepEqual(hello.texts, ['hello from tfnb', '42']);
+    assert.equal(await wb.executionOrder(CELL.hello), '[1]');
+    assert.equal(await wb.cellState(CELL.hello), 'success');
+
+    const tensor = await wb.outputs(CELL.tensor);
+    assert.equal(tensor.mimes[0], 'application/vnd.tfnb.tensor+json');
+    assert.match((await (await wb.rendered('.tfnb-output[data-mime="application/vnd.tfnb.tensor+json"]')).innerText()), /Tensor[\s\S]*\[2, 2\][\s\S]*float32/);
+    assert.equal(await wb.executionOrder(CELL.tensor), '[2]');
+
+    // Four displays with one id: the later ones replaced the first in place.
+    const progress = await wb.outputs(CELL.progress);
+    assert.deepEqual(progress.mimes, ['text/plain']);
+    assert.match(progress.texts[0] ?? '', /progress 4\/4/);
+
+    // Three prints 300 ms apart: one stream output, each line once (appended, never resent).
+    const ticks = await wb.outputs(CELL.ticks);
+    assert.deepEqual(ticks.mimes, [STDOUT]);
+    assert.equal(ticks.texts[0], 'tick 0\ntick 1\ntick 2');
+
+    const error = await wb.outputs(CELL.error);
+    assert.deepEqual(error.mimes, [ERROR]);
+    assert.match(error.texts[0] ?? '', /ReferenceError: notDefined is not defined/);
+    assert.match(error.texts[0] ?? '', /cell 6, line 3/);
+    assert.equal(await wb.executionOrder(CELL.error), '[5]');
+
+    // As in Jupyter, the cells queued behind the failing one did not run.
+    assert.equal(await wb.executionOrder(CELL.spin), '');
+    assert.equal(await wb.cellState(CELL.spin), 'none');
+    await wb.screenshot('run-all');
+  });
+
+  it('status bar: backend, kernel state and live tensors', async () => {
+    const text = await wb.waitForStatus(/idle/);
+    assert.match(text, /tfnb: wasm · idle · \d+ tensors? · \d/);
+  });
+
+  it('the toolbar\'s Interrupt stops while (true) {} and the kernel keeps its state', async () => {
+    await wb.runCell(CELL.spin);
+    await wb.waitForCellState(CELL.spin, 'executing');
+    await wb.waitForStatus(/busy/);
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('spinning');
+    await wb.interruptFromToolbar();
+    assert.equal(await wb.waitForCellDone(CELL.spin, 15_000), 'error');
+    const spin = await wb.outputs(CELL.spin);
+    assert.match(spin.texts.join('\n'), /Interrupted/);
+
+    await wb.runCell(CELL.state);
+    assert.equal(await wb.waitForCellDone(CELL.state), 'success');
+    const state = await wb.waitForOutputs(CELL.state, (o) => o.texts.length > 0);
+    assert.deepEqual(state.texts, ['21 true']);
+    assert.equal(await wb.executionOrder(CELL.state), '[7]');
+    await wb.screenshot('interrupted');
+  });
+
+  it('tfnb: Restart Kernel starts a fresh kernel: numbering restarts and variables are gone', async () => {
+    const before = kernelPids(server.runDir);
+    assert.equal(before.length, 1, `one kernel runs: ${before}`);
+    await wb.command('tfnb: Restart Kernel');
+    await waitFor(() => { const now = kernelPids(server.runDir); return now.length === 1 && now[0] !== before[0]; }, 30_000, 'a new kernel process');
+    // A fresh kernel: no memory report yet.
+    await wb.waitForStatus(/tfnb: wasm · idle$/);
+
+    await wb.runCell(CELL.state);
+    assert.equal(await wb.waitForCellDone(CELL.state), 'error');
+    const state = await wb.waitForOutputs(CELL.state, (o) => o.mimes.includes(ERROR) && o.texts.length > 0);
+    assert.match(state.texts.join('\n'), /a is not defined/);
+    assert.equal(await wb.executionOrder(CELL.state), '[1]');
+    await wb.screenshot('restarted');
+  });
+
+  it('the training output\'s Stop button reaches the kernel through renderer messaging', async () => {
+    await wb.runCell(CELL.train);
+    await wb.clickRendered('.tfnb-stop:not([hidden])', CELL.train, 60_000);
+    assert.equal(await wb.waitForCellDone(CELL.train, 30_000), 'success');
+    const out = await wb.waitForOutputs(CELL.train, (o) => o.mimes.includes(STDOUT) && o.texts.length === o.mimes.length);
+    const epochs = Number(/stopped after (\d+) epochs/.exec(out.texts.join('\n'))?.[1]);
+    assert.ok(epochs >= 1 && epochs < 100000, `training stopped early, after ${epochs} epochs`);
+    assert.match(out.texts[0] ?? '', /Stopped after/);
+    await wb.screenshot('training-stopped');
+  });
+
+  it('a kernel that dies: the cell says why, and the next run starts a new kernel', async () => {
+    const before = kernelPids(server.runDir);
+    await wb.runCell(CELL.die);
+    assert.equal(await wb.waitForCellDone(CELL.die, 30_000), 'error');
+    const died = await wb.waitForOutputs(CELL.die, (o) => o.mimes.includes(ERROR) && o.texts.length === o.mimes.length);
+    assert.match(died.texts.join('\n'), /KernelDied: The kernel died while this cell ran \(killed \(signal SIGKILL\)/);
+    await wb.waitForStatus(/tfnb: wasm · dead$/);
+    await wb.screenshot('kernel-died');
+
+    await wb.runCell(CELL.state);
+    assert.equal(await wb.waitForCellDone(CELL.state), 'error');
+    const state = await wb.waitForOutputs(CELL.state, (o) => o.mimes.includes(ERROR) && o.texts.length > 0);
+    assert.match(state.texts.join('\n'), /a is not defined/);
+    assert.equal(await wb.executionOrder(CELL.state), '[1]');
+    const after = kernelPids(server.runDir);
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0], before[0]);
+  });
+
+  it('closing the notebook ends its kernel', async () => {
+    assert.equal(kernelPids(server.runDir).length, 1);
+    await wb.closeActiveEditorWithoutSaving();
+    await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel process to exit');
+  });
+
+  it('tfnb: New TypeScript ML Notebook opens a notebook whose first cell prints the backend', async () => {
+    await wb.command('tfnb: New TypeScript ML Notebook');
+    await wb.page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 30_000 });
+    await wb.waitForStatus(/tfnb/);
+    await wb.runCell(1);
+    assert.equal(await wb.waitForCellDone(1, 60_000), 'success');
+    const out = await wb.waitForOutputs(1, (o) => o.texts.length >= 1);
+    assert.deepEqual(out.mimes, [STDOUT]);
+    assert.match(out.texts[0] ?? '', /^TensorFlow\.js 4\.\d+\.\d+ on the wasm backend$/);
+    await wb.screenshot('new-notebook');
+    await wb.command('View: Revert and Close Editor');
+    await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel process to exit');
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * What a person does and sees in VS Code's workbench, through Playwright: open a notebook,
+ * run commands from the palette, click a cell's run button or the toolbar's Interrupt, read
+ * execution numbers, cell states, outputs (drawn two iframes down, in the output webview)
+ * and the status bar.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
+import { ARTIFACTS, type RunningCodeServer } from './codeServer';
+
+export type CellState = 'success' | 'error' | 'executing' | 'pending' | 'none';
+
+export interface CellOutputs {
+  /** MIME type VS Code chose to show, per output (from the editor's own DOM). */
+  mimes: string[];
+  /** Text of each output as drawn in the output webview. */
+  texts: string[];
+}
+
+export async function launchBrowser(server: RunningCodeServer): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(server.runDir, 'chrome'), {
+    executablePath: process.env.TFNB_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 1100 },
+    env: server.env as Record<string, string>,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export class Workbench {
+  constructor(readonly page: Page, private readonly server: RunningCodeServer) {}
+
+  static async open(browser: BrowserContext, server: RunningCodeServer): Promise<Workbench> {
+    const page = browser.pages()[0] ?? await browser.newPage();
+    await page.goto(server.url);
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+    // A notebook opened before the extension host registered contributions opens as JSON text.
+    const deadline = Date.now() + 90_000;
+    while (!server.extensionHostReady()) {
+      if (Date.now() > deadline) throw new Error('the extension host did not start within 90 s');
+      await page.waitForTimeout(100);
+    }
+    return new Workbench(page, server);
+  }
+
+  async openFromExplorer(name: string): Promise<void> {
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).dblclick();
+    await this.page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Runs a command from the palette by its exact title, e.g. "Notebook: Run All". */
+  async command(title: string): Promise<void> {
+    // The palette closes when something else takes the focus (a notebook that just opened
+    // focuses itself a moment later): try again rather than fail on that.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await this.openPalette();
+        const input = this.page.locator('.quick-input-widget input');
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+        await row.click({ timeout: 5_000 });
+        return;
+      } catch (e) {
+        lastError = e;
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(500);
+      }
+    }
+    throw lastError;
+  }
+
+  private async openPalette(): Promise<void> {
+    // Keys typed while an output webview has focus stay in it: first click an empty part of the
+    // editor's tab bar, which takes the focus back to the workbench without doing anything.
+    const bar = await this.page.locator('.tabs-and-actions-container').first().boundingBox().catch(() => null);
+    if (bar) await this.page.mouse.click(bar.x + bar.width * 0.6, bar.y + bar.height / 2);
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    await this.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 });
+  }
+
+  /** Closes the active editor with its tab's × and answers "Don't Save" if asked. */
+  async closeActiveEditorWithoutSaving(): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab.active').first();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+    await dontSave.waitFor({ timeout: 5_000 }).then(() => dontSave.click(), () => undefined);
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
+  /** The notebook row of the cell at `index` (markdown cells count, as in the notebook). */
+  cell(index: number): Locator {
+    return this.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"]`);
+  }
+
+  /**
+   * Scrolls the notebook until the cell's row is on screen. The list renders only rows near
+   * the viewport and re-renders them as outputs grow, so every step looks again.
+   */
+  async revealCell(index: number): Promise<Locator> {
+    const row = this.cell(index);
+    const list = this.page.locator('.notebook-editor .monaco-list > .monaco-scrollable-element').first();
+    for (let i = 0; i < 200; i++) {
+      if (!(await row.count())) {
+        const shown = await this.page.locator('.notebook-editor .monaco-list-row[data-index]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+        const down = shown.length === 0 || Math.max(...shown) < index;
+        await this.wheel(list, down ? 1000 : -1000);
+        continue;
+      }
+      const [rowBox, listBox] = [await row.boundingBox({ timeout: 1000 }).catch(() => null), await list.boundingBox()];
+      if (!rowBox || !listBox) continue;
+      const above = rowBox.y < listBox.y;
+      const below = rowBox.y + Math.min(rowBox.height, 200) > listBox.y + listBox.height;
+      if (!above && !below) return row;
+      await this.wheel(list, (rowBox.y - listBox.y - 40) * 10);
+    }
+    throw new Error(`could not scroll cell ${index} into view`);
+  }
+
+  /** Scrolls the cell to the top of the notebook, so its outputs are in view below it. */
+  async scrollCellToTop(index: number): Promise<void> {
+    const row = await this.revealCell(index);
+    const list = this.page.locator('.notebook-editor .monaco-list > .monaco-scrollable-element').first();
+    let last = Number.NaN;
+    for (let i = 0; i < 50; i++) {
+      const [rowBox, listBox] = [await row.boundingBox(), await list.boundingBox()];
+      if (!rowBox || !listBox) return;
+      const gap = rowBox.y - listBox.y - 10;
+      // The workbench scales wheel deltas down; stop when close or when the list no longer moves.
+      if (Math.abs(gap) < 30 || rowBox.y === last) return;
+      last = rowBox.y;
+      await this.wheel(list, gap * 10);
+    }
+  }
+
+  /** Clicks what a renderer drew (matched in any output webview) with the mouse, as a person would. */
+  async clickRendered(selector: string, cellIndex: number, timeoutMs = 30_000): Promise<void> {
+    await this.rendered(selector, timeoutMs);
+    await this.scrollCellToTop(cellIndex);
+    await this.page.waitForTimeout(300);
+    const box = await (await this.rendered(selector, timeoutMs)).boundingBox();
+    if (!box) throw new Error(`${selector} has no box on screen`);
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /**
+   * Scrolls the notebook list: the wheel over its left margin (over outputs it would go to the
+   * webview). The workbench scales wheel deltas down about tenfold.
+   */
+  private async wheel(list: Locator, deltaY: number): Promise<void> {
+    const box = await list.boundingBox();
+    if (!box) return;
+    await this.page.mouse.move(box.x + 8, box.y + box.height / 2);
+    await this.page.mouse.wheel(0, deltaY);
+    await this.page.waitForTimeout(100);
+  }
+
+  async runCell(index: number): Promise<void> {
+    const row = await this.revealCell(index);
+    await row.locator('.cell-editor-container').first().click();
+    await row.hover();
+    await row.locator('.run-button-container .action-label').first().click();
+  }
+
+  /** Clicks the notebook toolbar's Interrupt button (shown while cells run). */
+  async interruptFromToolbar(): Promise<void> {
+    const button = this.page.locator('.notebook-toolbar-container .action-label[aria-label^="Interrupt"]');
+    await button.waitFor({ timeout: 10_000 });
+    await button.click();
+  }
+
+  async executionOrder(index: number): Promise<string> {
+    const label = (await this.revealCell(index)).locator('.execution-count-label');
+    const text = (await label.count()) ? ((await label.textContent()) ?? '').trim() : '';
+    return text === '[ ]' ? '' : text; // '[ ]': never run
+  }
+
+  async cellState(index: number): Promise<CellState> {
+    const row = await this.revealCell(index);
+    for (const state of ['executing', 'pending', 'success', 'error'] as const) {
+      if (await row.locator(`.cell-statusbar-container .codicon-notebook-state-${state}`).count()) return state;
+    }
+    return 'none';
+  }
+
+  /** Waits until the cell has finished (success or error) and returns which. */
+  async waitForCellDone(index: number, timeoutMs = 60_000): Promise<CellState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.cellState(index);
+      if (state === 'success' || state === 'error') return state;
+      if (Date.now() > deadline) throw new Error(`cell ${index} still ${state} after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(50);
+    }
+  }
+
+  async waitForCellState(index: number, wanted: CellState, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let state = await this.cellState(index); state !== wanted; state = await this.cellState(index)) {
+      if (Date.now() > deadline) throw new Error(`cell ${index} is ${state}, not ${wanted}, after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(50);
+    }
+  }
+
+  async outputs(index: number): Promise<CellOutputs> {
+    const row = await this.revealCell(index);
+    const mimes = await row.locator('.output-inner-container').evaluateAll((els) => els.map((e) => e.getAttribute('output-mime-type') ?? ''));
+    if (mimes.length === 0) return { mimes, texts: [] };
+    // The editor leaves room for outputs in the cell's row; the webview draws them at the same
+    // place on screen. Match them by position (closed notebooks may leave webviews behind).
+    const slot = await row.locator('.output-inner-container').first().boundingBox();
+    if (!slot) return { mimes, texts: [] };
+    for (const frame of await this.outputFrames()) {
+      const frameBox = await (await frame.frameElement()).boundingBox();
+      if (!frameBox) continue;
+      const containers = await frame.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('.cell_container')).map((c) => {
+        const outputs = Array.from(c.querySelectorAll<HTMLElement>(':scope > .output_container'))
+          .filter((o) => o.style.display !== 'none' && o.querySelector('.output'))
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+        return { top: outputs[0]?.getBoundingClientRect().top ?? NaN, texts: outputs.map((o) => o.innerText.trim()) };
+      })).catch(() => []);
+      const mine = containers.find((c) => Math.abs(frameBox.y + c.top - slot.y) < 3);
+      if (mine) return { mimes, texts: mine.texts };
+    }
+    return { mimes, texts: [] };
+  }
+
+  /** Polls a cell's outputs until `done` accepts them. */
+  async waitForOutputs(index: number, done: (o: CellOutputs) => boolean, timeoutMs = 30_000): Promise<CellOutputs> {
+    const deadline = Date.now() + timeoutMs;
+    let last: CellOutputs = { mimes: [], texts: [] };
+    for (;;) {
+      last = await this.outputs(index).catch(() => last);
+      if (done(last)) return last;
+      if (Date.now() > deadline) throw new Error(`cell ${index}: outputs not as expected after ${timeoutMs} ms: ${JSON.stringify(last).slice(0, 2000)}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Frames of notebook output webviews (page -> iframe.webview -> #active-frame). */
+  async outputFrames(): Promise<Frame[]> {
+    const found: Frame[] = [];
+    for (const f of this.page.frames()) {
+      if (await f.locator('.cell_container').count().catch(() => 0)) found.push(f);
+    }
+    return found;
+  }
+
+  /** Text of the first rendered element matching `selector` in any output webview. */
+  async rendered(selector: string, timeoutMs = 30_000): Promise<Locator> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        const el = f.locator(selector);
+        if (await el.count().catch(() => 0)) return el.first();
+      }
+      if (Date.now() > deadline) throw new Error(`nothing matching ${selector} was rendered within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  statusItem(): Locator {
+    return this.page.locator('.statusbar-item[id="tfnb.tfnb.tfnb.kernelStatus"]');
+  }
+
+  async statusText(): Promise<string> {
+    const item = this.statusItem();
+    return (await item.count()) && (await item.isVisible()) ? ((await item.innerText()) ?? '').trim() : '';
+  }
+
+  async waitForStatus(match: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (let text = await this.statusText(); ; text = await this.statusText()) {
+      if (match.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`status bar shows "${text}", not ${match}, after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const path = join(ARTIFACTS, `${name}.png`);
+    await this.page.mouse.move(700, 3); // no hover tooltips in the picture
+    await this.page.waitForTimeout(300);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
