@@ -49,6 +49,8 @@ export class CellExecutor {
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
+    // A session still connected at exit makes Node print "Waiting for the debugger to disconnect".
+    process.once('exit', () => this.session.disconnect());
     Object.defineProperty(globalThis, CAPTURE, { value: (v: unknown) => { this.captured = v; }, enumerable: false });
   }
 
