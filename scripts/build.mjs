@@ -62,6 +62,12 @@ if (existsSync(dataScripts)) {
   }
 }
 
+// Types the authoring plugin serves to cells (tfjs, Node, the kernel's globals): dist/types.
+if (existsSync(join(root, 'src/authoring/build/ship-types.mjs'))) {
+  const { shipTypes } = await import('../src/authoring/build/ship-types.mjs');
+  await shipTypes(root, join(dist, 'types'), { onlyIfStale: true });
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');

@@ -1,5 +1,6 @@
 /** tfnb's VS Code extension: wires the controller, kernels, commands, status bar and log together. */
 import * as vscode from 'vscode';
+import { registerAuthoring } from '../authoring';
 import { watchAffinity } from './affinity';
 import { registerCommands } from './commands';
 import { TfnbController } from './controller';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('tfnb')) log.info('tfnb settings changed: they apply when a kernel next starts (tfnb: Restart Kernel)');
     }),
   );
+  registerAuthoring(context, controller, log);
   log.info(`tfnb ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version}, extension host Node ${process.versions.node})`);
 }
 

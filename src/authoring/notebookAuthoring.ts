@@ -1,0 +1,73 @@
+/**
+ * Keeps the TypeScript server plugin's picture of tfnb notebooks current (which notebooks, cell
+ * order, languages) and re-checks cells when they change: on edits, added, moved or deleted
+ * cells, a language change, the tfnb kernel being picked, and notebooks opening or closing.
+ */
+import * as vscode from 'vscode';
+import { CellDiagnostics } from './cellDiagnostics';
+import { isTfnbNotebook, pluginConfig, type KernelSelection } from './tfnbNotebooks';
+import type { TypeScriptExtension } from './typescriptExtension';
+
+export class NotebookAuthoring implements vscode.Disposable {
+  private readonly diagnostics: CellDiagnostics;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Notebooks currently given to the plugin, by URI. */
+  private tfnbNotebooks = new Map<string, vscode.NotebookDocument>();
+  /** What the plugin was last told; it starts knowing no notebook (so nothing is sent, and the TypeScript extension is not woken, until one opens). */
+  private sentConfig: string;
+
+  constructor(private readonly typesDir: string, private readonly typescript: TypeScriptExtension, private readonly selection: KernelSelection | undefined) {
+    this.sentConfig = JSON.stringify(pluginConfig(typesDir, []));
+    this.diagnostics = new CellDiagnostics(typescript);
+    this.disposables.push(
+      this.diagnostics,
+      vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
+      vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        // Cells added, removed or moved, or metadata (kernelspec) changed; text edits come below.
+        if (e.contentChanges.length || e.metadata) this.update(e.notebook);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => this.textChanged(e)),
+      // A cell's language change reopens its document.
+      vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.scheme === 'vscode-notebook-cell') this.update(this.notebookOf(d)); }),
+    );
+    if (selection) this.disposables.push(selection.onDidChangeSelection((nb) => this.update(nb)));
+    this.update();
+  }
+
+  /** Recomputes the tfnb notebooks; sends the plugin a new configuration if it changed, and re-checks. */
+  private update(changed?: vscode.NotebookDocument): void {
+    const now = new Map<string, vscode.NotebookDocument>();
+    for (const nb of vscode.workspace.notebookDocuments) if (isTfnbNotebook(nb, this.selection)) now.set(nb.uri.toString(), nb);
+    for (const [key, nb] of this.tfnbNotebooks) if (!now.has(key)) this.diagnostics.clear(nb);
+    const added = [...now.keys()].filter((k) => !this.tfnbNotebooks.has(k));
+    this.tfnbNotebooks = now;
+
+    const config = pluginConfig(this.typesDir, [...now.values()]);
+    const serialized = JSON.stringify(config);
+    if (serialized === this.sentConfig) return;
+    this.sentConfig = serialized;
+    void this.typescript.configurePlugin(config).then(() => {
+      for (const key of added) this.diagnostics.schedule(now.get(key)!);
+      if (changed && now.has(changed.uri.toString()) && !added.includes(changed.uri.toString())) this.diagnostics.schedule(changed);
+    });
+  }
+
+  private textChanged(e: vscode.TextDocumentChangeEvent): void {
+    if (e.document.uri.scheme !== 'vscode-notebook-cell' || e.contentChanges.length === 0) return;
+    const notebook = this.notebookOf(e.document);
+    if (!notebook || !this.tfnbNotebooks.has(notebook.uri.toString())) return;
+    const index = CellDiagnostics.codeIndexOf(notebook, e.document);
+    if (index >= 0) this.diagnostics.schedule(notebook, index);
+  }
+
+  private notebookOf(document: vscode.TextDocument): vscode.NotebookDocument | undefined {
+    for (const nb of this.tfnbNotebooks.values()) if (nb.getCells().some((c) => c.document === document)) return nb;
+    return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === document));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+

@@ -1,0 +1,25 @@
+/// <reference types="node" />
+/**
+ * The globals the tfnb kernel gives every cell (src/kernel/runtime.ts), as the module each
+ * cell's virtual file imports them from (see src/authoring/virtualCell.ts). A module, not
+ * global declarations, so that only cells of tfnb notebooks see these names.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DisplayOptions } from '../../kernel/display/context';
+import type { Tfvis } from '../../kernel/display/tfvis-types';
+
+/** TensorFlow.js, on the backend the kernel chose (tfnb: Choose Backend…). */
+export { tf };
+
+/**
+ * Shows a value as an output of the running cell: tensors, models and training histories
+ * richly, anything else as text. With `displayId`, a later `display(x, { displayId, update: true })`
+ * replaces that output in place.
+ */
+export declare function display(value: unknown, options?: DisplayOptions): void;
+
+/** tfjs-vis's API (render, show, metrics, visor), drawing into the notebook. */
+export declare const tfvis: Tfvis;
+
+/** Node's require, resolving from the notebook's folder first, then tfnb's bundled packages. */
+export declare const require: NodeJS.Require;

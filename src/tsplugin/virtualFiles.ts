@@ -1,0 +1,112 @@
+/**
+ * Makes the server's program see each tfnb cell as its virtual file (cell text + suffix) and
+ * resolve the suffix's imports: other cells, the kernel's globals, and packages as the kernel
+ * finds them (its own modules, then the notebook's folder, then the packages tfnb ships). Every other file,
+ * and every cell of a notebook tfnb does not run, is left exactly as the server has it.
+ */
+import { join } from 'node:path';
+import type * as ts from 'typescript';
+import { KERNEL_PROVIDED, TF_PACKAGES, TYPES_FILES } from '../authoring/kernelModules';
+import { cellKeyOfSpecifier, KERNEL_MODULE } from '../authoring/virtualCell';
+import type { CellRef, NotebookModel } from './notebookModel';
+
+/** A cell's text with its suffix; edits inside the cell keep the server's incremental parsing. */
+class VirtualSnapshot implements ts.IScriptSnapshot {
+  private text: string | undefined;
+  constructor(readonly inner: ts.IScriptSnapshot, readonly suffix: string) {}
+  getText(start: number, end: number): string {
+    this.text ??= this.inner.getText(0, this.inner.getLength()) + this.suffix;
+    return this.text.slice(start, end);
+  }
+  getLength(): number { return this.inner.getLength() + this.suffix.length; }
+  getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (!(old instanceof VirtualSnapshot) || old.suffix !== this.suffix) return undefined;
+    return this.inner.getChangeRange(old.inner);
+  }
+}
+
+export interface VirtualFiles {
+  /** Length of the cell's own text in `fileName` when it is a tfnb cell (the rest is suffix). */
+  cellLength(fileName: string): number | undefined;
+}
+
+export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServiceHost, model: NotebookModel): VirtualFiles {
+  const getScriptSnapshot = host.getScriptSnapshot.bind(host);
+  const getScriptVersion = host.getScriptVersion.bind(host);
+  const resolveModuleNameLiterals = host.resolveModuleNameLiterals?.bind(host);
+  const snapshots = new Map<string, VirtualSnapshot>();
+
+  host.getScriptSnapshot = (fileName) => {
+    const inner = getScriptSnapshot(fileName);
+    const ref = inner && model.cellOf(fileName);
+    if (!inner || !ref) {
+      snapshots.delete(fileName);
+      return inner;
+    }
+    const suffix = model.suffixOf(ref).text;
+    const known = snapshots.get(fileName);
+    if (known && known.inner === inner && known.suffix === suffix) return known;
+    const snapshot = new VirtualSnapshot(inner, suffix);
+    snapshots.set(fileName, snapshot);
+    return snapshot;
+  };
+
+  host.getScriptVersion = (fileName) => {
+    const version = getScriptVersion(fileName);
+    const ref = model.cellOf(fileName);
+    return ref ? `${version}+${model.suffixVersionOf(ref)}` : version;
+  };
+
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, containingSourceFile, reusedNames) => {
+    const ref = model.cellOf(containingFile);
+    if (!ref || model.typesDir === undefined) {
+      if (resolveModuleNameLiterals) return resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile, reusedNames);
+      return literals.map((l) => tsModule.resolveModuleName(l.text, containingFile, options, moduleHost(host)));
+    }
+    return literals.map((l) => resolveFromCell(tsModule, host, model, ref, model.typesDir!, l.text, options));
+  };
+
+  return {
+    cellLength(fileName) {
+      if (!model.cellOf(fileName)) return undefined;
+      return getScriptSnapshot(fileName)?.getLength();
+    },
+  };
+}
+
+function moduleHost(host: ts.LanguageServiceHost): ts.ModuleResolutionHost {
+  return {
+    fileExists: (f) => host.fileExists(f),
+    readFile: (f) => host.readFile(f),
+    directoryExists: host.directoryExists ? (d) => host.directoryExists!(d) : undefined,
+    realpath: host.realpath ? (p) => host.realpath!(p) : undefined,
+    getCurrentDirectory: () => host.getCurrentDirectory(),
+    getDirectories: host.getDirectories ? (d) => host.getDirectories!(d) : undefined,
+    useCaseSensitiveFileNames: typeof host.useCaseSensitiveFileNames === 'function' ? host.useCaseSensitiveFileNames() : host.useCaseSensitiveFileNames,
+  };
+}
+
+function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, model: NotebookModel, ref: CellRef, typesDir: string,
+  specifier: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+  const cellKey = cellKeyOfSpecifier(specifier);
+  if (cellKey !== undefined) {
+    const index = ref.notebook.cells.findIndex((c) => c.key === cellKey);
+    const fileName = ref.notebook.fileNames[index];
+    if (!fileName) return { resolvedModule: undefined };
+    const extension = ref.notebook.cells[index]!.language === 'javascript' ? tsModule.Extension.Js : tsModule.Extension.Ts;
+    return { resolvedModule: { resolvedFileName: fileName, extension, isExternalLibraryImport: false } };
+  }
+  const shipped = specifier === KERNEL_MODULE ? TYPES_FILES.kernel : KERNEL_PROVIDED.get(specifier);
+  if (shipped) {
+    return { resolvedModule: { resolvedFileName: join(typesDir, shipped), extension: tsModule.Extension.Dts, isExternalLibraryImport: false } };
+  }
+  const mHost = moduleHost(host);
+  // As the kernel: the notebook's folder (and the folders above it) first...
+  const own = tsModule.resolveModuleName(specifier, join(ref.notebook.dir, '__tfnb_cell__.ts'), options, mHost);
+  if (own.resolvedModule) return own;
+  // ...then what tfnb bundles: every TensorFlow.js package is the kernel's tf.
+  const bundled = TF_PACKAGES.includes(specifier) ? '@tensorflow/tfjs' : specifier;
+  const fallback = tsModule.resolveModuleName(bundled, join(typesDir, '__tfnb_cell__.ts'), options, mHost);
+  if (fallback.resolvedModule) return fallback;
+  return own;
+}

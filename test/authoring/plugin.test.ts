@@ -1,0 +1,217 @@
+/**
+ * tfnb's TypeScript server plugin in a real TypeScript server, fed notebook cells the way VS
+ * Code's TypeScript extension feeds them. One server for the file; each test opens its own
+ * notebook in the same folder (one inferred project, as in VS Code).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { server } from 'typescript';
+import type { PluginNotebook } from '../../src/authoring/pluginProtocol';
+import { notebookCells, pluginConfig, preparePlugin, ROOT, scratchDir, TsServer, type TestCell } from './tsserver';
+
+type Diagnostic = server.protocol.Diagnostic;
+
+describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
+  const scratch = scratchDir('tfnb-plugin-test-');
+  const ws = join(scratch.dir, 'ws');
+  let tss: TsServer;
+  let typesDir: string;
+  /** Notebooks the plugin is told are tfnb's (all tests' notebooks live side by side, as open editors would). */
+  const tfnb = new Map<string, PluginNotebook>();
+
+  before(async () => {
+    mkdirSync(ws);
+    const prepared = await preparePlugin(scratch.dir);
+    typesDir = prepared.typesDir;
+    tss = await TsServer.start(prepared.probeDir, ws);
+  });
+  after(async () => {
+    await tss?.stop();
+    scratch.dispose();
+  });
+
+  /** Opens a notebook; unless `foreign`, tells the plugin it is tfnb's. */
+  async function open(name: string, sources: string[], options: { foreign?: boolean; language?: 'typescript' | 'javascript'; dir?: string } = {}): Promise<TestCell[]> {
+    const dir = options.dir ?? ws;
+    const cells = notebookCells(join(dir, name), sources, options.language);
+    await tss.request('updateOpen', {
+      openFiles: cells.map((c) => ({ file: c.serverFile, fileContent: c.text, projectRootPath: ws, scriptKindName: c.language === 'javascript' ? 'JS' : 'TS' })),
+    });
+    if (!options.foreign) await setOrder(name, cells, dir);
+    return cells;
+  }
+
+  async function setOrder(name: string, cells: readonly TestCell[], dir = ws): Promise<void> {
+    tfnb.set(name, pluginConfig(typesDir, dir, cells).notebooks[0]!);
+    await tss.configure({ typesDir, notebooks: [...tfnb.values()] });
+  }
+
+  const problems = async (cell: TestCell): Promise<Diagnostic[]> => tss.semanticDiagnostics(cell);
+  const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.start.line}:${d.start.offset} TS${d.code} ${d.text}`);
+  /** 1-based line and offset of the first occurrence of `needle` in the cell (offset at its start, plus `shift`). */
+  const at = (cell: TestCell, needle: string, shift = 0) => {
+    const index = cell.text.indexOf(needle);
+    assert.ok(index >= 0, `${needle} is in the cell`);
+    const before = cell.text.slice(0, index + shift).split('\n');
+    return { file: cell.serverFile, line: before.length, offset: before[before.length - 1]!.length + 1 };
+  };
+
+  it('a cell that uses a model from the cell above, tf, display and top-level await has no problems', async () => {
+    const cells = await open('clean.ipynb', [
+      "const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 1, inputShape: [1] }));\nmodel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });",
+      'const xs = tf.tensor2d([1, 2, 3, 4], [4, 1]);\nconst history = await model.fit(xs, xs.mul(2), { epochs: 2 });\ndisplay(model);\ndisplay(history, { displayId: "h", update: true });\nconst fitCallbacks = tfvis.show.fitCallbacks({ name: "Training" }, ["loss"]);\nconst pred: tf.Tensor = model.predict(xs) as tf.Tensor;\nconst fs = require("fs");\nconsole.log(process.memoryUsage().heapUsed, fs, fitCallbacks, pred);',
+    ]);
+    for (const cell of cells) assert.deepEqual(summary(await problems(cell)), []);
+  });
+
+  it('a genuine type error is reported once, on its cell and line', async () => {
+    const cells = await open('error.ipynb', [
+      'const model = tf.sequential();',
+      "model.summary();\nconst name: string = model.countParams();\nconsole.log(name);",
+    ]);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), ["2:7 TS2322 Type 'number' is not assignable to type 'string'."]);
+  });
+
+  it('redeclaring a name in a later cell is not flagged, and the later declaration wins below it', async () => {
+    const cells = await open('redeclare.ipynb', [
+      'const model = tf.sequential();\nlet step = 0;\nfunction train() { return 1; }',
+      'const model = "now a string";\nstep = step + 1;\ntrain = () => 2;',
+      'const upper: string = model.toUpperCase();\nconsole.log(upper, step);\nmodel = "x";',
+    ]);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    // Assigning to a const of an earlier cell is still an error, said as TypeScript says it for a const.
+    assert.deepEqual(summary(await problems(cells[2]!)), ["3:1 TS2588 Cannot assign to 'model' because it is a constant."]);
+  });
+
+  it('completion after `model.` lists the model\'s methods; names of cells above are offered before they are used', async () => {
+    const cells = await open('complete.ipynb', ['const model = tf.sequential();\nconst learningRate = 0.01;', 'model.', 'const rate = ']);
+    const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[1]!, 'model.', 6) });
+    const names = members.entries.map((e) => e.name);
+    for (const method of ['fit', 'predict', 'compile', 'summary']) assert.ok(names.includes(method), method);
+    assert.ok(!names.includes('learningRate'), 'a member list has no global names');
+
+    const end = at(cells[2]!, 'const rate = ', 'const rate = '.length);
+    const globals = await tss.request<server.protocol.CompletionInfo>('completionInfo', end);
+    const learningRate = globals.entries.find((e) => e.name === 'learningRate');
+    assert.equal(learningRate?.kind, 'const');
+    for (const name of ['model', 'tf', 'display', 'tfvis']) assert.ok(globals.entries.some((e) => e.name === name), name);
+    const [details] = await tss.request<server.protocol.CompletionEntryDetails[]>('completionEntryDetails', { ...end, entryNames: ['learningRate'] });
+    assert.equal(details!.displayParts.map((p) => p.text).join(''), 'const learningRate: 0.01');
+  });
+
+  it('hover shows a name\'s type from its cell; the kernel\'s globals read as globals', async () => {
+    const cells = await open('hover.ipynb', ['const model = tf.sequential();', 'display(model);']);
+    const model = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'model'));
+    assert.equal(model.displayString, 'const model: tf.Sequential');
+    const display = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'display'));
+    assert.equal(display.displayString, 'function display(value: unknown, options?: DisplayOptions): void');
+    assert.match(display.documentation as string, /output of the running cell/);
+  });
+
+  it('go to definition lands on the declaring cell and line', async () => {
+    const cells = await open('definition.ipynb', ['// data\nconst data = [1, 2];\n\nfunction double(x: number) { return 2 * x; }', 'double(data[0]!);']);
+    const [definition] = await tss.request<server.protocol.FileSpanWithContext[]>('definition', at(cells[1]!, 'double'));
+    assert.equal(definition!.file, cells[0]!.serverFile);
+    assert.deepEqual(definition!.start, { line: 4, offset: 10 });
+    const references = await tss.request<server.protocol.ReferencesResponseBody>('references', at(cells[0]!, 'const data', 7));
+    // Only places a person can see: the declaration and the use, nothing in generated code.
+    assert.deepEqual(references.refs.map((r) => [r.file === cells[0]!.serverFile ? 0 : 1, r.start.line, r.lineText]),
+      [[0, 2, 'const data = [1, 2];'], [1, 1, 'double(data[0]!);']]);
+  });
+
+  it('order follows the notebook, and updates when cells move, are added or deleted', async () => {
+    const cells = await open('order.ipynb', ['const later = total * 2;', 'const total = 21;']);
+    assert.deepEqual(summary(await problems(cells[0]!)).map((s) => s.replace(/ TS\d+ .*/, '')), ['1:15']);
+    assert.match(summary(await problems(cells[0]!))[0]!, /Cannot find name 'total'/);
+    // Move the second cell up.
+    await setOrder('order.ipynb', [cells[1]!, cells[0]!]);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    // Edit: the cell above changes type; the cell below sees it.
+    await tss.setText(cells[1]!, 'const total = "21";');
+    assert.match(summary(await problems(cells[0]!))[0] ?? '', /TS2362/);
+    // Delete the cell above: VS Code closes its document.
+    await tss.request('updateOpen', { closedFiles: [cells[1]!.serverFile] });
+    await setOrder('order.ipynb', [cells[0]!]);
+    assert.match(summary(await problems(cells[0]!))[0] ?? '', /Cannot find name 'total'/);
+  });
+
+  it('imports resolve as the kernel resolves them: its own modules, the notebook\'s folder, then tfnb\'s packages', async () => {
+    const dir = join(ws, 'with-deps');
+    const fakePackage = (name: string, dts: string) => {
+      const pkg = join(dir, 'node_modules', name);
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts' }));
+      writeFileSync(join(pkg, 'index.d.ts'), dts);
+    };
+    fakePackage('local-lib', 'export declare function localHelper(): number;\n');
+    fakePackage('@tensorflow/tfjs-node', 'export declare const installedNode: true;\n');
+    // The kernel always answers tfjs-vis itself, even when a copy is installed.
+    fakePackage('@tensorflow/tfjs-vis', 'export declare const notWhatTheKernelGives: number;\n');
+    const withDeps = await open('deps.ipynb', [
+      "import { localHelper } from 'local-lib';\nimport * as tfn from '@tensorflow/tfjs-node';\nimport * as vis from '@tensorflow/tfjs-vis';",
+      "const n: number = localHelper();\nconst t: true = tfn.installedNode;\nvis.render.barchart({ name: 'b' }, [{ index: 0, value: n }]);",
+    ], { dir });
+    assert.deepEqual(summary(await problems(withDeps[0]!)), []);
+    assert.deepEqual(summary(await problems(withDeps[1]!)), []);
+
+    const cells = await open('bundled.ipynb', [
+      "import * as tfn from '@tensorflow/tfjs-node-gpu';\nimport * as vis from '@tensorflow/tfjs-vis';\nimport { readFileSync } from 'node:fs';\nimport { mnist } from 'tfnb/datasets';",
+      "const t: tfn.Tensor = tfn.tensor([1]);\nvis.show.modelSummary({ name: 'm' }, tfn.sequential());\nconsole.log(t, readFileSync);\nconst data = await mnist.load({ subset: 100 });\nconst labels: tf.Tensor1D = data.train.labels;",
+      "import { nothing } from 'not-installed-anywhere';",
+    ]);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    assert.match(summary(await problems(cells[2]!))[0] ?? '', /TS2307 Cannot find module 'not-installed-anywhere'/);
+  });
+
+  it('JavaScript cells see the cells above too', async () => {
+    const ts = await open('mixed.ipynb', ['const model = tf.sequential();']);
+    const jsCells = notebookCells(join(ws, 'mixed.ipynb'), ['', 'model.'], 'javascript').slice(1);
+    jsCells[0]!.uri.fragment = 'W1sZmlsZQ==';
+    jsCells[0]!.serverFile = ts[0]!.serverFile.replace('W0sZmlsZQ==', 'W1sZmlsZQ==');
+    await tss.request('updateOpen', { openFiles: [{ file: jsCells[0]!.serverFile, fileContent: jsCells[0]!.text, projectRootPath: ws, scriptKindName: 'JS' }] });
+    await setOrder('mixed.ipynb', [...ts, ...jsCells]);
+    const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(jsCells[0]!, 'model.', 6) });
+    assert.ok(members.entries.some((e) => e.name === 'fit'));
+  });
+
+  it('tfnb\'s sample notebooks have no problems (no false errors on real notebooks)', async () => {
+    const samples = join(ROOT, 'samples');
+    const found: string[] = [];
+    let checked = 0;
+    for (const name of readdirSync(samples).filter((f) => f.endsWith('.ipynb')).sort()) {
+      const nb = JSON.parse(readFileSync(join(samples, name), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+      const sources = nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+      const cells = await open(name, sources, { dir: samples });
+      for (const [i, cell] of cells.entries()) {
+        found.push(...summary(await problems(cell)).map((p) => `${name} code cell ${i + 1} ${p}`));
+        checked++;
+      }
+    }
+    assert.ok(checked >= 20, `only ${checked} cells found in samples/`);
+    assert.deepEqual(found, []);
+  });
+
+  it('leaves other notebooks as VS Code has them', async () => {
+    const cells = await open('foreign.ipynb', ['const y: number = tf.zeros([1]);', 'y;'], { foreign: true });
+    const first = summary(await problems(cells[0]!));
+    assert.match(first.join('\n'), /Cannot find name 'tf'/);
+    // Its cells are plain scripts in the shared project: no tfnb module around them.
+    const info = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'y'));
+    assert.equal(info.displayString, 'const y: number');
+  });
+
+  it('never offers another cell as a module to import from, and keeps generated code out of edits', async () => {
+    const cells = await open('fixes.ipynb', ['const a = laterName;', 'export const laterName = 1;']);
+    const [missing] = await problems(cells[0]!);
+    assert.equal(missing?.code, 2304);
+    const fixes = await tss.request<server.protocol.CodeFixAction[]>('getCodeFixes', { file: cells[0]!.serverFile, startLine: 1, startOffset: 11, endLine: 1, endOffset: 20, errorCodes: [2304] });
+    assert.deepEqual(fixes.filter((f) => /import/i.test(f.description)).map((f) => f.description), []);
+    const edits = await tss.request<server.protocol.CodeEdit[]>('format', { file: cells[1]!.serverFile, line: 1, offset: 1, endLine: 1, endOffset: 30 });
+    for (const e of edits) assert.equal(e.start.line, 1);
+  });
+});
