@@ -25,8 +25,23 @@ export interface SpeechData {
   sampleRate: number;
   /** ['zero', 'one', …, 'nine']: label d is the word for d. */
   classes: string[];
+  /** Each of the 40 voices: how espeak-ng made it, and which split it is in. */
+  voices: VoiceInfo[];
   /** Where the data came from, in words. */
   source: string;
+}
+
+export interface VoiceInfo {
+  speaker: string;
+  /** espeak-ng voice (an English accent), e.g. 'en-gb-scotland'. */
+  accent: string;
+  /** espeak-ng voice variant, e.g. 'f3', 'klatt2'. */
+  variant: string;
+  /** Words per minute. */
+  speed: number;
+  /** 0-99 (espeak's default is 50). */
+  pitch: number;
+  split: 'train' | 'test';
 }
 
 interface ClipInfo { digit: number; speaker: string; accent: string; variant: string; speed: number; pitch: number }
@@ -66,13 +81,18 @@ export function createSpeech(ctx: DatasetContext) {
       };
       const train = split(false);
       const test = split(true);
-      const voices = (s: SpeechSplit) => new Set(s.speakers).size;
+      const voices = new Map<string, VoiceInfo>();
+      for (const { speaker, accent, variant, speed, pitch } of index.clips) {
+        if (!voices.has(speaker)) voices.set(speaker, { speaker, accent, variant, speed, pitch, split: isTestSpeaker(speaker) ? 'test' : 'train' });
+      }
+      const voiceCount = (s: SpeechSplit) => new Set(s.speakers).size;
       return {
         train,
         test,
         sampleRate: index.sampleRate,
         classes: [...index.classes],
-        source: `${index.clips.length} spoken digits (1 s, ${index.sampleRate} Hz) synthesised with espeak-ng in 40 voices, bundled with tfnb (MIT); train ${train.speakers.length} clips from ${voices(train)} voices, test ${test.speakers.length} from ${voices(test)} other voices: ${dir}`,
+        voices: [...voices.values()],
+        source: `${index.clips.length} spoken digits (1 s, ${index.sampleRate} Hz) synthesised with espeak-ng in ${voices.size} voices, bundled with tfnb (MIT); train ${train.speakers.length} clips from ${voiceCount(train)} voices, test ${test.speakers.length} from ${voiceCount(test)} other voices: ${dir}`,
       };
     },
   };
