@@ -124,6 +124,16 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
 
   it('the training output\'s Stop button reaches the kernel through renderer messaging', async () => {
     await wb.runCell(CELL.train);
+    // The live output grows while fit runs: its progress line moves on between two reads.
+    const progressText = async () => (await (await wb.rendered('.tfnb-progress-text', 60_000)).textContent()) ?? '';
+    const first = await progressText();
+    let later = first;
+    for (const deadline = Date.now() + 20_000; later === first && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 300));
+      later = await progressText();
+    }
+    assert.notEqual(later, first, `the live training output did not update: ${first}`);
+    assert.match(later, /Epoch \d+\/\d+ · Batch \d+/);
     await wb.clickRendered('.tfnb-stop:not([hidden])', CELL.train, 60_000);
     assert.equal(await wb.waitForCellDone(CELL.train, 30_000), 'success');
     const out = await wb.waitForOutputs(CELL.train, (o) => o.mimes.includes(STDOUT) && o.texts.length === o.mimes.length);
