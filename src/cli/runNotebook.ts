@@ -57,26 +57,39 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     return { exitCode: 3, reason: `the kernel could not start: ${(e as Error).message}` };
   }
 
+  // Every cell is queued at once, each to run only if the one before ended ok: the kernel
+  // compiles the next cell while one runs, and a failure cancels the rest (stop on error).
   let failure: { cell: number; reason: string } | undefined;
-  let executionCount = 0;
   try {
-    for (const [n, { cell, index }] of codeCells.entries()) {
-      if (failure) {
-        cell.outputs = [];
-        cell.execution_count = null;
-        continue;
-      }
-      const count = ++executionCount;
+    let previous: string | undefined;
+    const runs = codeCells.map(({ cell, index }, n) => {
+      const count = n + 1;
       const echo = options.echo ? (name: StreamName, text: string) => process[name].write(text) : undefined;
       const collector = new CellOutputs(count, echo);
-      const cellStart = performance.now();
-      options.progress(`cell ${index + 1} (${n + 1} of ${codeCells.length} code cells) running`);
-      const outcome = await withTimeout(kernel, kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: `cell ${index + 1}` }, collector).done, options.timeoutSeconds, collector);
-      cell.outputs = collector.saved();
-      cell.execution_count = count;
-      options.progress(`cell ${index + 1} ${outcome.status} in ${ms(performance.now() - cellStart)}`);
-      if (outcome.status !== 'ok') {
-        failure = { cell: index + 1, reason: outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}` : outcome.status };
+      let startedAt = 0;
+      let onStarted: () => void = () => undefined;
+      const startedPromise = new Promise<void>((r) => { onStarted = r; });
+      collector.onStart = () => {
+        startedAt = performance.now();
+        options.progress(`cell ${index + 1} (${n + 1} of ${codeCells.length} code cells) running`);
+        onStarted();
+      };
+      const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: `cell ${index + 1}`, after: previous }, collector);
+      previous = exec.executionId;
+      return { cell, index, count, collector, done: exec.done, started: startedPromise, startedAt: () => startedAt };
+    });
+    for (const r of runs) {
+      const outcome = await withTimeout(kernel, r.done, r.started, options.timeoutSeconds, r.collector);
+      if (outcome.status === 'cancelled') {
+        r.cell.outputs = [];
+        r.cell.execution_count = null;
+        continue;
+      }
+      r.cell.outputs = r.collector.saved();
+      r.cell.execution_count = r.count;
+      options.progress(`cell ${r.index + 1} ${outcome.status} in ${ms(performance.now() - r.startedAt())}`);
+      if (outcome.status !== 'ok' && !failure) {
+        failure = { cell: r.index + 1, reason: outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}` : outcome.status };
       }
     }
   } finally {
@@ -87,10 +100,11 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   return failure ? { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason } : { exitCode: 0, outputPath };
 }
 
-async function withTimeout(kernel: KernelClient, done: Promise<ExecutionOutcome>, seconds: number | undefined, collector: CellOutputs): Promise<ExecutionOutcome> {
+/** The cell's own time limit counts from when it starts running, not from when it was queued. */
+async function withTimeout(kernel: KernelClient, done: Promise<ExecutionOutcome>, started: Promise<void>, seconds: number | undefined, collector: CellOutputs): Promise<ExecutionOutcome> {
   if (!seconds) return done;
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), seconds * 1000); });
+  const timedOut = new Promise<'timeout'>((r) => { void started.then(() => { timer = setTimeout(() => r('timeout'), seconds * 1000); }); });
   const first = await Promise.race([done, timedOut]);
   clearTimeout(timer);
   if (first !== 'timeout') return first;

@@ -33,6 +33,8 @@ export interface KernelClientOptions {
 export interface ErrorOutput { ename: string; evalue: string; traceback: string[] }
 
 export interface ExecutionHandlers {
+  /** The cell starts running (cells queue; this is when its turn comes). */
+  onStart?(): void;
   onStream?(name: StreamName, text: string): void;
   onDisplay?(data: MimeBundle, displayId: string | undefined, update: boolean): void;
   onResult?(data: MimeBundle): void;
@@ -49,7 +51,12 @@ export interface ExecutionOutcome {
   deathReason?: string;
 }
 
-export interface ExecuteOptions { language?: CellLanguage; cellName?: string }
+export interface ExecuteOptions {
+  language?: CellLanguage;
+  cellName?: string;
+  /** Run only if this earlier execution ends ok; otherwise this one ends `cancelled`. */
+  after?: string;
+}
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'closed';
 
@@ -66,6 +73,7 @@ interface PendingExecution {
   language: CellLanguage;
   cellName: string;
   handlers: ExecutionHandlers;
+  after?: string;
   resolve(outcome: ExecutionOutcome): void;
   started?: number;
 }
@@ -81,13 +89,19 @@ interface KernelEvents {
 
 const STDERR_TAIL_BYTES = 8 * 1024;
 const REMEMBERED_HANDLERS = 200;
+/** How many cells may wait inside the kernel (compiled ahead) besides the running one. */
+const MAX_SENT_AHEAD = 8;
 let executionCounter = 0;
 
 export class KernelClient extends EventEmitter<KernelEvents> implements Executor {
   private child: ChildProcess | undefined;
   private startPromise: Promise<BackendInfo> | undefined;
+  /** Not yet sent to the kernel. */
   private queue: PendingExecution[] = [];
-  private running: PendingExecution | undefined;
+  /** Sent, in order; the first is the one running. Cells go ahead so the kernel compiles them early. */
+  private sent: PendingExecution[] = [];
+  /** Interrupts so far; cells carry it, and an interrupt cancels the cells sent before it. */
+  private epoch = 0;
   /** Handlers of finished executions, for output from work they left running. */
   private finishedHandlers = new Map<string, ExecutionHandlers>();
   private stderrTail = '';
@@ -114,18 +128,43 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
   execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): { executionId: string; done: Promise<ExecutionOutcome> } {
     const executionId = `x${process.pid}-${++executionCounter}`;
     const done = new Promise<ExecutionOutcome>((resolve) => {
-      this.queue.push({ executionId, code, language: options.language ?? 'typescript', cellName: options.cellName ?? 'cell', handlers, resolve });
+      this.queue.push({ executionId, code, language: options.language ?? 'typescript', cellName: options.cellName ?? 'cell', handlers, after: options.after, resolve });
     });
     this.pump();
     return { executionId, done };
   }
 
-  /** Interrupts the running cell and cancels the queued ones. */
+  private get running(): PendingExecution | undefined { return this.sent[0]; }
+
+  private startedNow(p: PendingExecution): void {
+    p.started = performance.now();
+    p.handlers.onStart?.();
+  }
+
+  /** Cancels the cells chained (`after`) to one that did not end ok; the kernel skips them too. */
+  private cancelDependents(executionId: string): void {
+    const failed = new Set([executionId]);
+    const keep = (p: PendingExecution) => {
+      if (p.after === undefined || !failed.has(p.after)) return true;
+      failed.add(p.executionId);
+      p.resolve({ status: 'cancelled', durationMs: 0 });
+      return false;
+    };
+    // Call only once the failed one has left `sent`: a dependent at the head is dropped as well,
+    // and the kernel's own `done (cancelled)` for it is then ignored.
+    this.sent = this.sent.filter(keep);
+    this.queue = this.queue.filter(keep);
+  }
+
+  /** Interrupts the running cell and cancels the queued ones (also those already sent). */
   interrupt(): void {
-    for (const p of this.queue.splice(0)) p.resolve({ status: 'cancelled', durationMs: 0 });
     const running = this.running;
+    const cancelled = [...this.sent.slice(1), ...this.queue.splice(0)];
+    this.sent = running ? [running] : [];
+    for (const p of cancelled) p.resolve({ status: 'cancelled', durationMs: 0 });
+    this.epoch++;
     const pipe = this.child?.stdio[INTERRUPT_FD] as Writable | undefined;
-    if (running && pipe && !pipe.destroyed) pipe.write(`${running.executionId}\n`);
+    if (pipe && !pipe.destroyed) pipe.write(`${running?.executionId ?? ''} ${this.epoch}\n`);
   }
 
   /** Sends a renderer's message (e.g. Stop training) to the kernel. */
@@ -224,11 +263,14 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
       case 'error': this.handlersFor(m.executionId, m.traceback.join('\n'))?.onError?.(m); return;
       case 'done': {
         const running = this.running;
+        // A cell the client cancelled ends here too: it was already resolved.
         if (!running || running.executionId !== m.executionId) return;
-        this.running = undefined;
+        this.sent.shift();
         this.remember(running);
-        this.setState('idle');
         running.resolve({ status: m.status, durationMs: m.durationMs, memory: m.memory });
+        if (m.status !== 'ok') this.cancelDependents(running.executionId);
+        if (this.running) this.startedNow(this.running);
+        else this.setState('idle');
         this.pump();
         return;
       }
@@ -238,7 +280,8 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
 
   private handlersFor(executionId: string | null, text: string): ExecutionHandlers | undefined {
     if (executionId !== null) {
-      if (this.running?.executionId === executionId) return this.running.handlers;
+      const sent = this.sent.find((p) => p.executionId === executionId);
+      if (sent) return sent.handlers;
       const h = this.finishedHandlers.get(executionId);
       if (h) return h;
     }
@@ -252,16 +295,18 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
   }
 
   private pump(): void {
-    if (this.running || this.queue.length === 0 || this.closed) return;
-    if (this._state !== 'idle') {
+    if (this.queue.length === 0 || this.closed) return;
+    if (this._state !== 'idle' && this._state !== 'busy') {
       if (this._state === 'dead') this.start().catch((e: Error) => this.failQueue(e));
       return;
     }
-    const next = this.queue.shift()!;
-    this.running = next;
-    next.started = performance.now();
+    while (this.queue.length > 0 && this.sent.length < MAX_SENT_AHEAD) {
+      const next = this.queue.shift()!;
+      this.sent.push(next);
+      this.send({ type: 'execute', executionId: next.executionId, code: next.code, language: next.language, cellName: next.cellName, epoch: this.epoch, after: next.after });
+      if (this.sent.length === 1) this.startedNow(next);
+    }
     this.setState('busy');
-    this.send({ type: 'execute', executionId: next.executionId, code: next.code, language: next.language, cellName: next.cellName });
   }
 
   private failQueue(e: Error): void {
@@ -277,16 +322,20 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
     this.startPromise = undefined;
     this.setState(this.closed ? 'closed' : 'dead');
     this.emit('log', `kernel ${child.pid} exited: ${reason}`);
-    const running = this.running;
-    this.running = undefined;
+    const [running, ...notStarted] = this.sent;
+    this.sent = [];
+    // Cells sent to the dead kernel but not started go to the fresh one, in order.
+    this.queue.unshift(...notStarted);
     if (running) {
       const message = `The kernel died while this cell ran (${reason}). Its state is lost; the next run starts a fresh kernel.`;
       running.handlers.onError?.({ ename: 'KernelDied', evalue: message, traceback: [`KernelDied: ${message}`] });
       running.resolve({ status: 'died', durationMs: performance.now() - (running.started ?? 0), deathReason: reason });
+      this.cancelDependents(running.executionId);
       this.emit('died', reason);
     }
     // Queued cells wait for the fresh kernel that the next pump starts.
     if (!this.closed) this.pump();
+    else for (const p of this.queue.splice(0)) p.resolve({ status: 'cancelled', durationMs: 0 });
   }
 
   private send(message: ClientToKernel): void {

@@ -11,7 +11,7 @@ import { executionContext, setRunningExecution } from './context';
 import { CellScripts, type FormattedError } from './errors';
 import { formatBytes, type OutputRouter } from './output';
 import { stopTrainingFor } from './training';
-import { CellSyntaxError, transpileCell } from './transpile';
+import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
 import type { Tf } from './backend';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
@@ -35,7 +35,11 @@ export interface ExecutorDeps {
   toBundle: (value: unknown) => MimeBundle;
   /** Runs before each cell (e.g. tfvis surfaces start new outputs in the new cell). */
   beforeCell?: () => void;
+  /** The latest interrupt epoch (published by the interrupt worker): cells sent before it are cancelled. */
+  interruptEpoch: () => number;
 }
+
+type Transpiled = { ok: true; cell: TranspiledCell } | { ok: false; error: unknown };
 
 export class CellExecutor {
   private readonly session = new Session();
@@ -46,6 +50,8 @@ export class CellExecutor {
   private captured: unknown;
   private globalObjectId = '';
   private earlyInterrupts = new Set<string>();
+  /** Executions that did not end ok (bounded): cells sent `after` one of them are cancelled. */
+  private notOk = new Set<string>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
@@ -59,9 +65,15 @@ export class CellExecutor {
     this.globalObjectId = r.result.objectId!;
   }
 
-  /** Queues a cell; cells run one at a time, in the order they were sent. */
+  /**
+   * Queues a cell; cells run one at a time, in the order they were sent. Compiling starts at
+   * once, so a cell sent ahead is ready when the one before it ends.
+   */
   execute(request: ExecuteRequest): Promise<void> {
-    const run = this.queue.then(() => this.run(request));
+    const scriptName = `tfnb-cell-${++this.scriptCounter}.js`;
+    const transpiling: Promise<Transpiled> = transpileCell(request.code, request.language, scriptName).then(
+      (cell) => ({ ok: true, cell }), (error: unknown) => ({ ok: false, error }));
+    const run = this.queue.then(() => this.run(request, transpiling));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -76,23 +88,27 @@ export class CellExecutor {
 
   get runningExecutionId(): string | undefined { return this.running?.executionId; }
 
-  private async run(request: ExecuteRequest): Promise<void> {
+  private async run(request: ExecuteRequest, transpiling: Promise<Transpiled>): Promise<void> {
     const { executionId } = request;
+    const afterFailure = request.after !== undefined && this.notOk.has(request.after);
+    if (afterFailure || request.epoch < this.deps.interruptEpoch()) {
+      // Sent before an interrupt, or behind a cell that failed: the client cancels it too.
+      this.earlyInterrupts.delete(executionId);
+      this.markNotOk(executionId);
+      const now = this.deps.tf.memory();
+      this.deps.output.send({ type: 'done', executionId, status: 'cancelled', durationMs: 0, memory: this.memoryNow(now.numTensors, now.numBytes) });
+      return;
+    }
     const started = performance.now();
     const before = this.deps.tf.memory();
     this.deps.beforeCell?.();
-    const status = await this.evaluateCell(request);
+    const status = await this.evaluateCell(request, await transpiling);
+    if (status !== 'ok') this.markNotOk(executionId);
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
     await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
-    const after = this.deps.tf.memory();
-    const memory: MemoryReport = {
-      numTensors: after.numTensors,
-      numBytes: after.numBytes,
-      deltaTensors: after.numTensors - before.numTensors,
-      deltaBytes: after.numBytes - before.numBytes,
-    };
+    const memory = this.memoryNow(before.numTensors, before.numBytes);
     const dropped = this.deps.output.dropped(executionId, true);
     if (dropped > 0) {
       this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `\n[tfnb] output limit reached: ${formatBytes(dropped)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
@@ -103,20 +119,18 @@ export class CellExecutor {
     this.deps.output.send({ type: 'done', executionId, status, durationMs: performance.now() - started, memory });
   }
 
-  private async evaluateCell(request: ExecuteRequest): Promise<ExecutionStatus> {
+  private async evaluateCell(request: ExecuteRequest, compiled: Transpiled): Promise<ExecutionStatus> {
     const { executionId } = request;
-    const scriptName = `tfnb-cell-${++this.scriptCounter}.js`;
-    let transpiled;
-    try {
-      transpiled = await transpileCell(request.code, request.language, scriptName);
-    } catch (e) {
+    if (!compiled.ok) {
+      const e = compiled.error;
       if (e instanceof CellSyntaxError) {
         this.sendError(executionId, { ename: 'SyntaxError', evalue: e.message, traceback: [`SyntaxError: ${e.message}`, `    at ${request.cellName}, line ${e.line}, column ${e.column}`] });
         return 'error';
       }
       throw e;
     }
-    this.scripts.register(scriptName, request.cellName, transpiled.sourceMap);
+    const transpiled = compiled.cell;
+    this.scripts.register(transpiled.scriptName, request.cellName, transpiled.sourceMap);
     if (this.earlyInterrupts.delete(executionId)) {
       this.sendInterrupted(executionId);
       return 'interrupted';
@@ -161,6 +175,16 @@ export class CellExecutor {
       }
     }
     return 'ok';
+  }
+
+  private markNotOk(executionId: string): void {
+    this.notOk.add(executionId);
+    if (this.notOk.size > 1000) this.notOk.delete(this.notOk.values().next().value!);
+  }
+
+  private memoryNow(tensorsBefore: number, bytesBefore: number): MemoryReport {
+    const after = this.deps.tf.memory();
+    return { numTensors: after.numTensors, numBytes: after.numBytes, deltaTensors: after.numTensors - tensorsBefore, deltaBytes: after.numBytes - bytesBefore };
   }
 
   private sendInterrupted(executionId: string): void {

@@ -8,12 +8,11 @@
 import { Session } from 'node:inspector';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { ACKED, EPOCH, type InterruptRequest, type InterruptWorkerData } from './interruptShared';
 
-export interface InterruptWorkerData { fd: number; acks: SharedArrayBuffer; graceMs: number }
-export interface InterruptRequest { type: 'interrupt'; executionId: string; seq: number }
 
-const { fd, acks, graceMs } = workerData as InterruptWorkerData;
-const acked = new Int32Array(acks);
+const { fd, shared: sharedBuffer, graceMs } = workerData as InterruptWorkerData;
+const shared = new Int32Array(sharedBuffer);
 const session = new Session();
 session.connectToMainThread();
 
@@ -25,8 +24,11 @@ pipe.on('data', (chunk: string) => {
   buffered += chunk;
   let nl: number;
   while ((nl = buffered.indexOf('\n')) >= 0) {
-    const executionId = buffered.slice(0, nl).trim();
+    const [executionId = '', epoch = ''] = buffered.slice(0, nl).split(' ');
     buffered = buffered.slice(nl + 1);
+    // Publish the epoch first: the main thread checks it before starting any cell sent earlier.
+    const e = Number(epoch);
+    if (Number.isInteger(e) && e > Atomics.load(shared, EPOCH)) Atomics.store(shared, EPOCH, e);
     if (executionId) request(executionId);
   }
 });
@@ -38,6 +40,6 @@ function request(executionId: string): void {
   const mine = ++seq;
   parentPort!.postMessage({ type: 'interrupt', executionId, seq: mine } satisfies InterruptRequest);
   setTimeout(() => {
-    if (Atomics.load(acked, 0) < mine) session.post('Runtime.terminateExecution', () => undefined);
+    if (Atomics.load(shared, ACKED) < mine) session.post('Runtime.terminateExecution', () => undefined);
   }, graceMs);
 }

@@ -38,14 +38,15 @@ async function main(): Promise<void> {
   reportStrayErrors(output);
   trackTraining(tf);
   const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
-  const executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces() });
+  let executor: CellExecutor | undefined;
+  const interruptEpoch = listenForInterrupts(INTERRUPT_FD, (id) => executor?.interrupt(id), (m) => log(m, 'warn'));
+  executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces(), interruptEpoch });
   await executor.init();
-  listenForInterrupts(INTERRUPT_FD, (id) => executor.interrupt(id), (m) => log(m, 'warn'));
 
   channel.onMessage((message: ClientToKernel) => {
     switch (message.type) {
       case 'execute':
-        void executor.execute(message).catch((e) => log(`execution ${message.executionId} failed inside the kernel: ${String(e)}`, 'error'));
+        void executor!.execute(message).catch((e) => log(`execution ${message.executionId} failed inside the kernel: ${String(e)}`, 'error'));
         break;
       case 'renderer-message':
         if (message.message.type === 'stop-training') runtime.display.stopTraining(message.message.trainingId);

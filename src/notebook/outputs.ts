@@ -9,6 +9,8 @@ import { toMultiline, type NbOutput, type NbOutputDisplay } from './ipynb';
 
 export class CellOutputs implements ExecutionHandlers {
   readonly outputs: NbOutput[] = [];
+  /** Called when the cell's turn comes (cells are queued ahead). */
+  onStart?: () => void;
   private byDisplayId = new Map<string, NbOutputDisplay>();
   private streamText = new Map<NbOutput, string>();
 

@@ -51,6 +51,17 @@ export interface ExecuteRequest {
   language: CellLanguage;
   /** How tracebacks name the cell, e.g. "cell 3". */
   cellName: string;
+  /**
+   * The client's interrupt count when it sent this. The client sends cells ahead of time (the
+   * kernel compiles them while the previous one runs); an interrupt with a higher epoch cancels
+   * every cell sent before it.
+   */
+  epoch: number;
+  /**
+   * Run only if this earlier execution ended `ok`: a headless run (or Run All) sends every
+   * cell at once, and a failure must stop the cells behind it, as Jupyter's stop_on_error does.
+   */
+  after?: string;
 }
 
 export type ClientToKernel =
@@ -62,7 +73,7 @@ export type ClientToKernel =
 
 export type StreamName = 'stdout' | 'stderr';
 
-export type ExecutionStatus = 'ok' | 'error' | 'interrupted';
+export type ExecutionStatus = 'ok' | 'error' | 'interrupted' | 'cancelled';
 
 export type KernelToClient =
   | { type: 'ready'; protocolVersion: number; pid: number; nodeVersion: string; backend: BackendInfo }
@@ -91,6 +102,6 @@ export interface KernelLaunchOptions {
 export const DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_LIVE_UPDATE_INTERVAL_MS = 250;
 
-/** The interrupt pipe carries one line per request: the execution id to interrupt. */
+/** The interrupt pipe carries one line per request: `<execution id> <epoch>`. */
 export const INTERRUPT_FD = 4;
 export const IPC_FD = 3;
