@@ -6,6 +6,7 @@ import type { TfnbController } from './controller';
 import type { KernelManager } from './kernelManager';
 import { describeBackend } from './kernelSession';
 import { createNewNotebook } from './newNotebook';
+import { openSample } from './samples';
 import { BACKEND_CHOICES } from './settings';
 
 const BACKEND_DETAIL: Record<BackendChoice, string> = {
@@ -15,7 +16,7 @@ const BACKEND_DETAIL: Record<BackendChoice, string> = {
   cpu: 'Plain JavaScript: slowest, for debugging',
 };
 
-export function registerCommands(controller: TfnbController, kernels: KernelManager, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerCommands(controller: TfnbController, kernels: KernelManager, log: vscode.LogOutputChannel, extensionUri: vscode.Uri): vscode.Disposable {
   const restart = async (arg?: unknown, backend?: BackendChoice) => {
     const notebook = targetNotebook(arg);
     if (!notebook) return;
@@ -38,6 +39,7 @@ export function registerCommands(controller: TfnbController, kernels: KernelMana
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.newNotebook, () => createNewNotebook()),
+    vscode.commands.registerCommand(COMMANDS.openSample, (file?: unknown) => openSample(extensionUri, typeof file === 'string' ? file : undefined)),
     vscode.commands.registerCommand(COMMANDS.restartKernel, (arg?: unknown) => restart(arg)),
     vscode.commands.registerCommand(COMMANDS.interruptKernel, (arg?: unknown) => {
       const notebook = targetNotebook(arg);

@@ -11,6 +11,7 @@ export const LANGUAGE_INFO = { name: 'typescript', file_extension: '.ts', mimety
 
 export const COMMANDS = {
   newNotebook: 'tfnb.newNotebook',
+  openSample: 'tfnb.openSample',
   restartKernel: 'tfnb.restartKernel',
   interruptKernel: 'tfnb.interruptKernel',
   selectBackend: 'tfnb.selectBackend',

@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     controller,
     watchAffinity(controller.controller),
-    registerCommands(controller, kernels, log),
+    registerCommands(controller, kernels, log, context.extensionUri),
     new KernelStatusBar(controller, kernels),
     forwardRendererMessages(kernels, log),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -5,6 +5,8 @@
  * Screenshots: .test-artifacts/e2e/. Needs: code-server (installed on first run), Chromium.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
@@ -180,6 +182,21 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('new-notebook');
     await wb.command('View: Revert and Close Editor');
     await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel process to exit');
+  });
+
+  it('tfnb: Open Sample… copies the chosen tutorial into the workspace and opens it', async () => {
+    await wb.command('tfnb: Open Sample…');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('MNIST, the classic');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: '02-mnist.ipynb' }).first().click({ timeout: 10_000 });
+    await waitFor(() => existsSync(join(server.workspace, '02-mnist.ipynb')), 20_000, 'the sample to be copied');
+    // The copy is open in a notebook editor (its tab), showing the tutorial's first code cell.
+    await wb.page.locator('.tabs-container .tab.active', { hasText: '02-mnist.ipynb' }).waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notebook-editor .code-cell-row', { hasText: 'epochs' }).first().waitFor({ timeout: 30_000 });
+    const copied = JSON.parse(readFileSync(join(server.workspace, '02-mnist.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string }> };
+    assert.ok(copied.cells.some((c) => [c.source].flat().join('').includes("mnist.load")), 'the copy is the MNIST tutorial');
+    await wb.screenshot('open-sample');
   });
 });
 
