@@ -70,6 +70,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** More .vsix files to install beside tfnb's. */
   extraVsix?: string[];
+  /** Leave Workspace Trust on, so the opened folder is untrusted (restricted mode). */
+  untrusted?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -112,7 +114,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const dirs = { ud: join(runDir, 'ud'), ext: join(runDir, 'ext'), ws: join(runDir, 'ws'), xdg: join(runDir, 'xdg') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.ud, 'User'), { recursive: true });
-  writeFileSync(join(dirs.ud, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 1));
+  const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {};
+  writeFileSync(join(dirs.ud, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 1));
   for (const [name, content] of Object.entries(options.workspaceFiles)) writeFileSync(join(dirs.ws, name), content);
 
   // XDG_*: without them code-server writes ~/.config/code-server and Chromium ~/.config/chromium.
@@ -125,7 +128,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 
   const port = await freePort();
   const server = spawn(bin, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', dirs.ws],
+    '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', dirs.ws],
   { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let serverOutput = '';
   server.stdout?.on('data', (b: Buffer) => { serverOutput += b.toString(); });
