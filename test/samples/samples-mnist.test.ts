@@ -1,37 +1,16 @@
 // The MNIST tutorials run top to bottom through `tfnb run` (real kernel, wasm backend), offline:
 // the mirror is a closed loopback port and the cache an empty folder, so they use the bundled subset.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { CLI_SCRIPT, ROOT, tempDir } from '../helpers/kernel';
-import { closedPortUrl } from '../kernel/datasets/mnist-fixtures';
+import { offlineEnv, payloads, runSample as runSampleWith, type Cell } from '../helpers/samples';
 
 /** 02-mnist with 2 epochs on 2,000 images scores 86-87 % (measured); below this floor something is broken. */
 const QUICK_ACCURACY_FLOOR = 70;
 
-interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }
-interface Cell { cell_type: string; outputs?: Output[] }
 
 let env: NodeJS.ProcessEnv;
+const runSample = (name: string, params: string[]) => runSampleWith(name, params, env, ['--backend', 'wasm']);
 
-function runSample(name: string, params: string[]): { code: number | null; stderr: string; cells: Cell[]; stdout: string } {
-  const output = join(tempDir('tfnb-sample-'), name);
-  const args = [CLI_SCRIPT, 'run', join(ROOT, 'samples', name), '--output', output, '--backend', 'wasm', ...params.flatMap((p) => ['-p', p])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env, timeout: 300_000 });
-  const cells = (JSON.parse(readFileSync(output, 'utf8')) as { cells: Cell[] }).cells;
-  const outputs = cells.flatMap((c) => c.outputs ?? []);
-  const stdout = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => text(o.text)).join('');
-  return { code: r.status, stderr: r.stderr, cells, stdout };
-}
-
-const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
-
-/** Every rich payload of one MIME type, in order. */
-function payloads<T>(cells: Cell[], mime: string): T[] {
-  return cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.[mime] !== undefined).map((o) => o.data![mime] as T);
-}
 
 interface Chart { kind: string; title?: string; series?: Array<{ name: string; points: Array<{ x: number; y: number }> }> }
 interface TensorView { shape: number[]; images?: { channels: number; pngDataUrls: string[]; total: number } }
@@ -43,7 +22,7 @@ function noErrors(cells: Cell[]): void {
 
 describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', () => {
   before(async () => {
-    env = { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: await closedPortUrl() };
+    env = await offlineEnv();
   });
 
   it('02-mnist: the PyTorch-style log, the accuracy line above the floor, live training, confusion matrix, mistakes', () => {

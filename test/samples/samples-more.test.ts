@@ -2,12 +2,8 @@
 // (real kernel, default backend). MNIST is offline here: the mirror is a closed loopback port and the
 // cache an empty folder, so 03 uses the bundled subset.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { CLI_SCRIPT, ROOT, tempDir } from '../helpers/kernel';
-import { closedPortUrl } from '../kernel/datasets/mnist-fixtures';
+import { offlineEnv, payloads, runSample as runSampleWith, type Cell } from '../helpers/samples';
 
 /**
  * Accuracy floors for the quick settings below, well under what was measured (see
@@ -18,29 +14,13 @@ const TEXT_FLOOR = 85;
 const SPEECH_FLOOR = 40;
 const MNIST_FLOOR = 50;
 
-interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }
-interface Cell { cell_type: string; outputs?: Output[] }
 interface Chart { kind: string; title?: string; rows?: number | unknown[][]; cols?: number; headers?: string[]; yTickLabels?: string[] }
 interface TensorView { shape: number[]; images?: { channels: number; pngDataUrls: string[]; total: number } }
 interface Confusion { classes: string[]; matrix: number[][] }
 
 let env: NodeJS.ProcessEnv;
+const runSample = (name: string, params: string[]) => runSampleWith(name, params, env);
 
-function runSample(name: string, params: string[]): { code: number | null; stderr: string; cells: Cell[]; stdout: string } {
-  const output = join(tempDir('tfnb-sample-'), name);
-  const args = [CLI_SCRIPT, 'run', join(ROOT, 'samples', name), '--output', output, ...params.flatMap((p) => ['-p', p])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env, timeout: 300_000 });
-  const cells = (JSON.parse(readFileSync(output, 'utf8')) as { cells: Cell[] }).cells;
-  const outputs = cells.flatMap((c) => c.outputs ?? []);
-  const stdout = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => text(o.text)).join('');
-  return { code: r.status, stderr: r.stderr, cells, stdout };
-}
-
-const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
-
-function payloads<T>(cells: Cell[], mime: string): T[] {
-  return cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.[mime] !== undefined).map((o) => o.data![mime] as T);
-}
 
 function noErrors(cells: Cell[]): void {
   assert.deepEqual(cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error'), []);
@@ -54,7 +34,7 @@ function accuracyOf(stdout: string, pattern: RegExp): number {
 
 describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
   before(async () => {
-    env = { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: await closedPortUrl() };
+    env = await offlineEnv();
   });
 
   it('04-text: accuracy above the floor, a verdict on the typed sentence, confusion matrix, ids heatmap', () => {
