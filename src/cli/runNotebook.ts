@@ -66,19 +66,16 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       const count = n + 1;
       const echo = options.echo ? (name: StreamName, text: string) => process[name].write(text) : undefined;
       const collector = new CellOutputs(count, echo);
-      let startedAt = 0;
       let onStarted: () => void = () => undefined;
       const startedPromise = new Promise<void>((r) => { onStarted = r; });
-      collector.onStart = () => {
-        startedAt = performance.now();
-        options.progress(`cell ${index + 1} (${n + 1} of ${codeCells.length} code cells) running`);
-        onStarted();
-      };
+      collector.onStart = () => onStarted();
       const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: `cell ${index + 1}`, after: previous }, collector);
       previous = exec.executionId;
-      return { cell, index, count, collector, done: exec.done, started: startedPromise, startedAt: () => startedAt };
+      return { cell, index, n, count, collector, done: exec.done, started: startedPromise };
     });
     for (const r of runs) {
+      // Each cell starts as the one before ends, so this line comes at about its start.
+      if (!failure) options.progress(`cell ${r.index + 1} (${r.n + 1} of ${codeCells.length} code cells) running`);
       const outcome = await withTimeout(kernel, r.done, r.started, options.timeoutSeconds, r.collector);
       if (outcome.status === 'cancelled') {
         r.cell.outputs = [];
@@ -87,7 +84,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       }
       r.cell.outputs = r.collector.saved();
       r.cell.execution_count = r.count;
-      options.progress(`cell ${r.index + 1} ${outcome.status} in ${ms(performance.now() - r.startedAt())}`);
+      options.progress(`cell ${r.index + 1} ${outcome.status} in ${ms(outcome.durationMs)}`);
       if (outcome.status !== 'ok' && !failure) {
         failure = { cell: r.index + 1, reason: outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}` : outcome.status };
       }
