@@ -88,6 +88,11 @@ export class CellExecutor {
 
   get runningExecutionId(): string | undefined { return this.running?.executionId; }
 
+  /** An error as the user should read it: frames of cell scripts mapped to `cell N, line M`. */
+  formatError(error: unknown): FormattedError {
+    return this.scripts.format(error);
+  }
+
   private async run(request: ExecuteRequest, transpiling: Promise<Transpiled>): Promise<void> {
     const { executionId } = request;
     const afterFailure = request.after !== undefined && this.notOk.has(request.after);

@@ -14,6 +14,8 @@ export type ModuleNamespace = Record<string, unknown>;
 export interface ModuleLoader {
   import(specifier: string): Promise<unknown>;
   require(specifier: string): unknown;
+  /** `require.resolve` with the same order as `require`: the notebook's folder, then tfnb's. */
+  resolve(specifier: string): string;
   /** `import x from` semantics over what `import` returned. */
   defaultOf(ns: unknown): unknown;
   /** `import { a } from` semantics: a named export, or a property of a CommonJS default. */
@@ -65,6 +67,15 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       }
       try { return ownRequire(specifier); } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+      }
+      throw moduleNotFound(specifier, notebookDir);
+    },
+    resolve(specifier: string) {
+      if (specialModules.has(specifier)) return specifier;
+      if (isBuiltin(specifier)) return specifier;
+      if (isPath(specifier)) return userRequire.resolve(resolvePath(notebookDir, specifier));
+      for (const req of [userRequire, ownRequire]) {
+        try { return req.resolve(specifier); } catch { /* next */ }
       }
       throw moduleNotFound(specifier, notebookDir);
     },

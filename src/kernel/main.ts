@@ -6,7 +6,7 @@ import { INTERRUPT_FD, PROTOCOL_VERSION, type ClientToKernel, type KernelLaunchO
 import { BackendLoadError, loadBackend } from './backend';
 import { processChannel } from './channel';
 import { currentExecutionId } from './context';
-import { CellScripts } from './errors';
+import type { FormattedError } from './errors';
 import { CellExecutor } from './executor';
 import { listenForInterrupts } from './interrupts';
 import { OutputRouter } from './output';
@@ -35,12 +35,13 @@ async function main(): Promise<void> {
     return;
   }
   const { tf, info } = loaded;
-  reportStrayErrors(output);
   trackTraining(tf);
   const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
   let executor: CellExecutor | undefined;
   const interruptEpoch = listenForInterrupts(INTERRUPT_FD, (id) => executor?.interrupt(id), (m) => log(m, 'warn'));
   executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces(), interruptEpoch });
+  const ready = executor;
+  reportStrayErrors(output, (e) => ready.formatError(e));
   await executor.init();
 
   channel.onMessage((message: ClientToKernel) => {
@@ -60,13 +61,12 @@ async function main(): Promise<void> {
 }
 
 /** Errors from work that outlived its cell go to the cell that started it; the kernel lives on. */
-function reportStrayErrors(output: OutputRouter): void {
-  const scripts = new CellScripts();
+function reportStrayErrors(output: OutputRouter, format: (error: unknown) => FormattedError): void {
   // Emscripten's glue (the wasm backend) installs handlers that rethrow, which would kill the kernel.
   process.removeAllListeners('uncaughtException');
   process.removeAllListeners('unhandledRejection');
   const report = (kind: string, error: unknown) => {
-    const formatted = scripts.format(error);
+    const formatted = format(error);
     output.stream(currentExecutionId(), 'stderr', `[tfnb] ${kind}: ${formatted.traceback.join('\n')}\n`);
   };
   process.on('uncaughtException', (e) => report('uncaught exception', e));

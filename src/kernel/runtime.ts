@@ -58,7 +58,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const display = (value: unknown, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), toBundle(value), opts?.displayId, opts?.update ?? false);
   };
-  const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => require.resolve(id) });
+  const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };
   for (const [name, value] of Object.entries(globals)) {

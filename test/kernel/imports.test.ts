@@ -32,6 +32,7 @@ describe('imports resolve from the notebook folder, then tfnb', () => {
     await run(k, 'import lib, { greet } from "local-cjs";');
     assert.equal(await value(k, 'greet("tfnb") + " " + lib.version'), "'hello tfnb 1.0.0'");
     assert.equal(await value(k, 'require("local-cjs").greet("req")'), "'hello req'");
+    assert.match(String(await value(k, 'require.resolve("local-cjs")')), /tfnb-imports-.*node_modules\/local-cjs\/index\.js/);
   });
 
   it('imports an ESM-only package without ERR_REQUIRE_ESM, including a subpath and dynamic import()', async () => {

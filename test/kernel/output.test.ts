@@ -64,6 +64,8 @@ describe('output: streams, batching, cap, display, memory', () => {
     const r = await run(k, 'Promise.reject(new Error("nobody awaits me"));\nsetTimeout(() => { throw new TypeError("timer threw") }, 10);\nawait new Promise((r) => setTimeout(r, 200));');
     assert.match(r.stderr, /unhandled promise rejection: Error: nobody awaits me/);
     assert.match(r.stderr, /uncaught exception: TypeError: timer threw/);
+    // Frames of work a cell left running map to that cell's lines too.
+    assert.match(r.stderr, /timer threw\n\s+at .*cell \d+, line 2/);
     assert.equal(await value(k, '"still alive"'), "'still alive'");
   });
 });
