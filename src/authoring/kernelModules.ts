@@ -4,14 +4,15 @@
  * the types tfnb ships. Every TensorFlow.js package is the kernel's `tf`: a copy installed beside
  * the notebook gives its own types (with tfjs-node the kernel's tf is that copy), else tfnb's tfjs.
  */
-export const TF_PACKAGES: readonly string[] = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data',
-  '@tensorflow/tfjs-converter', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE } from '../protocol/modules';
+
+export { TF_PACKAGES };
 
 /** Files of the shipped types folder (see build/ship-types.mjs). */
 export const TYPES_FILES = { kernel: 'kernel.d.ts' } as const;
 
 /** Modules that are always the kernel's: module name -> file of the shipped types folder. */
 export const KERNEL_PROVIDED: ReadonlyMap<string, string> = new Map([
-  ['@tensorflow/tfjs-vis', 'tfjs-vis.d.ts'],
-  ['tfnb/datasets', 'tfnb-datasets.d.ts'],
+  [TFVIS_MODULE, 'tfjs-vis.d.ts'],
+  [DATASETS_MODULE, 'tfnb-datasets.d.ts'],
 ]);

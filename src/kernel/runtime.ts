@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
+import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
 import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
@@ -26,7 +27,6 @@ export interface Runtime {
   display: DisplayApi;
 }
 
-const TF_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-data', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
 export function installRuntime(options: RuntimeOptions): Runtime {
   const { tf, output } = options;
@@ -41,9 +41,9 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const tfModule = { ...tf, default: tf };
   const special = new Map<string, () => unknown>();
   for (const name of TF_PACKAGES) special.set(name, () => tfModule);
-  special.set('@tensorflow/tfjs-vis', () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
+  special.set(TFVIS_MODULE, () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
   let datasets: Datasets | undefined;
-  special.set('tfnb/datasets', () => {
+  special.set(DATASETS_MODULE, () => {
     datasets ??= createDatasets({
       tf,
       notebookDir: options.notebookDir,
