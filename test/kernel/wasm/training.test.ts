@@ -29,21 +29,25 @@ function squares(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
 }
 
 test('a CNN (conv, pool, conv, pool, dense) trains on wasm: the loss falls', async () => {
+  // Seeded weights and no shuffling: the run is the same every time, so the bar below cannot
+  // be missed by an unlucky initialisation (CI once saw 1.40 -> 1.01 in 6 epochs).
+  let seed = 1;
+  const init = () => tf.initializers.glorotUniform({ seed: seed++ });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, activation: 'relu', padding: 'same' }),
+      tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, activation: 'relu', padding: 'same', kernelInitializer: init() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu' }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: init() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 4, activation: 'softmax' }),
+      tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: init() }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const { xs, ys } = squares(128);
   const dataIds: number[] = [];
   const history = await model.fit(xs, ys, {
-    epochs: 6, batchSize: 32, shuffle: true, verbose: 0,
+    epochs: 8, batchSize: 32, shuffle: false, verbose: 0,
     callbacks: { onEpochEnd: async () => { dataIds.push(tf.backend().numDataIds()); } },
   });
   const loss = history.history.loss as number[];
