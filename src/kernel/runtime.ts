@@ -13,7 +13,7 @@ import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
-import { createDisplayApi, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
+import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
   tf: Tf;
@@ -36,7 +36,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
   };
   const displayApi = createDisplayApi(displayContext);
-  const toBundle = (value: unknown): MimeBundle => toMimeBundle(value, displayContext) ?? textBundle(value);
+  const toBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
 
   const tfModule = { ...tf, default: tf };
   const special = new Map<string, () => unknown>();
@@ -55,9 +55,10 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   });
   const loader = createModuleLoader(options.notebookDir, special);
 
-  const display = (value: unknown, opts?: DisplayOptions): void => {
-    output.display(currentExecutionId(), toBundle(value), opts?.displayId, opts?.update ?? false);
+  const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
+    output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
+  const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(tf, show));
   const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };

@@ -70,6 +70,11 @@ describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
     noErrors(r.cells);
     const charts = payloads<Chart>(r.cells, 'application/vnd.tfnb.chart+json');
     assert.deepEqual(charts.filter((c) => c.kind === 'line').map((c) => c.title), ['"seven", the whole second', '30 ms around the loudest sample']);
+    // The clip plays in the notebook: an <audio> element with a one-second 8 kHz WAV.
+    const players = payloads<string | string[]>(r.cells, 'text/html').map((h) => [h].flat().join('')).filter((h) => /<audio controls/.test(h));
+    assert.equal(players.length, 1);
+    const wav = Buffer.from(/base64,([^"]+)"/.exec(players[0]!)![1]!, 'base64');
+    assert.deepEqual([wav.readUInt32LE(24), (wav.length - 44) / 2], [8000, 8000]);
     const heatmap = charts.find((c) => c.kind === 'heatmap');
     assert.equal(heatmap?.title, 'Spectrogram of "seven"');
     assert.equal(heatmap?.rows, 129);   // frequencies 0..4000 Hz

@@ -19,7 +19,7 @@ const PACKAGES = [
 ];
 
 /** Kernel sources whose declarations kernel-globals.d.ts and tfjs-vis.d.ts import. */
-const KERNEL_TYPE_SOURCES = ['src/kernel/display/tfvis-types.ts', 'src/kernel/display/context.ts', 'src/kernel/display/surfaces.ts', 'src/kernel/datasets/index.ts'];
+const KERNEL_TYPE_SOURCES = ['src/kernel/display/tfvis-types.ts', 'src/kernel/display/context.ts', 'src/kernel/display/rich.ts', 'src/kernel/display/surfaces.ts', 'src/kernel/datasets/index.ts'];
 
 const HAND_WRITTEN = ['src/authoring/types/kernel-globals.d.ts', 'src/authoring/types/tfjs-vis.d.ts', 'src/authoring/types/tfnb-datasets.d.ts'];
 

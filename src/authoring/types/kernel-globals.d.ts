@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DisplayOptions } from '../../kernel/display/context';
+import type { RichDisplay } from '../../kernel/display/rich';
 import type { Tfvis } from '../../kernel/display/tfvis-types';
 
 /** TensorFlow.js, on the backend the kernel chose (tfnb: Choose Backend…). */
@@ -13,10 +14,12 @@ export { tf };
 
 /**
  * Shows a value as an output of the running cell: tensors, models and training histories
- * richly, anything else as text. With `displayId`, a later `display(x, { displayId, update: true })`
- * replaces that output in place.
+ * richly, values with a `[Symbol.for('Jupyter.display')]()` method as the bundle it returns,
+ * anything else as text. With `displayId`, a later `display(x, { displayId, update: true })`
+ * replaces that output in place. `display.html`, `.markdown`, `.svg`, `.png`, `.jpeg`, `.text`,
+ * `.json`, `.raw` and `.audio` show the standard notebook MIME types.
  */
-export declare function display(value: unknown, options?: DisplayOptions): void;
+export declare const display: ((value: unknown, options?: DisplayOptions) => void) & RichDisplay;
 
 /** tfjs-vis's API (render, show, metrics, visor), drawing into the notebook. */
 export declare const tfvis: Tfvis;
