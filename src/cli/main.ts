@@ -1,6 +1,6 @@
 /**
  * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
- *  [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]`
+ *  [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
  */
@@ -10,7 +10,7 @@ import { injectParameters, parseParameter } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { runNotebook } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [-p NAME=VALUE ...] [--quiet]
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
        tfnb cache [list] | tfnb cache clear [NAME]`;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
         output: { type: 'string', short: 'o' },
         backend: { type: 'string', default: 'auto' },
         timeout: { type: 'string' },
+        'max-heap-mb': { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         parameter: { type: 'string', short: 'p', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
@@ -42,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
   if (!BACKENDS.includes(backend)) { console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`); return 2; }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds'); return 2; }
+  const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
+  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= 16)) { console.error('tfnb: --max-heap-mb must be a whole number of megabytes, 16 or more'); return 2; }
 
   let params;
   try {
@@ -57,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     output: values.output,
     backend,
     timeoutSeconds: timeout,
+    maxHeapMB,
     echo: !values.quiet,
     prepare: (nb) => injectParameters(nb, params),
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),

@@ -17,6 +17,8 @@ export interface RunOptions {
   progress: (line: string) => void;
   kernelScript?: string;
   maxOutputBytes?: number;
+  /** The kernel's JavaScript heap limit in MB (`--max-old-space-size`). */
+  maxHeapMB?: number;
   /** Prepares the notebook before it runs (e.g. injected parameters). */
   prepare?: (nb: Notebook) => void;
 }
@@ -48,7 +50,8 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     options.progress(`no code cells; wrote ${outputPath}`);
     return { exitCode: 0, outputPath };
   }
-  const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes });
+  const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
+    nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [] });
   const started = performance.now();
   try {
     const info = await kernel.start();

@@ -8,7 +8,7 @@ import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type Executi
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
-import type { TfnbSettings } from './settings';
+import { kernelNodeArgs, type TfnbSettings } from './settings';
 
 export interface SessionOptions {
   notebookDir: string;
@@ -37,6 +37,7 @@ export class KernelSession implements vscode.Disposable {
       maxOutputBytes: settings.maxOutputBytes,
       liveUpdateIntervalMs: settings.liveUpdateIntervalMs,
       nodePath: node.path,
+      nodeArgs: kernelNodeArgs(settings),
     });
     this.client.on('log', (line) => logLine(log, `[${label}] ${line}`));
     this.client.on('strayOutput', (text) => log.info(`[${label}] output with no cell: ${text.slice(0, 2000)}`));

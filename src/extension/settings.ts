@@ -8,6 +8,8 @@ export interface TfnbSettings {
   nodePath: string;
   maxOutputBytes: number;
   liveUpdateIntervalMs: number;
+  /** The kernel's JavaScript heap limit in MB (`--max-old-space-size`); 0: Node's default. */
+  kernelMaxHeapMB: number;
 }
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -20,6 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TfnbSettings {
     nodePath: config.get<string>('nodePath', '').trim(),
     maxOutputBytes: positive(config.get<number>('maxOutputBytes'), DEFAULT_MAX_OUTPUT_BYTES),
     liveUpdateIntervalMs: positive(config.get<number>('liveUpdateIntervalMs'), DEFAULT_LIVE_UPDATE_INTERVAL_MS),
+    kernelMaxHeapMB: Math.floor(positive(config.get<number>('kernelMaxHeapMB'), 0)),
   };
 }
 
@@ -29,4 +32,9 @@ export function isBackendChoice(value: string): value is BackendChoice {
 
 function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Node flags for a kernel started with these settings. */
+export function kernelNodeArgs(settings: TfnbSettings): string[] {
+  return settings.kernelMaxHeapMB > 0 ? [`--max-old-space-size=${settings.kernelMaxHeapMB}`] : [];
 }

@@ -94,6 +94,22 @@ describe('tfnb run', () => {
     assert.deepEqual(out.cells[1].outputs, []);
   });
 
+  it('bounds the kernel heap with --max-heap-mb: running out is reported as such, earlier outputs kept', () => {
+    const dir = tempDir('tfnb-cli-');
+    const input = writeNb(dir, 'nb.ipynb', notebook([
+      code('console.log("before")'),
+      code('const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(100_000).fill(1.5));'),
+      code('1'),
+    ]));
+    assert.equal(tfnb(['run', input, '--max-heap-mb', '8']).code, 2, '--max-heap-mb below 16 is refused');
+    const r = tfnb(['run', input, '--max-heap-mb', '64']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /cell 2 failed \(.*out of memory/);
+    const out = JSON.parse(readFileSync(input, 'utf8'));
+    assert.deepEqual(out.cells[0].outputs[0].text, ['before\n']);
+    assert.ok(out.cells[1].outputs.some((o: { evalue?: string }) => /out of memory/.test(o.evalue ?? '')), JSON.stringify(out.cells[1].outputs).slice(0, 300));
+  });
+
   const malformed: Array<[string, string | object, RegExp]> = [
     ['bad JSON', '{"nbformat": 4, "cells": [', /not valid JSON/],
     ['nbformat 3', { nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }, /nbformat 3 is not supported/],

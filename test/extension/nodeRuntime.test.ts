@@ -1,7 +1,7 @@
 /**
  * Which Node runs a kernel (src/extension/nodeRuntime.ts), with real binaries: the node on
  * PATH, a stand-in `node` that reports an old version, a missing path. Runs in `npm test`
- * (it needs no VS Code); the extension-host suites beside it do not.
+ * (it needs no VS Code).
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,8 +7,8 @@
  *   VSCODE_EXECUTABLE=/path/to/code npm run test:extension    uses an installed VS Code
  *   node --import tsx test/extension/runTest.ts --build-only  only bundles (for the launch config)
  *
- * Not part of `npm test`: machines without internet cannot download VS Code. The code-server
- * suite in test/e2e is what CI runs.
+ * Not part of `npm test`: machines without internet cannot download VS Code. The same suite runs
+ * in code-server's extension host in `npm test` (exthost.test.ts -> runInCodeServer.ts).
  */
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

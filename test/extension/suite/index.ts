@@ -6,6 +6,7 @@
 import { tests } from './registry';
 import './controller.suite';
 import './commands.suite';
+import './settings.suite';
 
 /**
  * VS Code calls run(testsPath, callback) and awaits the promise; a code-server host
