@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
+import { installFusedAdam } from './fused/adam';
 import { setupWasmBackend } from './wasm/index';
 
 export type Tf = typeof bundledTf;
@@ -76,6 +77,7 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
     return { tf, info: { name: 'wasm', tfBackend: tf.getBackend(), tfVersion: tf.version.tfjs, gpu: false, threads: report.threads, filledKernels: report.filledKernels, attempts } };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  installFusedAdam(tf, ['cpu']);
   attempts.push({ backend: 'cpu', ok: true, detail: 'pure JavaScript' });
   return { tf, info: { name: 'cpu', tfBackend: 'cpu', tfVersion: tf.version.tfjs, gpu: false, attempts } };
 }

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { installFusedAdam } from '../fused/adam';
 import { supportComplexStorage } from './complexStorage';
 import { registerFillIns, replacedKernels, type FilledKernel } from './fillIns';
 import { processListeners, removeListenersAddedSince } from './processListeners';
@@ -56,6 +57,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
   if (threads === 1) setWasmPaths(wasmDir.endsWith('/') ? wasmDir : `${wasmDir}/`);
 
   const filledKernels = registerFillIns(tf);
+  installFusedAdam(tf, ['wasm', 'cpu']);
   const warnings = captureWarnings();
   let selected: boolean;
   try {
@@ -70,7 +72,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
   const actual = getThreadsCount();
   if (actual !== threads) reason = `${reason ? `${reason}; ` : ''}asked for ${threads} thread(s), XNNPACK runs ${actual}`;
   log(`wasm: ${actual} thread(s)${simd ? ', SIMD' : ''}; ${filledKernels.length} kernels filled ` +
-    `(${filledKernels.filter((k) => k.path === 'fast').length} fast); wrapped: ${replacedKernels().join(', ')}`);
+    `(${filledKernels.filter((k) => k.path === 'fast').length} fast); wrapped: ${replacedKernels().join(', ')}; Adam: one fused kernel per variable`);
   started = { threads: actual, ...(reason ? { threadsReason: reason } : {}), simd, filledKernels };
   return started;
 }
