@@ -4,6 +4,8 @@
  * 10,000 real digits tfnb bundles: 8,000 train / 2,000 test), same model, optimiser and batch.
  * PyTorch runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset in its own command only (this
  * machine sets them; they slow OpenBLAS ~4x). Peak memory from GNU time (largest process).
+ * Time to accuracy: bench/peers/time-to-accuracy.ipynb (the same model, one epoch at a time, test
+ * accuracy after each) against mnist_torch.py --eval-each-epoch.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -41,6 +43,38 @@ function runTfnb(work: string, epochs: number): Measured {
   return { samplesPerSecond: (epochs * 8000) / trainSeconds, trainSeconds, accuracy: Number(m[2]) / 100, peakMB: r.peakMB, wallSeconds: r.wallSeconds };
 }
 
+/** Training seconds after each epoch and the test accuracy then (evaluation outside the clock). */
+interface Curve { trainCount: number; perEpoch: Array<{ epoch: number; trainSeconds: number; accuracy: number }> }
+
+/** The accuracy both runs must reach, and the most epochs they get to reach it. */
+export const TTA_TARGET = 0.93;
+const TTA_EPOCHS = 10;
+
+function runTfnbCurve(work: string): Curve {
+  const out = join(work, 'tta.out.ipynb');
+  const r = timed(process.execPath, [CLI, 'run', join(work, 'tta.ipynb'), '--output', out, '--quiet', '-p', `epochs=${TTA_EPOCHS}`], process.env, work);
+  const cells = JSON.parse(readFileSync(out, 'utf8')).cells as Array<{ outputs?: Array<{ text?: string[] }> }>;
+  const text = cells.flatMap((c) => c.outputs ?? []).flatMap((o) => o.text ?? []).join('');
+  const m = /^TTA (\{.*\})$/m.exec(text);
+  if (!m) throw new Error(`no TTA line from the time-to-accuracy notebook:\n${r.stderr.slice(-2000)}`);
+  return JSON.parse(m[1]!) as Curve;
+}
+
+function runTorchCurve(data: string): Curve {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = timed('/usr/bin/python3', [join(__dirname, 'mnist_torch.py'), '--data', data, '--epochs', String(TTA_EPOCHS), '--threads', '1', '--eval-each-epoch'], env, data);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { epoch_ends: number[]; epoch_accuracies: number[]; train_count: number };
+  return { trainCount: j.train_count, perEpoch: j.epoch_ends.map((trainSeconds, i) => ({ epoch: i + 1, trainSeconds, accuracy: j.epoch_accuracies[i]! })) };
+}
+
+/** Training seconds until the test accuracy first reaches the target, and after how many epochs. */
+function timeToAccuracy(curve: Curve, target: number): { seconds: number; epoch: number } | undefined {
+  const hit = curve.perEpoch.find((p) => p.accuracy >= target);
+  return hit && { seconds: hit.trainSeconds, epoch: hit.epoch };
+}
+
 function runTorch(data: string, epochs: number, threads: number): Measured {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
@@ -56,13 +90,22 @@ export function mnistBench(epochs = 3, rounds = 2): { rows: Row[]; notes: string
   mkdirSync(data, { recursive: true });
   for (const f of readdirSync(SUBSET).filter((n) => n.includes('idx'))) copyFileSync(join(SUBSET, f), join(data, f));
   copyFileSync(join(ROOT, 'samples', '02-mnist.ipynb'), join(work, 'mnist.ipynb'));
+  copyFileSync(join(__dirname, 'time-to-accuracy.ipynb'), join(work, 'tta.ipynb'));
   const tfnb: Measured[] = [];
   const torch1: Measured[] = [];
   const torchAll: Measured[] = [];
+  const tfnbTta: number[] = [];
+  const torchTta: number[] = [];
+  const ttaNotes: string[] = [];
   for (let i = 0; i < rounds; i++) {
     tfnb.push(runTfnb(work, epochs));
     torch1.push(runTorch(data, epochs, 1));
     torchAll.push(runTorch(data, epochs, 2));
+    const [tfnbCurve, torchCurve] = [runTfnbCurve(work), runTorchCurve(data)];
+    const [a, b] = [timeToAccuracy(tfnbCurve, TTA_TARGET), timeToAccuracy(torchCurve, TTA_TARGET)];
+    const show = (c: Curve) => c.perEpoch.map((p) => `${(100 * p.accuracy).toFixed(1)}`).join(' ');
+    ttaNotes.push(`round ${i + 1} test accuracy per epoch: tfnb ${show(tfnbCurve)}; PyTorch ${show(torchCurve)}`);
+    if (a && b) { tfnbTta.push(a.seconds); torchTta.push(b.seconds); ttaNotes.push(`round ${i + 1}: ${TTA_TARGET * 100} % after ${a.epoch} epoch(s) in ${a.seconds.toFixed(1)} s (tfnb), ${b.epoch} in ${b.seconds.toFixed(1)} s (PyTorch)`); }
   }
   const med = (xs: Measured[], k: keyof Measured) => median(xs.map((x) => x[k] as number));
   const tf = med(tfnb, 'samplesPerSecond');
@@ -72,7 +115,10 @@ export function mnistBench(epochs = 3, rounds = 2): { rows: Row[]; notes: string
     { ratio: tf / t1, target: '≥ 0.5', what: `MNIST MLP training samples/s (${epochs} epochs, 8,000 digits), tfnb wasm vs PyTorch 1 thread`, tfnb: `${tf.toFixed(0)}/s`, baseline: `${t1.toFixed(0)}/s`, baselineName: 'PyTorch CPU, 1 thread' },
     { ratio: tf / t2, target: '—', what: 'same, vs PyTorch on all cores', tfnb: `${tf.toFixed(0)}/s`, baseline: `${t2.toFixed(0)}/s`, baselineName: 'PyTorch CPU, 2 threads' },
     { ratio: med(tfnb, 'wallSeconds') / med(torch1, 'wallSeconds'), target: '—', what: `whole workflow wall time to a test accuracy (tfnb ${(100 * med(tfnb, 'accuracy')).toFixed(1)} %, PyTorch ${(100 * med(torch1, 'accuracy')).toFixed(1)} %)`, tfnb: `${med(tfnb, 'wallSeconds').toFixed(1)} s`, baseline: `${med(torch1, 'wallSeconds').toFixed(1)} s`, baselineName: 'python script, 1 thread' },
+    tfnbTta.length
+      ? { ratio: median(tfnbTta) / median(torchTta), target: '—', what: `training time to ${TTA_TARGET * 100} % test accuracy (evaluated after each epoch, outside the clock)`, tfnb: `${median(tfnbTta).toFixed(1)} s`, baseline: `${median(torchTta).toFixed(1)} s`, baselineName: 'PyTorch CPU, 1 thread' }
+      : { ratio: null, target: '—', what: `training time to ${TTA_TARGET * 100} % test accuracy: not reached within ${TTA_EPOCHS} epochs by both`, tfnb: '—', baseline: '—', baselineName: 'PyTorch CPU, 1 thread' },
     { ratio: med(tfnb, 'peakMB') / med(torch1, 'peakMB'), target: '—', what: 'peak memory (largest process)', tfnb: `${med(tfnb, 'peakMB').toFixed(0)} MB`, baseline: `${med(torch1, 'peakMB').toFixed(0)} MB`, baselineName: 'python script, 1 thread' },
   ];
-  return { rows, notes: [torch1[0]?.detail ?? ''] };
+  return { rows, notes: [torch1[0]?.detail ?? '', ...ttaNotes] };
 }
