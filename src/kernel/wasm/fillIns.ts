@@ -16,6 +16,7 @@ import { untransposedMatMul } from './kernels/matMul';
 import { maxPoolGrad } from './kernels/maxPoolGrad';
 import { explicitSamePadding } from './kernels/samePadding';
 import type { FastKernel, WasmKernelArgs } from './kernels/types';
+import { unsortedSegmentSum } from './kernels/unsortedSegmentSum';
 
 export interface FilledKernel { name: string; path: 'fast' | 'generic' }
 
@@ -29,6 +30,7 @@ const FAST_FILL_INS: Partial<Record<string, FastKernel>> = {
   Real: real,
   Imag: imag,
   ComplexAbs: complexAbs,
+  UnsortedSegmentSum: unsortedSegmentSum,
 };
 
 type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
