@@ -15,6 +15,7 @@ import { sharedIdentity } from './kernels/identity';
 import { untransposedMatMul } from './kernels/matMul';
 import { maxPoolGrad } from './kernels/maxPoolGrad';
 import { explicitSamePadding } from './kernels/samePadding';
+import { heapSlice } from './kernels/slice';
 import type { FastKernel, WasmKernelArgs } from './kernels/types';
 import { unsortedSegmentSum } from './kernels/unsortedSegmentSum';
 
@@ -39,6 +40,7 @@ type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
  * wasm kernels wrapped or replaced: Conv2DBackpropInput and MaxPoolGrad are slow scalar C++
  * loops (an XNNPACK composition and a one-pass loop replace them), matrix products with a
  * transposed operand miss XNNPACK (the transpose is done first), Identity copies needlessly,
+ * Slice copies its whole input out of the heap first,
  * and convolutions compute zeros for 'same' padding with a stride larger than the filter (the
  * padding is made explicit first). See docs/wasm-backend.md.
  */
@@ -48,6 +50,7 @@ const REPLACEMENTS: Record<string, (original: WasmKernel) => WasmKernel> = {
   BatchMatMul: untransposedMatMul,
   _FusedMatMul: untransposedMatMul,
   Identity: (original) => withFallback(sharedIdentity, original) as WasmKernel,
+  Slice: (original) => withFallback(heapSlice, original) as WasmKernel,
   Conv2D: (original) => (args) => original(explicitSamePadding(args, false)),
   FusedConv2D: (original) => (args) => original(explicitSamePadding(args, false)),
   DepthwiseConv2dNative: (original) => (args) => original(explicitSamePadding(args, true)),

@@ -86,3 +86,22 @@ test('Identity shares the data: a clone outlives its source, and nothing leaks',
   c.dispose();
   assert.equal(tf.backend().numDataIds(), before);
 });
+
+test('Slice reads the heap in place and matches cpu: whole, contiguous, strided, every rank, every dtype', async () => {
+  const cube = randomHost([4, 5, 6]);
+  const four = randomHost([3, 4, 5, 2]);
+  await checkFunction('slice', () => [
+    tf.slice(tensorOf(cube), [0, 0, 0], [4, 5, 6]),
+    tf.slice(tensorOf(cube), [1, 0, 0], [2, 5, 6]),
+    tf.slice(tensorOf(cube), [1, 2, 0], [2, 3, 6]),
+    tf.slice(tensorOf(cube), [0, 1, 2], [4, 3, 3]),
+    tf.slice(tensorOf(cube), [3, 4, 5], [1, 1, 1]),
+    tf.slice(tensorOf(cube), [2, 0, 0], [0, 5, 6]),
+    tf.slice(tensorOf(four), [1, 1, 1, 0], [2, 2, 3, 1]),
+    tf.slice(tf.range(0, 20, 1, 'int32'), [5], [7]),
+    tf.slice(tf.tensor2d([[true, false, true], [false, true, true]], [2, 3], 'bool'), [0, 1], [2, 2]),
+  ]);
+  // Strings keep the package's kernel.
+  assert.ok(await tf.setBackend('wasm'));
+  assert.deepEqual(await tf.slice(tf.tensor1d(['a', 'b', 'c'], 'string'), [1], [2]).array(), ['b', 'c']);
+});
