@@ -10,7 +10,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { createAdamSimd, type AdamSimd } from './adamSimd';
+import { createAdamSimd, FLUSH_BELOW, type AdamSimd } from './adamSimd';
 
 export const FUSED_ADAM_KERNEL = 'TfnbFusedAdam';
 
@@ -27,6 +27,7 @@ interface AdamAttrs {
 /**
  * The update itself, in float64 arithmetic on float32 storage, in the order tfjs computes it:
  * m' = b1·m + (1-b1)·g;  v' = b2·v + (1-b2)·g²;  x' = x - lr · (m'/c1) / (sqrt(v'/c2) + ε).
+ * Moments below FLUSH_BELOW become 0, as in the SIMD version (see there why).
  */
 function adamStep(a: AdamAttrs, x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
   xOut: Float32Array, mOut: Float32Array, vOut: Float32Array): void {
@@ -35,8 +36,10 @@ function adamStep(a: AdamAttrs, x: Float32Array, g: Float32Array, m: Float32Arra
   const oneMinusBeta2 = 1 - beta2;
   for (let i = 0; i < x.length; i++) {
     const gi = g[i]!;
-    const mi = beta1 * m[i]! + oneMinusBeta1 * gi;
-    const vi = beta2 * v[i]! + oneMinusBeta2 * gi * gi;
+    let mi = beta1 * m[i]! + oneMinusBeta1 * gi;
+    let vi = beta2 * v[i]! + oneMinusBeta2 * gi * gi;
+    if (Math.abs(mi) < FLUSH_BELOW) mi = 0;
+    if (vi < FLUSH_BELOW) vi = 0;
     mOut[i] = mi;
     vOut[i] = vi;
     xOut[i] = x[i]! - learningRate * (mi / correction1) / (Math.sqrt(vi / correction2) + epsilon);

@@ -64,6 +64,24 @@ for (const backend of ['wasm', 'cpu']) {
       reference.dispose();
     });
 
+    it('moments of a weight whose gradient stays 0 decay to exactly 0, never into float32 subnormals', () => {
+      // 9 elements: two SIMD lanes of four and a tail of one. The first gets one real gradient, then zeros.
+      const w = tf.variable(tf.ones([9]));
+      const opt = tf.train.adam(0.01);
+      const one = tf.fill([9], 1);
+      const zero = tf.zeros([9]);
+      opt.applyGradients([{ name: w.name, tensor: one }]);
+      // m = 0.1 · 0.9^k passes 1e-30 after about 630 steps and float32's subnormal range (< 1.2e-38)
+      // after about 810; unflushed it would still be about 6e-43 (a subnormal) after 900.
+      for (let step = 0; step < 900; step++) opt.applyGradients([{ name: w.name, tensor: zero }]);
+      const m = opt.getWeights().then((ws) => ws[1]!.tensor.dataSync());
+      return m.then((values) => {
+        assert.deepEqual(Array.from(values), new Array(9).fill(0));
+        tf.dispose([w, one, zero]);
+        opt.dispose();
+      });
+    });
+
     it('skips a variable without a gradient (it keeps its value) and leaks no tensor', () => {
       const a = tf.variable(tf.ones([5]));
       const b = tf.variable(tf.ones([3]));
