@@ -16,6 +16,7 @@ import { untransposedMatMul } from './kernels/matMul';
 import { maxPoolGrad } from './kernels/maxPoolGrad';
 import { explicitSamePadding } from './kernels/samePadding';
 import { heapSlice } from './kernels/slice';
+import { heapGather } from './kernels/gather';
 import type { FastKernel, WasmKernelArgs } from './kernels/types';
 import { unsortedSegmentSum } from './kernels/unsortedSegmentSum';
 
@@ -40,7 +41,7 @@ type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
  * wasm kernels wrapped or replaced: Conv2DBackpropInput and MaxPoolGrad are slow scalar C++
  * loops (an XNNPACK composition and a one-pass loop replace them), matrix products with a
  * transposed operand miss XNNPACK (the transpose is done first), Identity copies needlessly,
- * Slice copies its whole input out of the heap first,
+ * Slice copies its whole input out of the heap first, GatherV2 computes each element's index,
  * and convolutions compute zeros for 'same' padding with a stride larger than the filter (the
  * padding is made explicit first). See docs/wasm-backend.md.
  */
@@ -51,6 +52,7 @@ const REPLACEMENTS: Record<string, (original: WasmKernel) => WasmKernel> = {
   _FusedMatMul: untransposedMatMul,
   Identity: (original) => withFallback(sharedIdentity, original) as WasmKernel,
   Slice: (original) => withFallback(heapSlice, original) as WasmKernel,
+  GatherV2: (original) => withFallback(heapGather, original) as WasmKernel,
   Conv2D: (original) => (args) => original(explicitSamePadding(args, false)),
   FusedConv2D: (original) => (args) => original(explicitSamePadding(args, false)),
   DepthwiseConv2dNative: (original) => (args) => original(explicitSamePadding(args, true)),

@@ -105,3 +105,23 @@ test('Slice reads the heap in place and matches cpu: whole, contiguous, strided,
   assert.ok(await tf.setBackend('wasm'));
   assert.deepEqual(await tf.slice(tf.tensor1d(['a', 'b', 'c'], 'string'), [1], [2]).array(), ['b', 'c']);
 });
+
+test('GatherV2 copies blocks on the heap and matches cpu: every axis, batchDims, index shapes, dtypes; bad indices throw', async () => {
+  const cube = randomHost([4, 5, 6]);
+  const images = randomHost([10, 3, 3, 1]);
+  await checkFunction('gather', () => [
+    tf.gather(tensorOf(cube), tf.tensor1d([3, 0, 3, 1], 'int32')),
+    tf.gather(tensorOf(cube), tf.tensor1d([4, 2], 'int32'), 1),
+    tf.gather(tensorOf(cube), tf.tensor1d([5, 0, 1], 'int32'), 2),
+    tf.gather(tensorOf(cube), tf.tensor2d([[1, 2], [0, 0]], [2, 2], 'int32'), 1),
+    tf.gather(tensorOf(cube), tf.scalar(2, 'int32')),
+    tf.gather(tensorOf(cube), tf.tensor2d([[0, 4], [1, 1], [3, 2], [2, 0]], [4, 2], 'int32'), 1, 1),
+    tf.gather(tensorOf(images), tf.tensor1d([9, 0, 5], 'int32')),
+    tf.gather(tf.range(0, 12, 1, 'int32').reshape([3, 4]), tf.tensor1d([2, 2], 'int32')),
+    tf.gather(tf.tensor2d([[true, false], [false, false]], [2, 2], 'bool'), tf.tensor1d([1, 0], 'int32'), 1),
+    tf.gather(tensorOf(cube), tf.tensor1d([], 'int32')),
+  ]);
+  assert.ok(await tf.setBackend('wasm'));
+  assert.throws(() => tf.gather(tf.tensor1d([1, 2, 3]), tf.tensor1d([3], 'int32')), /GatherV2: the index value 3 is not in \[0, 2\]/);
+  assert.throws(() => tf.gather(tf.tensor1d([1, 2, 3]), tf.tensor1d([-1], 'int32')), /GatherV2: the index value -1 is not in \[0, 2\]/);
+});
