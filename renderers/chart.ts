@@ -66,17 +66,22 @@ function lineChart(chart: LineChartView): { element: HTMLElement; chart: LineCha
   return { element: plot.element, chart: plot };
 }
 
+/** Bars drawn at most; beyond, a note says how many were left out (like the table's rows). */
+const MAX_BARS = 1000;
+
 function barChart(chart: Of<'bar'>): HTMLElement {
   const values = chart.bars.map((b) => b.value);
-  const low = Math.min(0, ...values);
-  const high = Math.max(0, ...values);
-  const span = high - low || 1;
+  // reduce, not Math.min(...values): spreading 10^5 arguments overflows the stack.
+  const low = values.reduce((a, b) => Math.min(a, b), 0);
+  const high = values.reduce((a, b) => Math.max(a, b), 0);
+  // Halved: a span from -1e308 to 1e308 overflows to Infinity (and NaN% widths).
+  const span = high / 2 - low / 2 || 1;
   const list = h('div', { class: 'tfnb-bars', attrs: { role: 'list', 'aria-label': chart.yLabel ?? 'Bar chart' } });
-  for (const bar of chart.bars) {
+  for (const bar of chart.bars.slice(0, MAX_BARS)) {
     const fill = h('span', { class: 'tfnb-bar-fill' });
     // Bars grow from zero; only computed numbers reach the style.
-    fill.style.left = `${((Math.min(0, bar.value) - low) / span) * 100}%`;
-    fill.style.width = `${(Math.abs(bar.value) / span) * 100}%`;
+    fill.style.left = `${((Math.min(0, bar.value) / 2 - low / 2) / span) * 100}%`;
+    fill.style.width = `${(Math.abs(bar.value) / 2 / span) * 100}%`;
     list.appendChild(
       h(
         'div',
@@ -87,7 +92,14 @@ function barChart(chart: Of<'bar'>): HTMLElement {
       ),
     );
   }
-  return h('div', {}, list, chart.xLabel ? h('div', { class: 'tfnb-axis-label', text: chart.xLabel }) : null);
+  const more = chart.bars.length - MAX_BARS;
+  return h(
+    'div',
+    {},
+    list,
+    chart.xLabel ? h('div', { class: 'tfnb-axis-label', text: chart.xLabel }) : null,
+    more > 0 ? h('div', { class: 'tfnb-note', text: `${formatCount(more)} more bars not shown.` }) : null,
+  );
 }
 
 function histogramChart(chart: Of<'histogram'>): HTMLElement {

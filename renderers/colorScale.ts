@@ -16,7 +16,8 @@ const STOPS: Record<ColorMapName, string[]> = {
 const tables = new Map<ColorMapName, Uint8Array>();
 
 export function colorMapName(requested: string | undefined): ColorMapName {
-  return requested !== undefined && requested in STOPS ? (requested as ColorMapName) : 'viridis';
+  // Own keys only: `in` would accept "toString" or "constructor" (found by the fuzz test).
+  return requested !== undefined && Object.hasOwn(STOPS, requested) ? (requested as ColorMapName) : 'viridis';
 }
 
 /** The lookup table: 256 × [r, g, b]. */

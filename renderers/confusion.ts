@@ -1,11 +1,13 @@
 /**
  * Confusion matrix (rows = true class, columns = predicted) with a counts / row-normalised
  * toggle, a colour scale that follows the theme's chart colour, cell details on hover
- * (title) and keyboard focus (arrow keys), and a classification report beside it.
+ * (title) and keyboard focus (arrow keys), and a classification report beside it. Past 100
+ * classes the matrix is a canvas heatmap: 250,000 table cells took seconds to lay out.
  */
 import { classReport, type ClassReport } from './classMetrics';
-import { h, heading, segmented } from './dom';
+import { h, hasModifier, heading, segmented } from './dom';
 import { formatCount, formatMetric, formatPercent } from './format';
+import { heatmap } from './heatmap';
 import type { ConfusionView } from './payloads';
 import type { CreateView } from './view';
 
@@ -13,15 +15,48 @@ type Mode = 'counts' | 'normalized';
 
 /** Above this many classes the cells show colour only (values stay in title and status). */
 const MAX_CLASSES_WITH_TEXT = 30;
+/** Above this many classes the matrix is drawn on a canvas instead of as a table. */
+const MAX_CLASSES_AS_TABLE = 100;
 
 function formatCell(value: number): string {
   return Number.isInteger(value) ? formatCount(value) : formatMetric(value);
 }
 
+function cellDetail(cm: ConfusionView, rowTotals: number[], i: number, j: number): string {
+  const count = cm.matrix[i]![j]!;
+  const share = rowTotals[i]! > 0 ? count / rowTotals[i]! : null;
+  return `true ${cm.classes[i]}, predicted ${cm.classes[j]}: ${formatCell(count)} (${formatPercent(share)} of true ${cm.classes[i]})`;
+}
+
+/** Many classes: one canvas pixel per cell, with the heatmap's hover and arrow-key details. */
+function matrixHeatmap(cm: ConfusionView, mode: Mode): HTMLElement {
+  const n = cm.classes.length;
+  const rowTotals = cm.matrix.map((row) => row.reduce((a, b) => a + b, 0));
+  const data = cm.matrix.flatMap((row, i) => row.map((count) => (mode === 'counts' ? count : rowTotals[i]! > 0 ? count / rowTotals[i]! : 0)));
+  return heatmap({
+    rows: n,
+    cols: n,
+    data,
+    colorMap: 'viridis',
+    maxSize: 500,
+    label: `Confusion matrix, ${n} classes (${mode === 'counts' ? 'counts' : 'normalised by row'}): rows are true classes, columns predicted classes`,
+    xLabel: 'predicted',
+    yLabel: 'true',
+    describeCell: (i, j) => cellDetail(cm, rowTotals, i, j),
+  });
+}
+
+function matrixView(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLElement {
+  const canvas = cm.classes.length > MAX_CLASSES_AS_TABLE;
+  status.hidden = canvas; // the heatmap has a status line of its own
+  return canvas ? matrixHeatmap(cm, mode) : matrixTable(cm, mode, status);
+}
+
 function matrixTable(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLTableElement {
   const n = cm.classes.length;
   const rowTotals = cm.matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const maxCount = Math.max(0, ...cm.matrix.flat());
+  // reduce, not Math.max(...): 500 classes are 250,000 cells, too many arguments for a spread.
+  const maxCount = cm.matrix.reduce((m, row) => row.reduce((a, b) => Math.max(a, b), m), 0);
   const showText = n <= MAX_CLASSES_WITH_TEXT;
   const table = h('table', {
     class: `tfnb-cm${n > 6 ? ' tfnb-cm-vertical' : ''}${showText ? '' : ' tfnb-cm-dense'}`,
@@ -39,28 +74,33 @@ function matrixTable(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLTa
         const scaled = mode === 'counts' ? (maxCount > 0 ? count / maxCount : 0) : share;
         // A faint floor keeps small non-zero cells (the interesting mistakes) visible.
         const intensity = count > 0 ? 0.08 + 0.92 * scaled : 0;
-        const detail = `true ${cm.classes[i]}, predicted ${cm.classes[j]}: ${formatCell(count)} (${formatPercent(rowTotals[i]! > 0 ? share : null)} of true ${cm.classes[i]})`;
+        const detail = cellDetail(cm, rowTotals, i, j);
         const td = h('td', {
           class: `${i === j ? 'tfnb-cm-diagonal' : ''}${intensity > 0.55 ? ' tfnb-cm-strong' : ''}`,
           text: showText ? (mode === 'counts' ? formatCell(count) : formatPercent(rowTotals[i]! > 0 ? share : null, 0)) : '',
           title: detail,
           attrs: { tabindex: i === 0 && j === 0 ? 0 : -1, 'data-row': i, 'data-col': j, 'aria-label': detail },
         });
-        // Only numbers reach the style: the mix percentage is computed here.
-        td.style.backgroundColor = `color-mix(in srgb, var(--tfnb-accent) ${Math.round(intensity * 100)}%, transparent)`;
-        const showDetail = (): void => {
-          status.textContent = detail;
-        };
-        td.addEventListener('mouseenter', showDetail);
-        td.addEventListener('focus', showDetail);
+        // Only numbers reach the style: the mix percentage is computed here. Empty cells get
+        // none (500 classes are 250,000 cells, most of them 0).
+        if (intensity > 0) td.style.backgroundColor = `color-mix(in srgb, var(--tfnb-accent) ${Math.round(intensity * 100)}%, transparent)`;
         tr.appendChild(td);
         return td;
       }),
     );
     body.appendChild(tr);
   });
+  // One listener for all cells (not two per cell): the status line names the cell under the
+  // mouse or with focus.
+  const showDetail = (event: Event): void => {
+    const label = (event.target as HTMLElement).closest?.('td[data-row]')?.getAttribute('aria-label');
+    if (label) status.textContent = label;
+  };
+  body.addEventListener('mouseover', showDetail);
+  body.addEventListener('focusin', showDetail);
   // Roving focus: one cell is in the Tab order, arrow keys move within the matrix.
   body.addEventListener('keydown', (event) => {
+    if (hasModifier(event)) return;
     const target = event.target as HTMLElement;
     const row = Number(target.dataset['row']);
     const col = Number(target.dataset['col']);
@@ -117,7 +157,7 @@ export const createConfusionView: CreateView<ConfusionView> = (host, initial) =>
   const render = (): void => {
     const report = classReport(payload.classes, payload.matrix, payload);
     const status = h('div', { class: 'tfnb-status', attrs: { 'aria-live': 'polite' }, text: 'Hover or focus a cell for details; arrow keys move between cells.' });
-    const slot = h('div', { class: 'tfnb-cm-wrap' }, matrixTable(payload, mode, status));
+    const slot = h('div', { class: 'tfnb-cm-wrap' }, matrixView(payload, mode, status));
     const toggle = segmented(
       'Confusion matrix values',
       [
@@ -127,7 +167,7 @@ export const createConfusionView: CreateView<ConfusionView> = (host, initial) =>
       mode,
       (next) => {
         mode = next;
-        slot.replaceChildren(matrixTable(payload, mode, status));
+        slot.replaceChildren(matrixView(payload, mode, status));
       },
     );
     host.replaceChildren(

@@ -84,6 +84,15 @@ export function listen<K extends keyof HTMLElementEventMap>(node: HTMLElement, t
   });
 }
 
+/**
+ * True when Ctrl, Alt or Meta is held. Our key handlers act only on plain keys (Shift
+ * allowed) and leave the rest alone, unhandled and bubbling: VS Code forwards the keydowns
+ * that reach the webview's window to the workbench, so its shortcuts keep working.
+ */
+export function hasModifier(event: KeyboardEvent): boolean {
+  return event.ctrlKey || event.altKey || event.metaKey;
+}
+
 export interface SegmentedControl<T extends string> {
   readonly element: HTMLElement;
   set(value: T): void;

@@ -62,7 +62,8 @@ export function formatShape(shape: readonly number[]): string {
 const NON_FINITE_LABELS: Record<string, string> = { NaN: 'nan', Infinity: 'inf', '-Infinity': '-inf' };
 
 function isNonFiniteToken(value: unknown): value is string {
-  return typeof value === 'string' && value in NON_FINITE_LABELS;
+  // Own keys only: a string tensor holding "toString" is text, not a token.
+  return typeof value === 'string' && Object.hasOwn(NON_FINITE_LABELS, value);
 }
 
 /**
@@ -74,8 +75,9 @@ export function tensorValueFormatter(values: readonly unknown[], dtype: string):
   const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const integral = dtype.startsWith('int') || dtype === 'bool' || numbers.every(Number.isInteger);
   const nonZero = numbers.filter((v) => v !== 0).map(Math.abs);
-  const maxAbs = nonZero.length ? Math.max(...nonZero) : 0;
-  const minAbs = nonZero.length ? Math.min(...nonZero) : 0;
+  // reduce, not Math.max(...nonZero): a spread of 10^5+ values overflows the stack.
+  const maxAbs = nonZero.reduce((a, b) => Math.max(a, b), 0);
+  const minAbs = nonZero.reduce((a, b) => Math.min(a, b), Infinity);
   const scientific = !integral && nonZero.length > 0 && (maxAbs >= 1e8 || minAbs < 1e-4 || maxAbs / minAbs >= 1e3);
   let decimals = 0;
   if (!integral && !scientific) {

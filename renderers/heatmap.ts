@@ -4,7 +4,7 @@
  * keyboard cursor (arrow keys move it when the heatmap has focus).
  */
 import { colorTable, type ColorMapName } from './colorScale';
-import { h } from './dom';
+import { h, hasModifier } from './dom';
 import { formatMetric } from './format';
 
 export interface HeatmapOptions {
@@ -50,11 +50,12 @@ function paint(canvas: HTMLCanvasElement, options: HeatmapOptions, range: { min:
   const pixels = image.data;
   const table = colorTable(options.colorMap);
   const low = range?.min ?? 0;
-  const span = range && range.max > range.min ? range.max - range.min : 0;
+  // Halved: a range from -1e308 to 1e308 would overflow to Infinity (and NaN colours).
+  const halfSpan = range && range.max > range.min ? range.max / 2 - range.min / 2 : 0;
   for (let i = 0; i < rows * cols; i++) {
     const v = data[i];
     if (v === null || v === undefined || !Number.isFinite(v)) continue;
-    const t = span ? Math.round(Math.min(1, Math.max(0, (v - low) / span)) * 255) * 3 : 128 * 3;
+    const t = halfSpan ? Math.round(Math.min(1, Math.max(0, (v / 2 - low / 2) / halfSpan)) * 255) * 3 : 128 * 3;
     pixels[i * 4] = table[t]!;
     pixels[i * 4 + 1] = table[t + 1]!;
     pixels[i * 4 + 2] = table[t + 2]!;
@@ -136,6 +137,7 @@ export function heatmap(options: HeatmapOptions): HTMLElement {
     status.textContent = idleText;
   });
   canvas.addEventListener('keydown', (event) => {
+    if (hasModifier(event)) return;
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const move = moves[event.key];
     if (event.key === 'Home') [focusRow, focusCol] = [0, 0];

@@ -2,14 +2,25 @@
 import { svg } from './dom';
 import { formatCount, formatMetric } from './format';
 
-/** About `count` round tick values covering [min, max]. */
+/**
+ * About `count` round tick values covering [min, max]. Bounded for any finite input: a span
+ * that overflows (±1e308) or underflows (subnormals) gets just its ends, and a step too small
+ * to move a huge value cannot loop forever.
+ */
 export function niceTicks(min: number, max: number, count: number): number[] {
   if (!(max > min)) return [min];
   const rough = (max - min) / count;
   const power = 10 ** Math.floor(Math.log10(rough));
+  if (!(power > 0 && Number.isFinite(power))) return [min, max];
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const start = Math.ceil(min / step) * step;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  for (let i = 0; i <= 3 * count + 3; i++) {
+    const t = start + i * step;
+    if (t > max + step * 1e-9) break;
+    const tick = Number(t.toPrecision(12));
+    if (ticks[ticks.length - 1] !== tick) ticks.push(tick);
+  }
   return ticks;
 }
 
@@ -21,18 +32,40 @@ export interface HistogramOptions {
   label: string;
 }
 
-export function histogramSvg(binEdges: readonly number[], counts: readonly number[], options: HistogramOptions): SVGSVGElement {
+/** More bins than this are merged in runs for drawing: a bar narrower than a pixel shows nothing. */
+const MAX_BARS = 400;
+
+/** Merges runs of adjacent bins so at most MAX_BARS remain (edges kept at the run bounds). */
+function mergeBins(binEdges: readonly number[], counts: readonly number[]): { binEdges: readonly number[]; counts: readonly number[] } {
+  if (counts.length <= MAX_BARS) return { binEdges, counts };
+  const run = Math.ceil(counts.length / MAX_BARS);
+  const edges: number[] = [];
+  const merged: number[] = [];
+  for (let i = 0; i < counts.length; i += run) {
+    edges.push(binEdges[i]!);
+    let sum = 0;
+    for (let j = i; j < Math.min(i + run, counts.length); j++) sum += counts[j]!;
+    merged.push(Math.min(sum, Number.MAX_VALUE)); // counts near 1e308 must not add up to Infinity
+  }
+  edges.push(binEdges[counts.length]!);
+  return { binEdges: edges, counts: merged };
+}
+
+export function histogramSvg(allEdges: readonly number[], allCounts: readonly number[], options: HistogramOptions): SVGSVGElement {
+  const { binEdges, counts } = mergeBins(allEdges, allCounts);
   const { width, height } = options;
   const margin = { left: options.yLabel ? 64 : 48, right: 10, top: 8, bottom: options.xLabel ? 36 : 22 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const low = binEdges[0]!;
   const high = binEdges[binEdges.length - 1]!;
-  const maxCount = Math.max(1, ...counts);
-  const x = (v: number): number => margin.left + (high > low ? ((v - low) / (high - low)) * plotWidth : plotWidth / 2);
+  // reduce, not Math.max(...counts): spreading 10^5 counts overflows the stack.
+  const maxCount = counts.reduce((a, b) => Math.max(a, b), 1);
+  // Halved before subtracting: edges of ±1e308 would overflow to Infinity (and NaN positions).
+  const x = (v: number): number => margin.left + (high > low ? ((v / 2 - low / 2) / (high / 2 - low / 2)) * plotWidth : plotWidth / 2);
   const y = (c: number): number => margin.top + plotHeight - (c / maxCount) * plotHeight;
 
-  const peak = counts.indexOf(Math.max(...counts));
+  const peak = counts.indexOf(counts.reduce((a, b) => Math.max(a, b), -Infinity));
   const root = svg('svg', {
     class: 'tfnb-histogram',
     width,

@@ -1,10 +1,14 @@
 /**
  * A uPlot line/scatter chart themed from VS Code's variables, sized to its container.
  * Data is uPlot's aligned form: [x, y1, y2, …] with null gaps. setData() is the cheap path
- * for live updates; a change of series or scale rebuilds the plot.
+ * for live updates; a change of series or scale rebuilds the plot (series hidden from the
+ * legend stay hidden). The chart never takes keyboard focus on a click or a drag-zoom and
+ * lets every mouse and key event bubble, so the notebook webview hands keys to VS Code.
  */
 import uPlot from 'uplot';
+import { legendKeyboardPlugin } from './chartLegend';
 import { DRAW_ERROR_EVENT, h } from './dom';
+import { logSplits } from './logTicks';
 import { canvasFont, chartColors, withAlpha } from './theme';
 
 export type AlignedData = [number[], ...Array<Array<number | null>>];
@@ -43,11 +47,15 @@ export class LineChart {
   private readonly resizeObserver: ResizeObserver;
   private config: LineChartConfig;
   private data: AlignedData;
+  /** Labels of the series the user hid from the legend; kept across rebuilds. */
+  private readonly hidden = new Set<string>();
 
   constructor(config: LineChartConfig, data: AlignedData) {
     this.config = config;
     this.data = data;
-    this.element = h('div', { class: 'tfnb-chart', attrs: { role: 'img', 'aria-label': config.label } });
+    // A figure, not an img: an img's content is hidden from assistive tech, and the legend
+    // inside holds real controls. The plot area itself is marked aria-hidden after build.
+    this.element = h('div', { class: 'tfnb-chart', attrs: { role: 'figure', 'aria-label': config.label } });
     this.resizeObserver = new ResizeObserver(() => {
       try {
         this.fit();
@@ -127,6 +135,7 @@ export class LineChart {
         const color = withAlpha(colors.series[s.color % colors.series.length]!, s.alpha ?? 1);
         return {
           label: s.label,
+          show: !this.hidden.has(s.label),
           stroke: color,
           width: s.width ?? 1.5,
           spanGaps: true,
@@ -142,11 +151,23 @@ export class LineChart {
       height: config.height,
       series,
       scales: { x: { time: false }, y: config.logY ? { distr: 3, log: 10 } : { distr: 1 } },
-      axes: [xAxis, axis(config.yLabel, {})],
+      axes: [xAxis, axis(config.yLabel, config.logY ? { splits: logSplits } : {})],
       legend: { show: true, live: true },
-      cursor: { drag: { x: true, y: false } },
+      // uPlot swallows the click that ends a drag-zoom (stopPropagation); let it bubble so
+      // the notebook webview sees the output was clicked, like any other click.
+      cursor: { drag: { x: true, y: false, click: () => undefined } },
+      plugins: [
+        legendKeyboardPlugin((index, shown) => {
+          const label = series[index]?.label;
+          if (typeof label !== 'string') return;
+          if (shown) this.hidden.delete(label);
+          else this.hidden.add(label);
+        }),
+      ],
     };
     this.plot = new uPlot(options, this.data, this.element);
+    // Canvas, cursor and selection say nothing to a screen reader; the figure's label does.
+    this.plot.root.querySelector('.u-wrap')?.setAttribute('aria-hidden', 'true');
     this.element.dataset['points'] = String(this.data[0].length);
     // What uPlot actually uses, for tests and debugging.
     this.element.dataset['yScale'] = this.plot.scales['y']?.distr === 3 ? 'log' : 'linear';

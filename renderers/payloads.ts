@@ -88,6 +88,10 @@ export interface Histogram {
 const histogram: Validator<Histogram> = (v, path) => {
   const h = object({ binEdges: arrayOf(finiteNumber, { min: 2 }), counts: arrayOf(nonNegativeNumber) })(v, path);
   if (h.binEdges.length !== h.counts.length + 1) fail(field(path, 'binEdges'), `counts.length + 1 = ${h.counts.length + 1} edges`, h.binEdges);
+  // Out-of-order edges put bars outside the plot (found by the fuzz test).
+  for (let i = 1; i < h.binEdges.length; i++) {
+    if (h.binEdges[i]! < h.binEdges[i - 1]!) fail(`${field(path, 'binEdges')}[${i}]`, `an edge ≥ the one before (${h.binEdges[i - 1]})`, h.binEdges[i]);
+  }
   return h;
 };
 

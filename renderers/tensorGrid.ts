@@ -5,7 +5,7 @@
 import { h } from './dom';
 import { tensorValueFormatter } from './format';
 import { PayloadError } from './validate';
-import { axisIndices, collectLeaves } from './tensorValues';
+import { axisIndices, collectLeaves, summariseValues } from './tensorValues';
 
 const MAX_SLICES = 200;
 
@@ -60,7 +60,13 @@ function grid2d(rows: unknown[][] | null, row: unknown[] | null, shape: number[]
 }
 
 /** Values of any rank as grids (rank ≥ 3: one 2-D grid per leading index). */
-export function valuesGrid(values: unknown, shape: number[], dtype: string): HTMLElement {
+export function valuesGrid(allValues: unknown, shape: number[], dtype: string): HTMLElement {
+  const { values, summarised } = summariseValues(allValues, shape);
+  const grid = valuesGridOf(values, shape, dtype);
+  return summarised ? h('div', {}, grid, h('div', { class: 'tfnb-note', text: 'Only the edge values of long axes are shown (the payload held every value).' })) : grid;
+}
+
+function valuesGridOf(values: unknown, shape: number[], dtype: string): HTMLElement {
   const leaves: unknown[] = [];
   collectLeaves(values, shape.length, 'values', leaves);
   const format = tensorValueFormatter(leaves, dtype);

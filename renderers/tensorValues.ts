@@ -51,3 +51,31 @@ export function checkValues(values: unknown, shape: readonly number[]): void {
   };
   walk(values, 0, 'values');
 }
+
+/** Like the kernel and NumPy's print: above this many shown values, long axes show their edges. */
+const SUMMARY_THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+
+function countLeaves(value: unknown, rank: number): number {
+  if (rank === 0) return 1;
+  let n = 0;
+  for (const item of value as unknown[]) if (item !== null) n += countLeaves(item, rank - 1);
+  return n;
+}
+
+/**
+ * Values the grid can draw quickly: when a (valid) payload shows more than 1000 values, each
+ * axis longer than 6 that is not already elided keeps its first and last 3 items with a null
+ * between, exactly as the kernel summarises. Thousands of table cells freeze the webview
+ * (a full 400 × 400 grid took minutes to lay out). `values` must already fit `shape`.
+ */
+export function summariseValues(values: unknown, shape: readonly number[]): { values: unknown; summarised: boolean } {
+  if (countLeaves(values, shape.length) <= SUMMARY_THRESHOLD) return { values, summarised: false };
+  const walk = (items: unknown, axis: number): unknown => {
+    if (axis === shape.length) return items;
+    const list = items as unknown[];
+    const kept = !list.includes(null) && list.length > 2 * EDGE_ITEMS ? [...list.slice(0, EDGE_ITEMS), null, ...list.slice(-EDGE_ITEMS)] : list;
+    return kept.map((item) => (item === null ? null : walk(item, axis + 1)));
+  };
+  return { values: walk(values, 0), summarised: true };
+}

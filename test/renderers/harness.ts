@@ -4,8 +4,10 @@
  * themed with VS Code's CSS variables, calls the exported activate(context) and feeds
  * output items to renderOutputItem like VS Code's webview does.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +15,32 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(root, '.test-artifacts/renderers');
 const ORIGIN = 'http://tfnb.test';
+/** Marks the harness's own inline scripts, so a page under a strict CSP can still run them. */
+export const HARNESS_NONCE = 'tfnb-harness-nonce';
+
+/**
+ * Stricter than the Content-Security-Policy of VS Code's notebook webview (which allows
+ * 'unsafe-eval', https: images and fonts): scripts only from the page's own origin (the
+ * renderer bundle) and the harness's nonce, no eval, no network, no frames, images only
+ * from data: URLs, and Trusted Types enforced so no string can reach an HTML or script sink.
+ * Inline styles stay allowed, as in VS Code (the renderer injects its stylesheet).
+ */
+export const STRICT_CSP = [
+  "default-src 'none'",
+  `script-src 'self' 'nonce-${HARNESS_NONCE}'`,
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "font-src 'none'",
+  "connect-src 'none'",
+  "media-src 'none'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
+].join('; ');
 
 export type Theme = 'dark' | 'light' | 'high-contrast';
 
@@ -96,12 +124,17 @@ const PAGE = (theme: Theme): string => `<!doctype html>
   .output { padding: 8px; margin-bottom: 12px; width: 820px; }
 </style></head>
 <body class="${THEMES[theme].bodyClass}">
-<script>
+<script nonce="${HARNESS_NONCE}">
   // tsx compiles the tests with keepNames, which wraps named functions inside
   // page.evaluate() callbacks in __name(...): give the page that helper.
   window.__name = (fn) => fn;
+  // Every Content-Security-Policy violation (only a page opened with a csp has any).
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + (e.sample ? ' (' + e.sample + ')' : ''));
+  });
 </script>
-<script type="module">
+<script type="module" nonce="${HARNESS_NONCE}">
   const renderer = await import('/renderer.js');
   const messages = [];
   const apis = {};
@@ -161,6 +194,14 @@ export interface RenderOptions {
   rawText?: string;
 }
 
+export interface OpenOptions {
+  /**
+   * A Content-Security-Policy header for the page. The harness's inline scripts carry the
+   * nonce HARNESS_NONCE (allow it with 'nonce-…'); the renderer bundle is /renderer.js ('self').
+   */
+  csp?: string;
+}
+
 export class RendererPage {
   private constructor(
     readonly browser: Browser,
@@ -168,7 +209,7 @@ export class RendererPage {
     private theme: Theme,
   ) {}
 
-  static async open(theme: Theme = 'dark'): Promise<RendererPage> {
+  static async open(theme: Theme = 'dark', options: OpenOptions = {}): Promise<RendererPage> {
     const bundle = await buildRendererBundle();
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -176,11 +217,16 @@ export class RendererPage {
     });
     const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
     const errors: string[] = [];
+    const consoleErrors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    const headers: Record<string, string> = options.csp ? { 'Content-Security-Policy': options.csp } : {};
     await page.route(`${ORIGIN}/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
       if (path === '/renderer.js') return route.fulfill({ contentType: 'text/javascript', body: bundle });
-      if (path === '/') return route.fulfill({ contentType: 'text/html', body: PAGE(theme) });
+      if (path === '/') return route.fulfill({ contentType: 'text/html', headers, body: PAGE(theme) });
       return route.fulfill({ status: 404, body: '' });
     });
     await page.goto(`${ORIGIN}/`);
@@ -189,11 +235,20 @@ export class RendererPage {
     });
     const harness = new RendererPage(browser, page, theme);
     harness.pageErrors = errors;
+    harness.consoleErrors = consoleErrors;
     return harness;
   }
 
   /** Uncaught exceptions in the page so far (should stay empty). */
   pageErrors: string[] = [];
+
+  /** console.error messages (and browser errors such as refused resources) so far. */
+  consoleErrors: string[] = [];
+
+  /** Content-Security-Policy violations reported in the page so far. */
+  async cspViolations(): Promise<string[]> {
+    return this.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations.slice());
+  }
 
   /** Renders a payload; returns the CSS selector of its output element. */
   async render(mime: string, payload: unknown, options: RenderOptions = {}): Promise<string> {
@@ -248,4 +303,30 @@ export class RendererPage {
   async close(): Promise<void> {
     await this.browser.close();
   }
+}
+
+/**
+ * Opens one renderer page for the enclosing describe() and closes it after its tests,
+ * failing the suite if anything threw uncaught in the page. Call it at the top of a
+ * describe(); the returned function gives the open page inside tests.
+ */
+export function usePage(theme: Theme = 'dark', options: OpenOptions = {}): () => RendererPage {
+  let opened: RendererPage | undefined;
+  before(async () => {
+    opened = await RendererPage.open(theme, options);
+  });
+  after(async () => {
+    const r = opened;
+    opened = undefined;
+    if (!r) return;
+    try {
+      assert.deepEqual(r.pageErrors, [], 'no uncaught exception in the page');
+    } finally {
+      await r.close();
+    }
+  });
+  return () => {
+    if (!opened) throw new Error('the renderer page is not open (usePage() must be called inside describe())');
+    return opened;
+  };
 }

@@ -1,8 +1,8 @@
 // Malformed, oversized and hostile payloads in headless Chromium: a readable error box,
 // never a blank output, and payload strings never become markup.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage } from './harness';
+import { describe, test } from 'node:test';
+import { usePage } from './harness';
 import { CHART, CONFUSION, MODEL, TENSOR, TRAINING, bigTensor, charts, confusion3, modelSummary, smallTensor } from './fixtures';
 
 interface BadCase {
@@ -44,26 +44,22 @@ const CASES: BadCase[] = [
   { name: 'unknown chart kind', mime: CHART, payload: { kind: 'pie', slices: [] }, reason: /^kind: expected one of line, scatter, bar, histogram, heatmap, table, got a string$/ },
   { name: 'table cell that is an object', mime: CHART, payload: { kind: 'table', headers: ['a'], rows: [[{ html: XSS_IMG }]] }, reason: /^rows\[0\]\[0\]: expected a string, a finite number or null, got an object$/ },
   { name: 'histogram edges ≠ counts + 1', mime: CHART, payload: { kind: 'histogram', binEdges: [0, 1], counts: [1, 2] }, reason: /^binEdges: expected counts\.length \+ 1 = 3 edges, got an array of 2$/ },
+  // Found by fuzz.test.ts: out-of-order edges drew bars at x = Infinity.
+  { name: 'histogram edges out of order', mime: CHART, payload: { kind: 'histogram', binEdges: [1.5e-323, 1e308, 0.0208], counts: [190, 5503] }, reason: /^binEdges\[2\]: expected an edge ≥ the one before \(1e\+308\), got the number 0\.0208$/ },
+  { name: 'tensor histogram edges out of order', mime: TENSOR, payload: { ...smallTensor(), histogram: { binEdges: [0, 2, 1], counts: [1, 1] } }, reason: /^histogram\.binEdges\[2\]: expected an edge ≥ the one before \(2\), got the number 1$/ },
   { name: 'oversized payload (> 1 MB)', mime: CHART, payload: bigTable, reason: /^The output is 1\.\d\d MB of JSON, over the 1\.00 MB limit: summarise it in the kernel\.$/ },
   { name: 'MIME type tfnb does not draw', mime: 'application/vnd.tfnb.unknown+json', payload: {}, reason: /^tfnb does not draw application\/vnd\.tfnb\.unknown\+json$/ },
 ];
 
 describe('malformed and hostile payloads', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    assert.equal(await r.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no injected script ran');
-    await r.close();
-  });
+  const page = usePage('dark');
 
   /** Tags of every element inside the output element. */
-  const tags = (out: string): Promise<string[]> => r.page.locator(`${out} *`).evaluateAll((els) => els.map((e) => e.tagName.toLowerCase()));
+  const tags = (out: string): Promise<string[]> => page().page.locator(`${out} *`).evaluateAll((els) => els.map((e) => e.tagName.toLowerCase()));
 
   for (const c of CASES) {
     test(`${c.name}: error box with the reason`, async () => {
+      const r = page();
       const out = await r.render(c.mime, c.payload, { ...(c.rawText !== undefined ? { rawText: c.rawText } : {}), ...(c.asObject ? { asObject: true } : {}) });
       const box = r.page.locator(`${out} .tfnb-error[role="alert"]`);
       assert.equal(await box.count(), 1);
@@ -75,11 +71,13 @@ describe('malformed and hostile payloads', () => {
   }
 
   test('error box screenshot', async () => {
+    const r = page();
     const out = await r.render(CONFUSION, { classes: ['a', 'b'], matrix: [[1, 2], [3]] });
     await r.screenshot(out, 'error-box');
   });
 
   test('markup in valid payloads is shown as text in every renderer', async () => {
+    const r = page();
     const outs = [
       await r.render(MODEL, { ...modelSummary(), title: XSS_SCRIPT, layers: [{ name: XSS_IMG, className: XSS_SCRIPT, outputShape: '<b>x</b>', params: 1, trainable: true }], totalParams: 1, trainableParams: 1 }),
       await r.render(CONFUSION, { ...confusion3(), classes: [XSS_IMG, XSS_SCRIPT, '<b>bird</b>'] }),
@@ -105,6 +103,7 @@ describe('malformed and hostile payloads', () => {
   });
 
   test('an exception while drawing becomes the error box, also from a toggle', async () => {
+    const r = page();
     // A real browser failure inside drawing: the 2-D canvas refuses to paint.
     await r.page.evaluate(() => {
       const original = CanvasRenderingContext2D.prototype.putImageData;
@@ -125,5 +124,9 @@ describe('malformed and hostile payloads', () => {
     } finally {
       await r.page.evaluate(() => (window as unknown as { __restore: () => void }).__restore());
     }
+  });
+
+  test('no injected script ran in any of them', async () => {
+    assert.equal(await page().page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   });
 });

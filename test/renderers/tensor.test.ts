@@ -1,22 +1,16 @@
 // The tensor renderer in headless Chromium: stats, NumPy-style values grid, heatmap, images, histogram.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage } from './harness';
+import { describe, test } from 'node:test';
+import { usePage } from './harness';
 import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, smallTensor } from './fixtures';
 
 describe('tensor renderer', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    await r.close();
-  });
+  const page = usePage('dark');
 
-  const stat = (out: string, name: string): Promise<string> => r.text(`${out} [data-stat="${name}"] dd`);
+  const stat = (out: string, name: string): Promise<string> => page().text(`${out} [data-stat="${name}"] dd`);
 
   test('shows shape, dtype, size and the statistics the kernel computed', async () => {
+    const r = page();
     const payload = smallTensor();
     const out = await r.render(TENSOR, payload);
     assert.equal(await stat(out, 'shape'), '[3, 4]');
@@ -34,6 +28,7 @@ describe('tensor renderer', () => {
   });
 
   test('summarises a 1000×1000 tensor with real edge indices and elision marks', async () => {
+    const r = page();
     const payload = bigTensor();
     const out = await r.render(TENSOR, payload);
     assert.equal(await stat(out, 'size'), '1,000,000');
@@ -49,7 +44,23 @@ describe('tensor renderer', () => {
     await r.screenshot(out, 'tensor-big');
   });
 
+  test('a payload holding every value of a big tensor is summarised by the renderer too', async () => {
+    const r = page();
+    // Valid, but not what the kernel sends: 50 × 50 = 2,500 values in full. Drawn like the
+    // kernel's summary (thousands of cells froze the webview), with a note saying so.
+    const values = Array.from({ length: 50 }, (_, i) => Array.from({ length: 50 }, (_, j) => i * 100 + j));
+    const out = await r.render(TENSOR, { shape: [50, 50], dtype: 'int32', values });
+    assert.deepEqual(await r.page.locator(`${out} table.tfnb-values thead th`).allTextContents(), ['', '0', '1', '2', '…', '47', '48', '49']);
+    assert.deepEqual(await r.page.locator(`${out} table.tfnb-values tbody th`).allTextContents(), ['0', '1', '2', '…', '47', '48', '49']);
+    assert.equal(await r.page.locator(`${out} table.tfnb-values tbody tr:last-child td:last-child`).getAttribute('title'), '[49, 49] = 4949');
+    assert.match(await r.text(`${out} .tfnb-panel .tfnb-note`), /^Only the edge values of long axes are shown/);
+    // At 1,000 values or fewer, everything is shown.
+    const small = await r.render(TENSOR, { shape: [1000], dtype: 'int32', values: Array.from({ length: 1000 }, (_, i) => i) });
+    assert.equal(await r.page.locator(`${small} table.tfnb-values td`).count(), 1000);
+  });
+
   test('heatmap toggle draws the downsampled grid with the colour scale', async () => {
+    const r = page();
     const payload = bigTensor();
     const out = await r.render(TENSOR, payload);
     await r.page.locator(`${out} button`, { hasText: 'Heatmap' }).click();
@@ -84,6 +95,7 @@ describe('tensor renderer', () => {
   });
 
   test('image-like tensors open on the image grid, with a toggle to the values', async () => {
+    const r = page();
     const out = await r.render(TENSOR, imageTensor());
     const images = r.page.locator(`${out} .tfnb-images img`);
     assert.equal(await images.count(), 4);
@@ -99,6 +111,7 @@ describe('tensor renderer', () => {
   });
 
   test('NaN and Infinity show as nan/inf and their counts are flagged', async () => {
+    const r = page();
     const out = await r.render(TENSOR, nonFiniteTensor());
     assert.equal(await stat(out, 'NaN'), '1');
     assert.equal(await stat(out, '±Inf'), '2');
@@ -110,6 +123,7 @@ describe('tensor renderer', () => {
   });
 
   test('histogram has one bar per bin, each with its range and count', async () => {
+    const r = page();
     const payload = smallTensor();
     const out = await r.render(TENSOR, payload);
     const bars = r.page.locator(`${out} svg.tfnb-histogram rect.tfnb-bar`);
@@ -120,6 +134,7 @@ describe('tensor renderer', () => {
   });
 
   test('scalars and an update in place keep the chosen view', async () => {
+    const r = page();
     const scalar = await r.render(TENSOR, { shape: [], dtype: 'int32', size: 1, values: 42 });
     assert.equal(await r.text(`${scalar} .tfnb-scalar`), '42');
     const out = await r.render(TENSOR, bigTensor(), { slot: 'kept' });
