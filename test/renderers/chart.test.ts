@@ -1,22 +1,16 @@
 // The generic chart renderer in headless Chromium: line, scatter, bar, histogram, heatmap, table.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage } from './harness';
+import { describe, test } from 'node:test';
+import { usePage } from './harness';
 import { CHART, charts } from './fixtures';
 
 describe('chart renderer', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    await r.close();
-  });
+  const page = usePage('dark');
 
-  const legend = (out: string): Promise<string[]> => r.page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+  const legend = (out: string): Promise<string[]> => page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
 
   test('line chart: one uPlot series per payload series on a shared x', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.line);
     assert.deepEqual(await legend(out), ['cosine', 'step']);
     assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '50'); // same x values merged
@@ -25,6 +19,7 @@ describe('chart renderer', () => {
   });
 
   test('scatter: every point keeps its own row, and logY gives a log scale', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.scatter);
     assert.deepEqual(await legend(out), ['class A', 'class B']);
     assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '120');
@@ -34,11 +29,13 @@ describe('chart renderer', () => {
   });
 
   test('string x values become categories', async () => {
+    const r = page();
     const out = await r.render(CHART, { kind: 'line', series: [{ name: 'acc', points: [{ x: 'mlp', y: 0.9 }, { x: 'cnn', y: 0.95 }, { x: 'rnn', y: 0.93 }] }] });
     assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '3');
   });
 
   test('bar chart: labels, values and bar lengths in proportion', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.bar);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-label`).allTextContents(), ['cat', 'dog', 'bird', 'a label that is rather long']);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-value`).allTextContents(), ['0.83', '0.7', '0.9', '0.42']);
@@ -51,6 +48,7 @@ describe('chart renderer', () => {
   });
 
   test('histogram: one bar per bin', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.histogram);
     assert.equal(await r.page.locator(`${out} rect.tfnb-bar`).count(), 20);
     const firstTitle = await r.page.locator(`${out} rect.tfnb-bar title`).first().textContent();
@@ -59,6 +57,7 @@ describe('chart renderer', () => {
   });
 
   test('heatmap: tick labels and cell details', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.heatmap);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-x span`).allTextContents(), charts.heatmap.xTickLabels);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-y span`).allTextContents(), charts.heatmap.yTickLabels);
@@ -76,6 +75,7 @@ describe('chart renderer', () => {
   });
 
   test('heatmap: a given domain fixes the colour scale, null cells stay empty', async () => {
+    const r = page();
     const out = await r.render(CHART, { kind: 'heatmap', rows: 1, cols: 3, data: [0.5, null, 2], domain: [0, 1], colorMap: 'greyscale' });
     const pixels = await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).evaluate((c) => {
       const ctx = (c as HTMLCanvasElement).getContext('2d')!;
@@ -86,6 +86,7 @@ describe('chart renderer', () => {
   });
 
   test('table: headers and cells, null as a dash', async () => {
+    const r = page();
     const out = await r.render(CHART, charts.table);
     assert.deepEqual(await r.page.locator(`${out} thead th`).allTextContents(), ['model', 'accuracy', 'params', 'notes']);
     assert.deepEqual(await r.page.locator(`${out} tbody tr:first-child td`).allTextContents(), ['mlp', '0.9712', '101,770', '—']);

@@ -1,20 +1,14 @@
 // The model-summary renderer in headless Chromium: the Keras-like layer table and totals.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage } from './harness';
+import { describe, test } from 'node:test';
+import { usePage } from './harness';
 import { MODEL, modelSummary } from './fixtures';
 
 describe('model summary renderer', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    await r.close();
-  });
+  const page = usePage('dark');
 
   test('lists every layer with type, output shape, parameters and trainability', async () => {
+    const r = page();
     const out = await r.render(MODEL, modelSummary());
     assert.equal(await r.text(`${out} .tfnb-model-name`), '"sequential_1"');
     const rows = await r.page.locator(`${out} table.tfnb-summary tbody tr`).evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
@@ -26,6 +20,7 @@ describe('model summary renderer', () => {
   });
 
   test('shows total, trainable and non-trainable parameters with their float32 size', async () => {
+    const r = page();
     const out = await r.render(MODEL, modelSummary());
     assert.equal(await r.text(`${out} [data-total="total"]`), 'Total params:125,866 (491.66 KB)');
     assert.equal(await r.text(`${out} [data-total="trainable"]`), 'Trainable params:1,898 (7.41 KB)');
@@ -33,6 +28,7 @@ describe('model summary renderer', () => {
   });
 
   test('a placeholder row stands for layers the kernel left out', async () => {
+    const r = page();
     const model = modelSummary();
     const layers = [model.layers[0]!, { name: '… 40 more layers', className: '', outputShape: '', params: 5000, trainable: true }, model.layers[5]!];
     const out = await r.render(MODEL, { ...model, layers, omittedLayers: 40 });
@@ -42,6 +38,7 @@ describe('model summary renderer', () => {
   });
 
   test('an empty model says so', async () => {
+    const r = page();
     const out = await r.render(MODEL, { layers: [], totalParams: 0, trainableParams: 0, nonTrainableParams: 0, title: 'empty' });
     assert.equal(await r.text(`${out} table.tfnb-summary tbody`), 'No layers.');
     assert.equal(await r.text(`${out} [data-total="total"] dd`), '0 (0 B)');

@@ -1,8 +1,8 @@
 // Every fixture in the light and high-contrast themes (screenshots for people to look at),
 // and a live theme switch: CSS-styled parts follow, canvas charts are redrawn.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage, type Theme } from './harness';
+import { describe, test } from 'node:test';
+import { usePage, type Theme } from './harness';
 import { CHART, CONFUSION, MODEL, TENSOR, TRAINING, bigTensor, charts, confusion3, imageTensor, modelSummary, trainingRun } from './fixtures';
 
 const GALLERY: Array<[string, string, unknown]> = [
@@ -18,17 +18,11 @@ const GALLERY: Array<[string, string, unknown]> = [
 ];
 
 describe('themes', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    await r.close();
-  });
+  const page = usePage('dark');
 
   for (const theme of ['light', 'high-contrast'] as Theme[]) {
     test(`${theme}: renders every kind with the theme foreground`, async () => {
+      const r = page();
       await r.setTheme(theme);
       const foreground = theme === 'light' ? 'rgb(59, 59, 59)' : 'rgb(255, 255, 255)';
       for (const [name, mime, payload] of GALLERY) {
@@ -43,6 +37,7 @@ describe('themes', () => {
   }
 
   test('canvas charts are redrawn in the new theme colours, UI state kept', async () => {
+    const r = page();
     await r.setTheme('dark');
     const out = await r.render(TRAINING, trainingRun(5));
     await r.page.locator(`${out} select`).selectOption('acc');

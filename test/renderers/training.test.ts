@@ -1,23 +1,17 @@
 // The live training-curves renderer in headless Chromium: progress, metric selector, log
 // scale, batch overlay, Stop button messaging, and updates in place that keep UI state.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { RendererPage } from './harness';
+import { describe, test } from 'node:test';
+import { usePage } from './harness';
 import { TRAINING, trainingRun } from './fixtures';
 
 describe('training renderer', () => {
-  let r: RendererPage;
-  before(async () => {
-    r = await RendererPage.open('dark');
-  });
-  after(async () => {
-    assert.deepEqual(r.pageErrors, []);
-    await r.close();
-  });
+  const page = usePage('dark');
 
-  const legend = (out: string): Promise<string[]> => r.page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+  const legend = (out: string): Promise<string[]> => page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
 
   test('progress bar shows epoch i/N, batch j/M and time left', async () => {
+    const r = page();
     const out = await r.render(TRAINING, trainingRun(5));
     assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Epoch 6/10 · Batch 30/100 · 53s elapsed · ~47s left');
     assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '53');
@@ -27,6 +21,7 @@ describe('training renderer', () => {
   });
 
   test('overlays train, validation and batch series of the selected metric', async () => {
+    const r = page();
     const out = await r.render(TRAINING, trainingRun(5));
     assert.deepEqual(await legend(out), ['loss (batches)', 'loss', 'val_loss']);
     // 530 batches; the 5 epoch points fall on the batch x of each epoch's last batch.
@@ -40,6 +35,7 @@ describe('training renderer', () => {
   });
 
   test('log scale switches the y scale, and updates keep metric, log scale and the chart', async () => {
+    const r = page();
     // UI state is kept per training run: a run id of its own keeps the earlier tests' choices out.
     const live = (epochs: number) => ({ ...trainingRun(epochs), trainingId: 'live' });
     const out = await r.render(TRAINING, live(5), { slot: 'live' });
@@ -62,6 +58,7 @@ describe('training renderer', () => {
   });
 
   test('Stop posts stop-training once, then hides when training is done', async () => {
+    const r = page();
     const before = (await r.messages()).length;
     const out = await r.render(TRAINING, trainingRun(5), { slot: 'stop' });
     const stop = r.page.locator(`${out} button.tfnb-stop`);
@@ -83,6 +80,7 @@ describe('training renderer', () => {
   });
 
   test('no Stop button without messaging, a trainingId, or while done', async () => {
+    const r = page();
     await r.activateWithoutMessaging('plain');
     const noMessaging = await r.render(TRAINING, trainingRun(3), { api: 'plain' });
     assert.equal(await r.page.locator(`${noMessaging} button.tfnb-stop`).isVisible(), false);
@@ -95,6 +93,7 @@ describe('training renderer', () => {
   });
 
   test('epochs only (no batches, no progress) draw train and val curves', async () => {
+    const r = page();
     const out = await r.render(TRAINING, { epochs: [{ loss: 1, acc: 0.5 }, { loss: 0.5, acc: 0.7 }, { loss: null, acc: 0.8 }] });
     assert.deepEqual(await legend(out), ['loss']);
     assert.equal(await r.page.locator(`${out} .tfnb-progress-row`).isVisible(), false);
@@ -102,6 +101,7 @@ describe('training renderer', () => {
   });
 
   test('a malformed update shows the error box; the next good one restores the chosen metric', async () => {
+    const r = page();
     const out = await r.render(TRAINING, trainingRun(4), { slot: 'recover' });
     await r.page.locator(`${out} select`).selectOption('acc');
     await r.render(TRAINING, { epochs: 'oops' }, { slot: 'recover' });
