@@ -33,8 +33,17 @@ pipe.on('data', (chunk: string) => {
   }
 });
 pipe.on('error', () => undefined);
-// The client closed the pipe: nothing more will come.
-pipe.on('end', () => { session.disconnect(); process.exit(0); });
+/** How long the main thread has to exit by itself once the client is gone. */
+const ORPHAN_GRACE_MS = 1000;
+
+// The pipe's other end closed: the client closed the kernel, or died (a reloaded window, a
+// killed extension host). An idle main thread exits on the IPC 'disconnect' at once; one stuck
+// in a cell never sees that event, so the kernel would live on as an orphan, spinning. End the
+// whole process from here after a grace period (process.exit in a worker ends only the worker).
+pipe.on('end', () => {
+  session.disconnect();
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), ORPHAN_GRACE_MS);
+});
 
 function request(executionId: string): void {
   const mine = ++seq;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
+import { CLI_SCRIPT, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
 
 describe('kernel lifecycle', () => {
   it('detects process.exit: the cell says the kernel died and why; the next run starts fresh', async () => {
@@ -57,6 +59,29 @@ describe('kernel lifecycle', () => {
     const pid = k.pid!;
     await k.close();
     assert.throws(() => process.kill(pid, 0), /ESRCH/);
+  });
+
+  it('a kernel stuck in a cell does not outlive its client: killed with SIGKILL, the orphan ends itself', async () => {
+    // `tfnb run` is the client here; the kernel is its child, spinning in cell 2.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spin.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [
+      { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: '1' },
+      { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'while (true) {}' },
+    ] }));
+    const cli = spawn(process.execPath, [CLI_SCRIPT, 'run', join(dir, 'spin.ipynb')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let progress = '';
+    cli.stderr.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr.on('data', (chunk: string) => { progress += chunk; if (/cell 2 \(2 of 2 code cells\) running/.test(progress)) resolve(); });
+      cli.on('exit', () => reject(new Error(`tfnb run ended early:\n${progress}`)));
+    });
+    const kernel = childrenOf(cli.pid!)[0];
+    assert.ok(kernel, 'the kernel process');
+    await new Promise((r) => setTimeout(r, 500)); // well into the loop
+    cli.kill('SIGKILL');
+    const deadline = Date.now() + 15_000;
+    while (isAlive(kernel) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(isAlive(kernel), false, `kernel ${kernel} still running after its client died`);
   });
 
   it('opens no listening socket (IPC only)', async () => {
@@ -131,3 +156,21 @@ describe('backend ladder', () => {
     } finally { await k.close(); }
   });
 });
+
+/** Pids whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch { return false; }
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    // A zombie (exited, not yet reaped) counts as gone.
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch { return false; }
+}
