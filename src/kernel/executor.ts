@@ -115,8 +115,10 @@ export class CellExecutor {
     await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
     const memory = this.memoryNow(before.numTensors, before.numBytes);
     const dropped = this.deps.output.dropped(executionId, true);
-    if (dropped > 0) {
-      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `\n[tfnb] output limit reached: ${formatBytes(dropped)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
+    if (dropped) {
+      // On the stream that hit the cap, so it ends that output: VS Code draws consecutive stream
+      // outputs into one element, and a redraw of a huge stdout could wipe a separate notice.
+      this.deps.output.send({ type: 'stream', executionId, name: dropped.stream, text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
     }
     if (memory.deltaTensors > 0) {
       this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] +${memory.deltaTensors} tensors, ${formatBytes(memory.deltaBytes)} not disposed\n` });

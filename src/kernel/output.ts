@@ -10,7 +10,15 @@ import type { MimeBundle } from '../protocol/mime';
 const FLUSH_DELAY_MS = 15;
 const MAX_PENDING_CHARS = 256 * 1024;
 
-interface ExecutionBudget { written: number; dropped: number }
+interface ExecutionBudget {
+  written: number;
+  dropped: number;
+  /** The stream whose write first went over the cap. */
+  cappedStream?: StreamName;
+}
+
+/** What an execution lost to the cap, and on which stream the cap was hit. */
+export interface DroppedOutput { bytes: number; stream: StreamName }
 
 export class OutputRouter {
   private pending: KernelToClient[] = [];
@@ -29,6 +37,7 @@ export class OutputRouter {
         if (room > 0) text = truncateToBytes(text, room);
         else text = '';
         budget.dropped += bytes - Buffer.byteLength(text);
+        budget.cappedStream ??= name;
         budget.written += Buffer.byteLength(text);
         if (!text) return;
       } else {
@@ -59,11 +68,11 @@ export class OutputRouter {
     this.flush();
   }
 
-  /** Bytes dropped for an execution so far; forgets the execution's budget when `forget`. */
-  dropped(executionId: string, forget: boolean): number {
-    const n = this.budgets.get(executionId)?.dropped ?? 0;
+  /** What was dropped for an execution so far (undefined: nothing); forgets its budget when `forget`. */
+  dropped(executionId: string, forget: boolean): DroppedOutput | undefined {
+    const budget = this.budgets.get(executionId);
     if (forget) this.budgets.delete(executionId);
-    return n;
+    return budget && budget.dropped > 0 ? { bytes: budget.dropped, stream: budget.cappedStream ?? 'stderr' } : undefined;
   }
 
   flush(): void {

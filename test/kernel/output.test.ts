@@ -23,10 +23,17 @@ describe('output: streams, batching, cap, display, memory', () => {
 
   it('caps output per cell and says how much was dropped', async () => {
     const r = await run(k, 'for (let i = 0; i < 20000; i++) console.log("0123456789");');
-    assert.equal(Buffer.byteLength(r.stdout), 64 * 1024);
-    assert.match(r.stderr, /output limit reached: 150\.8 KB more output was dropped/);
+    // The notice ends the stream that hit the cap (here stdout), after its last kept byte.
+    const notice = '\n[tfnb] output limit reached: 150.8 KB more output was dropped (setting tfnb.maxOutputBytes)\n';
+    assert.ok(r.stdout.endsWith(notice), r.stdout.slice(-200));
+    assert.equal(Buffer.byteLength(r.stdout) - Buffer.byteLength(notice), 64 * 1024);
+    assert.equal(r.stderr, '');
     // The next cell has its own budget.
     assert.equal((await run(k, 'console.log("fresh")')).stdout, 'fresh\n');
+    // A cap hit on stderr puts the notice there.
+    const e = await run(k, 'console.error("x".repeat(70 * 1024))');
+    assert.match(e.stderr.slice(-200), /output limit reached: 6\.0 KB more output was dropped/);
+    assert.equal(e.stdout, '');
   });
 
   it('sends display bundles, and a later display with the same id is an update', async () => {
