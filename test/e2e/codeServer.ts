@@ -81,8 +81,12 @@ export interface RunningCodeServer {
   /** The run's scratch dir; also Chromium's profile and XDG dirs live here. */
   runDir: string;
   env: NodeJS.ProcessEnv;
+  /** code-server's process id: its extension hosts and kernels are its descendants. */
+  pid: number;
   /** True once the extension host has activated eager extensions (contributions registered). */
   extensionHostReady(): boolean;
+  /** How many times an extension host has activated eager extensions (grows when a reloaded window starts a new one). */
+  extensionHostActivations(): number;
   /** Text of the extension host's logs, for diagnostics. */
   extensionHostLog(): string;
   stop(): Promise<void>;
@@ -140,13 +144,25 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     if (!existsSync(logs)) return [];
     return readdirSync(logs).map((d) => join(logs, d, 'exthost1/remoteexthost.log')).filter((f) => existsSync(f));
   };
+  // Every extension host log, also those of later hosts (exthost2, ...) and later sessions.
+  const allExthostLogs = (): string[] => {
+    const logs = join(dirs.ud, 'logs');
+    if (!existsSync(logs)) return [];
+    return readdirSync(logs).flatMap((d) => {
+      const session = join(logs, d);
+      if (!statSync(session).isDirectory()) return [];
+      return readdirSync(session).filter((h) => /^exthost\d+$/.test(h)).map((h) => join(session, h, 'remoteexthost.log')).filter((f) => existsSync(f));
+    });
+  };
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}`,
     workspace: dirs.ws,
     userDataDir: dirs.ud,
     runDir,
     env,
+    pid: server.pid ?? 0,
     extensionHostReady: () => exthostLogs().some((f) => /Eager extensions activated/.test(readFileSync(f, 'utf8'))),
+    extensionHostActivations: () => allExthostLogs().reduce((n, f) => n + (readFileSync(f, 'utf8').match(/Eager extensions activated/g)?.length ?? 0), 0),
     extensionHostLog: () => exthostLogs().map((f) => readFileSync(f, 'utf8')).join('\n'),
     stop: async () => {
       await killGroup(server);

@@ -145,6 +145,22 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('training-stopped');
   });
 
+  it('after a click and a drag-zoom in the training chart, F1 still opens the command palette', async () => {
+    // The chart of the training output above: the renderer must not keep the keys to itself.
+    await wb.clickRendered('.tfnb-chart .u-over', CELL.train);
+    const box = await (await wb.rendered('.tfnb-chart .u-over')).boundingBox();
+    assert.ok(box, 'the chart is on screen');
+    const y = box.y + box.height / 2;
+    await wb.page.mouse.move(box.x + box.width * 0.3, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+    await wb.page.mouse.up();
+    // No click elsewhere first: the key goes wherever the drag left the focus.
+    await wb.page.keyboard.press('F1');
+    await wb.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 });
+    await wb.page.keyboard.press('Escape');
+  });
+
   it('a kernel that dies: the cell says why, and the next run starts a new kernel', async () => {
     const before = kernelPids(server.runDir);
     await wb.runCell(CELL.die);

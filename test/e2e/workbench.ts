@@ -9,6 +9,13 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 import { ARTIFACTS, type RunningCodeServer } from './codeServer';
 
+/**
+ * The notebook editor in front. VS Code keeps the editors of notebooks in background tabs (and
+ * of closed ones, for reuse) in the page, marked `inert`: without this, selectors could match
+ * their cells.
+ */
+export const ACTIVE_NOTEBOOK = '.notebook-editor:not([inert])';
+
 export type CellState = 'success' | 'error' | 'executing' | 'pending' | 'none';
 
 export interface CellOutputs {
@@ -47,7 +54,39 @@ export class Workbench {
 
   async openFromExplorer(name: string): Promise<void> {
     await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).dblclick();
-    await this.page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 60_000 });
+    await this.tab(name, true).waitFor({ timeout: 60_000 });
+    await this.page.locator(`${ACTIVE_NOTEBOOK} .code-cell-row`).first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Opens any file from the Explorer (a text file too) and waits until its tab is the active one. */
+  async openFileFromExplorer(name: string): Promise<void> {
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).dblclick();
+    await this.tab(name, true).waitFor({ timeout: 60_000 });
+  }
+
+  /** The editor tab showing the file `name` (the active one only, when `active`). */
+  tab(name: string, active = false): Locator {
+    return this.page.locator(`.tabs-container .tab${active ? '.active' : ''}`)
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+  }
+
+  /** Brings the editor of `name` to the front by clicking its tab. */
+  async activateTab(name: string): Promise<void> {
+    await this.tab(name).click();
+    await this.tab(name, true).waitFor({ timeout: 10_000 });
+  }
+
+  /**
+   * Waits for a window that was reloaded or opened anew: the Explorer is drawn and a new
+   * extension host has activated (more activations than `activationsBefore`).
+   */
+  async waitForNewWindow(activationsBefore: number, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: timeoutMs });
+    while (this.server.extensionHostActivations() <= activationsBefore) {
+      if (Date.now() > deadline) throw new Error(`no new extension host activated within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Runs a command from the palette by its exact title, e.g. "Notebook: Run All". */
@@ -92,9 +131,19 @@ export class Workbench {
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
   }
 
+  /** Closes the editor of `name` with its tab's ×, answering "Don't Save" if asked; other editors stay open. */
+  async closeEditor(name: string): Promise<void> {
+    const tab = this.tab(name);
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+    await dontSave.waitFor({ timeout: 5_000 }).then(() => dontSave.click(), () => undefined);
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  }
+
   /** The notebook row of the cell at `index` (markdown cells count, as in the notebook). */
   cell(index: number): Locator {
-    return this.page.locator(`.notebook-editor .monaco-list-row[data-index="${index}"]`);
+    return this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index="${index}"]`);
   }
 
   /**
@@ -103,10 +152,10 @@ export class Workbench {
    */
   async revealCell(index: number): Promise<Locator> {
     const row = this.cell(index);
-    const list = this.page.locator('.notebook-editor .monaco-list > .monaco-scrollable-element').first();
+    const list = this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list > .monaco-scrollable-element`).first();
     for (let i = 0; i < 200; i++) {
       if (!(await row.count())) {
-        const shown = await this.page.locator('.notebook-editor .monaco-list-row[data-index]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+        const shown = await this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
         const down = shown.length === 0 || Math.max(...shown) < index;
         await this.wheel(list, down ? 1000 : -1000);
         continue;
@@ -121,10 +170,31 @@ export class Workbench {
     throw new Error(`could not scroll cell ${index} into view`);
   }
 
+  /**
+   * Shows the notebook's last (or first) cell with Ctrl+End (Ctrl+Home) from the cell list:
+   * revealCell's wheel steps suit nearby cells, not the far end of a long notebook.
+   */
+  async scrollToEnd(which: 'last' | 'first' = 'last'): Promise<void> {
+    // Focus the list through a cell editor that is wholly on screen (not under the tab bar).
+    const list = await this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list > .monaco-scrollable-element`).first().boundingBox();
+    const editors = this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index] .cell-editor-container`);
+    let clicked = false;
+    for (let i = 0; i < await editors.count() && list && !clicked; i++) {
+      const box = await editors.nth(i).boundingBox();
+      if (!box || box.y < list.y || box.y + box.height > list.y + list.height) continue;
+      await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      clicked = true;
+    }
+    if (!clicked) throw new Error('no cell editor on screen to focus the notebook from');
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press(which === 'last' ? 'Control+End' : 'Control+Home');
+    await this.page.waitForTimeout(200);
+  }
+
   /** Scrolls the cell to the top of the notebook, so its outputs are in view below it. */
   async scrollCellToTop(index: number): Promise<void> {
     const row = await this.revealCell(index);
-    const list = this.page.locator('.notebook-editor .monaco-list > .monaco-scrollable-element').first();
+    const list = this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list > .monaco-scrollable-element`).first();
     let last = Number.NaN;
     for (let i = 0; i < 50; i++) {
       const [rowBox, listBox] = [await row.boundingBox(), await list.boundingBox()];
@@ -164,6 +234,13 @@ export class Workbench {
     await row.locator('.cell-editor-container').first().click();
     await row.hover();
     await row.locator('.run-button-container .action-label').first().click();
+  }
+
+  /** Clicks the notebook toolbar's Run All button. */
+  async runAllFromToolbar(): Promise<void> {
+    const button = this.page.locator(`${ACTIVE_NOTEBOOK} .notebook-toolbar-container .action-label[aria-label^="Run All"]`).first();
+    await button.waitFor({ timeout: 10_000 });
+    await button.click();
   }
 
   /** Clicks the notebook toolbar's Interrupt button (shown while cells run). */
