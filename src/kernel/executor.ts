@@ -49,6 +49,8 @@ export class CellExecutor {
   private running: { executionId: string; interrupt: () => void } | undefined;
   private captured: unknown;
   private globalObjectId = '';
+  /** Whether the last evaluation left objects in OBJECT_GROUP to release. */
+  private groupHolds = false;
   private earlyInterrupts = new Set<string>();
   /** Executions that did not end ok (bounded): cells sent `after` one of them are cancelled. */
   private notOk = new Set<string>();
@@ -112,7 +114,12 @@ export class CellExecutor {
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
-    await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    // Only results and exceptions that are objects are held in the group (primitives come by
+    // value): skip the round trip when there is nothing to release.
+    if (this.groupHolds) {
+      this.groupHolds = false;
+      await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    }
     const memory = this.memoryNow(before.numTensors, before.numBytes);
     const dropped = this.deps.output.dropped(executionId, true);
     if (dropped) {
@@ -155,6 +162,8 @@ export class CellExecutor {
         objectGroup: OBJECT_GROUP,
         silent: false,
       }));
+    // Whatever happens next, the evaluation may have put objects in the group.
+    evaluation.then((r) => { if (r.result?.objectId || r.exceptionDetails?.exception?.objectId) this.groupHolds = true; }, () => undefined);
     const outcome = await Promise.race([evaluation.catch(terminatedOrThrow), interrupted]);
     if (outcome === INTERRUPTED || outcome === TERMINATED) {
       // The awaited work is abandoned: it may still finish, and writes to this cell if so.
@@ -206,6 +215,8 @@ export class CellExecutor {
   /** Brings a value the inspector returned into this realm as a real JS value. */
   private async capture(remote: RemoteObject): Promise<unknown> {
     if (remote.type === 'undefined') return undefined;
+    // Primitives come by value: no round trip through the inspector.
+    if (!remote.objectId) return remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value;
     const argument = remote.objectId ? { objectId: remote.objectId }
       : remote.unserializableValue !== undefined ? { unserializableValue: remote.unserializableValue }
         : { value: remote.value };
@@ -226,4 +237,14 @@ export class CellExecutor {
       this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)));
     });
   }
+}
+
+/** The value of a RemoteObject's unserializableValue: NaN, ±Infinity, -0 or a bigint ("12n"). */
+function unserializable(text: string): unknown {
+  if (text === 'NaN') return NaN;
+  if (text === 'Infinity') return Infinity;
+  if (text === '-Infinity') return -Infinity;
+  if (text === '-0') return -0;
+  if (/^-?\d+n$/.test(text)) return BigInt(text.slice(0, -1));
+  return text;
 }

@@ -31,6 +31,16 @@ describe('cells: state, redeclaration, await, results', () => {
     assert.equal(await value(k, 'export class Exported { x = 1 }\nnew Exported().x'), '1');
   });
 
+  it('shows primitive results exactly, the special numbers and bigints too', async () => {
+    // (Computed, not literal: esbuild drops expression statements it knows to be side-effect
+    // free, such as `NaN;` or `-0;`, so a cell ending in such a literal shows nothing.)
+    const cases: Array<[string, string]> = [
+      ['0 / 0', 'NaN'], ['Object.is(-0, -0) ? -0 : 1', '-0'], ['1 / 0', 'Infinity'], ['-1 / 0', '-Infinity'], ['2n ** 70n', '1180591620717411303424n'],
+      ['-5n', '-5n'], ['null', 'null'], ['true', 'true'], ["'text'", "'text'"], ['0.1 + 0.2', '0.30000000000000004'], ['Symbol.for("s")', 'Symbol(s)'],
+    ];
+    for (const [code, shown] of cases) assert.equal(await value(k, code), shown, code);
+  });
+
   it('supports top-level await', async () => {
     await run(k, 'const waited = await new Promise<number>((r) => setTimeout(() => r(42), 20));');
     assert.equal(await value(k, 'waited'), '42');
