@@ -41,6 +41,17 @@ describe('cells: state, redeclaration, await, results', () => {
     for (const [code, shown] of cases) assert.equal(await value(k, code), shown, code);
   });
 
+  it('a cell that recurses without end fails with the stack overflow; the kernel and its state live on', async () => {
+    await run(k, 'const before = "kept";');
+    const pid = k.pid;
+    const r = await run(k, 'function down(n: number): number { return down(n + 1) + 1; }\ndown(0);');
+    assert.equal(r.outcome.status, 'error');
+    assert.equal(r.error?.ename, 'RangeError');
+    assert.match(r.error!.evalue, /Maximum call stack size exceeded/);
+    assert.equal(k.pid, pid, 'same kernel process');
+    assert.equal(await value(k, 'before'), "'kept'");
+  });
+
   it('supports top-level await', async () => {
     await run(k, 'const waited = await new Promise<number>((r) => setTimeout(() => r(42), 20));');
     assert.equal(await value(k, 'waited'), '42');
