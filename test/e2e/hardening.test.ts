@@ -472,10 +472,23 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     return left;
   }
 
+  /**
+   * Runs `action`; if it throws, ends the two kernels first, so that the busy loop does not hold
+   * the notebooks of the tests after this one.
+   */
+  async function orEndKernels(kernels: { idle: number; busy: number }, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (e) {
+      for (const pid of [kernels.idle, kernels.busy]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      throw e;
+    }
+  }
+
   it('Developer: Reload Window leaves no kernel behind (one idle, one in a busy loop)', async () => {
     const kernels = await idleAndBusyKernels(true);
     const activations = server.extensionHostActivations();
-    await wb.command('Developer: Reload Window');
+    await orEndKernels(kernels, () => wb.command('Developer: Reload Window'));
     const left = await leftBehind(kernels, 'Window and extension host going away', 'Developer: Reload Window');
     await wb.waitForNewWindow(activations);
     assert.deepEqual(left, []);
