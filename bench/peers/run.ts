@@ -24,7 +24,7 @@ function ensurePeers(): boolean {
 }
 
 if (!ensurePeers()) process.exit(1);
-const epochs = Number(process.env.TFNB_BENCH_EPOCHS ?? 3);
+const epochs = Number(process.env.TFNB_BENCH_EPOCHS ?? 10); // the tutorial's own default: warm-up (JIT, wasm tier-up) weighs less
 printTable('tfnb run vs Jupyter (nbconvert --execute), medians of 3 alternating rounds', jupyterBench());
 const mnist = mnistBench(epochs);
 printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
