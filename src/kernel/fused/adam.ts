@@ -96,9 +96,10 @@ interface CpuBackend {
 function cpuAdam({ inputs, backend, attrs }: KernelArgs<CpuBackend>): TensorInfo[] {
   const [x, g, m, v] = inputsOf(inputs);
   const values = (t: TensorInfo) => backend.data.get(t.dataId).values as Float32Array;
-  const out = [new Float32Array(x.shape.reduce((a, b) => a * b, 1)), new Float32Array(m.shape.reduce((a, b) => a * b, 1)), new Float32Array(v.shape.reduce((a, b) => a * b, 1))] as const;
-  adamStep(attrs as unknown as AdamAttrs, values(x), values(g), values(m), values(v), out[0], out[1], out[2]);
-  return [backend.makeTensorInfo(x.shape, 'float32', out[0]), backend.makeTensorInfo(m.shape, 'float32', out[1]), backend.makeTensorInfo(v.shape, 'float32', out[2])];
+  // x, m and v have one shape (the moments are zerosLike(x)).
+  const [xOut, mOut, vOut] = [0, 1, 2].map(() => new Float32Array(values(x).length));
+  adamStep(attrs as unknown as AdamAttrs, values(x), values(g), values(m), values(v), xOut!, mOut!, vOut!);
+  return [xOut!, mOut!, vOut!].map((out) => backend.makeTensorInfo(x.shape, 'float32', out));
 }
 
 const KERNELS: Record<string, (args: KernelArgs<never>) => TensorInfo[]> = {
