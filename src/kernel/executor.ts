@@ -217,14 +217,11 @@ export class CellExecutor {
     if (remote.type === 'undefined') return undefined;
     // Primitives come by value: no round trip through the inspector.
     if (!remote.objectId) return remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value;
-    const argument = remote.objectId ? { objectId: remote.objectId }
-      : remote.unserializableValue !== undefined ? { unserializableValue: remote.unserializableValue }
-        : { value: remote.value };
     this.captured = undefined;
     await this.post('Runtime.callFunctionOn', {
       objectId: this.globalObjectId,
       functionDeclaration: 'function (v) { this[Symbol.for("tfnb.capture")](v); }',
-      arguments: [argument],
+      arguments: [{ objectId: remote.objectId }],
       silent: true,
     });
     const value = this.captured;

@@ -58,7 +58,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
-  const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(tf, show));
+  const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(show));
   const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };

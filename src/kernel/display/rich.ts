@@ -5,8 +5,7 @@
  * `Symbol.for('Jupyter.display')`. VS Code, JupyterLab and GitHub draw these types themselves.
  */
 import type { MimeBundle } from '../../protocol/mime';
-import type { DisplayOptions, Tf } from './context';
-import { isTensor } from './detect';
+import type { DisplayOptions } from './context';
 import { encodeWav } from './wav';
 
 /** The symbol Deno's Jupyter kernel looks for: a method returning a MIME bundle. */
@@ -44,7 +43,7 @@ export interface RichDisplay {
 
 type Show = (bundle: MimeBundle, options?: DisplayOptions) => void;
 
-export function createRichDisplay(tf: Tf, show: Show): RichDisplay {
+export function createRichDisplay(show: Show): RichDisplay {
   const text = (value: unknown, what: string): string => {
     if (typeof value !== 'string') throw new TypeError(`display.${what} takes a string, got ${describe(value)}`);
     return value;
@@ -63,7 +62,7 @@ export function createRichDisplay(tf: Tf, show: Show): RichDisplay {
     text: (t, o) => show({ 'text/plain': text(t, 'text') }, o),
     json: (value, o) => show({ 'application/json': toJson(value), 'text/plain': JSON.stringify(value, null, 2) ?? String(value) }, o),
     raw: (bundle, o) => show(checkBundle(bundle, 'display.raw'), o),
-    audio: (samples, options) => show(audioBundle(tf, samples, options), { displayId: options?.displayId, update: options?.update }),
+    audio: (samples, options) => show(audioBundle(samples, options), { displayId: options?.displayId, update: options?.update }),
   };
 }
 
@@ -101,14 +100,15 @@ function toJson(value: unknown): unknown {
   return JSON.parse(text) as unknown;
 }
 
-function audioBundle(tf: Tf, samples: AudioSamples, options: AudioOptions): MimeBundle {
+function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   const rate = options?.sampleRate;
   if (!Number.isInteger(rate) || rate < 1 || rate > 384_000) {
     throw new RangeError(`display.audio needs { sampleRate } as a whole number of samples per second, got ${describe(rate)}`);
   }
   let data: ArrayLike<number>;
   let channels = 1;
-  if (isTensor(samples, tf) || (typeof samples === 'object' && samples !== null && 'shape' in samples && 'dataSync' in samples)) {
+  // A tensor (from any copy of tfjs) or anything shaped like one.
+  if (typeof samples === 'object' && samples !== null && 'shape' in samples && 'dataSync' in samples) {
     const { shape } = samples as { shape: number[] };
     if (shape.length === 2 && shape[1] >= 1 && shape[1] <= 8) channels = shape[1];
     else if (shape.length !== 1) throw new RangeError(`display.audio takes a 1-D tensor, or [frames, channels]; got shape [${shape.join(', ')}]`);

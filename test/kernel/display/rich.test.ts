@@ -29,6 +29,14 @@ describe('display: standard MIME types, audio, raw bundles', () => {
   before(async () => { k = startKernel(); await k.start(); });
   after(() => k.close());
 
+  /** Runs `code` and expects it to fail with `name` and `message`, having shown nothing. */
+  async function refused(code: string, name: string, message: RegExp): Promise<void> {
+    const bad = await run(k, code);
+    assert.equal(bad.error?.ename, name, code);
+    assert.match(bad.error!.evalue, message);
+    assert.equal(bad.displays.length, 0);
+  }
+
   it('html, markdown, svg, png, jpeg, text and json each give their MIME type with a text/plain', async () => {
     const r = await run(k, [
       'display.html("<b>bold</b>");',
@@ -68,12 +76,7 @@ describe('display: standard MIME types, audio, raw bundles', () => {
       ['display.raw({ "text/html": 3 })', /the data for 'text\/html' must be a string, got number 3/],
       ['display.raw({})', /empty bundle/],
       ['display.html(42)', /display\.html takes a string, got number 42/],
-    ] as const) {
-      const bad = await run(k, code);
-      assert.equal(bad.error?.ename, 'TypeError', code);
-      assert.match(bad.error!.evalue, message);
-      assert.equal(bad.displays.length, 0);
-    }
+    ] as const) await refused(code, 'TypeError', message);
   });
 
   it('a value with [Symbol.for("Jupyter.display")]() shows as the bundle it returns, also as a cell result', async () => {
@@ -119,11 +122,6 @@ describe('display: standard MIME types, audio, raw bundles', () => {
       ['display.audio(tf.zeros([2, 2, 2]), { sampleRate: 8000 })', 'RangeError', /got shape \[2, 2, 2\]/],
       ['display.audio("noise" as any, { sampleRate: 8000 })', 'TypeError', /takes samples/],
       ['display.audio(new Float32Array(44100 * 60), { sampleRate: 44100 })', 'RangeError', /60\.0 s at 44100 Hz is 5\.0 MB as WAV; the limit is 1 MB/],
-    ] as const) {
-      const bad = await run(k, code);
-      assert.equal(bad.error?.ename, name, code);
-      assert.match(bad.error!.evalue, message);
-      assert.equal(bad.displays.length, 0);
-    }
+    ] as const) await refused(code, name, message);
   });
 });
