@@ -13,6 +13,7 @@ import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
+import { RESULT_GLOBAL } from './trailingExpression';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
@@ -66,6 +67,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
   Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: loader, enumerable: false });
+  Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }
 

@@ -8,6 +8,7 @@
 import * as acorn from 'acorn';
 import { transform, type TransformFailure } from 'esbuild';
 import type { CellLanguage } from '../protocol/messages';
+import { keepTrailingExpression } from './trailingExpression';
 
 export interface TranspiledCell {
   /** Script text to evaluate (ends with a sourceURL comment naming `scriptName`). */
@@ -34,7 +35,7 @@ export async function transpileCell(code: string, language: CellLanguage, script
   let js: string;
   let map: string;
   try {
-    const out = await transform(code, {
+    const out = await transform(keepTrailingExpression(code, language), {
       loader: language === 'typescript' ? 'ts' : 'js',
       format: 'esm',
       target: 'node20',

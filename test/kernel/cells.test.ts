@@ -32,13 +32,31 @@ describe('cells: state, redeclaration, await, results', () => {
   });
 
   it('shows primitive results exactly, the special numbers and bigints too', async () => {
-    // (Computed, not literal: esbuild drops expression statements it knows to be side-effect
-    // free, such as `NaN;` or `-0;`, so a cell ending in such a literal shows nothing.)
     const cases: Array<[string, string]> = [
       ['0 / 0', 'NaN'], ['Object.is(-0, -0) ? -0 : 1', '-0'], ['1 / 0', 'Infinity'], ['-1 / 0', '-Infinity'], ['2n ** 70n', '1180591620717411303424n'],
       ['-5n', '-5n'], ['null', 'null'], ['true', 'true'], ["'text'", "'text'"], ['0.1 + 0.2', '0.30000000000000004'], ['Symbol.for("s")', 'Symbol(s)'],
     ];
     for (const [code, shown] of cases) assert.equal(await value(k, code), shown, code);
+  });
+
+  it('shows a trailing expression esbuild would fold away: NaN, -0, -5, "a" + "b", Infinity, TypeScript-only forms', async () => {
+    // esbuild deletes expression statements that fold to a primitive; the kernel keeps them.
+    const cases: Array<[string, string, 'typescript' | 'javascript']> = [
+      ['NaN', 'NaN', 'typescript'], ['-0', '-0', 'typescript'], ['-5', '-5', 'typescript'], ['"a" + "b"', "'ab'", 'typescript'],
+      ['Infinity', 'Infinity', 'typescript'], ['-5 satisfies number', '-5', 'typescript'], ['const n: number = 3\nn as number', '3', 'typescript'],
+      ['let z = 1;\n\"x\" + \"y\";  // a comment', "'xy'", 'typescript'], ['NaN', 'NaN', 'javascript'], ['1, -2', '-2', 'typescript'],
+    ];
+    for (const [code, shown, language] of cases) {
+      const r = await run(k, code, { language });
+      assert.equal(r.error, undefined, `${code}: ${r.error?.evalue}`);
+      assert.equal(r.result?.['text/plain'], shown, `${language}: ${code}`);
+    }
+    assert.equal((await run(k, 'void 0')).result, undefined, 'void 0 is undefined: no result');
+    const failing = await run(k, 'const q = 1;\n\nnull as unknown as { x: number }).x', { cellName: 'cell 4' });
+    assert.equal(failing.error?.ename, 'SyntaxError', 'a syntax error is still reported as one');
+    const thrown = await run(k, 'const q = 1;\n\n(null as unknown as { x: number }).x', { cellName: 'cell 5' });
+    assert.equal(thrown.error?.ename, 'TypeError');
+    assert.match(thrown.error!.traceback.join('\n'), /cell 5, line 3/);
   });
 
   it('a cell that recurses without end fails with the stack overflow; the kernel and its state live on', async () => {
