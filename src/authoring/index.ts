@@ -19,7 +19,8 @@ export const TYPES_DIR = 'dist/types';
 
 /**
  * Starts authoring support for the extension's lifetime. `selection` (tfnb's notebook controller)
- * tells which notebooks run on tfnb; without it, notebooks naming tfnb's kernelspec count.
+ * tells which notebooks tfnb is selected for; those, and notebooks naming tfnb's kernelspec unless
+ * tfnb was switched away from, count as tfnb's (kernelChoice.ts).
  */
 export function registerAuthoring(context: vscode.ExtensionContext, selection?: KernelSelection, log?: vscode.LogOutputChannel): void {
   const typescript = new TypeScriptExtension((message) => log?.warn(message));

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CellDiagnostics } from './cellDiagnostics';
+import { SelectionRecord } from './kernelChoice';
 import { isTfnbNotebook, pluginConfig, type KernelSelection } from './tfnbNotebooks';
 import type { TypeScriptExtension } from './typescriptExtension';
 
@@ -15,6 +16,8 @@ export class NotebookAuthoring implements vscode.Disposable {
   private tfnbNotebooks = new Map<string, vscode.NotebookDocument>();
   /** What the plugin was last told; it starts knowing no notebook (so nothing is sent, and the TypeScript extension is not woken, until one opens). */
   private sentConfig: string;
+  /** Whether tfnb's controller is selected for each notebook it said something about. */
+  private readonly selections = new SelectionRecord();
 
   constructor(private readonly typesDir: string, private readonly typescript: TypeScriptExtension, private readonly selection: KernelSelection | undefined) {
     this.sentConfig = JSON.stringify(pluginConfig(typesDir, []));
@@ -22,7 +25,7 @@ export class NotebookAuthoring implements vscode.Disposable {
     this.disposables.push(
       this.diagnostics,
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
-      vscode.workspace.onDidCloseNotebookDocument(() => this.update()),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => { this.selections.forget(nb); this.update(); }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Cells added, removed or moved, or metadata (kernelspec) changed; text edits come below.
         if (e.contentChanges.length || e.metadata) this.update(e.notebook);
@@ -31,14 +34,19 @@ export class NotebookAuthoring implements vscode.Disposable {
       // A cell's language change reopens its document.
       vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.scheme === 'vscode-notebook-cell') this.update(this.notebookOf(d)); }),
     );
-    if (selection) this.disposables.push(selection.onDidChangeSelection((nb) => this.update(nb)));
+    if (selection) {
+      this.disposables.push(selection.onDidChangeSelection((nb) => {
+        this.selections.record(nb, selection.isTfnbFor(nb));
+        this.update(nb);
+      }));
+    }
     this.update();
   }
 
   /** Recomputes the tfnb notebooks; sends the plugin a new configuration if it changed, and re-checks. */
   private update(changed?: vscode.NotebookDocument): void {
     const now = new Map<string, vscode.NotebookDocument>();
-    for (const nb of vscode.workspace.notebookDocuments) if (isTfnbNotebook(nb, this.selection)) now.set(nb.uri.toString(), nb);
+    for (const nb of vscode.workspace.notebookDocuments) if (isTfnbNotebook(nb, this.selections)) now.set(nb.uri.toString(), nb);
     for (const [key, nb] of this.tfnbNotebooks) if (!now.has(key)) this.diagnostics.clear(nb);
     const added = [...now.keys()].filter((k) => !this.tfnbNotebooks.has(k));
     this.tfnbNotebooks = now;

@@ -1,30 +1,27 @@
 /**
  * Which open notebooks get tfnb's authoring support, and what the TypeScript server plugin is
- * told about them: `.ipynb` notebooks that run on tfnb, as tfnb's notebook controller judges
- * (selected, or preferred and not switched away from); without the controller, notebooks that
- * name tfnb's kernelspec. Any other notebook is left to VS Code as it is.
+ * told about them: `.ipynb` notebooks that run on tfnb (see kernelChoice.ts: tfnb's controller
+ * selected, or tfnb's kernelspec in the file and no kernel selected yet). Any other notebook,
+ * Deno's and tslab's included, is left to VS Code as it is.
  */
 import * as vscode from 'vscode';
 import { notebookDir } from '../extension/kernelManager';
+import { countsAsTfnb, type SelectionRecord } from './kernelChoice';
 import { cellKeyOfUri, type CellLanguage, type PluginConfig, type PluginNotebook } from './pluginProtocol';
 
 /** The part of tfnb's notebook controller authoring needs (TfnbController has it). */
 export interface KernelSelection {
-  /** Whether the notebook runs on tfnb. */
+  /** Whether the notebook runs on tfnb; read right after onDidChangeSelection, it says whether tfnb is selected. */
   isTfnbFor(notebook: vscode.NotebookDocument): boolean;
   /** Fires when tfnb is selected for a notebook or stops being selected. */
   readonly onDidChangeSelection: vscode.Event<vscode.NotebookDocument>;
 }
 
-const NOTEBOOK_TYPE = 'jupyter-notebook';
-const KERNELSPEC_NAME = 'tfnb';
 const LANGUAGES: ReadonlySet<string> = new Set<CellLanguage>(['typescript', 'javascript']);
 
-export function isTfnbNotebook(notebook: vscode.NotebookDocument, selection: KernelSelection | undefined): boolean {
-  if (notebook.notebookType !== NOTEBOOK_TYPE) return false;
-  if (selection) return selection.isTfnbFor(notebook);
-  const meta = notebook.metadata.metadata as { kernelspec?: { name?: unknown } } | undefined;
-  return meta?.kernelspec?.name === KERNELSPEC_NAME;
+/** `selections`: what tfnb's controller said so far (nothing without the controller: then only the kernelspec counts). */
+export function isTfnbNotebook(notebook: vscode.NotebookDocument, selections: SelectionRecord): boolean {
+  return countsAsTfnb(notebook, selections.stateOf(notebook));
 }
 
 /** The notebook's TypeScript and JavaScript code cells, in notebook order. */
