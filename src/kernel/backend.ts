@@ -77,6 +77,9 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
     return { tf, info: { name: 'wasm', tfBackend: tf.getBackend(), tfVersion: tf.version.tfjs, gpu: false, threads: report.threads, filledKernels: report.filledKernels, attempts } };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  // Its first tensor would print "Hi, looks like you are running TensorFlow.js in Node.js…" into
+  // that cell's output; the kernel already said which backend it chose and why.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   installFusedAdam(tf, ['cpu']);
   attempts.push({ backend: 'cpu', ok: true, detail: 'pure JavaScript' });
   return { tf, info: { name: 'cpu', tfBackend: 'cpu', tfVersion: tf.version.tfjs, gpu: false, attempts } };

@@ -35,6 +35,24 @@ export class CellScripts {
     return line.replace(FRAME, (whole, name: string, l: string, c: string) => this.locate(name, Number(l), Number(c)) ?? whole);
   }
 
+  /**
+   * A SyntaxError V8 raised compiling a cell's script rather than one the cell threw: its stack
+   * holds only the kernel's frames. Named by the cell, and the line where V8 gives a position
+   * (0:0 when a name clashes with an earlier evaluation: then the line declaring that name).
+   */
+  compileError(error: unknown, where: { scriptName: string; cellName: string; code: string; line: number; column: number }): FormattedError | undefined {
+    if (!(error instanceof Error) || error.name !== 'SyntaxError') return undefined;
+    if (typeof error.stack === 'string' && new RegExp(FRAME.source).test(error.stack)) return undefined;
+    let location: string | undefined;
+    if (where.line > 0 || where.column > 0) location = this.locate(where.scriptName, where.line + 1, where.column + 1);
+    if (!location) {
+      const name = /Identifier '([^']+)' has already been declared/.exec(error.message)?.[1];
+      const line = name === undefined ? -1 : declarationLine(where.code, name);
+      location = line >= 0 ? `${where.cellName}, line ${line + 1}` : where.cellName;
+    }
+    return { ename: 'SyntaxError', evalue: error.message, traceback: [`SyntaxError: ${error.message}`, `    at ${location}`] };
+  }
+
   format(error: unknown): FormattedError {
     if (!(error instanceof Error) && !(error && typeof error === 'object' && 'stack' in error)) {
       return { ename: 'Error', evalue: describeThrown(error), traceback: [`Uncaught ${describeThrown(error)}`] };
@@ -48,8 +66,15 @@ export class CellScripts {
     frames.forEach((f, i) => { if (FRAME.test(f)) lastCellFrame = i; FRAME.lastIndex = 0; });
     const kept = lastCellFrame >= 0 ? frames.slice(0, lastCellFrame + 1) : frames.filter((f) => !isKernelFrame(f));
     const header = `${ename}: ${evalue}`;
-    return { ename, evalue, traceback: [header, ...kept.map((f) => this.mapStackLine(f))] };
+    return { ename, evalue, traceback: [header, ...collapseRepeats(summarizeKernelRuns(kept.map((f) => this.mapStackLine(f))))] };
   }
+}
+
+/** 0-based line of the cell source that declares `name`, or -1. */
+function declarationLine(code: string, name: string): number {
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const declares = new RegExp(`(?:^|[^\\w$.])(?:let|const|var|class|function\\s*\\*?|enum|namespace)\\s+${escaped}(?![\\w$])`);
+  return code.split('\n').findIndex((l) => declares.test(l));
 }
 
 function nearestMappedLine(map: TraceMap, line: number): number | undefined {
@@ -58,6 +83,41 @@ function nearestMappedLine(map: TraceMap, line: number): number | undefined {
     if (pos.line) return pos.line;
   }
   return undefined;
+}
+
+/**
+ * A run of the kernel bundle's own frames (TensorFlow.js is bundled into it) becomes one line:
+ * its file positions mean nothing to the user, whose cell frames follow.
+ */
+function summarizeKernelRuns(frames: string[]): string[] {
+  const out: string[] = [];
+  let run = 0;
+  const flush = () => {
+    if (run > 0) out.push(`    ... ${run} frame${run === 1 ? '' : 's'} inside tfnb and its bundled TensorFlow.js`);
+    run = 0;
+  };
+  for (const f of frames) {
+    if (isKernelFrame(f)) { run++; continue; }
+    flush();
+    out.push(f);
+  }
+  flush();
+  return out;
+}
+
+/** Identical consecutive frames (a recursion) are shown once, with a count. */
+function collapseRepeats(frames: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < frames.length;) {
+    let j = i + 1;
+    while (j < frames.length && frames[j] === frames[i]) j++;
+    out.push(frames[i]!);
+    const more = j - i - 1;
+    if (more === 1) out.push(frames[i]!);
+    else if (more > 1) out.push(`    [the line above repeated ${more} more times]`);
+    i = j;
+  }
+  return out;
 }
 
 function isKernelFrame(frame: string): boolean {

@@ -15,7 +15,7 @@ import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile
 import type { Tf } from './backend';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
-interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } }
+interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; lineNumber: number; columnNumber: number; exception?: RemoteObject } }
 
 const OBJECT_GROUP = 'tfnb-cell';
 const CAPTURE = Symbol.for('tfnb.capture');
@@ -178,7 +178,9 @@ export class CellExecutor {
         return 'interrupted';
       }
       const thrown = exception ? await this.capture(exception) : new Error(outcome.exceptionDetails.text);
-      this.sendError(executionId, this.scripts.format(thrown));
+      const { lineNumber: line, columnNumber: column } = outcome.exceptionDetails;
+      const compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
+      this.sendError(executionId, compileError ?? this.scripts.format(thrown));
       return 'error';
     }
     if (transpiled.hasResult && outcome.result.type !== 'undefined') {

@@ -15,6 +15,9 @@ import { captureStdio } from './stdio';
 import { trackTraining } from './training';
 
 async function main(): Promise<void> {
+  // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
+  // in tfjs, and the cell's frame (its line) is lost. errors.ts cuts the kernel's frames below it.
+  Error.stackTraceLimit = 100;
   const options = JSON.parse(process.argv[2] ?? '{}') as KernelLaunchOptions;
   const channel = processChannel();
   // The client is gone: so is the kernel (no orphan processes).

@@ -66,7 +66,12 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
-  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: loader, enumerable: false });
+  // What rewritten cells call: imports (transpile.ts), and the name of a hoisted function.
+  const nameFunction = (fn: unknown, name: string): unknown => {
+    if (typeof fn === 'function' && fn.name !== name) Object.defineProperty(fn, 'name', { value: name, configurable: true });
+    return fn;
+  };
+  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: Object.assign(loader, { nameFunction }), enumerable: false });
   Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }

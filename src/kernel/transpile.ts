@@ -5,6 +5,7 @@
  * because a REPL evaluation is a script, not a module. Line numbers are preserved by the
  * rewrite, so esbuild's source map still maps generated lines back to the cell's lines.
  */
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import * as acorn from 'acorn';
 import { transform, type TransformFailure } from 'esbuild';
 import type { CellLanguage } from '../protocol/messages';
@@ -56,8 +57,23 @@ export async function transpileCell(code: string, language: CellLanguage, script
     }
     throw e;
   }
-  const { script, hasResult } = rewriteForRepl(js);
+  let rewritten: { script: string; hasResult: boolean };
+  try {
+    rewritten = rewriteForRepl(js);
+  } catch (e) {
+    // acorn is stricter than esbuild in places (a function declared twice in a module): its
+    // position is in esbuild's output, so map it back to the cell.
+    if (e instanceof CellSyntaxError) throw toCellPosition(e, map);
+    throw e;
+  }
+  const { script, hasResult } = rewritten;
   return { script: `${script}\n//# sourceURL=${scriptName}`, scriptName, sourceMap: map, hasResult };
+}
+
+function toCellPosition(e: CellSyntaxError, sourceMap: string): CellSyntaxError {
+  const pos = originalPositionFor(new TraceMap(sourceMap), { line: e.line, column: e.column - 1 });
+  const message = e.message.replace(/ \(\d+:\d+\)$/, '');
+  return pos.line === null ? new CellSyntaxError(message, e.line, e.column) : new CellSyntaxError(message, pos.line, pos.column + 1);
 }
 
 interface Edit { start: number; end: number; text: string }
@@ -72,6 +88,7 @@ export function rewriteForRepl(js: string): { script: string; hasResult: boolean
     throw new CellSyntaxError(err.message, err.loc?.line ?? 1, (err.loc?.column ?? 0) + 1);
   }
   const edits: Edit[] = [];
+  const hoisted: Hoisted = { vars: new Set(), functions: new Map() };
   let moduleCounter = 0;
   for (const node of program.body) {
     if (node.type === 'ImportDeclaration') {
@@ -83,10 +100,21 @@ export function rewriteForRepl(js: string): { script: string; hasResult: boolean
     } else if (node.type === 'ExportDefaultDeclaration') {
       edits.push({ start: node.start, end: node.declaration.start, text: '' });
     }
-    const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
-    if (declaration) unifyDeclarationKind(declaration, edits);
+    const declaration = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
+    if (declaration) unifyDeclarationKind(declaration, edits, hoisted);
+    rewriteVars(node, edits, hoisted);
   }
   collectDynamicImports(program, edits);
+  const prelude = hoistedDeclaration(hoisted);
+  if (prelude) {
+    // After a directive prologue ("use strict"), on its line: no line moves.
+    let at = 0;
+    for (const node of program.body) {
+      if (node.type === 'ExpressionStatement' && typeof (node as acorn.ExpressionStatement & { directive?: string }).directive === 'string') at = node.end;
+      else break;
+    }
+    edits.push({ start: at, end: at, text: at === 0 ? prelude : ` ${prelude}` });
+  }
   edits.sort((a, b) => b.start - a.start);
   let script = js;
   for (const edit of edits) {
@@ -121,12 +149,22 @@ function importDeclarationToScript(node: acorn.ImportDeclaration, index: number)
 }
 
 /**
- * V8's REPL mode lets a later evaluation redeclare a top-level name only with the same kind
- * (`let` after `let`), so re-running a cell edited from `let x` to `const x` would fail with
- * "already declared". Top-level `const` and `class` therefore become `let` bindings. The cost:
- * assigning to a top-level const is not a run-time error (the type checker still flags it).
+ * V8's REPL mode lets a later evaluation redeclare a top-level name only as a `let` after a
+ * `let` (a `var` or `function` is a property of the global object, which a `let` may not
+ * shadow, and the other way round). So every top-level declaration becomes a `let` binding, and
+ * a cell may redeclare any name with any kind, as often as it likes:
+ * - `const x` becomes `let   x` (assigning to a top-level const is then not a run-time error;
+ *   the type checker still flags it);
+ * - `class C {}` becomes `let C = class C {};`
+ * - `var` declarations (anywhere outside functions, so also in `for (var i …)` and blocks) become
+ *   assignments, `var a = 1, b;` → `(a = 1, b);`, and every var name is declared once in a `let`
+ *   the script starts with;
+ * - `function f() {}` keeps its place and body but declares a hidden name (`__tfnb_fn_f`); the
+ *   `let` the script starts with binds `f` to it, so a call before the declaration still works
+ *   (function declarations are hoisted) and the function's `name` is still `f`.
+ * The added `let` goes on the first line, so no line moves.
  */
-function unifyDeclarationKind(node: acorn.Node, edits: Edit[]): void {
+function unifyDeclarationKind(node: acorn.Node, edits: Edit[], hoisted: Hoisted): void {
   if (node.type === 'VariableDeclaration') {
     const decl = node as acorn.VariableDeclaration;
     if (decl.kind === 'const') edits.push({ start: decl.start, end: decl.start + 'const'.length, text: 'let  ' });
@@ -136,7 +174,91 @@ function unifyDeclarationKind(node: acorn.Node, edits: Edit[]): void {
       edits.push({ start: cls.start, end: cls.start, text: `let ${cls.id.name} = ` });
       edits.push({ start: cls.end, end: cls.end, text: ';' });
     }
+  } else if (node.type === 'FunctionDeclaration') {
+    const fn = node as acorn.FunctionDeclaration;
+    if (fn.id) {
+      const hidden = `${HIDDEN_FUNCTION_PREFIX}${fn.id.name}`;
+      edits.push({ start: fn.id.start, end: fn.id.end, text: hidden });
+      hoisted.functions.set(fn.id.name, hidden);
+    }
   }
+}
+
+/** Names the script's first-line `let` declares: var names, and functions with their hidden declaration. */
+interface Hoisted { vars: Set<string>; functions: Map<string, string> }
+
+/** Prefix of the hidden name a top-level function declaration gets (see unifyDeclarationKind). */
+export const HIDDEN_FUNCTION_PREFIX = '__tfnb_fn_';
+
+/**
+ * Rewrites the `var` declarations that belong to the script's top-level scope (not those inside
+ * functions or class bodies) into assignments, collecting their names.
+ */
+function rewriteVars(statement: acorn.Node | null | undefined, edits: Edit[], hoisted: Hoisted): void {
+  if (!statement) return;
+  const s = statement as acorn.AnyNode;
+  switch (s.type) {
+    case 'VariableDeclaration':
+      if (s.kind === 'var') varToAssignment(s, 'statement', edits, hoisted);
+      return;
+    case 'BlockStatement':
+      for (const b of s.body) rewriteVars(b, edits, hoisted);
+      return;
+    case 'IfStatement': rewriteVars(s.consequent, edits, hoisted); rewriteVars(s.alternate, edits, hoisted); return;
+    case 'LabeledStatement': case 'WhileStatement': case 'DoWhileStatement': case 'WithStatement':
+      rewriteVars(s.body, edits, hoisted); return;
+    case 'ForStatement':
+      if (s.init?.type === 'VariableDeclaration' && s.init.kind === 'var') varToAssignment(s.init, 'for-init', edits, hoisted);
+      rewriteVars(s.body, edits, hoisted); return;
+    case 'ForInStatement': case 'ForOfStatement':
+      if (s.left.type === 'VariableDeclaration' && s.left.kind === 'var') varToAssignment(s.left, 'for-in', edits, hoisted);
+      rewriteVars(s.body, edits, hoisted); return;
+    case 'TryStatement':
+      rewriteVars(s.block, edits, hoisted); rewriteVars(s.handler?.body, edits, hoisted); rewriteVars(s.finalizer, edits, hoisted); return;
+    case 'SwitchStatement':
+      for (const c of s.cases) for (const b of c.consequent) rewriteVars(b, edits, hoisted);
+      return;
+    case 'ExportNamedDeclaration':
+      rewriteVars(s.declaration, edits, hoisted); return;
+    default:
+      return;
+  }
+}
+
+function varToAssignment(decl: acorn.VariableDeclaration, where: 'statement' | 'for-init' | 'for-in', edits: Edit[], hoisted: Hoisted): void {
+  for (const d of decl.declarations) collectBindingNames(d.id, hoisted.vars);
+  const keywordEnd = decl.start + 'var'.length;
+  if (where !== 'statement') {
+    // `for (var i = 0, n; …)` → `for (i = 0, n; …)`; `for (var k of o)` → `for (k of o)`.
+    edits.push({ start: decl.start, end: keywordEnd, text: '' });
+    return;
+  }
+  // `var a = 1, { b } = o, c;` → `(a = 1, { b } = o, c);`: a declarator without a value is just
+  // read (the hoisted `let` made it undefined). esbuild always ends the statement with `;`.
+  const last = decl.declarations[decl.declarations.length - 1]!;
+  edits.push({ start: decl.start, end: keywordEnd, text: '(' });
+  edits.push({ start: last.end, end: last.end, text: ')' });
+}
+
+function collectBindingNames(pattern: acorn.Pattern, names: Set<string>): void {
+  switch (pattern.type) {
+    case 'Identifier': names.add(pattern.name); return;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) collectBindingNames(p.type === 'RestElement' ? p.argument : p.value, names);
+      return;
+    case 'ArrayPattern': for (const e of pattern.elements) if (e) collectBindingNames(e, names); return;
+    case 'RestElement': collectBindingNames(pattern.argument, names); return;
+    case 'AssignmentPattern': collectBindingNames(pattern.left, names); return;
+    default: return;
+  }
+}
+
+/** The `let` the script starts with: var names, then each function bound to its hidden declaration. */
+function hoistedDeclaration(hoisted: Hoisted): string {
+  const parts: string[] = [];
+  for (const name of hoisted.vars) if (!hoisted.functions.has(name)) parts.push(name);
+  for (const [name, hidden] of hoisted.functions) parts.push(`${name} = ${RUNTIME_GLOBAL}.nameFunction(${hidden}, ${JSON.stringify(name)})`);
+  return parts.length ? `let ${parts.join(', ')}; ` : '';
 }
 
 /** `import(x)` cannot run in a REPL evaluation (no module host); route it to the kernel. */

@@ -23,6 +23,19 @@ export function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
+export type RuleBackend = 'wasm' | 'cpu';
+
+/**
+ * The backends the rule suites (cells, imports, output, interrupt, lifecycle) run on: each
+ * suite runs once per backend. `TFNB_TEST_BACKENDS=wasm` (comma-separated) narrows it.
+ */
+export const RULE_BACKENDS: RuleBackend[] = (() => {
+  const names = (process.env.TFNB_TEST_BACKENDS ?? 'wasm,cpu').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (n !== 'wasm' && n !== 'cpu') throw new Error(`TFNB_TEST_BACKENDS: unknown backend '${n}' (wasm, cpu)`);
+  return names as RuleBackend[];
+})();
+
+/** A kernel on the wasm backend (one thread) unless `options.backend` says otherwise. */
 export function startKernel(options: Partial<KernelClientOptions> = {}): KernelClient {
   return new KernelClient({ notebookDir: options.notebookDir ?? tempDir(), kernelScript: KERNEL_SCRIPT, backend: 'wasm', wasmThreads: 1, ...options });
 }

@@ -1,11 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../src/client/kernelClient';
-import { run, startKernel, value } from '../helpers/kernel';
+import { RULE_BACKENDS, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
 
-describe('cells: state, redeclaration, await, results', () => {
+/** Top-level declarations of `name` with value `v`, of every kind (an import reads ./v<v>.cjs). */
+const DECLARE: Record<string, (name: string, v: number) => string> = {
+  let: (n, v) => `let ${n} = ${v};`,
+  const: (n, v) => `const ${n}: number = ${v};`,
+  var: (n, v) => `var ${n} = ${v};`,
+  function: (n, v) => `function ${n}() { return ${v}; }`,
+  'async function': (n, v) => `async function ${n}() { return ${v}; }`,
+  class: (n, v) => `class ${n} { static v = ${v}; }`,
+  import: (n, v) => `import ${n} from "./v${v}.cjs";`,
+  'for (var)': (n, v) => `for (var ${n} = 0; ${n} < ${v}; ${n}++) {}`,
+};
+/** The value a declaration above gave `name`, whatever its kind. */
+const valueOf = (n: string) => `await (typeof ${n} === "function" ? (${n}.v ?? ${n}()) : ${n})`;
+
+for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, await, results (${backend})`, () => {
   let k: KernelClient;
-  before(async () => { k = startKernel(); await k.start(); });
+  before(async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'v1.cjs': 'module.exports = 1;', 'v2.cjs': 'module.exports = 2;' });
+    k = startKernel({ notebookDir: dir, backend });
+    await k.start();
+  });
   after(() => k.close());
 
   it('keeps const, let, var, function, class and import bindings across cells', async () => {
@@ -29,6 +48,54 @@ describe('cells: state, redeclaration, await, results', () => {
     }
     assert.equal(await value(k, '[a1, a2, a3, a4.v].join()'), "'2,2,2,2'");
     assert.equal(await value(k, 'export class Exported { x = 1 }\nnew Exported().x'), '1');
+  });
+
+  it('lets a later cell redeclare a name with any kind after any kind: let, const, var, function, class, import', async () => {
+    const kinds = Object.keys(DECLARE);
+    const failures: string[] = [];
+    let pair = 0;
+    for (const first of kinds) {
+      for (const second of kinds) {
+        const name = `re${pair++}`;
+        const cells = [DECLARE[first]!(name, 1), DECLARE[second]!(name, 2)];
+        for (const cell of cells) {
+          const r = await run(k, cell);
+          if (r.error) failures.push(`${first} then ${second}: ${cell}: ${r.error.evalue}`);
+        }
+        const got = await run(k, valueOf(name));
+        if (got.result?.['text/plain'] !== '2') failures.push(`${first} then ${second}: ${name} is ${got.result?.['text/plain'] ?? got.error?.evalue}, not 2`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('merges repeated var and function declarations within a cell, and re-running such a cell works', async () => {
+    const cell = 'var twice = 1;\nvar twice = twice + 1;\nvar again2 = again();\nfunction again() { return 2 }';
+    for (let i = 0; i < 2; i++) assert.equal((await run(k, cell)).error, undefined);
+    assert.equal(await value(k, '[twice, again2].join()'), "'2,2'");
+    assert.equal(await value(k, '{ var inBlock = "block"; }\nif (true) var inIf = "if";\ntry { var inTry = "try" } finally {}\n[inBlock, inIf, inTry].join()'), "'block,if,try'");
+    assert.equal(await value(k, 'var { d1, d2: [d3] } = { d1: "x", d2: ["y"] };\nd1 + d3'), "'xy'");
+  });
+
+  it('hoists a function: a call before its declaration in the same cell works, and it keeps its name', async () => {
+    const r = await run(k, 'const early = hoisted("ok");\nfunction hoisted(s: string) { return s + "!" }\n[early, hoisted.name, String(hoisted.length)].join()');
+    assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
+    assert.equal(r.result?.['text/plain'], "'ok!,hoisted,1'");
+    assert.equal(await value(k, 'hoisted'), '[Function: hoisted]');
+  });
+
+  it('a function from an earlier cell sees a later redeclaration of a name it uses', async () => {
+    await run(k, 'function helper() { return 1 }\nfunction caller() { return helper() }\nlet setting = "old";\nfunction readSetting() { return setting }');
+    await run(k, 'function helper() { return 2 }\nvar setting = "new";');
+    assert.equal(await value(k, 'caller() + " " + readSetting()'), "'2 new'");
+  });
+
+  it('names the cell and line of a declaration V8 still refuses, instead of a kernel frame', async () => {
+    const r = await run(k, 'const fine = 1;\n\nlet undefined = 2;', { cellName: 'cell 31' });
+    assert.equal(r.error?.ename, 'SyntaxError');
+    assert.match(r.error!.evalue, /Identifier 'undefined' has already been declared/);
+    assert.match(r.error!.traceback.join('\n'), /at cell 31, line 3/);
+    assert.doesNotMatch(r.error!.traceback.join('\n'), /Promise|kernel\.js|node:/);
   });
 
   it('shows primitive results exactly, the special numbers and bigints too', async () => {
@@ -66,6 +133,8 @@ describe('cells: state, redeclaration, await, results', () => {
     assert.equal(r.outcome.status, 'error');
     assert.equal(r.error?.ename, 'RangeError');
     assert.match(r.error!.evalue, /Maximum call stack size exceeded/);
+    // The recursion's frames are shown once, with a count.
+    assert.match(r.error!.traceback.join('\n'), /at down \(cell \d+, line 1\)\n\s+\[the line above repeated \d+ more times\]/);
     assert.equal(k.pid, pid, 'same kernel process');
     assert.equal(await value(k, 'before'), "'kept'");
   });
@@ -99,10 +168,27 @@ describe('cells: state, redeclaration, await, results', () => {
     assert.doesNotMatch(r.error!.traceback.join('\n'), /tfnb-cell-|kernel\.js/);
   });
 
+  it('names the cell and line of an error thrown deep inside TensorFlow.js (a shape mismatch)', async () => {
+    const r = await run(k, 'const t = tf.tensor([1, 2]);\n\nt.reshape([3])', { cellName: 'cell 12' });
+    assert.equal(r.outcome.status, 'error');
+    assert.match(r.error!.evalue, /Size\(2\) must match the product of shape 3/);
+    const trace = r.error!.traceback.join('\n');
+    assert.match(trace, /at cell 12, line 3/);
+    assert.match(trace, /\.\.\. \d+ frames inside tfnb and its bundled TensorFlow\.js/);
+    assert.doesNotMatch(trace, /kernel\.js/);
+    const m = await run(k, 'function predictWrong() {\n  return tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]));\n}\npredictWrong();', { cellName: 'cell 13' });
+    assert.match(m.error!.traceback.join('\n'), /at predictWrong \(cell 13, line 2\)\n\s+at cell 13, line 4/);
+  });
+
   it('names the cell and line of a syntax error', async () => {
     const r = await run(k, 'const ok = 1;\nconst broken = ;', { cellName: 'cell 9' });
     assert.equal(r.error?.ename, 'SyntaxError');
     assert.match(r.error!.traceback.join('\n'), /cell 9, line 2/);
+    // One esbuild lets through and the module parser refuses: the line is still the cell's.
+    const twice = await run(k, '// two\n\nfunction dup() {}\n\nfunction dup() {}', { cellName: 'cell 10' });
+    assert.equal(twice.error?.ename, 'SyntaxError');
+    assert.equal(twice.error?.evalue, "Identifier 'dup' has already been declared");
+    assert.match(twice.error!.traceback.join('\n'), /cell 10, line 5/);
   });
 
   it('maps frames of a function defined in an earlier cell to that cell', async () => {

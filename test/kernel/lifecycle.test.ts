@@ -125,11 +125,15 @@ describe('backend ladder', () => {
     } finally { await k.close(); }
   });
 
-  it('forces the cpu backend', async () => {
+  it('forces the cpu backend; its first tensor prints no tfjs banner into the cell', async () => {
     const k = startKernel({ backend: 'cpu' });
     try {
       assert.equal((await k.start()).name, 'cpu');
       assert.equal(await value(k, 'tf.getBackend()'), "'cpu'");
+      // tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js…" on first use.
+      const first = await run(k, 'tf.tidy(() => tf.ones([2]).sum().dataSync()[0])');
+      assert.equal(first.result?.['text/plain'], '2');
+      assert.deepEqual(first.streams, []);
     } finally { await k.close(); }
   });
 
