@@ -11,6 +11,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createAdamSimd, FLUSH_BELOW, type AdamSimd } from './adamSimd';
+import { wasmMemoryOf } from './wasmMemory';
 
 export const FUSED_ADAM_KERNEL = 'TfnbFusedAdam';
 
@@ -60,9 +61,8 @@ const simdByBackend = new WeakMap<BackendWasm, AdamSimd | null>();
 function simdFor(backend: BackendWasm): AdamSimd | null {
   let simd = simdByBackend.get(backend);
   if (simd === undefined) {
-    const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-    const memory = module.asm?.memory ?? module.wasmMemory;
-    simd = memory instanceof WebAssembly.Memory ? createAdamSimd(memory) ?? null : null;
+    const memory = wasmMemoryOf(backend);
+    simd = memory ? createAdamSimd(memory) ?? null : null;
     simdByBackend.set(backend, simd);
   }
   return simd;

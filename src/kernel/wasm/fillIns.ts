@@ -13,6 +13,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './kernels/depth
 import { fft, ifft } from './kernels/fft';
 import { sharedIdentity } from './kernels/identity';
 import { untransposedMatMul } from './kernels/matMul';
+import { simdMatMul } from './kernels/simdMatMul';
 import { maxPoolGrad } from './kernels/maxPoolGrad';
 import { explicitSamePadding } from './kernels/samePadding';
 import { heapSlice } from './kernels/slice';
@@ -39,8 +40,9 @@ type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
 
 /**
  * wasm kernels wrapped or replaced: Conv2DBackpropInput and MaxPoolGrad are slow scalar C++
- * loops (an XNNPACK composition and a one-pass loop replace them), matrix products with a
- * transposed operand miss XNNPACK (the transpose is done first), Identity copies needlessly,
+ * loops (an XNNPACK composition and a one-pass loop replace them), matrix products go to tfnb's
+ * SIMD product where it applies (no re-packing of fresh weights, no transposed copy of x), and
+ * with a transposed operand otherwise miss XNNPACK (the transpose is done first), Identity copies needlessly,
  * Slice copies its whole input out of the heap first, GatherV2 computes each element's index,
  * and convolutions compute zeros for 'same' padding with a stride larger than the filter (the
  * padding is made explicit first). See docs/wasm-backend.md.
@@ -48,8 +50,8 @@ type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
 const REPLACEMENTS: Record<string, (original: WasmKernel) => WasmKernel> = {
   Conv2DBackpropInput: (original) => withFallback(conv2dBackpropInput, original) as WasmKernel,
   MaxPoolGrad: (original) => withFallback(maxPoolGrad, original) as WasmKernel,
-  BatchMatMul: untransposedMatMul,
-  _FusedMatMul: untransposedMatMul,
+  BatchMatMul: (original) => simdMatMul(untransposedMatMul(original)),
+  _FusedMatMul: (original) => simdMatMul(untransposedMatMul(original)),
   Identity: (original) => withFallback(sharedIdentity, original) as WasmKernel,
   Slice: (original) => withFallback(heapSlice, original) as WasmKernel,
   GatherV2: (original) => withFallback(heapGather, original) as WasmKernel,
