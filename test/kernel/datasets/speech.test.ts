@@ -45,6 +45,14 @@ describe('speech.load (spoken digits)', () => {
     assert.equal(statSync(copied).mtimeMs, before);
   });
 
+  it('source and licence: synthesised with espeak-ng, MIT, said in the source line and the notice', () => {
+    assert.match(data.source, /synthesised with espeak-ng in 40 voices, bundled with tfnb \(MIT\)/);
+    assert.ok(data.source.endsWith(join(dataDir, 'speech')), data.source);
+    const notice = readFileSync(join(dataDir, 'speech', 'NOTICE.md'), 'utf8');
+    assert.match(notice, /Licence: the clips were generated for tfnb and are distributed under tfnb's licence \(MIT\)/);
+    assert.match(notice, /eSpeak NG itself is GPL-3\.0-or-later/);
+  });
+
   it('sizes and dtypes: 320 train / 80 test clips of one second at 8 kHz', () => {
     assert.equal(data.sampleRate, RATE);
     assert.deepEqual(data.train.audio.shape, [320, RATE]);
