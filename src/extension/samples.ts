@@ -2,7 +2,9 @@
  * tfnb: Open Sample… — the tutorials shipped in the extension's samples/ folder. The chosen one
  * is copied into the workspace (never over an existing file) and opened. Datasets the samples
  * load come from the kernel (bundled offline data, or the cache), so the notebook is all that
- * needs copying.
+ * needs copying: each notebook states its data's source and licence in its own markdown, and the
+ * full NOTICE.md sits beside the bundled data, in the folder its `source:` line prints.
+ * test/samples/open-sample.test.ts checks this list against samples/*.ipynb.
  */
 import * as vscode from 'vscode';
 
