@@ -233,7 +233,7 @@ export class KernelClient extends EventEmitter<KernelEvents> implements Executor
           clearTimeout(timer);
           if (m.protocolVersion !== PROTOCOL_VERSION) {
             child.kill('SIGKILL');
-            reject(new Error(`kernel speaks protocol ${m.protocolVersion}, this client ${PROTOCOL_VERSION}: reinstall tfnb`));
+            reject(new Error(`the kernel (${script}) speaks protocol ${String(m.protocolVersion)} but this client speaks protocol ${PROTOCOL_VERSION}: they come from different tfnb builds. Reinstall tfnb (or rebuild it with npm run build).`));
             return;
           }
           this._info = m.backend;

@@ -93,7 +93,7 @@ function summarizeKernelRuns(frames: string[]): string[] {
   const out: string[] = [];
   let run = 0;
   const flush = () => {
-    if (run > 0) out.push(`    ... ${run} frame${run === 1 ? '' : 's'} inside tfnb and its bundled TensorFlow.js`);
+    if (run > 0) out.push(`    ... ${run} frame${run === 1 ? '' : 's'} inside tfnb's kernel (which bundles TensorFlow.js)`);
     run = 0;
   };
   for (const f of frames) {

@@ -61,12 +61,11 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       const special = specialModules.get(specifier);
       if (special) return special();
       if (isBuiltin(specifier)) return ownRequire(specifier);
-      if (isPath(specifier)) return userRequire(resolvePath(notebookDir, specifier));
-      try { return userRequire(specifier); } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-      }
-      try { return ownRequire(specifier); } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+      if (isPath(specifier)) return explainEsm(specifier, notebookDir, () => userRequire(resolvePath(notebookDir, specifier)));
+      for (const [req, base] of [[userRequire, notebookDir], [ownRequire, dirname(__filename)]] as const) {
+        try { return explainEsm(specifier, base, () => req(specifier)); } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+        }
       }
       throw moduleNotFound(specifier, notebookDir);
     },
@@ -132,6 +131,27 @@ function hasRequireCondition(exportsField: unknown): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Node 20's `require()` cannot load an ES module: an ESM-only package fails with a cryptic
+ * `No "exports" main defined` (ERR_PACKAGE_PATH_NOT_EXPORTED) or ERR_REQUIRE_ESM. Say what to do.
+ */
+function explainEsm<T>(specifier: string, base: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const esm = code === 'ERR_REQUIRE_ESM' || (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' && resolveEsmPackage(specifier, base) !== undefined);
+    if (!esm) throw e;
+    const name = JSON.stringify(specifier);
+    const why = code === 'ERR_REQUIRE_ESM'
+      ? `is an ES module, which require() cannot load on Node ${process.version}`
+      : 'is an ES module package with no entry for require() (its "exports" name only an "import" entry)';
+    const explained = new Error(`'${specifier}' ${why}. Use import instead: \`import * as m from ${name}\` or \`const m = await import(${name})\`.`);
+    (explained as NodeJS.ErrnoException).code = 'ERR_REQUIRE_ESM';
+    throw explained;
+  }
 }
 
 function moduleNotFound(specifier: string, notebookDir: string): Error {

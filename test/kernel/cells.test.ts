@@ -174,7 +174,7 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
     assert.match(r.error!.evalue, /Size\(2\) must match the product of shape 3/);
     const trace = r.error!.traceback.join('\n');
     assert.match(trace, /at cell 12, line 3/);
-    assert.match(trace, /\.\.\. \d+ frames inside tfnb and its bundled TensorFlow\.js/);
+    assert.match(trace, /\.\.\. \d+ frames inside tfnb's kernel \(which bundles TensorFlow\.js\)/);
     assert.doesNotMatch(trace, /kernel\.js/);
     const m = await run(k, 'function predictWrong() {\n  return tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]));\n}\npredictWrong();', { cellName: 'cell 13' });
     assert.match(m.error!.traceback.join('\n'), /at predictWrong \(cell 13, line 2\)\n\s+at cell 13, line 4/);

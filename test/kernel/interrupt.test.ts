@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../src/client/kernelClient';
-import { run, startKernel, value } from '../helpers/kernel';
+import { RULE_BACKENDS, run, startKernel, value } from '../helpers/kernel';
 
-describe('interrupt', () => {
+for (const backend of RULE_BACKENDS) describe(`interrupt (${backend})`, () => {
   let k: KernelClient;
-  before(async () => { k = startKernel(); await k.start(); await run(k, 'const before = "kept"; let spins = 0;'); });
+  before(async () => { k = startKernel({ backend }); await k.start(); await run(k, 'const before = "kept"; let spins = 0;'); });
   after(() => k.close());
 
   it('stops a synchronous infinite loop and keeps all earlier state', async () => {

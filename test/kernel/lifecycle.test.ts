@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI_SCRIPT, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
+import { KernelClient } from '../../src/client/kernelClient';
+import { CLI_SCRIPT, ROOT, RULE_BACKENDS, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
 
-describe('kernel lifecycle', () => {
+for (const backend of RULE_BACKENDS) describe(`kernel lifecycle (${backend})`, () => {
   it('detects process.exit: the cell says the kernel died and why; the next run starts fresh', async () => {
-    const k = startKernel();
+    const k = startKernel({ backend });
     try {
       await k.start();
       await run(k, 'const lost = 1;');
@@ -23,7 +24,7 @@ describe('kernel lifecycle', () => {
   });
 
   it('detects a native abort (SIGABRT)', async () => {
-    const k = startKernel();
+    const k = startKernel({ backend });
     try {
       await k.start();
       const r = await run(k, 'process.abort()');
@@ -33,7 +34,7 @@ describe('kernel lifecycle', () => {
   });
 
   it('reports running out of memory as such, with a bounded heap', async () => {
-    const k = startKernel({ nodeArgs: ['--max-old-space-size=64'] });
+    const k = startKernel({ backend, nodeArgs: ['--max-old-space-size=64'] });
     try {
       await k.start();
       const r = await run(k, 'const hog: number[][] = []; while (true) hog.push(new Array(100000).fill(1.5));');
@@ -44,7 +45,7 @@ describe('kernel lifecycle', () => {
   });
 
   it('restarts on request, losing state', async () => {
-    const k = startKernel();
+    const k = startKernel({ backend });
     try {
       await k.start();
       await run(k, 'const gone = 1;');
@@ -54,7 +55,7 @@ describe('kernel lifecycle', () => {
   });
 
   it('ends the kernel process on close (no orphans)', async () => {
-    const k = startKernel();
+    const k = startKernel({ backend });
     await k.start();
     const pid = k.pid!;
     await k.close();
@@ -68,7 +69,7 @@ describe('kernel lifecycle', () => {
       { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: '1' },
       { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'while (true) {}' },
     ] }));
-    const cli = spawn(process.execPath, [CLI_SCRIPT, 'run', join(dir, 'spin.ipynb')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cli = spawn(process.execPath, [CLI_SCRIPT, 'run', join(dir, 'spin.ipynb'), '--backend', backend], { stdio: ['ignore', 'ignore', 'pipe'] });
     let progress = '';
     cli.stderr.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
@@ -85,7 +86,7 @@ describe('kernel lifecycle', () => {
   });
 
   it('opens no listening socket (IPC only)', async () => {
-    const k = startKernel();
+    const k = startKernel({ backend });
     try {
       await k.start();
       await run(k, 'await tf.ready(); 1');
@@ -157,6 +158,81 @@ describe('backend ladder', () => {
       const native = info.attempts.find((a) => a.backend === 'tensorflow')!;
       assert.equal(native.ok, false);
       assert.match(native.detail, /libtensorflow\.so\.2/);
+    } finally { await k.close(); }
+  });
+});
+
+describe('connecting to a kernel', () => {
+  it('rejects a kernel that speaks another protocol version, and ends it', async () => {
+    // A stand-in kernel from another tfnb build: it says ready with protocol 999 and stays up.
+    const dir = tempDir();
+    const script = join(dir, 'old-kernel.js');
+    writeFileSync(script, 'process.send({ type: "ready", protocolVersion: 999, pid: process.pid, nodeVersion: process.version, backend: { name: "cpu", tfBackend: "cpu", tfVersion: "0", gpu: false, attempts: [] } });\nsetInterval(() => {}, 1000);');
+    const k = new KernelClient({ notebookDir: dir, kernelScript: script });
+    try {
+      const starting = k.start();
+      const pid = k.pid;
+      assert.ok(pid, 'the stand-in kernel was spawned');
+      await assert.rejects(starting, (e: Error) => {
+        assert.match(e.message, /speaks protocol 999 but this client speaks protocol \d+: they come from different tfnb builds\. Reinstall tfnb/);
+        assert.ok(e.message.includes(script), e.message);
+        return true;
+      });
+      const deadline = Date.now() + 5000;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(isAlive(pid), false, 'the mismatched kernel was ended');
+      assert.equal(k.state, 'dead');
+    } finally { await k.close(); }
+  });
+});
+
+/**
+ * A stand-in for @tensorflow/tfjs-node(-gpu): tfnb's own tfjs with a backend named
+ * 'tensorflow' that is the cpu backend under another name (all cpu kernels registered for it),
+ * and, like tfjs-node's, a `binding` that says whether a GPU is in use.
+ */
+function fakeNativePackage(name: string, usesGpu: boolean): Record<string, string> {
+  const tfjs = JSON.stringify(join(ROOT, 'node_modules', '@tensorflow', 'tfjs'));
+  return {
+    [`${name}/package.json`]: JSON.stringify({ name, version: '4.22.0', main: 'index.js' }),
+    [`${name}/index.js`]: [
+      `const tf = require(${tfjs});`,
+      'const Cpu = tf.findBackend("cpu").constructor;',
+      `tf.registerBackend("tensorflow", () => { const b = new Cpu(); b.firstUse = false; b.binding = { isUsingGpuDevice: () => ${usesGpu} }; return b; }, 3);`,
+      'for (const kernel of tf.getKernelsForBackend("cpu")) tf.registerKernel({ ...kernel, backendName: "tensorflow" });',
+      'tf.setBackend("tensorflow");',
+      'module.exports = tf;',
+    ].join('\n'),
+  };
+}
+
+describe('native backend lookup', () => {
+  it("loads @tensorflow/tfjs-node found upward from the notebook folder (a grandparent's node_modules)", async () => {
+    const root = tempDir('tfnb-native-');
+    writeTree(join(root, 'node_modules'), fakeNativePackage('@tensorflow/tfjs-node', false));
+    const notebookDir = join(root, 'project', 'notebooks');
+    mkdirSync(notebookDir, { recursive: true });
+    const k = startKernel({ notebookDir, backend: 'auto' });
+    try {
+      const info = await k.start();
+      assert.deepEqual([info.name, info.tfBackend, info.gpu], ['tensorflow', 'tensorflow', false]);
+      assert.deepEqual(info.attempts.map((a) => `${a.backend}:${a.ok}`), ['tensorflow-gpu:false', 'tensorflow:true']);
+      assert.equal(info.attempts[1]!.detail, `@tensorflow/tfjs-node from ${join(root, 'node_modules', '@tensorflow', 'tfjs-node')}`);
+      assert.match(info.tfVersion, /^4\./);
+      // Cells get that tf, whichever package name they import.
+      assert.equal(await value(k, 'import * as node from "@tensorflow/tfjs-node";\n[tf.getBackend(), node.getBackend(), tf.add(1, 2).dataSync()[0]].join()'), "'tensorflow,tensorflow,3'");
+    } finally { await k.close(); }
+  });
+
+  it('loads @tensorflow/tfjs-node-gpu from a global folder (NODE_PATH) and reports the GPU in use', async () => {
+    const global = tempDir('tfnb-global-');
+    writeTree(global, fakeNativePackage('@tensorflow/tfjs-node-gpu', true));
+    const k = startKernel({ backend: 'tensorflow', env: { ...process.env, NODE_PATH: global } });
+    try {
+      const info = await k.start();
+      assert.deepEqual([info.name, info.tfBackend, info.gpu], ['tensorflow-gpu', 'tensorflow', true]);
+      assert.equal(info.attempts[0]!.detail, `@tensorflow/tfjs-node-gpu from ${join(global, '@tensorflow', 'tfjs-node-gpu')}`);
+      assert.equal(await value(k, 'tf.getBackend()'), "'tensorflow'");
     } finally { await k.close(); }
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../src/client/kernelClient';
-import { run, startKernel, tempDir, value } from '../helpers/kernel';
+import { RULE_BACKENDS, run, startKernel, tempDir, value } from '../helpers/kernel';
 
-describe('output: streams, batching, cap, display, memory', () => {
+for (const backend of RULE_BACKENDS) describe(`output: streams, batching, cap, display, memory (${backend})`, () => {
   let k: KernelClient;
-  before(async () => { k = startKernel({ maxOutputBytes: 64 * 1024 }); await k.start(); });
+  before(async () => { k = startKernel({ backend, maxOutputBytes: 64 * 1024 }); await k.start(); });
   after(() => k.close());
 
   it('streams console and process writes in order', async () => {
