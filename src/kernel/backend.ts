@@ -9,6 +9,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
 import { installFusedAdam } from './fused/adam';
+import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
 
 export type Tf = typeof bundledTf;
@@ -81,6 +82,7 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
   // that cell's output; the kernel already said which backend it chose and why.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   installFusedAdam(tf, ['cpu']);
+  installFusedSparseCrossEntropy(tf, ['cpu']);
   attempts.push({ backend: 'cpu', ok: true, detail: 'pure JavaScript' });
   return { tf, info: { name: 'cpu', tfBackend: 'cpu', tfVersion: tf.version.tfjs, gpu: false, attempts } };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedAdam } from '../fused/adam';
+import { installFusedSparseCrossEntropy } from '../fused/sparseCrossEntropy';
 import { supportComplexStorage } from './complexStorage';
 import { registerFillIns, replacedKernels, type FilledKernel } from './fillIns';
 import { processListeners, removeListenersAddedSince } from './processListeners';
@@ -58,6 +59,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
 
   const filledKernels = registerFillIns(tf);
   installFusedAdam(tf, ['wasm', 'cpu']);
+  installFusedSparseCrossEntropy(tf, ['wasm', 'cpu']);
   const warnings = captureWarnings();
   let selected: boolean;
   try {
