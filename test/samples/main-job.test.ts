@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { ROOT, tempDir } from '../helpers/kernel';
 import { noErrors, offlineEnv, payloads, readExecuted } from '../helpers/samples';
 
-/** 10 epochs on the bundled subset: 94.2-95.2 % measured (six runs); below this something is broken. */
+/** 10 epochs on the bundled subset: 94.2-95.3 % measured (ten runs); below this something is broken. */
 const DEFAULTS_ACCURACY_FLOOR = 92;
 
 describe('README main job: npm start runs 02-mnist headless with its defaults', () => {
