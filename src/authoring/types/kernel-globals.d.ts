@@ -17,7 +17,8 @@ export { tf };
  * richly, values with a `[Symbol.for('Jupyter.display')]()` method as the bundle it returns,
  * anything else as text. With `displayId`, a later `display(x, { displayId, update: true })`
  * replaces that output in place. `display.html`, `.markdown`, `.svg`, `.png`, `.jpeg`, `.text`,
- * `.json`, `.raw` and `.audio` show the standard notebook MIME types.
+ * `.json`, `.raw` and `.audio` show the standard notebook MIME types; `display.images(batch,
+ * { captions })` draws a grid of captioned images.
  */
 export declare const display: ((value: unknown, options?: DisplayOptions) => void) & RichDisplay;
 

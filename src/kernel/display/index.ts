@@ -18,6 +18,7 @@ import { TrainingRuns } from './training-runs';
 export type { Tf, DisplayOptions, DisplaySink, DisplayContext } from './context';
 export type { Tfvis } from './tfvis-types';
 export { createRichDisplay, customBundle, type RichDisplay, type AudioOptions, type AudioSamples } from './rich';
+export type { ImagesOptions, ImageTensor } from './image-grid';
 export type { ClassificationReport, ClassMetrics } from './metrics';
 export type { TfvisFitCallbacks, FitCallbacksOptions } from './fit-callbacks';
 

@@ -6,6 +6,7 @@
  */
 import type { MimeBundle } from '../../protocol/mime';
 import type { DisplayOptions } from './context';
+import { imageGridBundle, type ImageTensor, type ImagesOptions } from './image-grid';
 import { encodeWav } from './wav';
 
 /** The symbol Deno's Jupyter kernel looks for: a method returning a MIME bundle. */
@@ -39,6 +40,11 @@ export interface RichDisplay {
   raw(bundle: Record<string, unknown>, options?: DisplayOptions): void;
   /** A playable clip: mono samples (array or 1-D tensor), or [frames, channels] tensor, in [-1, 1]. */
   audio(samples: AudioSamples, options: AudioOptions): void;
+  /**
+   * A batch of images ([n, h, w], [n, h, w, 1|3|4] or one [h, w, 3|4]) as a grid of tiles, each
+   * with its caption under it: `display.images(mistakes, { captions: ['4 → 9', ...] })`.
+   */
+  images(images: ImageTensor, options?: ImagesOptions): void;
 }
 
 type Show = (bundle: MimeBundle, options?: DisplayOptions) => void;
@@ -63,6 +69,7 @@ export function createRichDisplay(show: Show): RichDisplay {
     json: (value, o) => show({ 'application/json': toJson(value), 'text/plain': JSON.stringify(value, null, 2) ?? String(value) }, o),
     raw: (bundle, o) => show(checkBundle(bundle, 'display.raw'), o),
     audio: (samples, options) => show(audioBundle(samples, options), { displayId: options?.displayId, update: options?.update }),
+    images: (images, options) => show(imageGridBundle(images, options), { displayId: options?.displayId, update: options?.update }),
   };
 }
 

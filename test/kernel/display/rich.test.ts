@@ -124,4 +124,35 @@ describe('display: standard MIME types, audio, raw bundles', () => {
       ['display.audio(new Float32Array(44100 * 60), { sampleRate: 44100 })', 'RangeError', /60\.0 s at 44100 Hz is 5\.0 MB as WAV; the limit is 1 MB/],
     ] as const) await refused(code, name, message);
   });
+  it('display.images: a grid of captioned PNG tiles, grey and colour, captions as the text fallback', async () => {
+    const r = await run(k, `const digits = tf.tidy(() => tf.stack([tf.zeros([28, 28, 1]), tf.ones([28, 28, 1])]));
+display.images(digits, { captions: ['4 → 9', '<b>'], title: 'mistakes' });
+display.images(tf.randomUniform([3, 10, 12]));
+display.images(tf.fill([16, 16, 3], 200, 'int32'), { size: 64 });
+digits.dispose();`);
+    assert.equal(r.error, undefined, r.error?.evalue);
+    assert.equal(r.displays.length, 3);
+    const [captioned, grey, colour] = r.displays.map((d) => ({ html: String(d.data['text/html']), text: String(d.data['text/plain']) }));
+    const tiles = [...captioned!.html.matchAll(/<img src="data:image\/png;base64,([^"]+)" width="56"[^>]*><figcaption[^>]*>([^<]*)<\/figcaption>/g)];
+    assert.deepEqual(tiles.map((t) => t[2]), ['4 → 9', '&#60;b&#62;'], 'captions in order, escaped');
+    const png = Buffer.from(tiles[1]![1]!, 'base64');
+    assert.equal(png.toString('latin1', 1, 4), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20), png[25]], [28, 28, 0], '28×28 grey');
+    assert.match(captioned!.html, /^<div style="font-weight:bold">mistakes<\/div>/);
+    assert.equal(captioned!.text, 'mistakes\n<2 images 28×28>\n4 → 9  <b>');
+    assert.equal([...grey!.html.matchAll(/<img /g)].length, 3, '[n, h, w] is n grey images');
+    assert.equal(grey!.text, '<3 images 10×12>');
+    assert.match(colour!.html, /width="64"/);
+    assert.equal(colour!.text, '<1 image 16×16×3>');
+    const rgb = Buffer.from(/base64,([^"]+)"/.exec(colour!.html)![1]!, 'base64');
+    assert.equal(rgb[25], 2, 'colour type 2: RGB');
+  });
+
+  it('display.images refuses what it cannot draw: a caption count that does not match, bad shapes, strings', async () => {
+    await refused('display.images(tf.zeros([2, 8, 8]), { captions: ["a"] })', 'RangeError', /1 captions for 2 images/);
+    await refused('display.images(tf.zeros([8, 8]))', 'RangeError', /got shape \[8, 8\]/);
+    await refused('display.images(tf.zeros([2, 8, 8, 2]))', 'RangeError', /\[n, height, width, 1\|3\|4\]/);
+    await refused('display.images(tf.tensor(["a", "b", "c"], [1, 3, 1]))', 'TypeError', /numbers, got a string tensor/);
+    await refused('display.images([1, 2, 3] as never)', 'TypeError', /takes a tensor of images/);
+  });
 });

@@ -1,0 +1,82 @@
+/**
+ * `display.images(images, { captions })`: a batch of images as a grid of captioned tiles — the
+ * misclassified digits with "true → predicted" under each, filters of a first layer, spectrogram
+ * crops. Plain HTML with PNG data URLs, so VS Code, JupyterLab and GitHub all draw it, and the
+ * captions are also the text/plain fallback (a terminal, `tfnb run`'s log).
+ */
+import type { MimeBundle } from '../../protocol/mime';
+import type { DisplayOptions } from './context';
+import { pngDataUrl } from './png';
+import { computeStats, type TensorValues } from './tensor-data';
+import { extractImage, pixelScaler, type ImageLayout } from './tensor-images';
+
+export interface ImagesOptions extends DisplayOptions {
+  /** One caption per image, shown under it (and as the text fallback). */
+  captions?: string[];
+  /** Tile width in CSS pixels (default: the image scaled up to about 56 pixels, at most 4×). */
+  size?: number;
+  /** Shown above the grid. */
+  title?: string;
+}
+
+/** Shape-and-data duck type: a tensor from any copy of tfjs. */
+export interface ImageTensor { shape: number[]; dtype: string; dataSync(): ArrayLike<number> | unknown }
+
+/** Images above this count are left out (with a note): a grid is for looking at, not for a dataset. */
+export const MAX_GRID_IMAGES = 200;
+/** Longest side an image is encoded at (larger ones are box-downsampled). */
+const MAX_SIDE = 96;
+
+export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}): MimeBundle {
+  if (typeof images !== 'object' || images === null || !Array.isArray(images.shape) || typeof images.dataSync !== 'function') {
+    throw new TypeError('display.images takes a tensor of images: [n, height, width], [n, height, width, channels] or [height, width, channels]');
+  }
+  const layout = layoutOf(images.shape);
+  if (images.dtype === 'string' || images.dtype === 'complex64') throw new TypeError(`display.images takes numbers, got a ${images.dtype} tensor`);
+  const captions = options.captions;
+  if (captions !== undefined && (!Array.isArray(captions) || captions.some((c) => typeof c !== 'string'))) {
+    throw new TypeError('display.images: captions must be an array of strings');
+  }
+  if (captions && captions.length !== layout.count) {
+    throw new RangeError(`display.images: ${captions.length} captions for ${layout.count} images`);
+  }
+  const data = images.dataSync() as ArrayLike<number>;
+  const values: TensorValues = images.dtype === 'bool' ? { kind: 'bool', data } : { kind: 'number', data, integer: images.dtype === 'int32' };
+  const scale = pixelScaler(values, computeStats(data));
+  const shown = Math.min(layout.count, MAX_GRID_IMAGES);
+  const side = Math.max(layout.width, layout.height);
+  const size = options.size ?? Math.round(layout.width * Math.min(4, Math.max(1, 56 / side)));
+  if (!Number.isFinite(size) || size < 1 || size > 1024) throw new RangeError(`display.images: size must be 1-1024 pixels, got ${size}`);
+  const tiles: string[] = [];
+  for (let i = 0; i < shown; i++) {
+    const url = pngDataUrl(extractImage(data, layout, i, MAX_SIDE, scale));
+    const caption = captions?.[i];
+    tiles.push(`<figure style="margin:3px;text-align:center">`
+      + `<img src="${url}" width="${size}" style="image-rendering:pixelated;display:block" alt="${escapeHtml(caption ?? `image ${i}`)}">`
+      + (caption !== undefined ? `<figcaption style="font:12px monospace;max-width:${Math.max(size, 40)}px;overflow-wrap:anywhere">${escapeHtml(caption)}</figcaption>` : '')
+      + '</figure>');
+  }
+  const more = layout.count > shown ? `<div>… ${layout.count - shown} more images not shown</div>` : '';
+  const title = options.title ? `<div style="font-weight:bold">${escapeHtml(options.title)}</div>` : '';
+  const summary = `${layout.count} image${layout.count === 1 ? '' : 's'} ${layout.height}×${layout.width}${layout.channels === 1 ? '' : `×${layout.channels}`}`;
+  const plain = [options.title, `<${summary}>`, captions ? captions.slice(0, shown).join('  ') : undefined].filter(Boolean).join('\n');
+  return {
+    'text/html': `${title}<div style="display:flex;flex-wrap:wrap;align-items:flex-start">${tiles.join('')}</div>${more}`,
+    'text/plain': plain,
+  };
+}
+
+function layoutOf(shape: number[]): ImageLayout {
+  const [count, height, width, channels] = shape.length === 3 && [1, 3, 4].includes(shape[2]!) && shape[0]! > 4
+    ? [1, shape[0]!, shape[1]!, shape[2]!]
+    : shape.length === 3 ? [shape[0]!, shape[1]!, shape[2]!, 1]
+      : shape.length === 4 ? shape as [number, number, number, number] : [0, 0, 0, 0];
+  if (shape.length < 3 || shape.length > 4 || (channels !== 1 && channels !== 3 && channels !== 4) || count < 1 || height < 1 || width < 1) {
+    throw new RangeError(`display.images takes [n, height, width], [n, height, width, 1|3|4] or [height, width, 3|4]; got shape [${shape.join(', ')}]`);
+  }
+  return { count, height, width, channels: channels as 1 | 3 | 4 };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
