@@ -64,10 +64,14 @@ async function main(argv: string[]): Promise<number> {
     echo: !values.quiet,
     prepare: (nb) => injectParameters(nb, params),
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
+    kernelLog: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] kernel log: ${line}\n`),
   });
   switch (result.exitCode) {
     case 0: console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`); break;
-    case 1: console.error(`tfnb: cell ${result.failedCell} failed (${result.reason}); executed notebook: ${result.outputPath}`); break;
+    case 1:
+      if (result.timedOut) console.error(`tfnb: cell ${result.failedCell} ${result.reason}; executed notebook: ${result.outputPath}`);
+      else console.error(`tfnb: cell ${result.failedCell} failed (${result.reason}); executed notebook: ${result.outputPath}`);
+      break;
     default: console.error(`tfnb: ${result.reason}`);
   }
   return result.exitCode;

@@ -2,8 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { KernelClient, type ExecutionOutcome } from '../client/kernelClient';
 import type { BackendChoice, StreamName } from '../protocol/messages';
-import { cellLanguage, NotebookFormatError, readNotebookFile, serializeNotebook, sourceText, writeFileAtomic, type Notebook } from '../notebook/ipynb';
-import { CellOutputs } from '../notebook/outputs';
+import { cellLanguage, NotebookFormatError, readNotebookFile, serializeNotebook, sourceText, writeFileAtomic, type NbCell, type Notebook } from '../notebook/ipynb';
+import { CellOutputs, DisplayIds } from '../notebook/outputs';
+import { LiveDisplayLines } from './liveDisplays';
 
 export interface RunOptions {
   input: string;
@@ -12,9 +13,11 @@ export interface RunOptions {
   backend: BackendChoice;
   /** Per-cell limit in seconds; a cell over it fails the run. */
   timeoutSeconds?: number;
-  /** Echo cells' output to this process's stdout/stderr. */
+  /** Echo cells' output to this process's stdout/stderr, and live displays (progress bars) as progress lines. */
   echo: boolean;
   progress: (line: string) => void;
+  /** The kernel's own log worth showing: output no cell owns, its warnings and errors, native stderr. */
+  kernelLog?: (line: string) => void;
   kernelScript?: string;
   maxOutputBytes?: number;
   /** The kernel's JavaScript heap limit in MB (`--max-old-space-size`). */
@@ -25,7 +28,7 @@ export interface RunOptions {
 
 export type RunResult =
   | { exitCode: 0; outputPath: string }
-  | { exitCode: 1; outputPath: string; failedCell: number; reason: string }
+  | { exitCode: 1; outputPath: string; failedCell: number; reason: string; timedOut?: boolean }
   | { exitCode: 2 | 3; reason: string };
 
 export async function runNotebook(options: RunOptions): Promise<RunResult> {
@@ -53,6 +56,12 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
     nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [] });
   const started = performance.now();
+  const kernelLog = options.kernelLog;
+  if (kernelLog) {
+    kernel.on('strayOutput', (text) => kernelLog(`output with no cell: ${clip(text)}`));
+    // Not the kernel's info lines (the backend ladder: see `kernel ready`) nor its in-process inspector's notices.
+    kernel.on('log', (line) => { if (/^\[(warn|error)\] |^\[kernel \d+\] /.test(line) && !/Waiting for the debugger|Debugger (listening|attached)/.test(line)) kernelLog(line); });
+  }
   try {
     const info = await kernel.start();
     options.progress(`kernel ready: backend ${info.name}${info.threads ? ` (${info.threads} threads)` : ''}, tfjs ${info.tfVersion} (${ms(performance.now() - started)})`);
@@ -62,17 +71,24 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
 
   // Every cell is queued at once, each to run only if the one before ended ok: the kernel
   // compiles the next cell while one runs, and a failure cancels the rest (stop on error).
-  let failure: { cell: number; reason: string } | undefined;
+  const displays = new DisplayIds();
+  const live = options.echo ? new LiveDisplayLines(options.progress) : undefined;
+  let failure: { cell: number; reason: string; timedOut: boolean } | undefined;
+  const ran: Array<{ cell: NbCell; collector: CellOutputs }> = [];
   try {
     let previous: string | undefined;
     const runs = codeCells.map(({ cell, index }, n) => {
       const count = n + 1;
       const echo = options.echo ? (name: StreamName, text: string) => process[name].write(text) : undefined;
-      const collector = new CellOutputs(count, echo);
+      const label = `cell ${index + 1}`;
+      const collector = new CellOutputs({
+        executionCount: count, displays, echo,
+        onLiveDisplay: live && ((id, data, update) => live.display(id, label, data['text/plain'], update)),
+      });
       let onStarted: () => void = () => undefined;
       const startedPromise = new Promise<void>((r) => { onStarted = r; });
       collector.onStart = () => onStarted();
-      const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: `cell ${index + 1}`, after: previous }, collector);
+      const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: label, after: previous }, collector);
       previous = exec.executionId;
       return { cell, index, n, count, collector, done: exec.done, started: startedPromise };
     });
@@ -80,39 +96,59 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       // Each cell starts as the one before ends, so this line comes at about its start.
       if (!failure) options.progress(`cell ${r.index + 1} (${r.n + 1} of ${codeCells.length} code cells) running`);
       const outcome = await withTimeout(kernel, r.done, r.started, options.timeoutSeconds, r.collector);
+      live?.flush();
       if (outcome.status === 'cancelled') {
         r.cell.outputs = [];
         r.cell.execution_count = null;
         continue;
       }
-      r.cell.outputs = r.collector.saved();
+      // Outputs are taken when the file is written: work the cell left running may add more.
+      ran.push({ cell: r.cell, collector: r.collector });
       r.cell.execution_count = r.count;
-      options.progress(`cell ${r.index + 1} ${outcome.status} in ${ms(outcome.durationMs)}`);
+      const status = outcome.timedOut ? 'timed out' : outcome.status;
+      options.progress(`cell ${r.index + 1} ${status} in ${ms(outcome.durationMs)}`);
       if (outcome.status !== 'ok' && !failure) {
-        failure = { cell: r.index + 1, reason: outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}` : outcome.status };
+        const reason = outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}`
+          : outcome.timedOut ? `timed out after ${options.timeoutSeconds} s` : outcome.status;
+        failure = { cell: r.index + 1, reason, timedOut: outcome.timedOut };
       }
     }
   } finally {
     await kernel.close();
+    live?.flush();
+    for (const { cell, collector } of ran) cell.outputs = collector.saved();
   }
   writeFileAtomic(outputPath, serializeNotebook(nb));
   options.progress(`wrote ${outputPath} (${ms(performance.now() - started)} in all)`);
-  return failure ? { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason } : { exitCode: 0, outputPath };
+  return failure ? { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason, timedOut: failure.timedOut } : { exitCode: 0, outputPath };
 }
 
-/** The cell's own time limit counts from when it starts running, not from when it was queued. */
-async function withTimeout(kernel: KernelClient, done: Promise<ExecutionOutcome>, started: Promise<void>, seconds: number | undefined, collector: CellOutputs): Promise<ExecutionOutcome> {
-  if (!seconds) return done;
+/**
+ * The cell's own time limit counts from when it starts running, not from when it was queued.
+ * A cell over it is interrupted, and its one error says it timed out.
+ */
+async function withTimeout(kernel: KernelClient, done: Promise<ExecutionOutcome>, started: Promise<void>, seconds: number | undefined, collector: CellOutputs): Promise<ExecutionOutcome & { timedOut: boolean }> {
+  if (!seconds) return { ...(await done), timedOut: false };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((r) => { void started.then(() => { timer = setTimeout(() => r('timeout'), seconds * 1000); }); });
   const first = await Promise.race([done, timedOut]);
   clearTimeout(timer);
-  if (first !== 'timeout') return first;
+  if (first !== 'timeout') return { ...first, timedOut: false };
+  const message = `the cell timed out after ${seconds} s (--timeout ${seconds}) and was interrupted; the kernel kept its state`;
+  collector.expectTimeout({ ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
   kernel.interrupt();
   const outcome = await done;
-  const message = `the cell ran longer than --timeout ${seconds} s and was interrupted`;
-  collector.onError({ ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
-  return { ...outcome, status: outcome.status === 'ok' ? 'error' : outcome.status === 'interrupted' ? 'error' : outcome.status };
+  if (outcome.status === 'died') {
+    collector.settleTimeout(false);
+    return { ...outcome, timedOut: false };
+  }
+  collector.settleTimeout(true);
+  return { ...outcome, status: 'error', timedOut: true };
+}
+
+function clip(text: string): string {
+  const t = text.replace(/\n+$/, '');
+  return t.length > 2000 ? `${t.slice(0, 2000)}… (${t.length - 2000} more characters)` : t;
 }
 
 function ms(n: number): string {

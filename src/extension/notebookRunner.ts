@@ -1,8 +1,9 @@
 /**
  * Runs one notebook's cells in order, as Jupyter does: cells wait in a queue (shown as
  * pending), each gets its execution number when it starts, a failing, interrupted or killed
- * cell cancels the cells queued behind it, and display-id updates replace the output shown
- * with that id in place, whichever cell showed it.
+ * cell cancels the cells queued behind it, and display ids work as in Jupyter (and as in
+ * `tfnb run`, src/notebook/outputs.ts): a display with an id adds a new output; an update
+ * replaces, in place, every output shown with that id, whichever cell showed it.
  */
 import * as vscode from 'vscode';
 import type { ExecutionHandlers, ExecutionOutcome } from '../client/kernelClient';

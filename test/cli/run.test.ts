@@ -39,7 +39,10 @@ describe('tfnb run', () => {
     const r = tfnb(['run', input, '--output', output, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /hello/);
-    assert.match(r.stderr, /cell 2 \(1 of 2 code cells\) running/);
+    // Progress lines carry the time since the run began.
+    assert.match(r.stderr, /^\[tfnb \d+\.\ds\] kernel ready: /m);
+    assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 2 \(1 of 2 code cells\) running$/m);
+    assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 4 ok in (\d+ ms|\d+\.\d s)$/m);
     const out = JSON.parse(readFileSync(output, 'utf8'));
     assert.deepEqual(out.metadata.unknownTool, { setting: 'kept' });
     assert.equal(out.cells[0].source, '# Title');
@@ -84,14 +87,22 @@ describe('tfnb run', () => {
     assert.equal(out.cells[2].source, 'console.log("never")');
   });
 
-  it('bounds each cell with --timeout and counts it as a failure', () => {
+  it('bounds each cell with --timeout: one error saying it timed out, summary "timed out", later cells not run', () => {
     const dir = tempDir('tfnb-cli-');
     const input = writeNb(dir, 'nb.ipynb', notebook([code('while (true) {}'), code('1')]));
     const r = tfnb(['run', input, '--timeout', '1']);
     assert.equal(r.code, 1);
     const out = JSON.parse(readFileSync(input, 'utf8'));
-    assert.ok(out.cells[0].outputs.some((o: { ename?: string }) => o.ename === 'Timeout'));
+    assert.deepEqual(out.cells[0].outputs, [{
+      output_type: 'error', ename: 'Timeout',
+      evalue: 'the cell timed out after 1 s (--timeout 1) and was interrupted; the kernel kept its state',
+      traceback: ['Timeout: the cell timed out after 1 s (--timeout 1) and was interrupted; the kernel kept its state'],
+    }]);
+    assert.equal(out.cells[0].execution_count, 1);
     assert.deepEqual(out.cells[1].outputs, []);
+    assert.match(r.stderr, /\] cell 1 timed out in /);
+    assert.match(r.stderr, /^tfnb: cell 1 timed out after 1 s; executed notebook: /m);
+    assert.doesNotMatch(r.stderr, /Interrupted|failed \(error\)/);
   });
 
   it('bounds the kernel heap with --max-heap-mb: running out is reported as such, earlier outputs kept', () => {
@@ -117,6 +128,7 @@ describe('tfnb run', () => {
     ['a cell with a bad source', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: 42 }] }, /cell 1: source must be a string/],
     ['an unknown cell type', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'widget', source: '' }] }, /unknown cell_type "widget"/],
     ['a Python notebook', notebook([code('print(1)')], { kernelspec: { name: 'python3', language: 'python' }, language_info: { name: 'python' } }), /cell 1 is in python, which tfnb does not run/],
+    ['a Python cell in a TypeScript notebook (vscode.languageId)', notebook([code('1'), md('x'), code('print(1)', { metadata: { vscode: { languageId: 'python' } } })]), /cell 3 is in python, which tfnb does not run/],
   ];
   for (const [name, content, message] of malformed) {
     it(`rejects ${name} with exit 2 and touches no file`, () => {
