@@ -1,7 +1,8 @@
 /**
  * Type-check problems of tfnb notebook cells, shown in the editor and the Problems view. After an
  * edit the edited cell is checked first, then the cells below it (their types can depend on it);
- * a newer edit of the same notebook stops an older pass. Cells above an edit cannot be affected.
+ * a newer edit of the same notebook stops an older pass. Cells above an edit are not affected,
+ * except by `declare global` (NotebookAuthoring then checks from the first cell).
  */
 import * as vscode from 'vscode';
 import { codeCells } from './tfnbNotebooks';

@@ -1,12 +1,16 @@
 /**
  * Module names the kernel answers itself (src/kernel/runtime.ts). `@tensorflow/tfjs-vis` and
  * `tfnb/datasets` are always the kernel's own objects, whatever is installed, so they always get
- * the types tfnb ships. Every TensorFlow.js package is the kernel's `tf`: a copy installed beside
- * the notebook gives its own types (with tfjs-node the kernel's tf is that copy), else tfnb's tfjs.
+ * the types tfnb ships. Every TensorFlow.js package name is the kernel's one `tf`: the first of
+ * NATIVE_TF_PACKAGES installed from the notebook's folder upward (the backend ladder of
+ * src/kernel/backend.ts), else tfnb's bundled tfjs; all those names get that module's types.
  */
 import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE } from '../protocol/modules';
 
 export { TF_PACKAGES };
+
+/** The native packages the kernel's backend ladder tries first, in its order (tensorflow-gpu, tensorflow). */
+export const NATIVE_TF_PACKAGES: readonly string[] = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 /** Files of the shipped types folder (see build/ship-types.mjs). */
 export const TYPES_FILES = { kernel: 'kernel.d.ts' } as const;

@@ -9,6 +9,8 @@ import { SelectionRecord } from './kernelChoice';
 import { isTfnbNotebook, pluginConfig, type KernelSelection } from './tfnbNotebooks';
 import type { TypeScriptExtension } from './typescriptExtension';
 
+const DECLARE_GLOBAL = /\bdeclare\s+global\b/;
+
 export class NotebookAuthoring implements vscode.Disposable {
   private readonly diagnostics: CellDiagnostics;
   private readonly disposables: vscode.Disposable[] = [];
@@ -16,6 +18,8 @@ export class NotebookAuthoring implements vscode.Disposable {
   private tfnbNotebooks = new Map<string, vscode.NotebookDocument>();
   /** What the plugin was last told; it starts knowing no notebook (so nothing is sent, and the TypeScript extension is not woken, until one opens). */
   private sentConfig: string;
+  /** Cells whose text declares globals (`declare global`), by URI. */
+  private readonly declaresGlobals = new Set<string>();
   /** Whether tfnb's controller is selected for each notebook it said something about. */
   private readonly selections = new SelectionRecord();
 
@@ -66,7 +70,14 @@ export class NotebookAuthoring implements vscode.Disposable {
     const notebook = this.notebookOf(e.document);
     if (!notebook || !this.tfnbNotebooks.has(notebook.uri.toString())) return;
     const index = CellDiagnostics.codeIndexOf(notebook, e.document);
-    if (index >= 0) this.diagnostics.schedule(notebook, index);
+    if (index < 0) return;
+    // `declare global { … }` reaches every cell, the cells above too: while a cell has (or had) one, re-check from the top.
+    const key = e.document.uri.toString();
+    const declares = DECLARE_GLOBAL.test(e.document.getText());
+    const had = this.declaresGlobals.has(key);
+    if (declares) this.declaresGlobals.add(key);
+    else this.declaresGlobals.delete(key);
+    this.diagnostics.schedule(notebook, declares || had ? 0 : index);
   }
 
   private notebookOf(document: vscode.TextDocument): vscode.NotebookDocument | undefined {

@@ -1,7 +1,7 @@
 /**
  * What the TypeScript server sees for a cell: the cell's own text, unchanged, followed by a
  * generated suffix that makes the cell a module which exports its top-level names and imports
- * the kernel's globals and the names it uses from the cells above (each from the cell that
+ * the kernel's globals (`tf` as the module the notebook's kernel loads) and the names it uses from the cells above (each from the cell that
  * declared it last). Imports are hoisted, so the suffix is in scope for the whole cell, and since
  * nothing precedes the cell's text, every position in the cell is the same in the virtual file:
  * positions map back to the cell and line exactly, and anything past the cell's length is the
@@ -11,8 +11,15 @@
  */
 import type { CellDeclarations } from './cellDeclarations';
 
-/** The module that provides the kernel's globals to each cell (resolved by the plugin). */
+/** The module that provides the kernel's globals other than `tf` to each cell (resolved by the plugin). */
 export const KERNEL_MODULE = 'tfnb:kernel';
+
+/**
+ * The module each cell's `tf` is (resolved by the plugin per notebook, as the kernel's backend
+ * ladder finds it): @tensorflow/tfjs-node-gpu or -node installed from the notebook's folder
+ * upward, else tfnb's bundled tfjs. Every TensorFlow.js package name resolves to it too.
+ */
+export const KERNEL_TF_MODULE = 'tfnb:tf';
 
 /** Names the kernel gives every cell, and that the kernel module exports. */
 export const KERNEL_GLOBALS: readonly string[] = ['tf', 'display', 'tfvis', 'require'];
@@ -65,7 +72,9 @@ function buildSuffix(cells: readonly SuffixCell[], cell: SuffixCell, visible: Re
   const parts = [`\n;export { ${toExport.join(', ')} };`];
 
   const kernelNames = KERNEL_GLOBALS.filter((n) => !own.has(n) && !visible.has(n));
-  if (kernelNames.length) parts.push(`import { ${kernelNames.join(', ')} } from ${JSON.stringify(KERNEL_MODULE)};`);
+  const otherKernelNames = kernelNames.filter((n) => n !== 'tf');
+  if (otherKernelNames.length) parts.push(`import { ${otherKernelNames.join(', ')} } from ${JSON.stringify(KERNEL_MODULE)};`);
+  if (kernelNames.includes('tf')) parts.push(`import * as tf from ${JSON.stringify(KERNEL_TF_MODULE)};`);
 
   const importedFrom = new Map<string, number>();
   const bySource = new Map<number, string[]>();

@@ -24,6 +24,11 @@ function init(modules: { typescript: typeof ts }): PluginModule {
   let project: ts.server.Project | undefined;
   return {
     create(info) {
+      if (!supported(tsModule)) {
+        // Cells' imports resolve through resolveModuleNameLiterals, which TypeScript has since 5.0.
+        info.project.projectService.logger.info(`tfnb-tsplugin: TypeScript ${tsModule.version} is older than 5.0; notebook cells are left as they are`);
+        return info.languageService;
+      }
       project = info.project;
       const host = info.languageServiceHost;
       const originalSnapshot = host.getScriptSnapshot.bind(host);
@@ -50,6 +55,12 @@ function init(modules: { typescript: typeof ts }): PluginModule {
       (project as unknown as { markAsDirty?: () => void } | undefined)?.markAsDirty?.();
     },
   };
+}
+
+/** TypeScript 5.0 or newer (VS Code bundles one; a workspace's own TypeScript may be older). */
+export function supported(tsModule: Pick<typeof ts, 'versionMajorMinor'>): boolean {
+  const [major] = tsModule.versionMajorMinor.split('.').map(Number);
+  return major !== undefined && major >= 5;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type * as ts from 'typescript';
 import { KERNEL_GLOBALS } from '../authoring/virtualCell';
+import { ForeignGlobals } from './foreignGlobals';
 import type { CellRef, NotebookModel } from './notebookModel';
 import type { VirtualFiles } from './virtualFiles';
 
@@ -44,7 +45,20 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     return result;
   };
 
-  proxy.getSemanticDiagnostics = (fileName) => cellDiagnostics(fileName, ls.getSemanticDiagnostics(fileName));
+  const foreign = new ForeignGlobals(tsModule);
+  /** Uses of names the server knows but the kernel does not: the DOM, other notebooks' and scripts' globals. */
+  const foreignUses = (fileName: string): ts.Diagnostic[] => {
+    const length = files.cellLength(fileName);
+    const program = ls.getProgram();
+    const file = program?.getSourceFile(fileName);
+    return length === undefined || !program || !file ? [] : foreign.diagnostics(program, file, length);
+  };
+
+  proxy.getSemanticDiagnostics = (fileName) => {
+    const diagnostics = cellDiagnostics(fileName, ls.getSemanticDiagnostics(fileName));
+    const uses = foreignUses(fileName);
+    return uses.length ? [...diagnostics, ...uses].sort((a, b) => (a.start ?? 0) - (b.start ?? 0)) : diagnostics;
+  };
   proxy.getSyntacticDiagnostics = (fileName) => cellDiagnostics(fileName, ls.getSyntacticDiagnostics(fileName));
   proxy.getSuggestionDiagnostics = (fileName) => cellDiagnostics(fileName, ls.getSuggestionDiagnostics(fileName));
 
@@ -75,7 +89,10 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     if (!result || !ref) return result;
     const fromCell = (e: ts.CompletionEntry) => (e.data?.fileName !== undefined && model.cellOf(e.data.fileName) !== undefined)
       || CELL_MODULE.test(e.source ?? '') || CELL_MODULE.test(e.data?.moduleSpecifier ?? '');
-    const entries = result.entries.filter((e) => !(e.hasAction && fromCell(e)));
+    const program = ls.getProgram();
+    const file = program?.getSourceFile(fileName);
+    const hidden = program && file && !result.isMemberCompletion ? foreign.namesInScope(program, file) : undefined;
+    const entries = result.entries.filter((e) => !(e.hasAction && fromCell(e)) && !(hidden?.has(e.name) && e.source === undefined));
     if (result.isGlobalCompletion && !result.isMemberCompletion) entries.push(...earlierNames(ref, entries));
     return { ...result, entries };
   };
@@ -111,7 +128,7 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
 }
 
 /** Text that names another cell or the kernel module as a module (the server's name, or a suffix's specifier). */
-export const CELL_MODULE = /vscode-notebook-cell|tfnb:(cell|kernel)/;
+export const CELL_MODULE = /vscode-notebook-cell|tfnb:(cell|kernel|tf)/;
 const VALUE_KINDS: ReadonlySet<string> = new Set(['const', 'let', 'var', 'function']);
 /** The server's sort text for names in scope (ts.Completions.SortText.LocationPriority). */
 const LOCAL_SORT_TEXT = '11';
@@ -130,11 +147,15 @@ const KERNEL_KINDS: Readonly<Record<string, ts.ScriptElementKind>> = {
   tfvis: 'const' as ts.ScriptElementKind, require: 'const' as ts.ScriptElementKind,
 };
 
+/** `tf` is a module, not a declaration with its own comment (see virtualCell.ts KERNEL_TF_MODULE). */
+const TF_DOCUMENTATION: ts.SymbolDisplayPart[] = [{ kind: 'text', text: 'TensorFlow.js as the kernel loads it: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed from the notebook\'s folder upward, else tfnb\'s bundled tfjs (on the backend the kernel chose).' }];
+
 /** A kernel global's hover or details, read as the global it is: `function display(…)`, `namespace tf`. */
-function asKernelGlobal<T extends { kind: ts.ScriptElementKind; displayParts?: ts.SymbolDisplayPart[] }>(info: T, name: string): T {
+function asKernelGlobal<T extends { kind: ts.ScriptElementKind; displayParts?: ts.SymbolDisplayPart[]; documentation?: ts.SymbolDisplayPart[] }>(info: T, name: string): T {
   const kind = KERNEL_KINDS[name] ?? info.kind;
   let parts = unaliased(info.displayParts, name);
   if (kind === 'function' && parts[0]?.text === name) parts = [{ text: 'function', kind: 'keyword' }, { text: ' ', kind: 'space' }, ...parts];
-  return { ...info, kind, displayParts: parts };
+  const documentation = name === 'tf' && !info.documentation?.length ? TF_DOCUMENTATION : info.documentation;
+  return { ...info, kind, displayParts: parts, documentation };
 }
 

@@ -1,13 +1,15 @@
 /**
  * Makes the server's program see each tfnb cell as its virtual file (cell text + suffix) and
  * resolve the suffix's imports: other cells, the kernel's globals, and packages as the kernel
- * finds them (its own modules, then the notebook's folder, then the packages tfnb ships). Every other file,
- * and every cell of a notebook tfnb does not run, is left exactly as the server has it.
+ * finds them (its own modules, then the notebook's folder, then the packages tfnb ships). `tf`
+ * and every TensorFlow.js package name are the module the kernel's backend ladder loads for the
+ * notebook. Every other file, and every cell of a notebook tfnb does not run, is left exactly as
+ * the server has it.
  */
 import { join } from 'node:path';
 import type * as ts from 'typescript';
-import { KERNEL_PROVIDED, TF_PACKAGES, TYPES_FILES } from '../authoring/kernelModules';
-import { cellKeyOfSpecifier, KERNEL_MODULE } from '../authoring/virtualCell';
+import { KERNEL_PROVIDED, NATIVE_TF_PACKAGES, TF_PACKAGES, TYPES_FILES } from '../authoring/kernelModules';
+import { cellKeyOfSpecifier, KERNEL_MODULE, KERNEL_TF_MODULE } from '../authoring/virtualCell';
 import type { CellRef, NotebookModel } from './notebookModel';
 
 /** A cell's text with its suffix; edits inside the cell keep the server's incremental parsing. */
@@ -63,7 +65,20 @@ export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServic
       if (resolveModuleNameLiterals) return resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile, reusedNames);
       return literals.map((l) => tsModule.resolveModuleName(l.text, containingFile, options, moduleHost(host)));
     }
-    return literals.map((l) => resolveFromCell(tsModule, host, model, ref, model.typesDir!, l.text, options));
+    return literals.map((l) => resolveFromCell(tsModule, host, model, ref, model.typesDir!, l.text, options, kernelTf));
+  };
+
+  // The kernel's tf per notebook folder, looked up again once anything in the project changed.
+  let tfAt: { version: string | undefined; byDir: Map<string, ts.ResolvedModuleWithFailedLookupLocations> } = { version: undefined, byDir: new Map() };
+  const kernelTf = (dir: string, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations => {
+    const version = host.getProjectVersion?.();
+    if (version === undefined || tfAt.version !== version) tfAt = { version, byDir: new Map() };
+    let found = tfAt.byDir.get(dir);
+    if (!found) {
+      found = resolveKernelTf(tsModule, moduleHost(host), dir, typesDir, options);
+      tfAt.byDir.set(dir, found);
+    }
+    return found;
   };
 
   return {
@@ -86,8 +101,23 @@ function moduleHost(host: ts.LanguageServiceHost): ts.ModuleResolutionHost {
   };
 }
 
+type KernelTf = (dir: string, typesDir: string, options: ts.CompilerOptions) => ts.ResolvedModuleWithFailedLookupLocations;
+
+/**
+ * The module the kernel's `tf` is for a notebook in `dir`, found as its backend ladder finds it
+ * (src/kernel/backend.ts): tfjs-node-gpu, then tfjs-node, installed from the folder upward; else
+ * the tfjs tfnb bundles.
+ */
+function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, dir: string, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+  for (const name of NATIVE_TF_PACKAGES) {
+    const native = tsModule.resolveModuleName(name, join(dir, '__tfnb_cell__.ts'), options, mHost);
+    if (native.resolvedModule) return native;
+  }
+  return tsModule.resolveModuleName('@tensorflow/tfjs', join(typesDir, '__tfnb_cell__.ts'), options, mHost);
+}
+
 function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, model: NotebookModel, ref: CellRef, typesDir: string,
-  specifier: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+  specifier: string, options: ts.CompilerOptions, kernelTf: KernelTf): ts.ResolvedModuleWithFailedLookupLocations {
   const cellKey = cellKeyOfSpecifier(specifier);
   if (cellKey !== undefined) {
     const index = ref.notebook.cells.findIndex((c) => c.key === cellKey);
@@ -100,13 +130,14 @@ function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, mode
   if (shipped) {
     return { resolvedModule: { resolvedFileName: join(typesDir, shipped), extension: tsModule.Extension.Dts, isExternalLibraryImport: false } };
   }
+  // Every TensorFlow.js package name is the kernel's one tf (src/kernel/runtime.ts).
+  if (specifier === KERNEL_TF_MODULE || TF_PACKAGES.includes(specifier)) return kernelTf(ref.notebook.dir, typesDir, options);
   const mHost = moduleHost(host);
   // As the kernel: the notebook's folder (and the folders above it) first...
   const own = tsModule.resolveModuleName(specifier, join(ref.notebook.dir, '__tfnb_cell__.ts'), options, mHost);
   if (own.resolvedModule) return own;
-  // ...then what tfnb bundles: every TensorFlow.js package is the kernel's tf.
-  const bundled = TF_PACKAGES.includes(specifier) ? '@tensorflow/tfjs' : specifier;
-  const fallback = tsModule.resolveModuleName(bundled, join(typesDir, '__tfnb_cell__.ts'), options, mHost);
+  // ...then what tfnb bundles.
+  const fallback = tsModule.resolveModuleName(specifier, join(typesDir, '__tfnb_cell__.ts'), options, mHost);
   if (fallback.resolvedModule) return fallback;
   return own;
 }

@@ -4,7 +4,7 @@
  * notebook in the same folder (one inferred project, as in VS Code).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { server } from 'typescript';
@@ -110,6 +110,9 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     const display = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'display'));
     assert.equal(display.displayString, 'function display(value: unknown, options?: DisplayOptions): void');
     assert.match(display.documentation as string, /output of the running cell/);
+    const tf = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'tf'));
+    assert.equal(tf.displayString, 'namespace tf');
+    assert.match(tf.documentation as string, /as the kernel loads it/);
   });
 
   it('go to definition lands on the declaring cell and line', async () => {
@@ -137,23 +140,41 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     await tss.request('updateOpen', { closedFiles: [cells[1]!.serverFile] });
     await setOrder('order.ipynb', [cells[0]!]);
     assert.match(summary(await problems(cells[0]!))[0] ?? '', /Cannot find name 'total'/);
+    // Add a cell: VS Code opens its document, then the extension sends the new order.
+    const added = notebookCells(join(ws, 'order.ipynb'), ['', '', 'const total = 5;'])[2]!;
+    await tss.request('updateOpen', { openFiles: [{ file: added.serverFile, fileContent: added.text, projectRootPath: ws, scriptKindName: 'TS' }] });
+    await setOrder('order.ipynb', [cells[0]!, added]);
+    assert.match(summary(await problems(cells[0]!))[0] ?? '', /Cannot find name 'total'/, 'a cell added below does not count');
+    await setOrder('order.ipynb', [added, cells[0]!]);
+    assert.deepEqual(summary(await problems(cells[0]!)), [], 'a cell added above does');
+  });
+
+  /** Writes a package into `<dir>/node_modules/<name>` with index.d.ts as its types. */
+  const fakePackage = (dir: string, name: string, dts: string) => {
+    const pkg = join(dir, 'node_modules', name);
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version: '4.22.0', types: 'index.d.ts' }));
+    writeFileSync(join(pkg, 'index.d.ts'), dts);
+  };
+
+  it('`declare global` in a later cell reaches the cells above (the extension then re-checks them)', async () => {
+    const cells = await open('global.ipynb', ['const n: number = sharedCount;', 'declare global { var sharedCount: number }\nsharedCount = 1;']);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    await tss.setText(cells[1]!, 'const nothing = 0;');
+    assert.match(summary(await problems(cells[0]!)).join('\n'), /TS2304 Cannot find name 'sharedCount'/);
   });
 
   it('imports resolve as the kernel resolves them: its own modules, the notebook\'s folder, then tfnb\'s packages', async () => {
     const dir = join(ws, 'with-deps');
-    const fakePackage = (name: string, dts: string) => {
-      const pkg = join(dir, 'node_modules', name);
-      mkdirSync(pkg, { recursive: true });
-      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts' }));
-      writeFileSync(join(pkg, 'index.d.ts'), dts);
-    };
-    fakePackage('local-lib', 'export declare function localHelper(): number;\n');
-    fakePackage('@tensorflow/tfjs-node', 'export declare const installedNode: true;\n');
+    fakePackage(dir, 'local-lib', 'export declare function localHelper(): number;\n');
     // The kernel always answers tfjs-vis itself, even when a copy is installed.
-    fakePackage('@tensorflow/tfjs-vis', 'export declare const notWhatTheKernelGives: number;\n');
+    fakePackage(dir, '@tensorflow/tfjs-vis', 'export declare const notWhatTheKernelGives: number;\n');
+    // A copy of tfjs beside the notebook is not what the kernel gives for the name either: that is its tf.
+    fakePackage(dir, '@tensorflow/tfjs', 'export declare const installedCopy: true;\n');
     const withDeps = await open('deps.ipynb', [
-      "import { localHelper } from 'local-lib';\nimport * as tfn from '@tensorflow/tfjs-node';\nimport * as vis from '@tensorflow/tfjs-vis';",
-      "const n: number = localHelper();\nconst t: true = tfn.installedNode;\nvis.render.barchart({ name: 'b' }, [{ index: 0, value: n }]);",
+      "import { localHelper } from 'local-lib';\nimport * as vis from '@tensorflow/tfjs-vis';\nimport * as tfjs from '@tensorflow/tfjs';",
+      "const n: number = localHelper();\nvis.render.barchart({ name: 'b' }, [{ index: 0, value: n }]);\nconst t: tf.Tensor = tfjs.tensor([n]);",
     ], { dir });
     assert.deepEqual(summary(await problems(withDeps[0]!)), []);
     assert.deepEqual(summary(await problems(withDeps[1]!)), []);
@@ -162,10 +183,54 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
       "import * as tfn from '@tensorflow/tfjs-node-gpu';\nimport * as vis from '@tensorflow/tfjs-vis';\nimport { readFileSync } from 'node:fs';\nimport { mnist } from 'tfnb/datasets';",
       "const t: tfn.Tensor = tfn.tensor([1]);\nvis.show.modelSummary({ name: 'm' }, tfn.sequential());\nconsole.log(t, readFileSync);\nconst data = await mnist.load({ subset: 100 });\nconst labels: tf.Tensor1D = data.train.labels;",
       "import { nothing } from 'not-installed-anywhere';",
+      // Not installed: tfjs-node-gpu is tfjs, so a misuse is still one error.
+      "import * as g from '@tensorflow/tfjs-node-gpu';\ng.tensor([1]).fooBar();",
     ]);
     assert.deepEqual(summary(await problems(cells[0]!)), []);
     assert.deepEqual(summary(await problems(cells[1]!)), []);
     assert.match(summary(await problems(cells[2]!))[0] ?? '', /TS2307 Cannot find module 'not-installed-anywhere'/);
+    assert.deepEqual(summary(await problems(cells[3]!)), ["2:15 TS2339 Property 'fooBar' does not exist on type 'Tensor<Rank>'."]);
+  });
+
+  it('`tf` and every TensorFlow.js package are what the kernel loads: tfjs-node-gpu, then tfjs-node, from the notebook\'s folder upward, else tfjs', async () => {
+    // tfjs-node as installed: its types re-export tfjs (its dependency, installed beside it) and add `node`.
+    const nativeNode = join(ws, 'native-node');
+    const tfjsNodeTypes = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "export * from '@tensorflow/tfjs';",
+      'export declare const node: {',
+      '  decodeImage(contents: Uint8Array, channels?: number): tf.Tensor3D | tf.Tensor4D;',
+      '  tensorBoard(logdir?: string): tf.CustomCallbackArgs;',
+      '};',
+    ].join('\n');
+    fakePackage(nativeNode, '@tensorflow/tfjs-node', tfjsNodeTypes);
+    mkdirSync(join(nativeNode, 'node_modules/@tensorflow'), { recursive: true });
+    symlinkSync(join(typesDir, 'node_modules/@tensorflow/tfjs'), join(nativeNode, 'node_modules/@tensorflow/tfjs'), 'dir');
+    const sub = join(nativeNode, 'notebooks', 'week1');
+    mkdirSync(sub, { recursive: true });
+    const cells = await open('native.ipynb', [
+      "const image = tf.node.decodeImage(new Uint8Array(4), 3);\nconst board = tf.node.tensorBoard('/tmp/logs');\nconst t: tf.Tensor = tf.zeros([1]);\ntfvis.render.heatmap({ name: 'h' }, { values: tf.tensor2d([[1]]) });\ndisplay(image);",
+      "import * as gpu from '@tensorflow/tfjs-node-gpu';\nimport * as core from '@tensorflow/tfjs-core';\nimport * as plain from '@tensorflow/tfjs';\nconst decode = [gpu.node.decodeImage, core.node.decodeImage, plain.node.tensorBoard];\nconst s: tf.Tensor = gpu.tensor([1]);\nconsole.log(decode, s, board, t);",
+      'tf.node.nope();',
+    ], { dir: sub });
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    assert.deepEqual(summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')), ["1:9 TS2339 Property 'nope' does not exist"]);
+    const hover = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'image'));
+    assert.equal(hover.displayString, 'const image: tf.Tensor3D | tf.Tensor4D');
+
+    // With tfjs-node-gpu installed too, the kernel loads that one first.
+    const both = join(ws, 'native-both');
+    fakePackage(both, '@tensorflow/tfjs-node', "export * from '@tensorflow/tfjs';\nexport declare const cpuOnly: true;\n");
+    fakePackage(both, '@tensorflow/tfjs-node-gpu', "export * from '@tensorflow/tfjs';\nexport declare const gpuOnly: true;\n");
+    symlinkSync(join(typesDir, 'node_modules/@tensorflow/tfjs'), join(both, 'node_modules/@tensorflow/tfjs'), 'dir');
+    const gpuCells = await open('gpu.ipynb', ["const g: true = tf.gpuOnly;\nimport * as n from '@tensorflow/tfjs-node';\nconst alsoG: true = n.gpuOnly;", 'tf.cpuOnly;'], { dir: both });
+    assert.deepEqual(summary(await problems(gpuCells[0]!)), []);
+    assert.match(summary(await problems(gpuCells[1]!)).join('\n'), /TS(2339|2551) Property 'cpuOnly' does not exist/);
+
+    // Without either, tf is tfnb's tfjs: no `node`.
+    const plainCells = await open('plain-tf.ipynb', ['tf.node.decodeImage;']);
+    assert.match(summary(await problems(plainCells[0]!)).join('\n'), /^1:4 TS2339 Property 'node' does not exist/);
   });
 
   it('JavaScript cells see the cells above too', async () => {
@@ -203,6 +268,34 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     // Its cells are plain scripts in the shared project: no tfnb module around them.
     const info = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'y'));
     assert.equal(info.displayString, 'const y: number');
+  });
+
+  it('a tfnb cell does not see other notebooks\' names nor the browser\'s DOM, as the kernel does not; Node\'s globals stay', async () => {
+    await open('other.ipynb', ['const leaked = 5;\ninterface LeakedShape { n: number }\nfunction leakedFn() { return 1; }'], { foreign: true });
+    const cells = await open('sees.ipynb', [
+      'const z: number = leaked;\nconst shape: LeakedShape = { n: leakedFn() };\nconst o = { leaked };',
+      "document.body.innerHTML = 'x';\nconst w = window.innerWidth;\nconst el: HTMLElement | undefined = undefined;\nconsole.log(w, el);\nsetTimeout(() => {}, 1);\nconst u = new URL('http://x');\nconst enc = new TextEncoder();\nperformance.now();\nconsole.log(u, enc, process.env.HOME, Buffer.from('x'), structuredClone({}), typeof fetch);",
+      "const leaked = 'mine';\nconst document = { title: 't' };\nconsole.log(leaked.length, document.title, z.toFixed(), o.leaked);",
+      'const again: string = leaked + document.title;\n',
+    ]);
+    const cannotFind = (ds: Diagnostic[]) => ds.map((d) => `${d.start.line}:${d.start.offset} TS${d.code} ${d.text.replace(/\. .*/, '.')}`);
+    assert.deepEqual(cannotFind(await problems(cells[0]!)), [
+      "1:19 TS2304 Cannot find name 'leaked'.", "2:14 TS2304 Cannot find name 'LeakedShape'.", "2:33 TS2304 Cannot find name 'leakedFn'.", "3:13 TS2304 Cannot find name 'leaked'.",
+    ]);
+    assert.match((await problems(cells[0]!))[0]!.text, /declared outside this notebook/);
+    assert.deepEqual(cannotFind(await problems(cells[1]!)), [
+      "1:1 TS2304 Cannot find name 'document'.", "2:11 TS2304 Cannot find name 'window'.", "3:11 TS2304 Cannot find name 'HTMLElement'.",
+    ]);
+    assert.match((await problems(cells[1]!))[0]!.text, /runs in Node\.js, which has no browser DOM/);
+    // A cell's own declarations, and those of the cells above, are the ones used.
+    assert.deepEqual(summary(await problems(cells[2]!)), []);
+    assert.deepEqual(summary(await problems(cells[3]!)), []);
+
+    // Completions leave them out too, and keep Node's and the notebook's own.
+    const fresh = await open('completes.ipynb', ['const mine = 1;', '']);
+    const listed = (await tss.request<server.protocol.CompletionInfo>('completionInfo', { file: fresh[1]!.serverFile, line: 1, offset: 1 })).entries.map((e) => e.name);
+    for (const name of ['leaked', 'leakedFn', 'document', 'window', 'HTMLElement']) assert.ok(!listed.includes(name), `${name} is not offered`);
+    for (const name of ['mine', 'tf', 'console', 'setTimeout', 'process', 'URL']) assert.ok(listed.includes(name), `${name} is offered`);
   });
 
   it('never offers another cell as a module to import from, and keeps generated code out of edits', async () => {

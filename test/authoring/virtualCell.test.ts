@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { readCellDeclarations } from '../../src/authoring/cellDeclarations';
-import { buildSuffixes, cellKeyOfSpecifier, cellModuleSpecifier, KERNEL_MODULE, visibleNames, type SuffixCell } from '../../src/authoring/virtualCell';
+import { buildSuffixes, cellKeyOfSpecifier, cellModuleSpecifier, KERNEL_MODULE, KERNEL_TF_MODULE, visibleNames, type SuffixCell } from '../../src/authoring/virtualCell';
 
 const cells = (...texts: string[]): SuffixCell[] => texts.map((t, i) => ({ key: `/nb.ipynb#W${i}`, declarations: readCellDeclarations(ts, t, false) }));
 
-/** Parses the suffix's import lines into { module: names }. */
+/** Parses the suffix's import lines into { module: names } (a namespace import as `* as name`). */
 function imports(suffix: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const m of suffix.matchAll(/import \{ ([^}]*) \} from ("[^"]*");/g)) out[JSON.parse(m[2]!) as string] = m[1]!.split(', ');
+  for (const m of suffix.matchAll(/import (\* as \w+) from ("[^"]*");/g)) out[JSON.parse(m[2]!) as string] = [m[1]!];
   return out;
 }
 
@@ -18,7 +19,8 @@ describe('cell suffixes', () => {
     const nb = cells('const model = tf.sequential();\nlet data = [1];', 'const model = 2;', 'model.toFixed(); data.push(1); display(model);');
     const suffixes = buildSuffixes(nb);
     assert.deepEqual(imports(suffixes[2]!.text), {
-      [KERNEL_MODULE]: ['tf', 'display', 'tfvis', 'require'],
+      [KERNEL_MODULE]: ['display', 'tfvis', 'require'],
+      [KERNEL_TF_MODULE]: ['* as tf'],
       [cellModuleSpecifier('/nb.ipynb#W0')]: ['data'],
       [cellModuleSpecifier('/nb.ipynb#W1')]: ['model'],
     });
@@ -49,6 +51,7 @@ describe('cell suffixes', () => {
     assert.deepEqual(imports(suffixes[0]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'require']);
     assert.deepEqual(imports(suffixes[1]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'require']);
     assert.deepEqual(imports(suffixes[1]!.text)[cellModuleSpecifier('/nb.ipynb#W0')], ['tf']);
+    assert.equal(imports(suffixes[1]!.text)[KERNEL_TF_MODULE], undefined);
   });
 
   it('positions map back exactly: the virtual file is the cell text, unchanged, then the suffix', () => {

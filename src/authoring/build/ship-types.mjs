@@ -1,5 +1,5 @@
 // Writes the types folder the TypeScript server plugin gives tfnb cells (dist/types in the .vsix):
-//   kernel.d.ts      the kernel's globals (tf, display, tfvis, require), as a module
+//   kernel.d.ts      the kernel's globals display, tfvis, require, as a module (cells' tf is resolved per notebook)
 //   tfjs-vis.d.ts    @tensorflow/tfjs-vis as the kernel provides it
 //   tfnb-datasets.d.ts  tfnb/datasets (the kernel's dataset loaders)
 //   src/...          declarations emitted from the kernel's display code that those name

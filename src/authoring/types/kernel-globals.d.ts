@@ -2,15 +2,13 @@
 /**
  * The globals the tfnb kernel gives every cell (src/kernel/runtime.ts), as the module each
  * cell's virtual file imports them from (see src/authoring/virtualCell.ts). A module, not
- * global declarations, so that only cells of tfnb notebooks see these names.
+ * global declarations, so that only cells of tfnb notebooks see these names. `tf` is not here:
+ * each cell imports it from the module the notebook's kernel loads (KERNEL_TF_MODULE: an
+ * installed tfjs-node(-gpu), else tfnb's tfjs), which the plugin resolves per notebook.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { DisplayOptions } from '../../kernel/display/context';
 import type { RichDisplay } from '../../kernel/display/rich';
 import type { Tfvis } from '../../kernel/display/tfvis-types';
-
-/** TensorFlow.js, on the backend the kernel chose (tfnb: Choose Backend…). */
-export { tf };
 
 /**
  * Shows a value as an output of the running cell: tensors, models and training histories
