@@ -1,7 +1,8 @@
 /**
  * Keeps the TypeScript server plugin's picture of tfnb notebooks current (which notebooks, cell
  * order, languages) and re-checks cells when they change: on edits, added, moved or deleted
- * cells, a language change, the tfnb kernel being picked, and notebooks opening or closing.
+ * cells, a language change, the tfnb kernel being picked, and notebooks opening or closing. A
+ * notebook counts while an editor tab shows it: when its last tab closes, its problems go.
  */
 import * as vscode from 'vscode';
 import { CellDiagnostics } from './cellDiagnostics';
@@ -10,6 +11,12 @@ import { isTfnbNotebook, pluginConfig, type KernelSelection } from './tfnbNotebo
 import type { TypeScriptExtension } from './typescriptExtension';
 
 const DECLARE_GLOBAL = /\bdeclare\s+global\b/;
+
+/** Whether an editor tab shows the notebook: one without is closed to the person (its problems go). */
+function hasTab(notebook: vscode.NotebookDocument): boolean {
+  const key = notebook.uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputNotebook && t.input.uri.toString() === key));
+}
 
 export class NotebookAuthoring implements vscode.Disposable {
   private readonly diagnostics: CellDiagnostics;
@@ -29,7 +36,10 @@ export class NotebookAuthoring implements vscode.Disposable {
     this.disposables.push(
       this.diagnostics,
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
-      vscode.workspace.onDidCloseNotebookDocument((nb) => { this.selections.forget(nb); this.update(); }),
+      // The closing notebook may still be listed in workspace.notebookDocuments while this event runs.
+      vscode.workspace.onDidCloseNotebookDocument((nb) => { this.selections.forget(nb); this.update(undefined, nb); }),
+      // VS Code keeps a notebook's document open for a while after its last editor tab closed.
+      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Cells added, removed or moved, or metadata (kernelspec) changed; text edits come below.
         if (e.contentChanges.length || e.metadata) this.update(e.notebook);
@@ -47,10 +57,12 @@ export class NotebookAuthoring implements vscode.Disposable {
     this.update();
   }
 
-  /** Recomputes the tfnb notebooks; sends the plugin a new configuration if it changed, and re-checks. */
-  private update(changed?: vscode.NotebookDocument): void {
+  /** Recomputes the tfnb notebooks (without `closed`); sends the plugin a new configuration if it changed, and re-checks. */
+  private update(changed?: vscode.NotebookDocument, closed?: vscode.NotebookDocument): void {
     const now = new Map<string, vscode.NotebookDocument>();
-    for (const nb of vscode.workspace.notebookDocuments) if (isTfnbNotebook(nb, this.selections)) now.set(nb.uri.toString(), nb);
+    for (const nb of vscode.workspace.notebookDocuments) {
+      if (nb !== closed && !nb.isClosed && isTfnbNotebook(nb, this.selections) && hasTab(nb)) now.set(nb.uri.toString(), nb);
+    }
     for (const [key, nb] of this.tfnbNotebooks) if (!now.has(key)) this.diagnostics.clear(nb);
     const added = [...now.keys()].filter((k) => !this.tfnbNotebooks.has(k));
     this.tfnbNotebooks = now;
