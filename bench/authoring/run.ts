@@ -53,6 +53,10 @@ async function main(): Promise<void> {
       const below = longCells.slice(50);
       const belowVsOne = await sideBySide(server, () => keystrokeToDiagnostics(server, middle, below), () => keystrokeToDiagnostics(server, only, [only]));
       results.push(...rows('keystroke in cell 51 → diagnostics of it and the 49 cells below', belowVsOne, 'info'));
+      // What each cell below adds to that pass, after the edited cell's own problems are shown.
+      const perCellBelow = (median(belowVsOne.tfnb) - median(middleVsOne.tfnb)) / (below.length - 1);
+      results.push({ ratio: null, target: 'info', what: `each of the ${below.length - 1} cells below, re-checked after the edited cell (pass − edited cell) ÷ ${below.length - 1}: median wall time`,
+        tfnb: ms(perCellBelow), baseline: '—', baselineName: '—' });
 
       const newName = await sideBySide(server, () => typeNewName(server, middle), () => typeNewName(server, only));
       results.push(...rows('keystroke that changes a top-level name (cell 51 of 100) → its diagnostics', newName, '≤ 1.5'));
