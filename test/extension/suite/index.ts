@@ -7,6 +7,7 @@ import { tests } from './registry';
 import './controller.suite';
 import './commands.suite';
 import './settings.suite';
+import './affinity.suite';
 
 /**
  * VS Code calls run(testsPath, callback) and awaits the promise; a code-server host
@@ -15,7 +16,10 @@ import './settings.suite';
 export async function run(reporter?: unknown): Promise<void> {
   const report = typeof reporter === 'function' ? (reporter as (line: string) => void) : (line: string) => console.log(line);
   const failures: string[] = [];
-  for (const t of tests) {
+  // TFNB_EXTHOST_GREP=regexp runs only the tests whose name matches it (the host inherits the environment).
+  const grep = process.env.TFNB_EXTHOST_GREP ? new RegExp(process.env.TFNB_EXTHOST_GREP) : undefined;
+  const chosen = grep ? tests.filter((t) => grep.test(t.name)) : tests;
+  for (const t of chosen) {
     const started = Date.now();
     try {
       await withTimeout(t.body(), t.timeoutMs, t.name);
@@ -25,7 +29,7 @@ export async function run(reporter?: unknown): Promise<void> {
       report(`  ✖ ${t.name}\n${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
   }
-  report(`${tests.length - failures.length} passed, ${failures.length} failed`);
+  report(`${chosen.length - failures.length} passed, ${failures.length} failed`);
   if (failures.length) throw new Error(`${failures.length} extension-host test(s) failed: ${failures.join('; ')}`);
 }
 
