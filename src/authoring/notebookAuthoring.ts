@@ -40,6 +40,8 @@ export class NotebookAuthoring implements vscode.Disposable {
       vscode.workspace.onDidCloseNotebookDocument((nb) => { this.selections.forget(nb); this.update(undefined, nb); }),
       // VS Code keeps a notebook's document open for a while after its last editor tab closed.
       vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
+      // The backend setting decides whether the kernel's tf can be tfjs-node(-gpu).
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('tfnb.backend')) this.update(undefined, undefined, true); }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Cells added, removed or moved, or metadata (kernelspec) changed; text edits come below.
         if (e.contentChanges.length || e.metadata) this.update(e.notebook);
@@ -58,7 +60,7 @@ export class NotebookAuthoring implements vscode.Disposable {
   }
 
   /** Recomputes the tfnb notebooks (without `closed`); sends the plugin a new configuration if it changed, and re-checks. */
-  private update(changed?: vscode.NotebookDocument, closed?: vscode.NotebookDocument): void {
+  private update(changed?: vscode.NotebookDocument, closed?: vscode.NotebookDocument, recheckAll = false): void {
     const now = new Map<string, vscode.NotebookDocument>();
     for (const nb of vscode.workspace.notebookDocuments) {
       if (nb !== closed && !nb.isClosed && isTfnbNotebook(nb, this.selections) && hasTab(nb)) now.set(nb.uri.toString(), nb);
@@ -74,6 +76,7 @@ export class NotebookAuthoring implements vscode.Disposable {
     void this.typescript.configurePlugin(config).then(() => {
       for (const key of added) this.diagnostics.schedule(now.get(key)!);
       if (changed && now.has(changed.uri.toString()) && !added.includes(changed.uri.toString())) this.diagnostics.schedule(changed);
+      if (recheckAll) for (const [key, nb] of now) if (!added.includes(key) && nb !== changed) this.diagnostics.schedule(nb);
     });
   }
 

@@ -20,6 +20,11 @@ export interface PluginNotebook {
   readonly dir: string;
   /** Code cells in notebook order (markdown cells left out). */
   readonly cells: readonly PluginCell[];
+  /**
+   * False when the kernel will not try tfjs-node(-gpu) (the tfnb.backend setting is wasm or
+   * cpu): its tf is then tfnb's bundled tfjs even where a native package is installed. Default true.
+   */
+  readonly nativeBackends?: boolean;
 }
 
 export interface PluginConfig {
@@ -55,7 +60,7 @@ export function isPluginConfig(value: unknown): value is PluginConfig {
   const v = value as Record<string, unknown>;
   return typeof v.typesDir === 'string' && Array.isArray(v.notebooks) && v.notebooks.every((nb: unknown) => {
     const n = nb as Record<string, unknown> | null;
-    return !!n && typeof n.dir === 'string' && Array.isArray(n.cells)
+    return !!n && typeof n.dir === 'string' && Array.isArray(n.cells) && (n.nativeBackends === undefined || typeof n.nativeBackends === 'boolean')
       && n.cells.every((c: unknown) => {
         const cell = c as Record<string, unknown> | null;
         return !!cell && typeof cell.key === 'string' && (cell.language === 'typescript' || cell.language === 'javascript');

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { notebookDir } from '../extension/kernelManager';
+import { readSettings } from '../extension/settings';
 import { countsAsTfnb, type SelectionRecord } from './kernelChoice';
 import { cellKeyOfUri, type CellLanguage, type PluginConfig, type PluginNotebook } from './pluginProtocol';
 
@@ -30,9 +31,12 @@ export function codeCells(notebook: vscode.NotebookDocument): vscode.NotebookCel
 }
 
 export function pluginNotebook(notebook: vscode.NotebookDocument): PluginNotebook {
+  const backend = readSettings(notebook.uri).backend;
   return {
     dir: notebookDir(notebook), // where the kernel resolves the notebook's imports from
     cells: codeCells(notebook).map((c) => ({ key: cellKeyOfUri(c.document.uri), language: c.document.languageId as CellLanguage })),
+    // The kernel's backend ladder for this setting (src/kernel/backend.ts): only auto and tensorflow try the native packages.
+    ...(backend === 'wasm' || backend === 'cpu' ? { nativeBackends: false } : {}),
   };
 }
 

@@ -12,17 +12,22 @@ import { KERNEL_PROVIDED, NATIVE_TF_PACKAGES, TF_PACKAGES, TYPES_FILES } from '.
 import { cellKeyOfSpecifier, KERNEL_MODULE, KERNEL_TF_MODULE } from '../authoring/virtualCell';
 import type { CellRef, NotebookModel } from './notebookModel';
 
-/** A cell's text with its suffix; edits inside the cell keep the server's incremental parsing. */
+/**
+ * A cell's text with its suffix; edits inside the cell keep the server's incremental parsing.
+ * A new plugin configuration (`generation`) parses every cell afresh: the server reuses a
+ * source file whose text did not change, and with it the file's module resolutions, which can
+ * depend on the configuration (the notebook's folder, whether the kernel tries tfjs-node).
+ */
 class VirtualSnapshot implements ts.IScriptSnapshot {
   private text: string | undefined;
-  constructor(readonly inner: ts.IScriptSnapshot, readonly suffix: string) {}
+  constructor(readonly inner: ts.IScriptSnapshot, readonly suffix: string, readonly generation: number) {}
   getText(start: number, end: number): string {
     this.text ??= this.inner.getText(0, this.inner.getLength()) + this.suffix;
     return this.text.slice(start, end);
   }
   getLength(): number { return this.inner.getLength() + this.suffix.length; }
   getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
-    if (!(old instanceof VirtualSnapshot) || old.suffix !== this.suffix) return undefined;
+    if (!(old instanceof VirtualSnapshot) || old.suffix !== this.suffix || old.generation !== this.generation) return undefined;
     return this.inner.getChangeRange(old.inner);
   }
 }
@@ -47,8 +52,8 @@ export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServic
     }
     const suffix = model.suffixOf(ref).text;
     const known = snapshots.get(fileName);
-    if (known && known.inner === inner && known.suffix === suffix) return known;
-    const snapshot = new VirtualSnapshot(inner, suffix);
+    if (known && known.inner === inner && known.suffix === suffix && known.generation === model.generation) return known;
+    const snapshot = new VirtualSnapshot(inner, suffix, model.generation);
     snapshots.set(fileName, snapshot);
     return snapshot;
   };
@@ -70,13 +75,14 @@ export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServic
 
   // The kernel's tf per notebook folder, looked up again once anything in the project changed.
   let tfAt: { version: string | undefined; byDir: Map<string, ts.ResolvedModuleWithFailedLookupLocations> } = { version: undefined, byDir: new Map() };
-  const kernelTf = (dir: string, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations => {
+  const kernelTf: KernelTf = (dir, nativeBackends, typesDir, options) => {
     const version = host.getProjectVersion?.();
     if (version === undefined || tfAt.version !== version) tfAt = { version, byDir: new Map() };
-    let found = tfAt.byDir.get(dir);
+    const key = `${nativeBackends ? 'native' : 'bundled'}\0${dir}`;
+    let found = tfAt.byDir.get(key);
     if (!found) {
-      found = resolveKernelTf(tsModule, moduleHost(host), dir, typesDir, options);
-      tfAt.byDir.set(dir, found);
+      found = resolveKernelTf(tsModule, moduleHost(host), nativeBackends ? dir : undefined, typesDir, options);
+      tfAt.byDir.set(key, found);
     }
     return found;
   };
@@ -101,16 +107,16 @@ function moduleHost(host: ts.LanguageServiceHost): ts.ModuleResolutionHost {
   };
 }
 
-type KernelTf = (dir: string, typesDir: string, options: ts.CompilerOptions) => ts.ResolvedModuleWithFailedLookupLocations;
+type KernelTf = (dir: string, nativeBackends: boolean, typesDir: string, options: ts.CompilerOptions) => ts.ResolvedModuleWithFailedLookupLocations;
 
 /**
  * The module the kernel's `tf` is for a notebook in `dir`, found as its backend ladder finds it
  * (src/kernel/backend.ts): tfjs-node-gpu, then tfjs-node, installed from the folder upward; else
- * the tfjs tfnb bundles.
+ * (or without `dir`: the backend setting skips the native packages) the tfjs tfnb bundles.
  */
-function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, dir: string, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
-  for (const name of NATIVE_TF_PACKAGES) {
-    const native = tsModule.resolveModuleName(name, join(dir, '__tfnb_cell__.ts'), options, mHost);
+function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, dir: string | undefined, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+  for (const name of dir === undefined ? [] : NATIVE_TF_PACKAGES) {
+    const native = tsModule.resolveModuleName(name, join(dir!, '__tfnb_cell__.ts'), options, mHost);
     if (native.resolvedModule) return native;
   }
   return tsModule.resolveModuleName('@tensorflow/tfjs', join(typesDir, '__tfnb_cell__.ts'), options, mHost);
@@ -131,7 +137,7 @@ function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, mode
     return { resolvedModule: { resolvedFileName: join(typesDir, shipped), extension: tsModule.Extension.Dts, isExternalLibraryImport: false } };
   }
   // Every TensorFlow.js package name is the kernel's one tf (src/kernel/runtime.ts).
-  if (specifier === KERNEL_TF_MODULE || TF_PACKAGES.includes(specifier)) return kernelTf(ref.notebook.dir, typesDir, options);
+  if (specifier === KERNEL_TF_MODULE || TF_PACKAGES.includes(specifier)) return kernelTf(ref.notebook.dir, ref.notebook.config.nativeBackends !== false, typesDir, options);
   const mHost = moduleHost(host);
   // As the kernel: the notebook's folder (and the folders above it) first...
   const own = tsModule.resolveModuleName(specifier, join(ref.notebook.dir, '__tfnb_cell__.ts'), options, mHost);

@@ -219,6 +219,15 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     const hover = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'image'));
     assert.equal(hover.displayString, 'const image: tf.Tensor3D | tf.Tensor4D');
 
+    // With tfnb.backend set to wasm or cpu the kernel does not try the native packages: tf is tfjs.
+    const native = tfnb.get('native.ipynb')!;
+    tfnb.set('native.ipynb', { ...native, nativeBackends: false });
+    await tss.configure({ typesDir, notebooks: [...tfnb.values()] });
+    assert.match(summary(await problems(cells[2]!)).join('\n'), /^1:4 TS2339 Property 'node' does not exist/);
+    tfnb.set('native.ipynb', native);
+    await tss.configure({ typesDir, notebooks: [...tfnb.values()] });
+    assert.deepEqual(summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')), ["1:9 TS2339 Property 'nope' does not exist"]);
+
     // With tfjs-node-gpu installed too, the kernel loads that one first.
     const both = join(ws, 'native-both');
     fakePackage(both, '@tensorflow/tfjs-node', "export * from '@tensorflow/tfjs';\nexport declare const cpuOnly: true;\n");

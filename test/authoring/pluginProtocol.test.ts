@@ -29,6 +29,8 @@ describe('plugin protocol', () => {
   it('accepts only well-formed configurations', () => {
     assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'typescript' }] }] }), true);
     assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'python' }] }] }), false);
+    assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [], nativeBackends: false }] }), true);
+    assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [], nativeBackends: 'no' }] }), false);
     assert.equal(isPluginConfig({ notebooks: [] }), false);
     assert.equal(isPluginConfig(null), false);
   });
