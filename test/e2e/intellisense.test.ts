@@ -9,9 +9,10 @@
  * tfnb cell. Screenshots: .test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Locator } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from './codeServer';
+import { ARTIFACTS, startCodeServer, type RunningCodeServer } from './codeServer';
 import { authoringVsix, type AuthoringVsix } from './intellisense-vsix';
 import { notebookJson } from './notebooks';
 import { ACTIVE_NOTEBOOK, launchBrowser, Workbench } from './workbench';
@@ -196,7 +197,8 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
         if (attempt === 3) throw e;
       }
     }
-    await wb.screenshot('intellisense-hover');
+    // With the hover on screen (wb.screenshot moves the mouse away first).
+    await wb.page.screenshot({ path: join(ARTIFACTS, 'intellisense-hover.png') });
     await wb.page.mouse.move(0, 0);
   });
 
@@ -250,6 +252,21 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the use\'s problem, and no problem of the deleted cell');
     assert.equal(await wb.page.locator(`${ACTIVE_NOTEBOOK} .code-cell-row`).count(), 1);
     await wb.screenshot('intellisense-deleted');
+  });
+
+  it('typing `declare global` in a cell re-checks the cells above it', async () => {
+    await clickLineEnd(ORDER.uses, 'console.log(doubled);');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('console.log(shared);');
+    const sharedMissing = { message: "Cannot find name 'shared'.", line: 3, column: 13 };
+    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }, sharedMissing], 'the use of `shared` flagged');
+    await wb.command('Notebook: Insert Code Cell Below');
+    await wb.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index="2"] .monaco-editor.focused`).waitFor({ timeout: 10_000 });
+    // Let the re-check that adding a cell starts finish, so only the typing's own re-checks remain.
+    await wb.page.waitForTimeout(2000);
+    await wb.page.keyboard.type('declare global { var shared: number }');
+    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the cell above re-checked: `shared` is declared now');
+    await wb.screenshot('intellisense-declare-global');
   });
 
   /**
