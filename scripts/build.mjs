@@ -10,13 +10,18 @@ const dist = join(root, 'dist');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// --production (npm run package) minifies whitespace and syntax but keeps every name: users see
+// class names (console.log of a tensor prints `Tensor2 {`, not `e {`), and esbuild's keepNames,
+// which would restore them after renaming, breaks the threaded wasm build (its factory is run
+// from its source text in workers, where keepNames' helper does not exist).
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
-  minify: production,
+  minifyWhitespace: production,
+  minifySyntax: production,
   logLevel: 'warning',
   absWorkingDir: root,
 };
@@ -69,7 +74,18 @@ if (existsSync(join(root, 'src/authoring/build/ship-types.mjs'))) {
 }
 
 if (watch) {
-  for (const b of builds) await (await esbuild.context(b)).watch();
+  // The lines the "tfnb: watch" task's problem matcher waits for (.vscode/tasks.json): one start
+  // and one finish around each round of rebuilds, however many bundles a change touches; esbuild
+  // prints a round's errors before its finish line.
+  let building = 0;
+  const announce = {
+    name: 'watch-status',
+    setup(build) {
+      build.onStart(() => { if (building++ === 0) console.log('[watch] build started'); });
+      build.onEnd(() => { if (--building === 0) console.log('[watch] build finished'); });
+    },
+  };
+  for (const b of builds) await (await esbuild.context({ ...b, plugins: [...(b.plugins ?? []), announce] })).watch();
   console.log('esbuild: watching');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
