@@ -1,5 +1,8 @@
 /**
- * Workspace Trust: in an untrusted workspace tfnb runs nothing. The cells say why, and the
+ * Workspace Trust: in an untrusted workspace tfnb runs nothing. VS Code itself asks whether to
+ * trust the folder before it hands a cell to any kernel (test/e2e/trust.test.ts), so users see
+ * that question and tfnb's "restricted" status item. refuseUntrusted is the guard behind it:
+ * should a host ever call the controller in an untrusted workspace, the cells say why and the
  * message offers the command that trusts the folder.
  */
 import * as vscode from 'vscode';

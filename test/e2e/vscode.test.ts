@@ -10,12 +10,20 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
-import { CELL, E2E_NOTEBOOK } from './notebooks';
+import { CELL, E2E_NOTEBOOK, notebookJson } from './notebooks';
 import { kernelPids } from './processes';
 import { launchBrowser, Workbench } from './workbench';
 
 const STDOUT = 'application/vnd.code.notebook.stdout';
 const ERROR = 'application/vnd.code.notebook.error';
+
+/** A second notebook for the kernel menu, the log and streaming: its own kernel. */
+const MENU = { backend: 0, ticks: 1, die: 2 } as const;
+const MENU_NOTEBOOK = notebookJson([
+  { kind: 'code', source: 'console.log(tf.getBackend())' },
+  { kind: 'code', source: "for (let i = 0; i < 4; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 500));\n}" },
+  { kind: 'code', source: "process.kill(process.pid, 'SIGKILL');" },
+]);
 
 describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
   let server: RunningCodeServer;
@@ -23,7 +31,9 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
   let wb: Workbench;
 
   before(async () => {
-    server = await startCodeServer({ workspaceFiles: { 'e2e.ipynb': E2E_NOTEBOOK } });
+    // Scrollable stream outputs: VS Code then draws appended text into the element already shown
+    // (without the setting it redraws the output at each change), which the streaming test checks.
+    server = await startCodeServer({ workspaceFiles: { 'e2e.ipynb': E2E_NOTEBOOK, 'menu.ipynb': MENU_NOTEBOOK }, settings: { 'notebook.output.scrolling': true } });
     browser = await launchBrowser(server);
     wb = await Workbench.open(browser, server);
     await wb.openFromExplorer('e2e.ipynb');
@@ -213,6 +223,87 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     const copied = JSON.parse(readFileSync(join(server.workspace, '02-mnist.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string }> };
     assert.ok(copied.cells.some((c) => [c.source].flat().join('').includes("mnist.load")), 'the copy is the MNIST tutorial');
     await wb.screenshot('open-sample');
+  });
+
+  it('the status bar menu: Choose Backend… → cpu restarts the kernel on cpu, Restart Kernel, Show Kernel Log', async () => {
+    await wb.openFromExplorer('menu.ipynb');
+    await wb.runCell(MENU.backend);
+    assert.equal(await wb.waitForCellDone(MENU.backend, 60_000), 'success');
+    assert.deepEqual((await wb.waitForOutputs(MENU.backend, (o) => o.texts.length > 0)).texts, ['wasm']);
+    await wb.waitForStatus(/tfnb: wasm · idle/);
+    const first = kernelPids(server.runDir);
+    assert.equal(first.length, 1, `one kernel runs: ${first}`);
+
+    // Idle: no Interrupt row.
+    assert.deepEqual(await wb.openKernelMenu(), ['Restart Kernel', 'Choose Backend…', 'Show Kernel Log']);
+    await wb.pickQuickPick('Choose Backend…');
+    assert.deepEqual(await wb.quickPickLabels(), ['auto', 'tensorflow', 'wasm', 'cpu']);
+    await wb.screenshot('choose-backend');
+    await wb.pickQuickPick('cpu');
+    await wb.waitForStatus(/tfnb: cpu · idle$/);
+    const onCpu = kernelPids(server.runDir);
+    assert.equal(onCpu.length, 1);
+    assert.notEqual(onCpu[0], first[0], 'choosing a backend restarted the kernel');
+    await wb.runCell(MENU.backend);
+    assert.deepEqual((await wb.waitForOutputs(MENU.backend, (o) => o.texts[0] === 'cpu', 60_000)).texts, ['cpu']);
+    assert.equal(await wb.executionOrder(MENU.backend), '[1]');
+
+    await wb.openKernelMenu();
+    await wb.pickQuickPick('Restart Kernel');
+    await waitFor(() => { const now = kernelPids(server.runDir); return now.length === 1 && now[0] !== onCpu[0]; }, 30_000, 'a new kernel process');
+    // The backend chosen for this notebook outlives a restart.
+    await wb.waitForStatus(/tfnb: cpu · idle$/);
+
+    await wb.openKernelMenu();
+    await wb.pickQuickPick('Show Kernel Log');
+    const log = await wb.outputPanel();
+    assert.equal(log.channel, 'tfnb');
+    assert.match(log.text, /\[menu\.ipynb\] kernel ready: backend cpu/);
+    await wb.screenshot('kernel-log');
+  });
+
+  it('streamed output is appended to what is drawn, not drawn anew: the first line\'s element gets the later lines', async () => {
+    await wb.runCell(MENU.ticks);
+    // Mark the element VS Code drew the first line into, as soon as it is drawn.
+    let marked = false;
+    for (const deadline = Date.now() + 30_000; !marked && Date.now() < deadline;) {
+      for (const frame of wb.page.frames()) {
+        marked ||= await frame.evaluate(() => {
+          const el = Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]')).find((e) => e.textContent === 'tick 0\n');
+          if (el) el.dataset.tfnbFirstChunk = 'yes';
+          return el !== undefined;
+        }).catch(() => false);
+      }
+      if (!marked) await wb.page.waitForTimeout(20);
+    }
+    assert.ok(marked, 'the first line was drawn on its own');
+    assert.equal(await wb.waitForCellDone(MENU.ticks, 30_000), 'success');
+    const drawn = (await Promise.all(wb.page.frames().map((frame) => frame.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]')).filter((e) => e.textContent?.startsWith('tick 0'))
+        .map((e) => ({ marked: e.dataset.tfnbFirstChunk === 'yes', text: e.textContent, parts: e.childElementCount }))).catch(() => [])))).flat();
+    // Had tfnb sent the whole text again at each line, VS Code would have replaced the element.
+    assert.deepEqual(drawn, [{ marked: true, text: 'tick 0\ntick 1\ntick 2\ntick 3\n', parts: 4 }]);
+  });
+
+  it('the tfnb log has the start command, the backend ladder and why a kernel died', async () => {
+    await wb.runCell(MENU.die);
+    assert.equal(await wb.waitForCellDone(MENU.die, 30_000), 'error');
+    await wb.command('tfnb: Show Kernel Log');
+    assert.equal((await wb.outputPanel()).channel, 'tfnb');
+    const starts = await wb.filterOutput('[menu.ipynb] starting kernel:');
+    // The first kernel of menu.ipynb (auto), then the ones on the chosen backend.
+    assert.match(starts, /\[menu\.ipynb\] starting kernel: \S*node \S*\/dist\/kernel\.js \(cwd \S+, backend auto\)/);
+    assert.match(starts, /\[menu\.ipynb\] starting kernel: \S*node \S*\/dist\/kernel\.js \(cwd \S+, backend cpu\)/);
+    const ladder = await wb.filterOutput('[menu.ipynb] [info] backend');
+    assert.match(ladder, /backend tensorflow-gpu: not used: @tensorflow\/tfjs-node-gpu is not installed/);
+    assert.match(ladder, /backend tensorflow: not used: @tensorflow\/tfjs-node is not installed/);
+    assert.match(ladder, /backend wasm: loaded/);
+    assert.match(ladder, /backend cpu: loaded/);
+    assert.match(await wb.filterOutput('kernel died'), /\[menu\.ipynb\] kernel died: killed \(signal SIGKILL\)/);
+    await wb.screenshot('kernel-log-died');
+    await wb.filterOutput('');
+    await wb.closeEditor('menu.ipynb');
+    await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel process to exit');
   });
 });
 

@@ -366,6 +366,47 @@ export class Workbench {
     }
   }
 
+  /** Clicks tfnb's status bar item and returns the labels of the kernel menu it opens. */
+  async openKernelMenu(): Promise<string[]> {
+    await this.statusItem().click();
+    return this.quickPickLabels();
+  }
+
+  /** The main labels of the rows of the open quick pick (icons and detail lines left out). */
+  async quickPickLabels(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    return rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
+  }
+
+  /** Picks the row of the open quick pick whose main label is `label`. */
+  async pickQuickPick(label: string): Promise<void> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const index = (await this.quickPickLabels()).indexOf(label);
+    if (index < 0) throw new Error(`no "${label}" in the quick pick: ${(await this.quickPickLabels()).join(', ')}`);
+    await rows.nth(index).click();
+  }
+
+  /** The Output panel as shown: the channel picked in its drop-down, and the text of its editor. */
+  async outputPanel(): Promise<{ channel: string; text: string }> {
+    const panel = this.page.locator('[id="workbench.panel.output"]');
+    await panel.waitFor({ state: 'visible', timeout: 10_000 });
+    const channel = await this.page.locator('.part.panel select.monaco-select-box').first().inputValue();
+    // Long lines wrap on screen (the joins are not in the log); the editor draws spaces as no-break spaces.
+    const read = async () => (await panel.locator('.view-lines').allInnerTexts()).join('').replace(/\n/g, '').replace(/\u00a0/g, ' ');
+    let text = await read();
+    // A panel that just opened draws its lines a moment later.
+    for (const deadline = Date.now() + 10_000; text.trim() === '' && Date.now() < deadline; text = await read()) await this.page.waitForTimeout(100);
+    return { channel, text };
+  }
+
+  /** Types `filter` into the Output panel's Filter box (shows only the lines containing it) and returns what is shown. */
+  async filterOutput(filter: string): Promise<string> {
+    await this.page.locator('.part.panel input[placeholder="Filter"]').first().fill(filter);
+    await this.page.waitForTimeout(700);
+    return filter ? (await this.outputPanel()).text : '';
+  }
+
   async screenshot(name: string): Promise<string> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, `${name}.png`);
