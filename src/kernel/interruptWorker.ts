@@ -8,6 +8,7 @@
 import { Session } from 'node:inspector';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { RESET_ASYNC_STACK_EXPRESSION } from './asyncStackReset';
 import { ACKED, EPOCH, type InterruptRequest, type InterruptWorkerData } from './interruptShared';
 
 
@@ -49,6 +50,11 @@ function request(executionId: string): void {
   const mine = ++seq;
   parentPort!.postMessage({ type: 'interrupt', executionId, seq: mine } satisfies InterruptRequest);
   setTimeout(() => {
-    if (Atomics.load(shared, ACKED) < mine) session.post('Runtime.terminateExecution', () => undefined);
+    if (Atomics.load(shared, ACKED) >= mine) return;
+    // The main thread is blocked. Reset its async-id stack first (see asyncStackReset.ts: ending a
+    // loop inside a promise continuation otherwise aborts Node), then end the running JavaScript.
+    session.post('Runtime.evaluate', { expression: RESET_ASYNC_STACK_EXPRESSION }, () => {
+      session.post('Runtime.terminateExecution', () => undefined);
+    });
   }, graceMs);
 }

@@ -3,6 +3,7 @@
  * interrupt pipe. It never opens a port. argv[2] is the JSON KernelLaunchOptions.
  */
 import { INTERRUPT_FD, PROTOCOL_VERSION, type ClientToKernel, type KernelLaunchOptions } from '../protocol/messages';
+import { installAsyncStackReset } from './asyncStackReset';
 import { BackendLoadError, loadBackend } from './backend';
 import { processChannel } from './channel';
 import { currentExecutionId } from './context';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
   // in tfjs, and the cell's frame (its line) is lost. errors.ts cuts the kernel's frames below it.
   Error.stackTraceLimit = 100;
+  installAsyncStackReset();
   const options = JSON.parse(process.argv[2] ?? '{}') as KernelLaunchOptions;
   const channel = processChannel();
   // The client is gone: so is the kernel (no orphan processes).

@@ -21,6 +21,24 @@ for (const backend of RULE_BACKENDS) describe(`interrupt (${backend})`, () => {
     assert.ok(tookMs < 5000, `interrupt took ${tookMs} ms`);
   });
 
+  it('stops a busy loop that runs after an await (in a promise continuation) without the kernel dying', async () => {
+    // Node 20 aborted (SIGABRT, async-id stack CHECK) when such a loop was terminated.
+    const pid = k.pid;
+    for (const code of [
+      'await 0; while (true) { spins++ }',
+      'await new Promise((r) => setTimeout(r, 5)); while (true) { spins++ }',
+      'const tfx = tf.ones([2, 2]); await tfx.data(); tfx.dispose(); for (;;) { spins++ }',
+    ]) {
+      const r = await run(k, code, { during: () => setTimeout(() => k.interrupt(), 300) });
+      assert.equal(r.outcome.status, 'interrupted', `${code}: ${r.outcome.status} ${r.outcome.status === 'died' ? r.outcome.deathReason : ''}`);
+      assert.equal(k.pid, pid, `${code}: same kernel process`);
+      assert.equal(await value(k, 'before'), "'kept'");
+    }
+    // Output of work a later cell starts still reaches that cell (async context tracking works on).
+    const timer = await run(k, 'setTimeout(() => console.log("late line"), 20); await new Promise((r) => setTimeout(r, 60));');
+    assert.match(timer.stdout, /late line/);
+  });
+
   it('abandons an awaited long operation and ends the cell as interrupted', async () => {
     const r = await run(k, 'await new Promise((r) => setTimeout(r, 60_000));', { during: () => setTimeout(() => k.interrupt(), 300) });
     assert.equal(r.outcome.status, 'interrupted');
