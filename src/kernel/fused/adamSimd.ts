@@ -7,13 +7,10 @@
  * adam(x, g, m, v, xOut, mOut, vOut, n, beta1, 1-beta1, beta2, 1-beta2, lr/c1, 1/c2, epsilon)
  * updates the first n - n % 4 elements (pointers are byte offsets); the caller does the rest.
  */
+import { F32, I32, V128, instantiateOnMemory, sleb, uleb, vec } from './wasmBytes';
 
 export type AdamSimd = (x: number, g: number, m: number, v: number, xOut: number, mOut: number, vOut: number, n: number,
   beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, step: number, invCorrection2: number, epsilon: number) => void;
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
 
 const op = {
   localGet: (i: number) => [0x20, i], localSet: (i: number) => [0x21, i], localTee: (i: number) => [0x22, i],
@@ -25,31 +22,6 @@ const op = {
   f32Const: (v: number) => { const b = Buffer.alloc(4); b.writeFloatLE(v); return [0x43, ...b]; },
   sqrt: [0xfd, ...uleb(0xe3)], add: [0xfd, ...uleb(0xe4)], sub: [0xfd, ...uleb(0xe5)], mul: [0xfd, ...uleb(0xe6)], div: [0xfd, ...uleb(0xe7)],
 };
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
-    out.push(byte | 0x80);
-  }
-}
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
 
 // Parameters 0-6 pointers, 7 n, 8-14 the f32 constants; locals 15 offset, 16 end, 17-23 the
 // constants splatted to four lanes, 24-26 g, m', v', 27 the flush threshold.
@@ -96,26 +68,10 @@ function body(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const type = [0x60, ...uleb(15), ...Array<number>(8).fill(I32), ...Array<number>(7).fill(F32), 0];
-  // Memory limits: at least one page; a shared memory (the threaded build's) must declare its maximum.
-  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('adam'), 0x00, 0]])),
-    ...section(10, vec([body()])),
-  ]);
-}
-
 /** The SIMD Adam over `memory`, or undefined where WebAssembly SIMD is not available. */
 export function createAdamSimd(memory: WebAssembly.Memory): AdamSimd | undefined {
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } });
-    return instance.exports.adam as AdamSimd;
+    return instantiateOnMemory(memory, [...Array<number>(8).fill(I32), ...Array<number>(7).fill(F32)], ['adam'], [body()]).adam as AdamSimd;
   } catch {
     return undefined;
   }

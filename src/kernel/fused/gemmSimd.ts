@@ -12,33 +12,10 @@
  * Pointers are byte offsets into the memory; bias 0 = none; m % 4 = 0 and n % 8 = 0 (the caller
  * checks), k ≥ 1.
  */
+import { I32, V128, instantiateOnMemory, sleb, uleb, vec } from './wasmBytes';
 
 export type Gemm = (a: number, b: number, c: number, bias: number, m: number, n: number, k: number, relu: number) => void;
 export interface GemmSimd { nn: Gemm; tn: Gemm }
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
-    out.push(byte | 0x80);
-  }
-}
 
 const simd = (opcode: number) => [0xfd, ...uleb(opcode)];
 const memarg = (offset: number) => [4, ...uleb(offset)];
@@ -54,10 +31,6 @@ const op = {
   /** i8x16.shuffle of a vector with itself that repeats float lane `l` four times. */
   fadd: simd(0xe4), fmul: simd(0xe6), fmax: simd(0xe9),
 };
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
 
 // Parameters.
 const [A, B, C, BIAS, M, N, K, RELU] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -138,25 +111,11 @@ function body(transposedA: boolean): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const type = [0x60, ...uleb(8), ...Array<number>(8).fill(I32), 0];
-  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vec([[0], [0]])),
-    ...section(7, vec([[...name('gemm_nn'), 0x00, 0], [...name('gemm_tn'), 0x00, 1]])),
-    ...section(10, vec([body(false), body(true)])),
-  ]);
-}
-
 /** The SIMD products over `memory`, or undefined where WebAssembly SIMD is not available. */
 export function createGemmSimd(memory: WebAssembly.Memory): GemmSimd | undefined {
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } });
-    return { nn: instance.exports.gemm_nn as Gemm, tn: instance.exports.gemm_tn as Gemm };
+    const exports = instantiateOnMemory(memory, Array<number>(8).fill(I32), ['gemm_nn', 'gemm_tn'], [body(false), body(true)]);
+    return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm };
   } catch {
     return undefined;
   }

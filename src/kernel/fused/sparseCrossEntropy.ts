@@ -29,19 +29,24 @@ interface Attrs { epsilon: number }
 /** tfjs's cast of a float label to int32 (after floor): ToInt32, so NaN becomes 0. */
 const labelOf = (value: number): number => Math.floor(value) | 0;
 
+/** clip(v, ε, 1 − ε) in float32, as tfjs's clipByValue. */
+const clip = (v: number, epsilon: number): number => Math.fround(Math.min(Math.max(v, epsilon), 1 - epsilon));
+
+/** Σ_j clip(p[base + j]) over one row. */
+function clippedRowSum(p: Values, base: number, classes: number, epsilon: number): number {
+  let sum = 0;
+  for (let j = 0; j < classes; j++) sum += clip(p[base + j]!, epsilon);
+  return sum;
+}
+
 /** Per-row loss of probabilities `p` ([rows × classes]) against labels `y` ([rows]). */
 export function sparseCrossEntropy(p: Values, y: Values, rows: number, classes: number, epsilon: number, out: Values): void {
-  const hi = 1 - epsilon;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    let sum = 0;
-    for (let j = 0; j < classes; j++) sum += Math.fround(Math.min(Math.max(p[base + j]!, epsilon), hi));
+    const sum = clippedRowSum(p, base, classes, epsilon);
     const label = labelOf(y[r]!);
     let loss = 0;
-    if (label >= 0 && label < classes) {
-      const c = Math.fround(Math.min(Math.max(p[base + label]!, epsilon), hi));
-      loss = -Math.log(Math.min(Math.max(Math.fround(c / sum), epsilon), hi));
-    }
+    if (label >= 0 && label < classes) loss = -Math.log(clip(Math.fround(clip(p[base + label]!, epsilon) / sum), epsilon));
     // tfjs multiplies the one-hot row by every log: a NaN anywhere in the row makes the loss NaN.
     if (Number.isNaN(sum)) loss = Number.NaN;
     out[r] = loss;
@@ -53,13 +58,12 @@ export function sparseCrossEntropyGrad(p: Values, y: Values, dy: Values, rows: n
   const hi = 1 - epsilon;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
-    let sum = 0;
-    for (let j = 0; j < classes; j++) sum += Math.fround(Math.min(Math.max(p[base + j]!, epsilon), hi));
+    const sum = clippedRowSum(p, base, classes, epsilon);
     const label = labelOf(y[r]!);
     let g = 0; // d loss / d q_label, times dy
     let cLabel = 0;
     if (label >= 0 && label < classes) {
-      cLabel = Math.fround(Math.min(Math.max(p[base + label]!, epsilon), hi));
+      cLabel = clip(p[base + label]!, epsilon);
       const q = Math.fround(cLabel / sum);
       g = q >= epsilon && q <= hi ? -dy[r]! / q : 0;
     }

@@ -1,0 +1,54 @@
+/**
+ * The few pieces of the WebAssembly binary format tfnb's hand-assembled kernels (the fused Adam,
+ * the SIMD matrix product) need: LEB128 numbers, vectors, sections, names, and a module that
+ * imports the wasm backend's memory and exports functions of one signature.
+ */
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
+    out.push(byte | 0x80);
+  }
+}
+
+export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
+
+/**
+ * Instantiates a module that imports `env.memory` (the backend's heap) and exports `bodies` as
+ * functions named `names`, all of type (params) -> (). Throws where WebAssembly (SIMD) is missing.
+ */
+export function instantiateOnMemory(memory: WebAssembly.Memory, params: number[], names: string[], bodies: number[][]): WebAssembly.Exports {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  // Memory limits: at least one page; a shared memory (the threaded build's) must declare its maximum.
+  const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const type = [0x60, ...uleb(params.length), ...params, 0];
+  const bytes = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
+    ...section(3, vec(bodies.map(() => [0]))),
+    ...section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]);
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+}
