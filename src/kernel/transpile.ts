@@ -1,6 +1,7 @@
 /**
  * Turns a cell's TypeScript/JavaScript into a script for V8's REPL-mode evaluation:
- * esbuild strips types (keeping every value import, since later cells may use it), then static
+ * esbuild strips types (keeping every value import, since later cells may use it; a cell that
+ * is already plain JavaScript skips it, see plainCell.ts), then static
  * `import`s become `await __tfnb.import(...)` declarations and `export` keywords are dropped,
  * because a REPL evaluation is a script, not a module. Line numbers are preserved by the
  * rewrite, so esbuild's source map still maps generated lines back to the cell's lines.
@@ -9,6 +10,7 @@ import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import * as acorn from 'acorn';
 import { transform, type TransformFailure } from 'esbuild';
 import type { CellLanguage } from '../protocol/messages';
+import { identitySourceMap, isPlainJavaScript } from './plainCell';
 import { keepTrailingExpression } from './trailingExpression';
 
 export interface TranspiledCell {
@@ -33,8 +35,23 @@ export class CellSyntaxError extends Error {
 export const RUNTIME_GLOBAL = '__tfnb';
 
 export async function transpileCell(code: string, language: CellLanguage, scriptName: string): Promise<TranspiledCell> {
-  let js: string;
-  let map: string;
+  const { js, map } = isPlainJavaScript(code, language)
+    ? { js: code, map: identitySourceMap(code, scriptName) }
+    : await viaEsbuild(code, language, scriptName);
+  let rewritten: { script: string; hasResult: boolean };
+  try {
+    rewritten = rewriteForRepl(js);
+  } catch (e) {
+    // acorn is stricter than esbuild in places (a function declared twice in a module): its
+    // position is in esbuild's output, so map it back to the cell.
+    if (e instanceof CellSyntaxError) throw toCellPosition(e, map);
+    throw e;
+  }
+  const { script, hasResult } = rewritten;
+  return { script: `${script}\n//# sourceURL=${scriptName}`, scriptName, sourceMap: map, hasResult };
+}
+
+async function viaEsbuild(code: string, language: CellLanguage, scriptName: string): Promise<{ js: string; map: string }> {
   try {
     const out = await transform(keepTrailingExpression(code, language), {
       loader: language === 'typescript' ? 'ts' : 'js',
@@ -47,8 +64,7 @@ export async function transpileCell(code: string, language: CellLanguage, script
       supported: { 'top-level-await': true },
       logLevel: 'silent',
     });
-    js = out.code;
-    map = out.map;
+    return { js: out.code, map: out.map };
   } catch (e) {
     const failure = e as TransformFailure;
     const first = failure.errors?.[0];
@@ -57,17 +73,6 @@ export async function transpileCell(code: string, language: CellLanguage, script
     }
     throw e;
   }
-  let rewritten: { script: string; hasResult: boolean };
-  try {
-    rewritten = rewriteForRepl(js);
-  } catch (e) {
-    // acorn is stricter than esbuild in places (a function declared twice in a module): its
-    // position is in esbuild's output, so map it back to the cell.
-    if (e instanceof CellSyntaxError) throw toCellPosition(e, map);
-    throw e;
-  }
-  const { script, hasResult } = rewritten;
-  return { script: `${script}\n//# sourceURL=${scriptName}`, scriptName, sourceMap: map, hasResult };
 }
 
 function toCellPosition(e: CellSyntaxError, sourceMap: string): CellSyntaxError {

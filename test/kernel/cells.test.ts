@@ -126,6 +126,16 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
     assert.match(thrown.error!.traceback.join('\n'), /cell 5, line 3/);
   });
 
+  it('reads a TypeScript cell as TypeScript even where it is also valid JavaScript; plain cells map errors to their lines', async () => {
+    await run(k, 'function gen(x: number) { return `called ${x}` }\nconst lhs = 1, rhs = 2;');
+    // a < b > (c): comparisons in JavaScript, a generic call in TypeScript.
+    assert.equal(await value(k, 'gen < lhs > (rhs)'), "'called 2'");
+    assert.equal((await run(k, 'gen < lhs > (rhs)', { language: 'javascript' })).result?.['text/plain'], 'false');
+    const thrown = await run(k, 'const nothing = null;\n\nnothing.field', { cellName: 'cell 8' });
+    assert.equal(thrown.error?.ename, 'TypeError');
+    assert.match(thrown.error!.traceback.join('\n'), /cell 8, line 3/);
+  });
+
   it('a cell that recurses without end fails with the stack overflow; the kernel and its state live on', async () => {
     await run(k, 'const before = "kept";');
     const pid = k.pid;
