@@ -10,16 +10,20 @@
 import * as acorn from 'acorn';
 import type { CellLanguage } from '../protocol/messages';
 
-export function isPlainJavaScript(code: string, language: CellLanguage): boolean {
+/** The cell's JavaScript syntax tree when it is plain JavaScript (see above), else undefined. */
+export function plainJavaScriptProgram(code: string, language: CellLanguage): acorn.Program | undefined {
   // V8 counts a lone \r as a line break; the identity source map counts \n only.
-  if (code.includes('\r')) return false;
-  if (language === 'typescript' && (code.includes('<') || /\bclass\b/.test(code))) return false;
+  if (code.includes('\r')) return undefined;
+  if (language === 'typescript' && (code.includes('<') || /\bclass\b/.test(code))) return undefined;
   try {
-    acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
-    return true;
+    return acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function isPlainJavaScript(code: string, language: CellLanguage): boolean {
+  return plainJavaScriptProgram(code, language) !== undefined;
 }
 
 /** A source map (v3) mapping each line of `code` to the same line of the cell. */

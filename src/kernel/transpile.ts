@@ -10,7 +10,7 @@ import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import * as acorn from 'acorn';
 import { transform, type TransformFailure } from 'esbuild';
 import type { CellLanguage } from '../protocol/messages';
-import { identitySourceMap, isPlainJavaScript } from './plainCell';
+import { identitySourceMap, plainJavaScriptProgram } from './plainCell';
 import { keepTrailingExpression } from './trailingExpression';
 
 export interface TranspiledCell {
@@ -35,12 +35,13 @@ export class CellSyntaxError extends Error {
 export const RUNTIME_GLOBAL = '__tfnb';
 
 export async function transpileCell(code: string, language: CellLanguage, scriptName: string): Promise<TranspiledCell> {
-  const { js, map } = isPlainJavaScript(code, language)
+  const plain = plainJavaScriptProgram(code, language);
+  const { js, map } = plain
     ? { js: code, map: identitySourceMap(code, scriptName) }
     : await viaEsbuild(code, language, scriptName);
   let rewritten: { script: string; hasResult: boolean };
   try {
-    rewritten = rewriteForRepl(js);
+    rewritten = rewriteForRepl(js, plain);
   } catch (e) {
     // acorn is stricter than esbuild in places (a function declared twice in a module): its
     // position is in esbuild's output, so map it back to the cell.
@@ -84,10 +85,11 @@ function toCellPosition(e: CellSyntaxError, sourceMap: string): CellSyntaxError 
 interface Edit { start: number; end: number; text: string }
 
 /** Rewrites module syntax into REPL-script syntax without changing line numbers. */
-export function rewriteForRepl(js: string): { script: string; hasResult: boolean } {
+export function rewriteForRepl(js: string, parsed?: acorn.Program): { script: string; hasResult: boolean } {
   let program: acorn.Program;
   try {
-    program = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
+    // A plain cell's tree is already at hand (plainCell.ts parsed the same text).
+    program = parsed ?? acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
   } catch (e) {
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     throw new CellSyntaxError(err.message, err.loc?.line ?? 1, (err.loc?.column ?? 0) + 1);
