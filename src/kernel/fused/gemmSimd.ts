@@ -12,7 +12,7 @@
  * Pointers are byte offsets into the memory; bias 0 = none; m % 4 = 0 and n % 8 = 0 (the caller
  * checks), k ≥ 1.
  */
-import { I32, V128, instantiateOnMemory, sleb, uleb, vec } from './wasmBytes';
+import { I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './wasmBytes';
 
 export type Gemm = (a: number, b: number, c: number, bias: number, m: number, n: number, k: number, relu: number) => void;
 export interface GemmSimd { nn: Gemm; tn: Gemm }
@@ -107,8 +107,7 @@ function body(transposedA: boolean): number[] {
     ...op.end,
   ];
   // Locals after the 8 parameters: 11 i32, then 14 v128 (ACC..SPLAT).
-  const locals = vec([[11, I32], [14, V128]]);
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  return functionBody([[11, I32], [14, V128]], code);
 }
 
 /** The SIMD products over `memory`, or undefined where WebAssembly SIMD is not available. */

@@ -97,44 +97,48 @@ function need(inputs: NamedTensorInfoMap, ...names: string[]): TensorInfo[] {
   });
 }
 
-const forward: Record<string, KernelFunc> = {
-  wasm: ({ inputs, backend, attrs }) => {
-    const [output, target] = need(inputs, 'output', 'target') as [TensorInfo, TensorInfo];
+/** Where a backend keeps tensor data: read an input, make a float32 output and fill it. */
+interface Storage {
+  read(t: TensorInfo): Values;
+  /** `fill` runs after the output exists: on wasm an allocation can move the heap, so inputs are read inside it. */
+  write(shape: number[], fill: (out: Values) => void): TensorInfo;
+}
+
+const STORAGE: Record<string, (backend: unknown) => Storage> = {
+  wasm: (backend) => {
     const wasm = backend as BackendWasm;
-    const { rows, classes } = shapeInfo(output);
-    const out = wasm.makeOutput(output.shape.slice(0, -1), 'float32');
-    sparseCrossEntropy(wasm.typedArrayFromHeap(output), wasm.typedArrayFromHeap(target), rows, classes, (attrs as unknown as Attrs).epsilon, wasm.typedArrayFromHeap(out));
-    return out;
+    return {
+      read: (t) => wasm.typedArrayFromHeap(t),
+      write: (shape, fill) => { const out = wasm.makeOutput(shape, 'float32'); fill(wasm.typedArrayFromHeap(out)); return out; },
+    };
   },
-  cpu: ({ inputs, backend, attrs }) => {
-    const [output, target] = need(inputs, 'output', 'target') as [TensorInfo, TensorInfo];
-    const cpu = backend as unknown as CpuBackend;
-    const { rows, classes } = shapeInfo(output);
-    const values = new Float32Array(rows);
-    sparseCrossEntropy(cpu.data.get(output.dataId).values as Values, cpu.data.get(target.dataId).values as Values, rows, classes, (attrs as unknown as Attrs).epsilon, values);
-    return cpu.makeTensorInfo(output.shape.slice(0, -1), 'float32', values);
+  cpu: (backend) => {
+    const cpu = backend as CpuBackend;
+    return {
+      read: (t) => cpu.data.get(t.dataId).values as Values,
+      write: (shape, fill) => {
+        const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+        fill(values);
+        return cpu.makeTensorInfo(shape, 'float32', values);
+      },
+    };
   },
 };
 
-const gradient: Record<string, KernelFunc> = {
-  wasm: ({ inputs, backend, attrs }) => {
-    const [output, target, dy] = need(inputs, 'output', 'target', 'dy') as [TensorInfo, TensorInfo, TensorInfo];
-    const wasm = backend as BackendWasm;
-    const { rows, classes } = shapeInfo(output);
-    const out = wasm.makeOutput(output.shape.slice(), 'float32');
-    sparseCrossEntropyGrad(wasm.typedArrayFromHeap(output), wasm.typedArrayFromHeap(target), wasm.typedArrayFromHeap(dy), rows, classes,
-      (attrs as unknown as Attrs).epsilon, wasm.typedArrayFromHeap(out));
-    return out;
-  },
-  cpu: ({ inputs, backend, attrs }) => {
-    const [output, target, dy] = need(inputs, 'output', 'target', 'dy') as [TensorInfo, TensorInfo, TensorInfo];
-    const cpu = backend as unknown as CpuBackend;
-    const { rows, classes } = shapeInfo(output);
-    const values = new Float32Array(rows * classes);
-    const read = (t: TensorInfo) => cpu.data.get(t.dataId).values as Values;
-    sparseCrossEntropyGrad(read(output), read(target), read(dy), rows, classes, (attrs as unknown as Attrs).epsilon, values);
-    return cpu.makeTensorInfo(output.shape.slice(), 'float32', values);
-  },
+const forward = (storage: (backend: unknown) => Storage): KernelFunc => ({ inputs, backend, attrs }) => {
+  const [output, target] = need(inputs, 'output', 'target') as [TensorInfo, TensorInfo];
+  const io = storage(backend);
+  const { rows, classes } = shapeInfo(output);
+  return io.write(output.shape.slice(0, -1), (out) =>
+    sparseCrossEntropy(io.read(output), io.read(target), rows, classes, (attrs as unknown as Attrs).epsilon, out));
+};
+
+const gradient = (storage: (backend: unknown) => Storage): KernelFunc => ({ inputs, backend, attrs }) => {
+  const [output, target, dy] = need(inputs, 'output', 'target', 'dy') as [TensorInfo, TensorInfo, TensorInfo];
+  const io = storage(backend);
+  const { rows, classes } = shapeInfo(output);
+  return io.write(output.shape.slice(), (out) =>
+    sparseCrossEntropyGrad(io.read(output), io.read(target), io.read(dy), rows, classes, (attrs as unknown as Attrs).epsilon, out));
 };
 
 type LossFn = (target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor;
@@ -186,9 +190,10 @@ function lossNames(loss: unknown, outputNames: string[], outputs: number): Array
  */
 export function installFusedSparseCrossEntropy(tf: Tf, backends: readonly string[] = ['wasm', 'cpu']): void {
   for (const name of backends) {
-    if (forward[name] && !tf.getKernel(SPARSE_CE_KERNEL, name)) {
-      tf.registerKernel({ kernelName: SPARSE_CE_KERNEL, backendName: name, kernelFunc: forward[name]! });
-      tf.registerKernel({ kernelName: SPARSE_CE_GRAD_KERNEL, backendName: name, kernelFunc: gradient[name]! });
+    const storage = STORAGE[name];
+    if (storage && !tf.getKernel(SPARSE_CE_KERNEL, name)) {
+      tf.registerKernel({ kernelName: SPARSE_CE_KERNEL, backendName: name, kernelFunc: forward(storage) });
+      tf.registerKernel({ kernelName: SPARSE_CE_GRAD_KERNEL, backendName: name, kernelFunc: gradient(storage) });
     }
   }
   const proto = tf.LayersModel.prototype as unknown as Record<PropertyKey, unknown> & { compile(args: tfType.ModelCompileArgs): void };

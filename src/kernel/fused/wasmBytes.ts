@@ -33,6 +33,12 @@ export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat(
 export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 export const name = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
 
+/** A function body: its local declarations (count, type pairs) and code, prefixed by their size. */
+export function functionBody(locals: Array<[count: number, type: number]>, code: number[]): number[] {
+  const declared = vec(locals);
+  return [...uleb(declared.length + code.length), ...declared, ...code];
+}
+
 /**
  * Instantiates a module that imports `env.memory` (the backend's heap) and exports `bodies` as
  * functions named `names`, all of type (params) -> (). Throws where WebAssembly (SIMD) is missing.
