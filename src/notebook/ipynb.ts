@@ -3,7 +3,7 @@
  * touch (unknown metadata, cell ids, markdown and raw cells) is written back as it was read.
  * Writes are atomic (a temp file, then rename), so a crash never leaves half a notebook.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CellLanguage } from '../protocol/messages';
 
@@ -148,6 +148,8 @@ export function serializeNotebook(nb: Notebook): string {
 }
 
 export function writeFileAtomic(path: string, text: string): void {
+  // `--output out/x.ipynb` on a fresh clone: the folder does not exist yet.
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.tfnb-${process.pid}-${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
