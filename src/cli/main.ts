@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameter } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
-import { runNotebook } from './runNotebook';
+import { runNotebook, type StopRequest } from './runNotebook';
 
 const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
        tfnb cache [list] | tfnb cache clear [NAME]`;
@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
   const backend = values.backend as BackendChoice;
   if (!BACKENDS.includes(backend)) { console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`); return 2; }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds'); return 2; }
+  // Infinity (or any huge number) is allowed: the queue's timer re-arms past Node's 24.8-day limit.
+  if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)'); return 2; }
   const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
   if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= 16)) { console.error('tfnb: --max-heap-mb must be a whole number of megabytes, 16 or more'); return 2; }
 
@@ -54,26 +55,35 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  // A signal, or a reader that went away (`tfnb run nb | head -1`), stops the run; the cells that
+  // completed are still written, and the exit code says which signal (128 + its number).
+  const stop = new AbortController();
+  const stopWith = (request: StopRequest) => { if (!stop.signal.aborted) stop.abort(request); };
+  process.on('SIGINT', () => stopWith({ signal: 'SIGINT', exitCode: 130 }));
+  process.on('SIGTERM', () => stopWith({ signal: 'SIGTERM', exitCode: 143 }));
+  process.on('SIGHUP', () => stopWith({ signal: 'SIGHUP', exitCode: 129 }));
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') stopWith({ signal: 'SIGPIPE', exitCode: 141 }); });
+  process.stderr.on('error', () => undefined);
+
   const t0 = performance.now();
   const result = await runNotebook({
     input: notebook,
     output: values.output,
     backend,
     timeoutSeconds: timeout,
+    stop: stop.signal,
     maxHeapMB,
     echo: !values.quiet,
     prepare: (nb) => injectParameters(nb, params),
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
     kernelLog: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] kernel log: ${line}\n`),
   });
-  switch (result.exitCode) {
-    case 0: console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`); break;
-    case 1:
-      if (result.timedOut) console.error(`tfnb: cell ${result.failedCell} ${result.reason}; executed notebook: ${result.outputPath}`);
-      else console.error(`tfnb: cell ${result.failedCell} failed (${result.reason}); executed notebook: ${result.outputPath}`);
-      break;
-    default: console.error(`tfnb: ${result.reason}`);
-  }
+  if ('stoppedBy' in result) console.error(`tfnb: stopped by ${result.stoppedBy}; the cells that completed were written: ${result.outputPath}`);
+  else if (result.exitCode === 0) console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`);
+  else if (result.exitCode === 1) {
+    if (result.timedOut) console.error(`tfnb: cell ${result.failedCell} ${result.reason}; executed notebook: ${result.outputPath}`);
+    else console.error(`tfnb: cell ${result.failedCell} failed (${result.reason}); executed notebook: ${result.outputPath}`);
+  } else console.error(`tfnb: ${result.reason}`);
   return result.exitCode;
 }
 

@@ -2,8 +2,8 @@
 import { dirname, resolve } from 'node:path';
 import { KernelClient, type ExecutionOutcome } from '../client/kernelClient';
 import type { BackendChoice, StreamName } from '../protocol/messages';
-import { cellLanguage, NotebookFormatError, readNotebookFile, serializeNotebook, sourceText, writeFileAtomic, type NbCell, type Notebook } from '../notebook/ipynb';
-import { CellOutputs, DisplayIds } from '../notebook/outputs';
+import { cellLanguage, NotebookFormatError, readNotebookFile, serializeNotebook, sourceText, writeFileAtomic, type Notebook } from '../notebook/ipynb';
+import { CellOutputs } from '../notebook/outputs';
 import { LiveDisplayLines } from './liveDisplays';
 
 export interface RunOptions {
@@ -11,8 +11,10 @@ export interface RunOptions {
   /** Where the executed notebook goes; default: the input, in place. */
   output?: string;
   backend: BackendChoice;
-  /** Per-cell limit in seconds; a cell over it fails the run. */
+  /** Per-cell limit in seconds (Infinity: none); a cell over it fails the run. */
   timeoutSeconds?: number;
+  /** Aborted (with a StopRequest as its reason) to stop the run: what completed is still written. */
+  stop?: AbortSignal;
   /** Echo cells' output to this process's stdout/stderr, and live displays (progress bars) as progress lines. */
   echo: boolean;
   progress: (line: string) => void;
@@ -29,7 +31,8 @@ export interface RunOptions {
 export type RunResult =
   | { exitCode: 0; outputPath: string }
   | { exitCode: 1; outputPath: string; failedCell: number; reason: string; timedOut?: boolean }
-  | { exitCode: 2 | 3; reason: string };
+  | { exitCode: StopRequest['exitCode']; outputPath: string; stoppedBy: StopRequest['signal'] }
+  | { exitCode: 2 | 3 | StopRequest['exitCode']; reason: string };
 
 export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const input = resolve(options.input);
@@ -54,101 +57,107 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     return { exitCode: 0, outputPath };
   }
   const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
-    nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [] });
+    nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [],
+    // Every cell's late output is saved under it, however many cells ran since.
+    rememberFinished: Infinity });
   const started = performance.now();
   const kernelLog = options.kernelLog;
-  if (kernelLog) {
-    kernel.on('strayOutput', (text) => kernelLog(`output with no cell: ${clip(text)}`));
-    // Not the kernel's info lines (the backend ladder: see `kernel ready`) nor its in-process inspector's notices.
-    kernel.on('log', (line) => { if (/^\[(warn|error)\] |^\[kernel \d+\] /.test(line) && !/Waiting for the debugger|Debugger (listening|attached)/.test(line)) kernelLog(line); });
-  }
+  // Not the kernel's info lines (the backend ladder: see `kernel ready`).
+  if (kernelLog) kernel.on('log', (e) => { if (e.level !== 'info' || e.source === 'native') kernelLog(e.source === 'native' ? `[kernel ${kernel.pid ?? '?'}] ${e.text}` : e.text); });
+  const stopped = new Promise<StopRequest>((resolve) => {
+    if (options.stop?.aborted) resolve(options.stop.reason as StopRequest);
+    else options.stop?.addEventListener('abort', () => resolve(options.stop!.reason as StopRequest), { once: true });
+  });
   try {
-    const info = await kernel.start();
-    options.progress(`kernel ready: backend ${info.name}${info.threads ? ` (${info.threads} threads)` : ''}, tfjs ${info.tfVersion} (${ms(performance.now() - started)})`);
+    const first = await Promise.race([kernel.start(), stopped]);
+    if (isStop(first)) {
+      await kernel.close();
+      return { exitCode: first.exitCode, reason: `stopped by ${first.signal} before any cell ran; nothing was written` };
+    }
+    options.progress(`kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} threads)` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`);
   } catch (e) {
+    await kernel.close();
     return { exitCode: 3, reason: `the kernel could not start: ${(e as Error).message}` };
   }
 
   // Every cell is queued at once, each to run only if the one before ended ok: the kernel
   // compiles the next cell while one runs, and a failure cancels the rest (stop on error).
-  const displays = new DisplayIds();
   const live = options.echo ? new LiveDisplayLines(options.progress) : undefined;
-  let failure: { cell: number; reason: string; timedOut: boolean } | undefined;
-  const ran: Array<{ cell: NbCell; collector: CellOutputs }> = [];
-  try {
-    let previous: string | undefined;
-    const runs = codeCells.map(({ cell, index }, n) => {
-      const count = n + 1;
-      const echo = options.echo ? (name: StreamName, text: string) => process[name].write(text) : undefined;
-      const label = `cell ${index + 1}`;
-      const collector = new CellOutputs({
-        executionCount: count, displays, echo,
-        onLiveDisplay: live && ((id, data, update) => live.display(id, label, data['text/plain'], update)),
-      });
-      let onStarted: () => void = () => undefined;
-      const startedPromise = new Promise<void>((r) => { onStarted = r; });
-      collector.onStart = () => onStarted();
-      const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: label, after: previous }, collector);
-      previous = exec.executionId;
-      return { cell, index, n, count, collector, done: exec.done, started: startedPromise };
+  const echo = options.echo ? (name: StreamName, text: string) => { if (!process[name].destroyed) process[name].write(text); } : undefined;
+  let previous: string | undefined;
+  const runs = codeCells.map(({ cell, index }, n) => {
+    const label = `cell ${index + 1}`;
+    const collector = new CellOutputs({
+      echo,
+      onLiveDisplay: live && ((id, data, update) => live.display(id, label, data['text/plain'], update)),
+      // Each cell starts as the one before ends, so this line comes at its start.
+      onStart: () => options.progress(`${label} (${n + 1} of ${codeCells.length} code cells) running`),
     });
+    const timeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000;
+    const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: label, after: previous, timeoutMs, timeoutSetBy: `--timeout ${options.timeoutSeconds}` }, collector);
+    previous = exec.executionId;
+    return { cell, index, collector, executionId: exec.executionId, done: exec.done };
+  });
+  // An error from work a cell left running (a timer, a rejection nobody awaited) fails the run too.
+  const lateErrors: number[] = [];
+  kernel.on('output', (e) => {
+    if (e.kind !== 'error' || !e.late) return;
+    const r = runs.find((x) => x.executionId === e.executionId);
+    if (r) lateErrors.push(r.index + 1);
+  });
+
+  let failure: { cell: number; reason: string; timedOut: boolean } | undefined;
+  let stop: StopRequest | undefined;
+  const outcomes: Array<ExecutionOutcome | undefined> = [];
+  try {
     for (const r of runs) {
-      // Each cell starts as the one before ends, so this line comes at about its start.
-      if (!failure) options.progress(`cell ${r.index + 1} (${r.n + 1} of ${codeCells.length} code cells) running`);
-      const outcome = await withTimeout(kernel, r.done, r.started, options.timeoutSeconds, r.collector);
+      const first = await Promise.race([r.done, stopped]);
+      if (isStop(first)) { stop = first; break; }
+      outcomes.push(first);
       live?.flush();
-      if (outcome.status === 'cancelled') {
-        r.cell.outputs = [];
-        r.cell.execution_count = null;
-        continue;
-      }
-      // Outputs are taken when the file is written: work the cell left running may add more.
-      ran.push({ cell: r.cell, collector: r.collector });
-      r.cell.execution_count = r.count;
-      const status = outcome.timedOut ? 'timed out' : outcome.status;
-      options.progress(`cell ${r.index + 1} ${status} in ${ms(outcome.durationMs)}`);
-      if (outcome.status !== 'ok' && !failure) {
-        const reason = outcome.status === 'died' ? `the kernel died: ${outcome.deathReason}`
-          : outcome.timedOut ? `timed out after ${options.timeoutSeconds} s` : outcome.status;
-        failure = { cell: r.index + 1, reason, timedOut: outcome.timedOut };
+      if (first.status === 'cancelled') continue;
+      const status = first.status === 'timedOut' ? 'timed out' : first.status;
+      options.progress(`cell ${r.index + 1} ${status} in ${ms(first.durationMs)}`);
+      if (first.status !== 'ok' && !failure) {
+        const reason = first.status === 'died' ? `the kernel died: ${first.deathReason}`
+          : first.status === 'timedOut' ? `timed out after ${options.timeoutSeconds} s` : first.status;
+        failure = { cell: r.index + 1, reason, timedOut: first.status === 'timedOut' };
       }
     }
   } finally {
-    await kernel.close();
+    // Stopped: the running cell ends with an error that says so; the ones behind it are cancelled.
+    await kernel.close(stop ? `tfnb run was stopped by ${stop.signal} while this cell ran` : undefined);
     live?.flush();
-    for (const { cell, collector } of ran) cell.outputs = collector.saved();
   }
+  if (stop) {
+    for (const r of runs.slice(outcomes.length)) outcomes.push(await r.done);
+    options.progress(`stopped by ${stop.signal}`);
+  }
+  runs.forEach((r, i) => {
+    // Outputs are taken now: work the cell left running may have added more.
+    if (outcomes[i]?.status === 'cancelled') {
+      r.cell.outputs = [];
+      r.cell.execution_count = null;
+    } else {
+      r.cell.outputs = r.collector.saved();
+      r.cell.execution_count = r.collector.executionCount;
+    }
+  });
   writeFileAtomic(outputPath, serializeNotebook(nb));
   options.progress(`wrote ${outputPath} (${ms(performance.now() - started)} in all)`);
-  return failure ? { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason, timedOut: failure.timedOut } : { exitCode: 0, outputPath };
-}
-
-/**
- * The cell's own time limit counts from when it starts running, not from when it was queued.
- * A cell over it is interrupted, and its one error says it timed out.
- */
-async function withTimeout(kernel: KernelClient, done: Promise<ExecutionOutcome>, started: Promise<void>, seconds: number | undefined, collector: CellOutputs): Promise<ExecutionOutcome & { timedOut: boolean }> {
-  if (!seconds) return { ...(await done), timedOut: false };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((r) => { void started.then(() => { timer = setTimeout(() => r('timeout'), seconds * 1000); }); });
-  const first = await Promise.race([done, timedOut]);
-  clearTimeout(timer);
-  if (first !== 'timeout') return { ...first, timedOut: false };
-  const message = `the cell timed out after ${seconds} s (--timeout ${seconds}) and was interrupted; the kernel kept its state`;
-  collector.expectTimeout({ ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
-  kernel.interrupt();
-  const outcome = await done;
-  if (outcome.status === 'died') {
-    collector.settleTimeout(false);
-    return { ...outcome, timedOut: false };
+  if (stop) return { exitCode: stop.exitCode, outputPath, stoppedBy: stop.signal };
+  if (failure) return { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason, timedOut: failure.timedOut };
+  if (lateErrors.length) {
+    return { exitCode: 1, outputPath, failedCell: lateErrors[0]!, reason: 'an error was thrown by work it left running (a timer, a callback or a promise nobody awaited)' };
   }
-  collector.settleTimeout(true);
-  return { ...outcome, status: 'error', timedOut: true };
+  return { exitCode: 0, outputPath };
 }
 
-function clip(text: string): string {
-  const t = text.replace(/\n+$/, '');
-  return t.length > 2000 ? `${t.slice(0, 2000)}… (${t.length - 2000} more characters)` : t;
+/** Why the run should stop early: a signal to `tfnb run`, or its stdout closed (EPIPE, as SIGPIPE). */
+export interface StopRequest { signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE'; exitCode: 129 | 130 | 141 | 143 }
+
+function isStop(v: unknown): v is StopRequest {
+  return typeof v === 'object' && v !== null && 'signal' in v && 'exitCode' in v;
 }
 
 function ms(n: number): string {

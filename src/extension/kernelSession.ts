@@ -4,7 +4,7 @@
  * restart makes a new session, so changed settings apply from then on.
  */
 import * as vscode from 'vscode';
-import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type ExecutionOutcome, type KernelState } from '../client/kernelClient';
+import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type ExecutionOutcome, type KernelState, type LogEvent } from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
@@ -24,7 +24,6 @@ export class KernelSession implements vscode.Disposable {
   private readonly client: KernelClient;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private counter = 0;
   private _generation = 0;
   private _memory: MemoryReport | undefined;
   private _lastError: string | undefined;
@@ -39,13 +38,10 @@ export class KernelSession implements vscode.Disposable {
       nodePath: node.path,
       nodeArgs: kernelNodeArgs(settings),
     });
-    this.client.on('log', (line) => logLine(log, `[${label}] ${line}`));
-    this.client.on('strayOutput', (text) => log.info(`[${label}] output with no cell: ${text.slice(0, 2000)}`));
+    this.client.on('log', (e) => logLine(log, e, `[${label}] ${e.source === 'native' ? `[kernel ${this.client.pid ?? '?'}] ` : ''}${e.text}`));
     this.client.on('state', (state) => {
-      // A fresh kernel numbers its executions from 1, as Jupyter does.
       if (state === 'dead') {
-        // A new process numbers from 1 and holds no tensors yet.
-        this.counter = 0;
+        // A new process holds no tensors yet (and numbers its executions from 1: the queue does that).
         this._memory = undefined;
         this._generation++;
       }
@@ -56,7 +52,7 @@ export class KernelSession implements vscode.Disposable {
       // The kernel logs each backend it tried itself.
       log.info(`[${label}] kernel ready: backend ${describeBackend(info)} (Node ${node.version} from ${node.source}: ${node.path}, pid ${this.client.pid ?? '?'})`);
     });
-    this.client.on('died', (reason) => {
+    this.client.on('kernelDied', ({ reason }) => {
       this._lastError = reason;
       log.error(`[${label}] kernel died: ${reason}`);
       void vscode.window.showWarningMessage(`The tfnb kernel of ${label} died: ${reason}. The next run starts a fresh kernel.`);
@@ -71,9 +67,6 @@ export class KernelSession implements vscode.Disposable {
   /** Counts kernel processes: display ids and late output belong to one process. */
   get generation(): number { return this._generation; }
 
-  /** The number the next cell to start gets. */
-  nextExecutionOrder(): number { return ++this.counter; }
-
   start(): Promise<BackendInfo> {
     return this.client.start().catch((e: unknown) => {
       this._lastError = e instanceof Error ? e.message : String(e);
@@ -83,13 +76,16 @@ export class KernelSession implements vscode.Disposable {
     });
   }
 
-  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): Promise<ExecutionOutcome> {
-    const { done } = this.client.execute(code, options, handlers);
-    return done.then((outcome) => {
-      if (outcome.memory) this._memory = outcome.memory;
-      this.changed.fire();
-      return outcome;
-    });
+  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): { executionId: string; done: Promise<ExecutionOutcome> } {
+    const { executionId, done } = this.client.execute(code, options, handlers);
+    return {
+      executionId,
+      done: done.then((outcome) => {
+        if (outcome.memory) this._memory = outcome.memory;
+        this.changed.fire();
+        return outcome;
+      }),
+    };
   }
 
   interrupt(): void { this.client.interrupt(); }
@@ -107,8 +103,8 @@ export function describeBackend(info: BackendInfo): string {
   return `${info.name} (${extra})`;
 }
 
-function logLine(log: vscode.LogOutputChannel, line: string): void {
-  if (line.includes('[error]')) log.error(line);
-  else if (line.includes('[warn]')) log.warn(line);
+function logLine(log: vscode.LogOutputChannel, e: LogEvent, line: string): void {
+  if (e.level === 'error') log.error(line);
+  else if (e.level === 'warn') log.warn(line);
   else log.info(line);
 }

@@ -1,12 +1,12 @@
 /**
- * Runs one notebook's cells in order, as Jupyter does: cells wait in a queue (shown as
- * pending), each gets its execution number when it starts, a failing, interrupted or killed
- * cell cancels the cells queued behind it, and display ids work as in Jupyter (and as in
- * `tfnb run`, src/notebook/outputs.ts): a display with an id adds a new output; an update
- * replaces, in place, every output shown with that id, whichever cell showed it.
+ * VS Code's sink of the execution queue (src/client/executionQueue.ts): each cell run becomes a
+ * NotebookCellExecution. Cells wait in the queue (shown as pending) and are sent to the kernel
+ * ahead, like `tfnb run` does; each gets its execution number when it starts; a failing,
+ * interrupted or killed cell cancels the cells queued behind it; display ids work as in Jupyter
+ * (the queue sends an update to every execution that showed the id).
  */
 import * as vscode from 'vscode';
-import type { ExecutionHandlers, ExecutionOutcome } from '../client/kernelClient';
+import type { ExecutionHandlers } from '../client/kernelClient';
 import type { CellLanguage } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 import { CellWriter } from './cellWriter';
@@ -14,22 +14,24 @@ import type { KernelManager } from './kernelManager';
 import type { KernelSession } from './kernelSession';
 import { bundleItems, displayOutput, errorOutput, messageOutput, resultOutput } from './outputs';
 
-interface QueuedRun {
+interface CellRun {
+  cell: vscode.NotebookCell;
   writer: CellWriter;
   execution: vscode.NotebookCellExecution;
   code: string;
   language: CellLanguage;
+  began: boolean;
+  executionCount?: number;
 }
-
-interface ShownDisplay { writer: CellWriter; output: vscode.NotebookCellOutput }
 
 export class NotebookRunner {
   private readonly writers = new WeakMap<vscode.NotebookCell, CellWriter>();
-  private readonly pending: QueuedRun[] = [];
-  private running: { run: QueuedRun; done: Promise<ExecutionOutcome> } | undefined;
-  private pumping = false;
-  private displays = new Map<string, ShownDisplay[]>();
-  private displaysOf: { session: KernelSession; generation: number } | undefined;
+  /** The execution queued last and not yet ended: the next cell queued runs only if it ends ok. */
+  private tail: { executionId: string; ended: boolean } | undefined;
+  /** Executions in the kernel's queue, to wait for on restart. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Counts interrupts: cells still waiting for their kernel to be made are cancelled by one. */
+  private interrupts = 0;
 
   constructor(
     readonly notebook: vscode.NotebookDocument,
@@ -38,8 +40,12 @@ export class NotebookRunner {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Queues cells behind any already queued; resolves when the queue has run (at once if another call is running it). */
+  /**
+   * Queues cells behind any already queued and sends them to the kernel at once (it compiles
+   * each while the one before runs); resolves when they have ended.
+   */
   async run(cells: readonly vscode.NotebookCell[]): Promise<void> {
+    const runs: CellRun[] = [];
     for (const cell of cells) {
       if (cell.kind !== vscode.NotebookCellKind.Code) continue;
       const writer = this.writerFor(cell);
@@ -58,31 +64,48 @@ export class NotebookRunner {
         writer.end(false);
         continue;
       }
-      this.pending.push({ writer, execution, code: cell.document.getText(), language });
+      runs.push({ cell, writer, execution, code: cell.document.getText(), language, began: false });
     }
-    await this.pump();
+    if (runs.length === 0) return;
+
+    const interrupts = this.interrupts;
+    let session: KernelSession;
+    try {
+      session = await this.kernels.getOrCreate(this.notebook);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const [first, ...rest] = runs;
+      first!.writer.begin(first!.execution, undefined);
+      first!.writer.append(messageOutput('KernelStartError', message));
+      first!.writer.end(false);
+      for (const run of rest) run.execution.end(undefined);
+      void vscode.window.showErrorMessage(`tfnb could not start a kernel: ${message}`);
+      return;
+    }
+    if (this.interrupts !== interrupts) {
+      for (const run of runs) run.execution.end(undefined);
+      return;
+    }
+    await Promise.all(runs.map((run) => this.submit(session, run)));
   }
 
   /** Interrupts the running cell (the kernel keeps its state) and cancels the queued ones. */
   interrupt(): void {
-    this.cancelPending();
+    this.interrupts++;
     this.kernels.interrupt(this.notebook);
   }
 
   /** Stops the running cell, then replaces the kernel with a fresh one. */
   async restart(backend?: Parameters<KernelManager['restart']>[1]): Promise<KernelSession> {
-    this.cancelPending();
-    const running = this.running;
-    if (running) {
-      this.kernels.interrupt(this.notebook);
-      await Promise.race([running.done, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    if (this.inFlight.size) {
+      this.interrupt();
+      await Promise.race([Promise.all(this.inFlight), new Promise((resolve) => setTimeout(resolve, RESTART_INTERRUPT_WAIT_MS))]);
     }
-    this.displays.clear();
     return this.kernels.restart(this.notebook, backend);
   }
 
   dispose(): void {
-    this.cancelPending();
+    this.interrupts++;
   }
 
   private writerFor(cell: vscode.NotebookCell): CellWriter {
@@ -94,89 +117,54 @@ export class NotebookRunner {
     return writer;
   }
 
-  private cancelPending(): void {
-    for (const run of this.pending.splice(0)) run.execution.end(undefined);
-  }
-
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      for (let run = this.pending.shift(); run; run = this.pending.shift()) {
-        const outcome = await this.execute(run);
-        // As in Jupyter: what was queued behind a cell that failed does not run.
-        if (outcome !== 'ok') this.cancelPending();
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  private async execute(run: QueuedRun): Promise<ExecutionOutcome['status']> {
-    const { writer, execution } = run;
-    let session: KernelSession;
-    try {
-      session = await this.kernels.getOrCreate(this.notebook);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      writer.begin(execution, undefined);
-      writer.append(messageOutput('KernelStartError', message));
-      writer.end(false);
-      void vscode.window.showErrorMessage(`tfnb could not start a kernel: ${message}`);
-      return 'died';
-    }
-    this.forgetDisplaysOfOtherKernels(session);
-    this.forgetDisplaysOf(writer);
-    const order = session.nextExecutionOrder();
-    writer.begin(execution, order);
-    const cellName = `cell ${writer.cell.index + 1}`;
-    const done = session.execute(run.code, { language: run.language, cellName }, this.handlers(writer, order));
-    this.running = { run, done };
+  private async submit(session: KernelSession, run: CellRun): Promise<void> {
+    // As in Jupyter: what is queued behind a cell that fails does not run.
+    const after = this.tail && !this.tail.ended ? this.tail.executionId : undefined;
+    const cellName = `cell ${run.cell.index + 1}`;
+    const { executionId, done } = session.execute(run.code, { language: run.language, cellName, after, cellKey: run.cell.document.uri.toString() }, this.handlers(run));
+    const tail = { executionId, ended: false };
+    this.tail = tail;
+    this.inFlight.add(done);
     const outcome = await done;
-    this.running = undefined;
-    writer.end(outcome.status === 'ok' ? true : outcome.status === 'cancelled' ? undefined : false);
-    return outcome.status;
-  }
-
-  private handlers(writer: CellWriter, order: number): ExecutionHandlers {
-    return {
-      onStream: (name, text) => writer.stream(name, text),
-      onDisplay: (data, displayId, update) => this.display(writer, data, displayId, update),
-      onResult: (data) => writer.append(resultOutput(data, order)),
-      onError: (error) => writer.append(errorOutput(error)),
-    };
-  }
-
-  private display(writer: CellWriter, data: MimeBundle, displayId: string | undefined, update: boolean): void {
-    if (displayId !== undefined && update) {
-      // Jupyter ignores an update for an id that nothing showed.
-      const items = bundleItems(data);
-      for (const shown of this.displays.get(displayId) ?? []) shown.writer.replaceItems(shown.output, items);
+    tail.ended = true;
+    this.inFlight.delete(done);
+    if (!run.began) {
+      // Cancelled before its turn came.
+      run.execution.end(undefined);
       return;
     }
-    const output = displayOutput(data, displayId);
-    writer.append(output);
-    if (displayId !== undefined) {
-      const list = this.displays.get(displayId) ?? [];
-      list.push({ writer, output });
-      this.displays.set(displayId, list);
-    }
+    run.writer.end(outcome.status === 'ok' ? true : outcome.status === 'cancelled' ? undefined : false);
   }
 
-  private forgetDisplaysOf(writer: CellWriter): void {
-    for (const [id, list] of this.displays) {
-      const kept = list.filter((shown) => shown.writer !== writer);
-      if (kept.length) this.displays.set(id, kept);
-      else this.displays.delete(id);
-    }
-  }
-
-  private forgetDisplaysOfOtherKernels(session: KernelSession): void {
-    if (this.displaysOf?.session === session && this.displaysOf.generation === session.generation) return;
-    this.displays.clear();
-    this.displaysOf = { session, generation: session.generation };
+  private handlers(run: CellRun): ExecutionHandlers {
+    const { writer } = run;
+    /** This execution's outputs shown with a display id: an update replaces them in place. */
+    const shown = new Map<string, vscode.NotebookCellOutput[]>();
+    return {
+      onStart: (executionCount) => {
+        run.began = true;
+        run.executionCount = executionCount;
+        writer.begin(run.execution, executionCount);
+      },
+      onStream: (name, text) => writer.stream(name, text),
+      onResult: (data) => writer.append(resultOutput(data, run.executionCount)),
+      onError: (error) => writer.append(errorOutput(error)),
+      onDisplay: (data: MimeBundle, displayId, update) => {
+        if (displayId !== undefined && update) {
+          const items = bundleItems(data);
+          for (const output of shown.get(displayId) ?? []) writer.replaceItems(output, items);
+          return;
+        }
+        const output = displayOutput(data, displayId);
+        writer.append(output);
+        if (displayId !== undefined) shown.set(displayId, [...(shown.get(displayId) ?? []), output]);
+      },
+    };
   }
 }
+
+/** On restart, how long the interrupted cell may take to end before its kernel is replaced anyway. */
+const RESTART_INTERRUPT_WAIT_MS = 2000;
 
 function cellLanguage(languageId: string): CellLanguage | undefined {
   if (languageId === 'typescript' || languageId === 'typescriptreact') return 'typescript';

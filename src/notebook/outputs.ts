@@ -1,8 +1,8 @@
 /**
  * Collects what one cell's execution produced as nbformat outputs: streams merged as they
  * come, results, errors, and displays. Display ids follow Jupyter: a display with an id adds
- * a new output carrying that id; an update (`update: true`) replaces, in place, every output
- * carrying that id in any cell of the notebook (`DisplayIds` is shared by the whole run).
+ * a new output carrying that id; an update replaces, in place, this cell's outputs carrying
+ * it (the execution queue sends an update to every cell that showed the id).
  * Output keeps arriving after the cell's `done` (a timer, an un-awaited promise), so a
  * collector stays open until the notebook is written.
  */
@@ -11,30 +11,7 @@ import type { StreamName } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 import { toMultiline, type NbOutput, type NbOutputDisplay } from './ipynb';
 
-/** Every output shown with a display id, notebook-wide. */
-export class DisplayIds {
-  private byId = new Map<string, NbOutputDisplay[]>();
-
-  add(displayId: string, output: NbOutputDisplay): void {
-    const list = this.byId.get(displayId);
-    if (list) list.push(output);
-    else this.byId.set(displayId, [output]);
-  }
-
-  /** Replaces the data of every output shown with this id; false when none was (Jupyter then ignores the update). */
-  update(displayId: string, data: MimeBundle): boolean {
-    const list = this.byId.get(displayId);
-    if (!list) return false;
-    const nbData = toNbData(data);
-    for (const out of list) out.data = nbData;
-    return true;
-  }
-}
-
 export interface CellOutputsOptions {
-  executionCount: number;
-  /** The run's display ids, shared by every cell. */
-  displays: DisplayIds;
   /** Echoes streams and errors (the CLI's terminal). */
   echo?: (name: StreamName, text: string) => void;
   /** A display with an id was shown (`update` false) or updated from this cell: live output such as a progress bar. */
@@ -43,12 +20,17 @@ export interface CellOutputsOptions {
 
 export class CellOutputs implements ExecutionHandlers {
   readonly outputs: NbOutput[] = [];
-  /** Called when the cell's turn comes (cells are queued ahead). */
-  onStart?: () => void;
+  /** Its number in the kernel, once its turn came. */
+  executionCount: number | null = null;
   private streamText = new Map<NbOutput, string>();
-  private timeoutError: ErrorOutput | undefined;
+  private byDisplayId = new Map<string, NbOutputDisplay[]>();
 
-  constructor(private readonly options: CellOutputsOptions) {}
+  constructor(private readonly options: CellOutputsOptions & { onStart?: (executionCount: number) => void } = {}) {}
+
+  onStart(executionCount: number): void {
+    this.executionCount = executionCount;
+    this.options.onStart?.(executionCount);
+  }
 
   onStream(name: StreamName, text: string): void {
     this.options.echo?.(name, text);
@@ -66,45 +48,28 @@ export class CellOutputs implements ExecutionHandlers {
 
   onDisplay(data: MimeBundle, displayId: string | undefined, update: boolean): void {
     if (displayId !== undefined && update) {
-      if (this.options.displays.update(displayId, data)) this.options.onLiveDisplay?.(displayId, data, true);
+      const shown = this.byDisplayId.get(displayId) ?? [];
+      const nbData = toNbData(data);
+      for (const out of shown) out.data = nbData;
+      if (shown.length) this.options.onLiveDisplay?.(displayId, data, true);
       return;
     }
     const out: NbOutputDisplay = { output_type: 'display_data', data: toNbData(data), metadata: {} };
     if (displayId !== undefined) {
       out.transient = { display_id: displayId };
-      this.options.displays.add(displayId, out);
+      this.byDisplayId.set(displayId, [...(this.byDisplayId.get(displayId) ?? []), out]);
       this.options.onLiveDisplay?.(displayId, data, false);
     }
     this.outputs.push(out);
   }
 
   onResult(data: MimeBundle): void {
-    this.outputs.push({ output_type: 'execute_result', execution_count: this.options.executionCount, data: toNbData(data), metadata: {} });
+    this.outputs.push({ output_type: 'execute_result', execution_count: this.executionCount, data: toNbData(data), metadata: {} });
   }
 
   onError(error: ErrorOutput): void {
-    // The interrupt that ends a timed-out cell: its error says why instead.
-    if (this.timeoutError && error.ename === 'Interrupted') {
-      error = this.timeoutError;
-      this.timeoutError = undefined;
-    }
     this.options.echo?.('stderr', error.traceback.join('\n') + '\n');
     this.outputs.push({ output_type: 'error', ename: error.ename, evalue: error.evalue, traceback: error.traceback });
-  }
-
-  /** The cell ran over its time limit and is being interrupted: the kernel's `Interrupted` error becomes this one. */
-  expectTimeout(error: ErrorOutput): void {
-    this.timeoutError = error;
-  }
-
-  /**
-   * After the timed-out cell ended: adds the timeout error if no interrupt error took its place
-   * (the cell ended on its own meanwhile), unless `add` is false (the kernel died instead).
-   */
-  settleTimeout(add: boolean): void {
-    const error = this.timeoutError;
-    this.timeoutError = undefined;
-    if (error && add) this.onError(error);
   }
 
   /** The outputs as saved: `transient` is run-time only in nbformat. */
