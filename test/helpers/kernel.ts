@@ -52,9 +52,9 @@ export interface CellRun {
 
 let cellNumber = 0;
 
-export async function run(kernel: KernelClient, code: string, opts: { cellName?: string; language?: 'typescript' | 'javascript'; during?: () => void } = {}): Promise<CellRun> {
+export async function run(kernel: KernelClient, code: string, opts: { cellName?: string; language?: 'typescript' | 'javascript'; during?: () => void; timeoutMs?: number } = {}): Promise<CellRun> {
   const r: Omit<CellRun, 'outcome' | 'stdout' | 'stderr'> = { streams: [], displays: [] };
-  const exec = kernel.execute(code, { cellName: opts.cellName ?? `cell ${++cellNumber}`, language: opts.language ?? 'typescript' }, {
+  const exec = kernel.execute(code, { cellName: opts.cellName ?? `cell ${++cellNumber}`, language: opts.language ?? 'typescript', timeoutMs: opts.timeoutMs }, {
     onStream: (name, text) => r.streams.push({ name, text }),
     onResult: (data) => { r.result = data; },
     onDisplay: (data, displayId, update) => r.displays.push({ data, displayId, update }),
