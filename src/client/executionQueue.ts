@@ -171,7 +171,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   }
 
   async restart(): Promise<BackendInfo> {
-    await this.endProcess('restart', 'the kernel was restarted while this cell ran');
+    await this.endProcess('restart', 'The kernel was restarted while this cell ran');
     return this.start();
   }
 
@@ -179,7 +179,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
    * Ends the kernel; nothing more runs. Waiting cells are cancelled; a running one ends `died`
    * with an error that gives `reason` (default: the kernel was shut down).
    */
-  async close(reason = 'the kernel was shut down while this cell ran'): Promise<void> {
+  async close(reason = 'The kernel was shut down while this cell ran'): Promise<void> {
     this.closed = true;
     const running = this.running;
     this.cancelAll((e) => e !== running);
@@ -492,7 +492,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function stoppedError(reason: string): ErrorOutput {
-  const message = `${reason[0]!.toUpperCase()}${reason.slice(1)}.`;
+  const message = `${reason}.`;
   return { ename: 'KernelStopped', evalue: message, traceback: [`KernelStopped: ${message}`] };
 }
 
