@@ -42,7 +42,7 @@ export class NotebookRunner {
 
   /**
    * Queues cells behind any already queued and sends them to the kernel at once (it compiles
-   * each while the one before runs); resolves when they have ended.
+   * each while the one before runs); resolves once they are queued.
    */
   async run(cells: readonly vscode.NotebookCell[]): Promise<void> {
     const runs: CellRun[] = [];
@@ -86,7 +86,11 @@ export class NotebookRunner {
       for (const run of runs) run.execution.end(undefined);
       return;
     }
-    await Promise.all(runs.map((run) => this.submit(session, run)));
+    // Queued, not awaited: VS Code's run command waits for this handler, and a cell queued behind
+    // a running one must not hold it (the cells end on their own, through their executions).
+    for (const run of runs) {
+      this.submit(session, run).catch((e: unknown) => this.log.error(`cell ${run.cell.index + 1}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    }
   }
 
   /** Interrupts the running cell (the kernel keeps its state) and cancels the queued ones. */
