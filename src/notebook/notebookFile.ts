@@ -63,24 +63,13 @@ export class NotebookFile {
   static open(options: OpenOptions): NotebookFile {
     const inputPath = resolve(options.input);
     const { bytes, stat } = readRegularFile(inputPath);
-    const text = decodeUtf8(bytes, inputPath);
-    const notebook = parseJson(text, inputPath);
-    validateNotebook(notebook, inputPath);
-    const pristine = parseJson(text, inputPath);
-    let shape;
-    try {
-      shape = jsonShape(text, 3);
-    } catch (e) {
-      throw new NotebookFormatError(`${inputPath} cannot be read back faithfully: ${(e as Error).message}`);
-    }
-    const cellOrigin = new Map<object, number>(notebook.cells.map((cell, i) => [cell, i]));
-    const notices = repairCellIds(notebook);
+    const { notebook, notices, original } = parseForRewrite(decodeUtf8(bytes, inputPath), inputPath);
 
     const inputReal = realpathSync(inputPath);
     const outputTarget = options.output === undefined ? inputReal : resolveTarget(resolve(options.output));
     const inPlace = outputTarget === inputReal;
     checkWritable(outputTarget, options.output === undefined ? 'the notebook (run in place)' : '--output');
-    return new NotebookFile(notebook, notices, inputPath, outputTarget, inPlace, { text, shape, pristine, cellOrigin }, identityOf(stat, bytes));
+    return new NotebookFile(notebook, notices, inputPath, outputTarget, inPlace, original, identityOf(stat, bytes));
   }
 
   /** The executed notebook's text; throws NotebookFormatError if it cannot be written (call it early to check). */
@@ -143,6 +132,25 @@ export class NotebookFile {
       return `; a rescue copy in ${tmpdir()} failed too (${(e as Error).message})`;
     }
   }
+}
+
+/**
+ * A notebook's text → the notebook to change (validated, ids repaired) and what renderLossless
+ * needs to write it back with only the changes: the text, its shape, an untouched parse.
+ */
+export function parseForRewrite(text: string, label: string): { notebook: Notebook; notices: string[]; original: OriginalText } {
+  const notebook = parseJson(text, label);
+  validateNotebook(notebook, label);
+  const pristine = parseJson(text, label);
+  let shape;
+  try {
+    shape = jsonShape(text, 3);
+  } catch (e) {
+    throw new NotebookFormatError(`${label} cannot be read back faithfully: ${(e as Error).message}`);
+  }
+  const cellOrigin = new Map<object, number>(notebook.cells.map((cell, i) => [cell, i]));
+  const notices = repairCellIds(notebook);
+  return { notebook, notices, original: { text, shape, pristine, cellOrigin } };
 }
 
 function parseJson(text: string, label: string): Notebook {

@@ -56,7 +56,7 @@ function validateCell(cell: unknown, where: string, minor: number): void {
     const id = cell.id;
     if (typeof id !== 'string') throw new NotebookFormatError(`${where}: id must be a string, not ${brief(id)}`);
     if (id.length < 1 || id.length > 64 || !CELL_ID.test(id)) {
-      throw new NotebookFormatError(`${where}: id ${brief(id)} is not a valid cell id (1 to 64 of the characters a-z A-Z 0-9 - _)`);
+      throw new NotebookFormatError(`${where}: id ${brief(id)}${id.length > 64 ? ` (${id.length} characters)` : ''} is not a valid cell id (1 to 64 of the characters a-z A-Z 0-9 - _)`);
     }
   }
   if (cell.attachments !== undefined && !isObject(cell.attachments)) throw new NotebookFormatError(`${where}: attachments must be an object`);
