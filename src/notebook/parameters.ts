@@ -53,7 +53,7 @@ function checkDeclarable(name: string): void {
       ok = false;
     }
   }
-  if (!ok) throw new NotebookFormatError(`parameter name "${name}" is a reserved word in JavaScript and cannot be declared (\`let ${name} = …\`); rename the variable in the notebook`);
+  if (!ok) throw new NotebookFormatError(`parameter name "${name}" cannot be declared in a cell (\`let ${name} = …\` is an error: a reserved word or a built-in constant); rename the variable in the notebook`);
 }
 
 const hasTag = (cell: NbCell, tag: string) => {
