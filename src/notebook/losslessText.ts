@@ -6,11 +6,10 @@
  * injected cell, repaired ids) are written in the file's own indentation (Jupyter's is one
  * space; a compact file stays compact).
  *
- * Change is judged by value: each value of the edited notebook is compared with the same value
- * parsed afresh from the original text. Cells are matched by object identity, so a caller must
+ * Change is judged by value: each value of the edited notebook is compared (as JSON) with the
+ * same value parsed afresh from the original text. Cells are matched by object identity, so a caller must
  * change cells in place (or add new cell objects), never replace a kept cell by a copy.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { NotebookFormatError } from './errors';
 import type { JsonNode, JsonProperty } from './jsonShape';
 
@@ -42,7 +41,7 @@ class Renderer {
 
   /** The value's text: the original where it is unchanged, else edited or written anew. */
   value(node: JsonNode, before: unknown, after: unknown, path: ReadonlyArray<string | number>, indent: string): string {
-    if (isDeepStrictEqual(before, after)) return this.slice(node.start, node.end);
+    if (sameJson(before, after)) return this.slice(node.start, node.end);
     if (node.kind === 'object' && isPlainObject(before) && isPlainObject(after) && node.properties.length > 0) return this.object(node.properties, node, before, after, path);
     if (node.kind === 'array' && path.length === 1 && path[0] === 'cells' && Array.isArray(before) && Array.isArray(after) && node.items.length > 0) return this.cells(node.items, node, before, after, path);
     return this.fresh(after, indent);
@@ -58,7 +57,7 @@ class Renderer {
       const b = before[p.key];
       const indent = this.lineIndent(p.keyStart);
       // Only a key's last occurrence is what JSON.parse kept; an earlier duplicate is rewritten whole.
-      const valueText = isDeepStrictEqual(b, a) ? this.slice(p.value.start, p.value.end)
+      const valueText = sameJson(b, a) ? this.slice(p.value.start, p.value.end)
         : last.get(p.key) === i ? this.value(p.value, b, a, [...path, p.key], indent)
         : this.fresh(a, indent);
       pieces.push({ at: i, text: this.slice(p.keyStart, p.value.start) + valueText });
@@ -131,6 +130,20 @@ function detectStyle(text: string, shape: JsonNode): Style {
   const nl = between.lastIndexOf('\n');
   if (nl < 0) return { newline: '\n', unit: '' };
   return { newline: between[nl - 1] === '\r' ? '\r\n' : '\n', unit: between.slice(nl + 1) };
+}
+
+/**
+ * Whether two values would be written as the same JSON. Not util.isDeepStrictEqual: that
+ * recurses far less deep than JSON.stringify (a 3,000-deep array overflows it).
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch (e) {
+    throw new NotebookFormatError(`the notebook cannot be written back: ${(e as Error).message}`);
+  }
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -5,7 +5,8 @@
  *
  * Where tfnb is more lenient than the schema, on purpose: unknown top-level and cell fields
  * are passed through untouched (Jupyter also only warns about them); a cell without `metadata`,
- * `outputs` or `execution_count` is accepted (tfnb writes the last two for every code cell).
+ * `outputs` or `execution_count` is accepted (tfnb writes the last two for every code cell), and
+ * so is a kernelspec without `name` or `display_name` (tfnb reads neither; a wrong type is refused).
  * Stricter, on purpose: an empty `language_info.name` (the schema allows it; tfnb cannot tell
  * which language the cells are in).
  */
@@ -32,10 +33,10 @@ function validateNotebookMetadata(metadata: Record<string, unknown>, label: stri
   const { kernelspec, language_info: info } = metadata;
   if (kernelspec !== undefined) {
     if (!isObject(kernelspec)) throw new NotebookFormatError(`${label}: metadata.kernelspec must be an object with "name" and "display_name", not ${kind(kernelspec)}`);
-    for (const field of ['name', 'display_name']) {
-      if (typeof kernelspec[field] !== 'string') throw new NotebookFormatError(`${label}: metadata.kernelspec.${field} must be a string, not ${brief(kernelspec[field])}`);
+    // The schema requires both; tfnb reads neither, so a missing one is tolerated (a wrong type is not).
+    for (const field of ['name', 'display_name', 'language']) {
+      if (kernelspec[field] !== undefined && typeof kernelspec[field] !== 'string') throw new NotebookFormatError(`${label}: metadata.kernelspec.${field} must be a string, not ${brief(kernelspec[field])}`);
     }
-    if (kernelspec.language !== undefined && typeof kernelspec.language !== 'string') throw new NotebookFormatError(`${label}: metadata.kernelspec.language must be a string, not ${brief(kernelspec.language)}`);
   }
   if (info !== undefined) {
     if (!isObject(info)) throw new NotebookFormatError(`${label}: metadata.language_info must be an object with "name", not ${kind(info)}`);

@@ -126,6 +126,17 @@ describe('lossless re-emission', () => {
     assert.equal(out.match(/1e400/g)?.length, 3);
   });
 
+  it('deep nesting: 3,000 levels are written back as they were; 100,000 are refused with a NotebookFormatError', () => {
+    const nest = (depth: number) => '['.repeat(depth) + '0' + ']'.repeat(depth);
+    const text = (depth: number) => `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"deep": ${nest(depth)}}, "cells": [{"cell_type": "code", "id": "a", "metadata": {"deep": ${nest(depth)}}, "source": "1", "outputs": [], "execution_count": null}]}`;
+    const opened = open(text(3000));
+    execute(opened.notebook);
+    assert.equal(render(opened).match(/\[{3000}0\]{3000}/g)?.length, 2);
+    const tooDeep = open(text(100_000));
+    execute(tooDeep.notebook);
+    assert.throws(() => render(tooDeep), (e: Error) => e.name === 'NotebookFormatError' && /cannot be written back/.test(e.message));
+  });
+
   // Generated notebooks in Jupyter's style and others; each markdown/raw cell's exact text must come back.
   const jsonish = fc.jsonValue({ maxDepth: 3 });
   const cell = fc.oneof(

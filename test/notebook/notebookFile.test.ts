@@ -189,7 +189,7 @@ describe('NotebookFile: what it reads', () => {
     ['no nbformat_minor', JSON.stringify({ nbformat: 4, metadata: {}, cells: [] }), /"nbformat_minor" is missing/],
     ['an empty language_info.name', nb({ metadata: { language_info: { name: '' } } }), /metadata\.language_info\.name is empty; set it to "typescript"/],
     ['a kernelspec that is not an object', nb({ metadata: { kernelspec: 'tfnb' } }), /metadata\.kernelspec must be an object with "name" and "display_name", not string/],
-    ['a kernelspec without display_name', nb({ metadata: { kernelspec: { name: 'tfnb' } } }), /metadata\.kernelspec\.display_name must be a string, not undefined/],
+    ['a kernelspec with a numeric display_name', nb({ metadata: { kernelspec: { name: 'tfnb', display_name: 3 } } }), /metadata\.kernelspec\.display_name must be a string, not 3/],
     ['an id with a space', nb({}, { id: 'a b' }), /cell 1: id "a b" is not a valid cell id/],
     ['an empty id', nb({}, { id: '' }), /cell 1: id "" is not a valid cell id/],
     ['a 65-character id', nb({}, { id: 'x'.repeat(65) }), /cell 1: id "x{59}… \(65 characters\) is not a valid cell id/],
