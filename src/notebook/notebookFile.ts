@@ -58,23 +58,26 @@ export class NotebookFile {
     readonly inPlace: boolean,
     private readonly original: OriginalText,
     private readonly inputIdentity: Identity,
+    private readonly bom: boolean,
   ) {}
 
   static open(options: OpenOptions): NotebookFile {
     const inputPath = resolve(options.input);
     const { bytes, stat } = readRegularFile(inputPath);
     const { notebook, notices, original } = parseForRewrite(decodeUtf8(bytes, inputPath), inputPath);
+    // The decoder drops a UTF-8 byte-order mark; it is put back on write.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
     const inputReal = realpathSync(inputPath);
     const outputTarget = options.output === undefined ? inputReal : resolveTarget(resolve(options.output));
     const inPlace = outputTarget === inputReal;
     checkWritable(outputTarget, options.output === undefined ? 'the notebook (run in place)' : '--output');
-    return new NotebookFile(notebook, notices, inputPath, outputTarget, inPlace, original, identityOf(stat, bytes));
+    return new NotebookFile(notebook, notices, inputPath, outputTarget, inPlace, original, identityOf(stat, bytes), bom);
   }
 
   /** The executed notebook's text; throws NotebookFormatError if it cannot be written (call it early to check). */
   render(nb: Notebook = this.notebook): string {
-    return renderLossless(this.original, nb);
+    return (this.bom ? '\ufeff' : '') + renderLossless(this.original, nb);
   }
 
   writeExecuted(nb: Notebook = this.notebook): WriteOutcome {

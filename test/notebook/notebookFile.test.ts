@@ -68,6 +68,16 @@ describe('NotebookFile: where the executed notebook goes', () => {
     assert.equal(NotebookFile.open({ input, output: join(dir, '.', 'nb.ipynb') }).inPlace, true);
   });
 
+  it('a UTF-8 byte-order mark is kept', () => {
+    const dir = tempDir('tfnb-nbfile-');
+    const input = join(dir, 'nb.ipynb');
+    writeFileSync(input, '\ufeff' + NB);
+    const file = NotebookFile.open({ input });
+    file.writeExecuted(executed(file));
+    const bytes = readFileSync(input);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0xef, 0xbb, 0xbf, 0x7b]);
+  });
+
   it('a missing output folder is made at write time, not at open', () => {
     const dir = tempDir('tfnb-nbfile-');
     const input = join(dir, 'nb.ipynb');
