@@ -6,13 +6,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
-import { injectParameters, parseParameter } from '../notebook/parameters';
+import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
 const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
        tfnb cache [list] | tfnb cache clear [NAME]`;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const MIN_HEAP_MB = 32;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
@@ -45,11 +46,12 @@ async function main(argv: string[]): Promise<number> {
   // Infinity (or any huge number) is allowed: the queue's timer re-arms past Node's 24.8-day limit.
   if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)'); return 2; }
   const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
-  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= 16)) { console.error('tfnb: --max-heap-mb must be a whole number of megabytes, 16 or more'); return 2; }
+  // Measured: below 24 MB the kernel cannot even start (Node 20); 32 leaves room for a small cell.
+  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_HEAP_MB)) { console.error(`tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_HEAP_MB} or more (a kernel needs about 24 MB to start)`); return 2; }
 
   let params;
   try {
-    params = values.parameter.map(parseParameter);
+    params = parseParameters(values.parameter);
   } catch (e) {
     console.error(`tfnb: ${(e as Error).message}`);
     return 2;
@@ -78,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
     kernelLog: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] kernel log: ${line}\n`),
   });
+  if ('saveProblem' in result) { console.error(`tfnb: ${result.saveProblem}`); return result.exitCode; }
   if ('stoppedBy' in result) console.error(`tfnb: stopped by ${result.stoppedBy}; the cells that completed were written: ${result.outputPath}`);
   else if (result.exitCode === 0) console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`);
   else if (result.exitCode === 1) {

@@ -2,7 +2,8 @@
 import { dirname, resolve } from 'node:path';
 import { KernelClient, type ExecutionOutcome } from '../client/kernelClient';
 import type { BackendChoice, StreamName } from '../protocol/messages';
-import { cellLanguage, NotebookFormatError, readNotebookFile, serializeNotebook, sourceText, writeFileAtomic, type Notebook } from '../notebook/ipynb';
+import { cellLanguage, NotebookFormatError, NotebookWriteError, sourceText, type Notebook } from '../notebook/ipynb';
+import { NotebookFile } from '../notebook/notebookFile';
 import { CellOutputs } from '../notebook/outputs';
 import { LiveDisplayLines } from './liveDisplays';
 
@@ -32,19 +33,24 @@ export type RunResult =
   | { exitCode: 0; outputPath: string }
   | { exitCode: 1; outputPath: string; failedCell: number; reason: string; timedOut?: boolean }
   | { exitCode: StopRequest['exitCode']; outputPath: string; stoppedBy: StopRequest['signal'] }
+  /** The executed notebook went beside the input (it changed during the run), or could not be written. */
+  | { exitCode: 1; saveProblem: string }
   | { exitCode: 2 | 3 | StopRequest['exitCode']; reason: string };
 
 export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const input = resolve(options.input);
-  const outputPath = resolve(options.output ?? options.input);
+  let file: NotebookFile;
   let nb: Notebook;
   let languages;
   try {
-    nb = readNotebookFile(input);
+    // Reads, validates, and checks the output can be written — all before the kernel starts.
+    file = NotebookFile.open({ input: options.input, output: options.output });
+    nb = file.notebook;
+    for (const notice of file.notices) options.progress(notice);
     options.prepare?.(nb);
     languages = nb.cells.map((c, i) => (c.cell_type === 'code' ? cellLanguage(nb, c, i) : undefined));
     // Fail before running anything if the result could not be written (e.g. absurd nesting).
-    serializeNotebook(nb);
+    file.render(nb);
   } catch (e) {
     if (e instanceof NotebookFormatError) return { exitCode: 2, reason: e.message };
     throw e;
@@ -52,9 +58,9 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
 
   const codeCells = nb.cells.map((c, i) => ({ cell: c, index: i })).filter(({ cell }) => cell.cell_type === 'code');
   if (codeCells.length === 0) {
-    writeFileAtomic(outputPath, serializeNotebook(nb));
-    options.progress(`no code cells; wrote ${outputPath}`);
-    return { exitCode: 0, outputPath };
+    const saved = saveExecuted(file, nb, options.progress);
+    if ('saveProblem' in saved) return { exitCode: 1, saveProblem: saved.saveProblem };
+    return { exitCode: 0, outputPath: saved.outputPath };
   }
   const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
     nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [],
@@ -134,7 +140,8 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     options.progress(`stopped by ${stop.signal}`);
   }
   runs.forEach((r, i) => {
-    // Outputs are taken now: work the cell left running may have added more.
+    // Outputs are taken now: work the cell left running may have added more. Cells are changed in
+    // place: NotebookFile keeps the ones it still has byte for byte.
     if (outcomes[i]?.status === 'cancelled') {
       r.cell.outputs = [];
       r.cell.execution_count = null;
@@ -143,14 +150,31 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       r.cell.execution_count = r.collector.executionCount;
     }
   });
-  writeFileAtomic(outputPath, serializeNotebook(nb));
-  options.progress(`wrote ${outputPath} (${ms(performance.now() - started)} in all)`);
+  const saved = saveExecuted(file, nb, options.progress, ` (${ms(performance.now() - started)} in all)`);
+  if ('saveProblem' in saved) {
+    const cells = stop ? `stopped by ${stop.signal}; ` : failure ? `cell ${failure.cell} ${failure.timedOut ? failure.reason : `failed (${failure.reason})`}; ` : 'all cells ran; ';
+    return { exitCode: 1, saveProblem: cells + saved.saveProblem };
+  }
+  const outputPath = saved.outputPath;
   if (stop) return { exitCode: stop.exitCode, outputPath, stoppedBy: stop.signal };
   if (failure) return { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason, timedOut: failure.timedOut };
   if (lateErrors.length) {
     return { exitCode: 1, outputPath, failedCell: lateErrors[0]!, reason: 'an error was thrown by work it left running (a timer, a callback or a promise nobody awaited)' };
   }
   return { exitCode: 0, outputPath };
+}
+
+/** The executed notebook onto disk (NotebookFile: lossless, safe); a copy beside a changed input or a failed write is a problem to report. */
+function saveExecuted(file: NotebookFile, nb: Notebook, progress: (line: string) => void, took = ''): { outputPath: string } | { saveProblem: string } {
+  try {
+    const saved = file.writeExecuted(nb);
+    progress(`wrote ${saved.path}${took}`);
+    if (saved.besideBecause) return { saveProblem: `${saved.besideBecause}, so it was left as it is; the executed notebook was written beside it: ${saved.path}` };
+    return { outputPath: saved.path };
+  } catch (e) {
+    if (e instanceof NotebookWriteError || e instanceof NotebookFormatError) return { saveProblem: `the executed notebook was not written: ${e.message}` };
+    throw e;
+  }
 }
 
 /** Why the run should stop early: a signal to `tfnb run`, or its stdout closed (EPIPE, as SIGPIPE). */

@@ -4,6 +4,7 @@
  * kernel lets a later cell redeclare a name, so `let epochs = 1;` simply wins). A cell injected
  * by an earlier run is replaced.
  */
+import { parse } from 'acorn';
 import { NotebookFormatError, type NbCell, type Notebook } from './ipynb';
 
 export type ParameterValue = string | number | boolean | null | unknown[] | Record<string, unknown>;
@@ -16,12 +17,43 @@ export function parseParameter(arg: string): [string, ParameterValue] {
   if (eq <= 0) throw new NotebookFormatError(`parameter "${arg}" must look like name=value`);
   const name = arg.slice(0, eq).trim();
   if (!IDENTIFIER.test(name)) throw new NotebookFormatError(`parameter name "${name}" is not a valid identifier`);
+  checkDeclarable(name);
   const raw = arg.slice(eq + 1);
   try {
     return [name, JSON.parse(raw) as ParameterValue];
   } catch {
     return [name, raw];
   }
+}
+
+/** All `-p` arguments, checked before anything runs: each valid, no name given twice. */
+export function parseParameters(args: readonly string[]): Array<[string, ParameterValue]> {
+  const params = args.map(parseParameter);
+  const seen = new Set<string>();
+  for (const [name] of params) {
+    if (seen.has(name)) throw new NotebookFormatError(`parameter "${name}" is given twice; give each -p name once`);
+    seen.add(name);
+  }
+  return params;
+}
+
+/** Globals that a top-level `let` cannot redeclare (they are non-configurable). */
+const UNDECLARABLE = new Set(['undefined', 'NaN', 'Infinity']);
+
+/**
+ * The injected cell says `let NAME = …;`: NAME must be a name that declaration accepts in
+ * strict module code (not `class`, `let`, `await`, `yield`, `enum`, `eval`, …). acorn decides.
+ */
+function checkDeclarable(name: string): void {
+  let ok = !UNDECLARABLE.has(name);
+  if (ok) {
+    try {
+      parse(`let ${name} = 0;`, { ecmaVersion: 'latest', sourceType: 'module' });
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new NotebookFormatError(`parameter name "${name}" cannot be declared in a cell (\`let ${name} = …\` is an error: a reserved word or a built-in constant); rename the variable in the notebook`);
 }
 
 const hasTag = (cell: NbCell, tag: string) => {

@@ -13,9 +13,15 @@ import { decodeUtf8, NotebookFormatError, parseNotebook, serializeNotebook, type
 import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
 
 const multiline = fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 5 }));
+/** nbformat 4.5's pattern (ids are not checked before 4.5). */
+const cellId = fc.stringMatching(/^[a-zA-Z0-9_-]{1,64}$/);
+const output = fc.oneof(
+  fc.record({ output_type: fc.constant('stream'), name: fc.constantFrom('stdout', 'stderr'), text: multiline }),
+  fc.record({ output_type: fc.constant('display_data'), data: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), metadata: fc.object({ maxDepth: 1 }) }),
+);
 const metadata = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
-const textCell = fc.record({ cell_type: fc.constantFrom('markdown', 'raw'), source: multiline, metadata, id: fc.string(), attachments: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ['cell_type', 'source'] });
-const codeCell = fc.record({ cell_type: fc.constant('code'), source: multiline, metadata, outputs: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), execution_count: fc.option(fc.nat()), id: fc.string() }, { requiredKeys: ['cell_type', 'source'] });
+const textCell = fc.record({ cell_type: fc.constantFrom('markdown', 'raw'), source: multiline, metadata, id: cellId, attachments: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ['cell_type', 'source'] });
+const codeCell = fc.record({ cell_type: fc.constant('code'), source: multiline, metadata, outputs: fc.array(output, { maxLength: 3 }), execution_count: fc.option(fc.nat()), id: cellId }, { requiredKeys: ['cell_type', 'source'] });
 const validNotebook = fc.record({
   nbformat: fc.constant(4),
   nbformat_minor: fc.nat({ max: 1000 }),
@@ -116,7 +122,16 @@ describe('tfnb run on generated bad and odd notebooks (real process)', () => {
         assert.match(r.stderr, /^tfnb: /m);
         assert.equal(readFileSync(file, 'utf8'), text, 'a malformed file is never written');
       } else if (r.status === 0 && (value as Notebook).cells?.every?.((c) => c.cell_type !== 'code')) {
-        assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(text));
+        const written = readFileSync(file, 'utf8');
+        if (!/had no id|repeated the id/.test(r.stderr)) assert.equal(written, text, 'nothing changed: the same bytes');
+        else {
+          // nbformat 4.5 ids repaired (missing or repeated): unique and valid now, the rest as it was.
+          const out = JSON.parse(written) as Notebook;
+          const ids = out.cells.map((c) => c.id);
+          assert.ok(ids.every((id) => typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id)) && new Set(ids).size === ids.length);
+          const noIds = (nb: Notebook) => ({ ...nb, cells: nb.cells.map(({ id: _, ...c }) => c) });
+          assert.deepEqual(noIds(out), noIds(JSON.parse(text) as Notebook));
+        }
       }
     });
     assert.ok(readdirSync(dir).every((f) => f.endsWith('.ipynb')), 'no temp files left');
