@@ -1,0 +1,59 @@
+/**
+ * A user's own files beside the notebook (`model.js`, `data.mjs`) that import a TensorFlow.js
+ * package get the kernel's instance, not `Cannot find module` (tfjs is bundled inside the
+ * kernel, not in a node_modules) nor a second, uninitialised copy. CommonJS `require` goes through
+ * Module._load; ES `import` through a `module.register` resolve/load hook (Node ≥ 20.6) that
+ * turns the name into a module re-exporting the kernel's object.
+ * The packages' own files are left alone: a real tfjs-node's internals wire themselves as they were built.
+ */
+import Module, { register } from 'node:module';
+import { sep } from 'node:path';
+import { ESM_HOOKS_SOURCE, KERNEL_MODULE_SCHEME, type EsmHooksData } from './esmHooks';
+import type { KernelModule } from './kernelModules';
+
+/** Where the ES module stubs find the kernel's objects (same thread as the user's code). */
+export const KERNEL_MODULES_KEY = Symbol.for('tfnb.kernelModules');
+
+type ModuleLoad = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean) => unknown;
+
+const TFJS_PACKAGE_DIR = `${sep}node_modules${sep}@tensorflow${sep}`;
+
+/** Whether a request comes from inside an installed TensorFlow.js package (then it is not redirected). */
+export function fromTfjsPackage(parentPath: string | null | undefined): boolean {
+  return parentPath != null && parentPath.includes(TFJS_PACKAGE_DIR);
+}
+
+let installed = false;
+
+export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, log: (message: string) => void): void {
+  if (installed) return;
+  installed = true;
+  (globalThis as Record<symbol, unknown>)[KERNEL_MODULES_KEY] = modules;
+
+  const loader = Module as unknown as { _load: ModuleLoad };
+  const load = loader._load;
+  loader._load = function (this: unknown, request, parent, isMain) {
+    const kernelModule = modules.get(request);
+    if (kernelModule && !fromTfjsPackage(parent?.filename)) return kernelModule;
+    return load.call(this, request, parent, isMain);
+  };
+
+  const data: EsmHooksData = {
+    scheme: KERNEL_MODULE_SCHEME,
+    key: KERNEL_MODULES_KEY.description!,
+    tfjsPackageDir: `/node_modules/@tensorflow/`,
+    exportNames: Object.fromEntries([...modules].map(([name, m]) => [name, Object.keys(m).filter(isExportName)])),
+  };
+  try {
+    register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS_SOURCE)}`, { data });
+  } catch (e) {
+    log(`ES modules beside the notebook that import TensorFlow.js will not get the kernel's instance: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const RESERVED = new Set(['default', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public']);
+
+function isExportName(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);
+}
+
