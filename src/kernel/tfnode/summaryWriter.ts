@@ -16,11 +16,19 @@ export const FILE_VERSION = 'brain.Event:2';
 
 let fileCounter = 0;
 
+/** Every writer, flushed when the process exits: one listener for all (a sweep may open dozens). */
+const openWriters = new Set<SummaryFileWriter>();
+let exitHookInstalled = false;
+function flushAtExit(writer: SummaryFileWriter): void {
+  openWriters.add(writer);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => { for (const w of openWriters) w.flush(); });
+}
+
 export class SummaryFileWriter {
   readonly path: string;
   private queue: Uint8Array[] = [];
-  private readonly timer: NodeJS.Timeout;
-  private readonly onExit = () => this.flush();
 
   constructor(readonly logdir: string, private readonly maxQueue = 10, flushMillis = 120_000, filenameSuffix = '.v2') {
     mkdirSync(logdir, { recursive: true });
@@ -28,8 +36,8 @@ export class SummaryFileWriter {
     const sep = filenameSuffix.startsWith('.') || filenameSuffix === '' ? '' : '.';
     this.path = join(logdir, `events.out.tfevents.${seconds}.${hostname()}.${process.pid}.${fileCounter++}${sep}${filenameSuffix}`);
     writeFileSync(this.path, tfRecord(encodeEvent({ wallTime: Date.now() / 1000, fileVersion: FILE_VERSION })));
-    this.timer = setInterval(() => this.flush(), flushMillis).unref();
-    process.on('exit', this.onExit);
+    setInterval(() => this.flush(), flushMillis).unref();
+    flushAtExit(this);
   }
 
   /** Writes a scalar summary: `tag` = name, `simple_value` = value, at `step`. */

@@ -94,10 +94,14 @@ for (const backend of RULE_BACKENDS) describe(`tf.node TensorBoard writers (${ba
     assert.ok(scalars(train, 'epoch_loss').every(([, v]) => Number.isFinite(v) && v > 0));
   });
 
-  it('writes what is still queued when the kernel shuts down', async () => {
+  it('writes what is still queued when the kernel shuts down, for every writer (a sweep of many runs warns of nothing)', async () => {
+    const sweep = await run(k, "for (let i = 0; i < 15; i++) tf.node.summaryFileWriter(`tb/sweep/run${i}`).scalar('lr', i, 1);\nawait new Promise((r) => setTimeout(r, 50));");
+    ok(sweep);
+    assert.equal(sweep.stderr, '');
     ok(await run(k, "tf.node.summaryFileWriter('tb/at-exit').scalar('last', 42, 7);"));
     assert.deepEqual(scalars(events(join(dir, 'tb', 'at-exit')).events, 'last'), []);
     await k.close();
     assert.deepEqual(scalars(events(join(dir, 'tb', 'at-exit')).events, 'last'), [[7, 42]]);
+    assert.deepEqual(scalars(events(join(dir, 'tb', 'sweep', 'run14')).events, 'lr'), [[1, 14]]);
   });
 });
