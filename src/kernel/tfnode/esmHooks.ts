@@ -10,16 +10,20 @@ export interface EsmHooksData {
   scheme: string;
   /** Symbol.for(key) holds the Map of module name → object on the user's thread. */
   key: string;
-  /** A parent URL containing this is a TensorFlow.js package's own file: left alone. */
-  tfjsPackageDir: string;
+  /** Finds the package of a parent URL (moduleHooks.ts PACKAGE_IN_PATH); files of the packages in exportNames are left alone. */
+  packageInPath: string;
   exportNames: Record<string, string[]>;
 }
 
 export const ESM_HOOKS_SOURCE = `
 let options;
 export function initialize(data) { options = data; }
+function packageOf(url) {
+  const all = [...(url || '').matchAll(new RegExp(options.packageInPath, 'g'))];
+  return all.length ? all[all.length - 1][1].replace(/\\\\/g, '/') : '';
+}
 export async function resolve(specifier, context, nextResolve) {
-  if (options && Object.hasOwn(options.exportNames, specifier) && !(context.parentURL || '').includes(options.tfjsPackageDir)) {
+  if (options && Object.hasOwn(options.exportNames, specifier) && !Object.hasOwn(options.exportNames, packageOf(context.parentURL))) {
     return { url: options.scheme + specifier, format: 'module', shortCircuit: true };
   }
   return nextResolve(specifier, context);

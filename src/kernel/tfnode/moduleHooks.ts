@@ -4,10 +4,11 @@
  * kernel, not in a node_modules) nor a second, uninitialised copy. CommonJS `require` goes through
  * Module._load; ES `import` through a `module.register` resolve/load hook (Node ≥ 20.6) that
  * turns the name into a module re-exporting the kernel's object.
- * The packages' own files are left alone: a real tfjs-node's internals wire themselves as they were built.
+ * Files of the packages named (a real tfjs-node, a copy of tfjs beside the notebook) are left
+ * alone: they wire themselves as they were built. Any other package — a model library, a backend
+ * such as @tensorflow/tfjs-backend-webgpu — gets the kernel's instance, so it registers there.
  */
 import Module, { register } from 'node:module';
-import { sep } from 'node:path';
 import { ESM_HOOKS_SOURCE, KERNEL_MODULE_SCHEME, type EsmHooksData } from './esmHooks';
 import type { KernelModule } from './kernelModules';
 
@@ -16,11 +17,14 @@ export const KERNEL_MODULES_KEY = Symbol.for('tfnb.kernelModules');
 
 type ModuleLoad = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean) => unknown;
 
-const TFJS_PACKAGE_DIR = `${sep}node_modules${sep}@tensorflow${sep}`;
+/** A package folder in a path: node_modules/<name> or node_modules/@scope/<name>. */
+export const PACKAGE_IN_PATH = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/g;
 
-/** Whether a request comes from inside an installed TensorFlow.js package (then it is not redirected). */
-export function fromTfjsPackage(parentPath: string | null | undefined): boolean {
-  return parentPath != null && parentPath.includes(TFJS_PACKAGE_DIR);
+/** The package a file belongs to (the name after its last node_modules), if any. */
+export function packageOf(path: string | null | undefined): string | undefined {
+  if (!path) return undefined;
+  const all = [...path.matchAll(PACKAGE_IN_PATH)];
+  return all.length ? all[all.length - 1]![1]!.replace(/\\/g, '/') : undefined;
 }
 
 let installed = false;
@@ -34,14 +38,14 @@ export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, l
   const load = loader._load;
   loader._load = function (this: unknown, request, parent, isMain) {
     const kernelModule = modules.get(request);
-    if (kernelModule && !fromTfjsPackage(parent?.filename)) return kernelModule;
+    if (kernelModule && !modules.has(packageOf(parent?.filename) ?? '')) return kernelModule;
     return load.call(this, request, parent, isMain);
   };
 
   const data: EsmHooksData = {
     scheme: KERNEL_MODULE_SCHEME,
     key: KERNEL_MODULES_KEY.description!,
-    tfjsPackageDir: `/node_modules/@tensorflow/`,
+    packageInPath: PACKAGE_IN_PATH.source,
     exportNames: Object.fromEntries([...modules].map(([name, m]) => [name, Object.keys(m).filter(isExportName)])),
   };
   try {

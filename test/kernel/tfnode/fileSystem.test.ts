@@ -86,6 +86,18 @@ for (const backend of RULE_BACKENDS) describe(`file:// model IO, as tfjs-node's 
     assert.equal(ok(r), "[ 'function', true, 'model.json,weights.bin' ]");
   });
 
+  it('tf.io.fileSystem([topology.pb, manifest.json]) loads a binary topology with its weights', async () => {
+    writeFileSync(join(dir, 'graph.pb'), Buffer.from([8, 1, 18, 3, 97, 98, 99]));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ paths: ['graph/group1-shard1of1.bin'], weights: [{ name: 'W', shape: [2, 1], dtype: 'float32' }, { name: 'b', shape: [1], dtype: 'float32' }] }]));
+    const r = await run(k, [
+      "const a = await tf.io.fileSystem(['graph.pb', 'manifest.json']).load();",
+      'JSON.stringify([Array.from(new Uint8Array(a.modelTopology)), a.weightSpecs.map((w) => w.name), Array.from(new Float32Array(a.weightData))])',
+    ].join('\n'));
+    assert.equal(ok(r), `'[[8,1,18,3,97,98,99],["W","b"],[1,2,0.5]]'`);
+    const two = await run(k, "await model.save(tf.io.fileSystem(['a', 'b']))");
+    assert.match(two.error?.evalue ?? '', /Cannot save a model to two paths/);
+  });
+
   it('says what is wrong with a missing file, a folder given to load, or a file in the way of a save', async () => {
     const missing = await run(k, "await tf.loadLayersModel('file://nope/model.json')");
     assert.match(missing.error?.evalue ?? '', /Path .*nope\/model\.json does not exist: loading failed/);

@@ -40,6 +40,11 @@ const USER_FILES: Record<string, string> = {
   'node_modules/@tensorflow/tfjs/index.js': "exports.localCopy = true; exports.sibling = require('@tensorflow/tfjs-core').localCore;",
   'node_modules/@tensorflow/tfjs-core/package.json': JSON.stringify({ name: '@tensorflow/tfjs-core', version: '0.0.0-local', main: 'index.js' }),
   'node_modules/@tensorflow/tfjs-core/index.js': 'exports.localCore = true;',
+  // A backend package the user installed (as @tensorflow/tfjs-backend-webgpu would be): it registers into the kernel's tf.
+  'node_modules/@tensorflow/tfjs-backend-extra/package.json': JSON.stringify({ name: '@tensorflow/tfjs-backend-extra', main: 'index.js' }),
+  'node_modules/@tensorflow/tfjs-backend-extra/index.js': "const tf = require('@tensorflow/tfjs-core'); exports.registered = tf.registerBackend('extra', () => tf.findBackend('cpu') ?? tf.engine().registryFactory.cpu.factory());",
+  'node_modules/@tensorflow/tfjs-backend-extra-esm/package.json': JSON.stringify({ name: '@tensorflow/tfjs-backend-extra-esm', type: 'module', exports: './index.js' }),
+  'node_modules/@tensorflow/tfjs-backend-extra-esm/index.js': "import * as tf from '@tensorflow/tfjs-core'; export const engine = tf.engine();",
 };
 
 for (const backend of RULE_BACKENDS) describe(`files beside the notebook that import TensorFlow.js get the kernel's instance (${backend})`, () => {
@@ -95,6 +100,15 @@ for (const backend of RULE_BACKENDS) describe(`files beside the notebook that im
       "[helper.tf.tensor === tf.tensor, helperEsm.tf.tensor === tf.tensor, require('./model.js').modules.tf.localCopy, local.localCopy, local.sibling]",
     ].join('\n'));
     assert.equal(ok(r), '[ true, true, undefined, true, true ]');
+  });
+
+  it('a backend package installed under node_modules/@tensorflow registers into the kernel\'s engine', async () => {
+    const r = await run(k, [
+      "const extra = require('@tensorflow/tfjs-backend-extra');",
+      "const extraEsm = await import('@tensorflow/tfjs-backend-extra-esm');",
+      "[extra.registered, Object.keys(tf.engine().registryFactory).includes('extra'), extraEsm.engine === tf.engine()]",
+    ].join('\n'));
+    assert.equal(ok(r), '[ true, true, true ]');
   });
 });
 
