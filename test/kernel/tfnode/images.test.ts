@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encode as encodeJpeg } from 'jpeg-js';
@@ -39,6 +39,7 @@ for (const backend of RULE_BACKENDS) describe(`tf.node image codecs (${backend})
     const flat = Buffer.alloc(16 * 16 * 4);
     for (let i = 0; i < 16 * 16; i++) flat.set([200, 100, 50, 255], i * 4);
     writeFileSync(join(dir, 'flat.jpg'), encodeJpeg({ width: 16, height: 16, data: flat }, 95).data);
+    copyFileSync(join(__dirname, 'fixtures', 'gray.jpg'), join(dir, 'gray.jpg'));
     k = startKernel({ notebookDir: dir, backend });
     await k.start();
   });
@@ -92,6 +93,17 @@ for (const backend of RULE_BACKENDS) describe(`tf.node image codecs (${backend})
     const gray = await decoded(`tf.node.decodeJpeg(${file('flat.jpg')}, 1)`);
     assert.deepEqual(gray.shape, [16, 16, 1]);
     assert.ok(gray.data.every((v) => Math.abs(v - 124) <= 3), `luma of (200, 100, 50) is 124: ${gray.data.slice(0, 4).join(',')}`);
+  });
+
+  it("decodeJpeg of a grayscale JPEG (libjpeg's) is [h, w, 1] unless 3 channels are asked for", async () => {
+    const expected = Array.from({ length: 32 }, (_, i) => 32 * (i % 8) + 8 * Math.floor(i / 8));
+    const gray = await decoded(`tf.node.decodeJpeg(${file('gray.jpg')})`);
+    assert.deepEqual([gray.shape, gray.dtype], [[4, 8, 1], 'int32']);
+    gray.data.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 2, `pixel ${i}: ${v}, libjpeg: ${expected[i]}`));
+    assert.deepEqual((await decoded(`tf.node.decodeImage(${file('gray.jpg')})`)).shape, [4, 8, 1]);
+    const rgb = await decoded(`tf.node.decodeJpeg(${file('gray.jpg')}, 3)`);
+    assert.deepEqual(rgb.shape, [4, 8, 3]);
+    assert.deepEqual(rgb.data.filter((_, i) => i % 3 === 0), gray.data);
   });
 
   it('encodePng and encodeJpeg give files the decoders read back (PNG exactly)', async () => {
