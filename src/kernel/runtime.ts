@@ -16,7 +16,7 @@ import { RUNTIME_GLOBAL } from './transpile';
 import { RESULT_GLOBAL } from './trailingExpression';
 import { installTfNode } from './tfnode/install';
 import { kernelModules } from './tfnode/kernelModules';
-import { installModuleHooks } from './tfnode/moduleHooks';
+import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
@@ -45,7 +45,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   // tfjs-node's additions (tf.node, file://) on every backend; one instance for cells and user files.
   installTfNode(tf, options.notebookDir);
   const modules = kernelModules(tf);
-  installModuleHooks(modules, (message) => output.send({ type: 'log', level: 'warn', message }));
+  const moduleHooks = installModuleHooks(modules, (message) => output.send({ type: 'log', level: 'warn', message }));
   const special = new Map<string, () => unknown>();
   for (const [name, module] of modules) special.set(name, () => module);
   special.set(TFVIS_MODULE, () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
@@ -60,7 +60,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     });
     return { ...datasets, default: datasets };
   });
-  const loader = createModuleLoader(options.notebookDir, special);
+  const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
 
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);

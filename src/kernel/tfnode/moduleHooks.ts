@@ -8,7 +8,7 @@
  * alone: they wire themselves as they were built. Any other package — a model library, a backend
  * such as @tensorflow/tfjs-backend-webgpu — gets the kernel's instance, so it registers there.
  */
-import Module, { register } from 'node:module';
+import Module, { isBuiltin, register } from 'node:module';
 import { ESM_HOOKS_SOURCE, KERNEL_MODULE_SCHEME, type EsmHooksData } from './esmHooks';
 import type { KernelModule } from './kernelModules';
 
@@ -27,32 +27,70 @@ export function packageOf(path: string | null | undefined): string | undefined {
   return all.length ? all[all.length - 1]![1]!.replace(/\\/g, '/') : undefined;
 }
 
-let installed = false;
+export interface ModuleHooks {
+  /** Registers the ES module hooks, once. It costs a loader thread (~25 ms at start), so it waits for user code. */
+  registerEsm(): void;
+}
 
-export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, log: (message: string) => void): void {
-  if (installed) return;
-  installed = true;
+let installed: ModuleHooks | undefined;
+
+export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, log: (message: string) => void): ModuleHooks {
+  if (installed) return installed;
   (globalThis as Record<symbol, unknown>)[KERNEL_MODULES_KEY] = modules;
+
+  let esmRegistered = false;
+  const hooks: ModuleHooks = {
+    registerEsm() {
+      if (esmRegistered) return;
+      esmRegistered = true;
+      const data: EsmHooksData = {
+        scheme: KERNEL_MODULE_SCHEME,
+        key: KERNEL_MODULES_KEY.description!,
+        packageInPath: PACKAGE_IN_PATH.source,
+        exportNames: Object.fromEntries([...modules].map(([name, m]) => [name, Object.keys(m).filter(isExportName)])),
+      };
+      try {
+        register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS_SOURCE)}`, { data });
+      } catch (e) {
+        log(`ES modules beside the notebook that import TensorFlow.js will not get the kernel's instance: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+  };
 
   const loader = Module as unknown as { _load: ModuleLoad };
   const load = loader._load;
   loader._load = function (this: unknown, request, parent, isMain) {
     const kernelModule = modules.get(request);
-    if (kernelModule && !modules.has(packageOf(parent?.filename) ?? '')) return kernelModule;
+    if (kernelModule && !modules.has(packageOf(parent?.filename) ?? '')) {
+      // User code is running: whatever it import()s next must find the hooks in place.
+      hooks.registerEsm();
+      return kernelModule;
+    }
     return load.call(this, request, parent, isMain);
   };
+  installed = hooks;
+  return hooks;
+}
 
-  const data: EsmHooksData = {
-    scheme: KERNEL_MODULE_SCHEME,
-    key: KERNEL_MODULES_KEY.description!,
-    packageInPath: PACKAGE_IN_PATH.source,
-    exportNames: Object.fromEntries([...modules].map(([name, m]) => [name, Object.keys(m).filter(isExportName)])),
+/**
+ * Registers the ES hooks on a cell's first import or require of anything but a Node built-in or
+ * a module the kernel answers itself: the only ways user files start to load.
+ */
+export function registerEsmHooksOnFirstLoad<L extends { import(specifier: string): Promise<unknown>; require(specifier: string): unknown }>(
+  loader: L, hooks: ModuleHooks, answeredByKernel: ReadonlyMap<string, unknown>,
+): L {
+  const loadsUserCode = (specifier: string) => !answeredByKernel.has(specifier) && !isBuiltin(specifier);
+  const importModule = loader.import.bind(loader);
+  const requireModule = loader.require.bind(loader);
+  loader.import = (specifier) => {
+    if (loadsUserCode(specifier)) hooks.registerEsm();
+    return importModule(specifier);
   };
-  try {
-    register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS_SOURCE)}`, { data });
-  } catch (e) {
-    log(`ES modules beside the notebook that import TensorFlow.js will not get the kernel's instance: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  loader.require = (specifier) => {
+    if (loadsUserCode(specifier)) hooks.registerEsm();
+    return requireModule(specifier);
+  };
+  return loader;
 }
 
 const RESERVED = new Set(['default', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public']);

@@ -112,6 +112,25 @@ for (const backend of RULE_BACKENDS) describe(`files beside the notebook that im
   });
 });
 
+describe('ES hooks are in place before user code first loads', () => {
+  let k: KernelClient;
+  const dir = tempDir('tfnb-tfnode-first-');
+  before(async () => {
+    // A CommonJS file that touches no TensorFlow.js itself, then import()s an ES module that does.
+    writeTree(dir, {
+      'start.js': "module.exports = import('./esm/model.mjs');",
+      'esm/model.mjs': "import * as tf from '@tensorflow/tfjs';\nexport const backend = tf.getBackend();",
+    });
+    k = startKernel({ notebookDir: dir });
+    await k.start();
+  });
+  after(() => k.close());
+
+  it("a fresh kernel's first cell require()s a file whose ES import of @tensorflow/tfjs resolves", async () => {
+    assert.equal(ok(await run(k, "(await require('./start.js')).backend")), "'wasm'");
+  });
+});
+
 describe("getThreadsCount() of the kernel's multi-threaded wasm backend", () => {
   let k: KernelClient;
   const dir = tempDir('tfnb-tfnode-threads-');
