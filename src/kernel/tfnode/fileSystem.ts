@@ -33,7 +33,8 @@ export class FileSystemModelHandler implements io.IOHandler {
     // Key order matters for byte equality with tfjs-node's model.json; JSON.stringify drops the undefined ones as it does.
     const modelJson: io.ModelJSON = {
       modelTopology: artifacts.modelTopology as io.ModelJSON['modelTopology'],
-      weightsManifest: [{ paths: [WEIGHTS_BINARY_FILENAME], weights: artifacts.weightSpecs ?? [] }],
+      // Without weight specs tfjs-node writes no "weights" key (undefined); so does this.
+      weightsManifest: [{ paths: [WEIGHTS_BINARY_FILENAME], weights: artifacts.weightSpecs as io.WeightsManifestEntry[] }],
       format: artifacts.format,
       generatedBy: artifacts.generatedBy,
       convertedBy: artifacts.convertedBy,
@@ -59,22 +60,8 @@ export class FileSystemModelHandler implements io.IOHandler {
     try { modelJson = JSON.parse(text) as io.ModelJSON; } catch (e) {
       throw new Error(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const artifacts: io.ModelArtifacts = {
-      modelTopology: modelJson.modelTopology,
-      format: modelJson.format,
-      generatedBy: modelJson.generatedBy,
-      convertedBy: modelJson.convertedBy,
-    };
-    if (modelJson.weightsManifest != null) {
-      const [weightSpecs, weightData] = await loadWeights(modelJson.weightsManifest, dirname(path));
-      artifacts.weightSpecs = weightSpecs;
-      artifacts.weightData = weightData;
-    }
-    if (modelJson.trainingConfig != null) artifacts.trainingConfig = modelJson.trainingConfig;
-    if (modelJson.signature != null) artifacts.signature = modelJson.signature;
-    if (modelJson.userDefinedMetadata != null) artifacts.userDefinedMetadata = modelJson.userDefinedMetadata;
-    if (modelJson.modelInitializer != null) artifacts.modelInitializer = modelJson.modelInitializer;
-    return artifacts;
+    // tfjs's own JSON → artifacts step (the browser's http loader uses it too): every field, initializers included.
+    return io.getModelArtifactsForJSON(modelJson, (manifest) => loadWeights(manifest, dirname(path)));
   }
 
   private async loadBinaryModel([topologyPath, manifestPath]: [string, string]): Promise<io.ModelArtifacts> {

@@ -108,6 +108,9 @@ for (const backend of RULE_BACKENDS) describe(`file:// model IO, as tfjs-node's 
     assert.match(blocked.error?.evalue ?? '', /a-file exists as a file/);
     const noWeights = await run(k, "require('node:fs').rmSync('resaved/weights.bin'); await tf.loadLayersModel('file://resaved/model.json')");
     assert.match(noWeights.error?.evalue ?? '', /Weight file .*resaved\/weights\.bin does not exist/);
+    writeFileSync(join(dir, 'broken.json'), '{"modelTopology": ');
+    const broken = await run(k, "await tf.loadLayersModel('file://broken.json')");
+    assert.match(broken.error?.evalue ?? '', /broken\.json is not valid JSON/);
     assert.equal(readFileSync(join(dir, 'a-file'), 'utf8'), 'x', 'the file in the way is left as it was');
   });
 });
