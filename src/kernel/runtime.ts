@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
-import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE } from '../protocol/modules';
+import { DATASETS_MODULE, TFVIS_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
 import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
 import { RESULT_GLOBAL } from './trailingExpression';
+import { installTfNode } from './tfnode/install';
+import { kernelModules } from './tfnode/kernelModules';
+import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
@@ -39,9 +42,12 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const displayApi = createDisplayApi(displayContext);
   const toBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
 
-  const tfModule = { ...tf, default: tf };
+  // tfjs-node's additions (tf.node, file://) on every backend; one instance for cells and user files.
+  installTfNode(tf, options.notebookDir);
+  const modules = kernelModules(tf);
+  const moduleHooks = installModuleHooks(modules, (message) => output.send({ type: 'log', level: 'warn', message }));
   const special = new Map<string, () => unknown>();
-  for (const name of TF_PACKAGES) special.set(name, () => tfModule);
+  for (const [name, module] of modules) special.set(name, () => module);
   special.set(TFVIS_MODULE, () => ({ ...displayApi.tfvis, default: displayApi.tfvis }));
   let datasets: Datasets | undefined;
   special.set(DATASETS_MODULE, () => {
@@ -54,7 +60,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     });
     return { ...datasets, default: datasets };
   });
-  const loader = createModuleLoader(options.notebookDir, special);
+  const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
 
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
