@@ -1,6 +1,6 @@
 /**
  * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
- *  [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]`
+ *  [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
  */
@@ -10,8 +10,10 @@ import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]
        tfnb cache [list] | tfnb cache clear [NAME]`;
+/** As the tfnb.maxOutputBytes setting's minimum: room for a notice of what was dropped. */
+const MIN_OUTPUT_BYTES = 1024;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 const MIN_HEAP_MB = 32;
 
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
         backend: { type: 'string', default: 'auto' },
         timeout: { type: 'string' },
         'max-heap-mb': { type: 'string' },
+        'max-output-bytes': { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         parameter: { type: 'string', short: 'p', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
@@ -48,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
   const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
   // Measured: below 24 MB the kernel cannot even start (Node 20); 32 leaves room for a small cell.
   if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_HEAP_MB)) { console.error(`tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_HEAP_MB} or more (a kernel needs about 24 MB to start)`); return 2; }
+
+  const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
+  if (maxOutputBytes !== undefined && !(Number.isInteger(maxOutputBytes) && maxOutputBytes >= MIN_OUTPUT_BYTES)) { console.error(`tfnb: --max-output-bytes must be a whole number of bytes, ${MIN_OUTPUT_BYTES} or more`); return 2; }
 
   let params;
   try {
@@ -75,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
     timeoutSeconds: timeout,
     stop: stop.signal,
     maxHeapMB,
+    maxOutputBytes,
     echo: !values.quiet,
     prepare: (nb) => injectParameters(nb, params),
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),

@@ -119,4 +119,18 @@ describe('tfnb run: every run ends', () => {
     assert.match(errors[0]!.evalue!, /did not answer the interrupt .* the kernel was killed and restarted/);
     assert.deepEqual(c2!.outputs, []);
   });
+
+  it('--max-output-bytes caps a cell\'s output; a value under 1024 is refused with exit 2', { timeout: 60_000 }, () => {
+    const dir = tempDir('tfnb-cap-');
+    const input = writeNotebook(dir, ["console.log('x'.repeat(100_000));"]);
+    const bad = spawnSync(process.execPath, [CLI_SCRIPT, 'run', input, '--max-output-bytes', '10'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--max-output-bytes must be a whole number of bytes, 1024 or more/);
+    const r = spawnSync(process.execPath, [CLI_SCRIPT, 'run', input, '--backend', 'wasm', '--quiet', '--max-output-bytes', '4096'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const text = streamText(cells(input)[0]!);
+    assert.ok(text.length < 4096 + 300, `${text.length} characters saved`);
+    assert.match(text, /output limit reached/);
+  });
 });
+
