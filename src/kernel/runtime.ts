@@ -13,7 +13,6 @@ import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
-import { RESULT_GLOBAL } from './trailingExpression';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
@@ -72,7 +71,6 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     return fn;
   };
   Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: Object.assign(loader, { nameFunction }), enumerable: false });
-  Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }
 
