@@ -15,13 +15,14 @@ export interface KernelChannel {
 /** How long sendSync keeps trying while the client does not read (its socket buffer is full). */
 const SYNC_SEND_PATIENCE_MS = 5_000;
 
-interface ChannelControl { fd?: number; refCounted?: () => void; unrefCounted?: () => void }
+interface ChannelControl { fd?: number; refCounted?: () => void }
 
 export function processChannel(): KernelChannel {
   if (!process.send) throw new Error('tfnb kernel must be started with an IPC channel (by the tfnb client)');
-  const inFlight = countAsyncWrites(process.channel as unknown as ChannelControl | undefined);
-  const fd = (process.channel as unknown as ChannelControl | undefined)?.fd;
-  const send = (message: KernelToClient) => { process.send!(message); };
+  const control = process.channel as unknown as ChannelControl | undefined;
+  const queue = trackQueuedWrites(control);
+  const fd = control?.fd;
+  const send = (message: KernelToClient) => queue.send(message);
   return {
     send,
     sendSync: (messages) => {
@@ -30,7 +31,7 @@ export function processChannel(): KernelChannel {
       // Node's IPC channel ('json' serialization) is one JSON text and a newline per message.
       // Writing to its socket directly is safe only when none of Node's own writes is queued
       // (a message half written would be interleaved): else the ordinary send, best effort.
-      if (fd === undefined || inFlight() !== 0) { for (const m of messages) send(m); return; }
+      if (fd === undefined || queue.queued() !== 0) { for (const m of messages) send(m); return; }
       const text = messages.map((m) => `${JSON.stringify(m)}\n`).join('');
       if (!writeAll(fd, Buffer.from(text))) for (const m of messages) send(m);
     },
@@ -39,20 +40,35 @@ export function processChannel(): KernelChannel {
 }
 
 /**
- * Node's channel calls refCounted() when a message could not be written at once (the rest is
- * queued for the event loop) and unrefCounted() when it is: their balance is the queue. Without
- * those methods (another Node), the queue counts as never empty and sendSync falls back.
+ * A send that knows how many messages Node still has queued. When a message cannot be written
+ * at once, Node's channel calls refCounted() during process.send (keeping the process alive
+ * until the write ends) and the send's callback when it does. refCounted() is also called when
+ * a 'message' listener is added, but not during a send. Without that method (another Node),
+ * the queue counts as never empty and sendSync falls back to the ordinary send.
  */
-function countAsyncWrites(control: ChannelControl | undefined): () => number {
-  if (!control || typeof control.refCounted !== 'function' || typeof control.unrefCounted !== 'function') return () => 1;
+function trackQueuedWrites(control: ChannelControl | undefined): { send: (m: KernelToClient) => void; queued: () => number } {
+  const plainSend = (m: KernelToClient) => { process.send!(m); };
+  if (!control || typeof control.refCounted !== 'function') return { send: plainSend, queued: () => 1 };
   let queued = 0;
+  let sending = false;
+  let wentAsync = false;
   const ref = control.refCounted.bind(control);
-  const unref = control.unrefCounted.bind(control);
-  control.refCounted = () => { queued++; ref(); };
-  control.unrefCounted = () => { queued--; unref(); };
-  return () => queued;
+  control.refCounted = () => { if (sending) wentAsync = true; ref(); };
+  return {
+    send: (m) => {
+      sending = true;
+      wentAsync = false;
+      let counted = false;
+      try {
+        process.send!(m, undefined, undefined, () => { if (counted) queued--; });
+      } finally {
+        sending = false;
+      }
+      if (wentAsync) { counted = true; queued++; }
+    },
+    queued: () => queued,
+  };
 }
-
 /** Writes all of `bytes` to a non-blocking socket, waiting out EAGAIN; false if it could not. */
 function writeAll(fd: number, bytes: Buffer): boolean {
   const nap = new Int32Array(new SharedArrayBuffer(4));
