@@ -175,3 +175,19 @@ for (const backend of RULE_BACKENDS) describe(`faults: output written just befor
     } finally { k.close(); }
   });
 });
+
+if (RULE_BACKENDS.includes('wasm')) describe('faults: the wasm backend out of memory', () => {
+  it('says the wasm heap cannot grow past 4 GB and suggests the native backend', async () => {
+    // About 4 GB of memory for a few seconds: WebAssembly's limit, whatever the machine has.
+    const k = await RawKernel.start({ backend: 'wasm' });
+    try {
+      const ms = await k.run('const held = [];\nfor (let i = 0; i < 8; i++) held.push(tf.zeros([256, 1024, 1024]).add(1));');
+      assert.equal(doneOf(ms)?.status, 'error');
+      const error = errorsOf(ms)[0]!;
+      assert.match(error.evalue, /^memory access out of bounds \(the wasm backend ran out of memory: its heap \(now \d\.\d GB\) cannot grow past WebAssembly's 4 GB limit\..*native backend/);
+      assert.match(error.traceback[1]!, /\[tfnb\] the wasm backend ran out of memory/);
+      // The backend is broken now (emscripten aborts next time): the advice says to restart.
+      assert.match(error.evalue, /restart the kernel/);
+    } finally { k.close(); }
+  });
+});
