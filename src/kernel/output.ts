@@ -12,10 +12,13 @@ import { capText, type FormattedError } from './errors';
 
 const FLUSH_DELAY_MS = 15;
 const MAX_PENDING_CHARS = 256 * 1024;
+/** Errors one execution sends at most: a timer that throws every millisecond must not flood the client. */
+export const MAX_ERRORS_PER_EXECUTION = 100;
 
 interface ExecutionBudget {
   written: number;
   dropped: number;
+  errors: number;
   /** The stream whose write first went over the cap. */
   cappedStream?: StreamName;
 }
@@ -87,6 +90,13 @@ export class OutputRouter {
    */
   error(executionId: string, error: FormattedError): void {
     const budget = this.budget(executionId);
+    if (++budget.errors > MAX_ERRORS_PER_EXECUTION) {
+      if (budget.errors === MAX_ERRORS_PER_EXECUTION + 1) {
+        this.pending.push({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] this cell has sent ${MAX_ERRORS_PER_EXECUTION} errors; later ones are not shown\n` });
+        this.flush();
+      }
+      return;
+    }
     const bytes = formattedErrorBytes(error, this.maxOutputBytes + 1);
     const room = Math.max(0, this.maxOutputBytes - budget.written);
     if (bytes > room) {
@@ -147,7 +157,7 @@ export class OutputRouter {
 
   private budget(executionId: string): ExecutionBudget {
     let b = this.budgets.get(executionId);
-    if (!b) { b = { written: 0, dropped: 0 }; this.budgets.set(executionId, b); }
+    if (!b) { b = { written: 0, dropped: 0, errors: 0 }; this.budgets.set(executionId, b); }
     return b;
   }
 

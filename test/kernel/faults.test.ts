@@ -191,3 +191,18 @@ if (RULE_BACKENDS.includes('wasm')) describe('faults: the wasm backend out of me
     } finally { k.close(); }
   });
 });
+
+describe('faults: a timer that keeps throwing', () => {
+  it('sends at most 100 errors for its cell, then one notice; the kernel stays usable', async () => {
+    const k = await RawKernel.start({ backend: RULE_BACKENDS[0]! });
+    try {
+      const id = k.send('const every = setInterval(() => { throw new Error("again") }, 1);');
+      await k.until(id, (m) => m.type === 'stream' && /later ones are not shown/.test(m.text));
+      await k.run('clearInterval(every)');
+      const errors = errorsOf(k.messagesOf(id));
+      assert.equal(errors.length, 100);
+      assert.ok(errors.every((e) => e.evalue === 'again'));
+      assert.equal(resultOf(await k.run('"usable"'))?.data['text/plain'], "'usable'");
+    } finally { k.close(); }
+  });
+});
