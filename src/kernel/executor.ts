@@ -59,8 +59,11 @@ export class CellExecutor {
   private running: { executionId: string; stop: (why: Stop) => void } | undefined;
   /** The cell from its start to its `done`, and whether work it started has failed. */
   private current: { executionId: string; failed: boolean } | undefined;
-  /** What the cell's trailing expression gave `__tfnb_result` (boxed: it may be undefined). */
-  private result: { value: unknown } | undefined;
+  /**
+   * What a cell's trailing expression gave `__tfnb_result`, and which execution's it is: an
+   * interrupted cell's evaluation may still finish while a later cell runs.
+   */
+  private result: { executionId: string | undefined; value: unknown } | undefined;
   private captured: unknown;
   private globalObjectId = '';
   /** Whether the last evaluation left objects in OBJECT_GROUP to release. */
@@ -77,7 +80,10 @@ export class CellExecutor {
     // The trailing expression's value comes here, in this realm: nothing is serialized, however
     // big, and a promise stays a promise (to be awaited). It returns undefined, so the script's
     // completion value, which the inspector would serialize, is undefined.
-    Object.defineProperty(globalThis, RESULT_GLOBAL, { value: (value: unknown): undefined => { this.result = { value }; return undefined; }, enumerable: false });
+    Object.defineProperty(globalThis, RESULT_GLOBAL, {
+      value: (value: unknown): undefined => { this.result = { executionId: executionContext.getStore()?.executionId, value }; return undefined; },
+      enumerable: false,
+    });
   }
 
   async init(): Promise<void> {
@@ -241,7 +247,7 @@ export class CellExecutor {
       return 'error';
     }
     const result = this.takeResult();
-    if (!result) return 'ok';
+    if (!result || result.executionId !== executionId) return 'ok';
     let value = result.value;
     if (types.isPromise(value)) {
       // A promise as the value (`f()` of an async f, `tfvis.render.table(...)`) is awaited, as
@@ -272,7 +278,7 @@ export class CellExecutor {
     return 'ok';
   }
 
-  private takeResult(): { value: unknown } | undefined {
+  private takeResult(): { executionId: string | undefined; value: unknown } | undefined {
     const result = this.result;
     this.result = undefined;
     return result;

@@ -206,3 +206,19 @@ describe('faults: a timer that keeps throwing', () => {
     } finally { k.close(); }
   });
 });
+
+describe('faults: an interrupted cell that finishes later', () => {
+  it('does not give its value to the cell running when it finishes', async () => {
+    const k = await RawKernel.start({ backend: RULE_BACKENDS[0]! });
+    try {
+      const first = k.send('await new Promise((r) => setTimeout(r, 300));\n"stale value of the first cell"');
+      await new Promise((r) => setTimeout(r, 50));
+      k.interrupt(first);
+      assert.equal(doneOf(await k.until(first, (m) => m.type === 'done'))?.status, 'interrupted');
+      // Still running when the first cell's await ends and its last line runs.
+      const second = await k.run('await new Promise((r) => setTimeout(r, 600));\nconst nothing = 1;');
+      assert.equal(doneOf(second)?.status, 'ok');
+      assert.equal(resultOf(second), undefined, JSON.stringify(resultOf(second)));
+    } finally { k.close(); }
+  });
+});

@@ -4,7 +4,8 @@
  * does with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DEFAULT_LIVE_UPDATE_INTERVAL_MS, DEFAULT_MAX_OUTPUT_BYTES, type ClientToKernel, type KernelLaunchOptions, type KernelToClient } from '../../src/protocol/messages';
+import type { Writable } from 'node:stream';
+import { DEFAULT_LIVE_UPDATE_INTERVAL_MS, DEFAULT_MAX_OUTPUT_BYTES, INTERRUPT_FD, type ClientToKernel, type KernelLaunchOptions, type KernelToClient } from '../../src/protocol/messages';
 import { KERNEL_SCRIPT, tempDir, type RuleBackend } from '../helpers/kernel';
 
 export type Message = KernelToClient & { executionId?: string | null };
@@ -15,6 +16,7 @@ export class RawKernel {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: Array<() => void> = [];
   private counter = 0;
+  private epoch = 0;
 
   private constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => { resolve({ code, signal }); this.wake(); }));
@@ -36,7 +38,7 @@ export class RawKernel {
   /** Sends a cell; returns its execution id. */
   send(code: string): string {
     const executionId = `x${++this.counter}`;
-    const message: ClientToKernel = { type: 'execute', executionId, code, language: 'typescript', cellName: `cell ${this.counter}`, epoch: 0 };
+    const message: ClientToKernel = { type: 'execute', executionId, code, language: 'typescript', cellName: `cell ${this.counter}`, epoch: this.epoch };
     this.child.send(message);
     return executionId;
   }
@@ -57,6 +59,11 @@ export class RawKernel {
 
   messagesOf(executionId: string): Message[] {
     return this.messages.filter((m) => m.executionId === executionId);
+  }
+
+  /** Interrupts a running execution, as the client does: the epoch, then the pipe. */
+  interrupt(executionId: string): void {
+    (this.child.stdio[INTERRUPT_FD] as Writable).write(`${executionId} ${++this.epoch}\n`);
   }
 
   shutdown(): void {
