@@ -153,8 +153,6 @@ export class CellExecutor {
     this.current = { executionId, failed: false };
     this.deps.beforeCell?.();
     let status = await this.evaluateCell(request, await transpiling);
-    if (status === 'ok' && this.current.failed) status = 'error';
-    if (status !== 'ok') this.markNotOk(executionId);
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
@@ -172,6 +170,9 @@ export class CellExecutor {
       this.deps.output.send({ type: 'stream', executionId, name: dropped.stream, text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
     }
     this.reportMemory(executionId, memory, variablesBefore);
+    // Work the cell started may have failed up to this moment (reportStray).
+    if (status === 'ok' && this.current?.failed) status = 'error';
+    if (status !== 'ok') this.markNotOk(executionId);
     this.current = undefined;
     this.deps.output.send({ type: 'done', executionId, status, durationMs: performance.now() - started, memory });
   }
