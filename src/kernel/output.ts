@@ -79,8 +79,19 @@ export class OutputRouter {
     this.schedule();
   }
 
-  /** The cell's result, or a note in its place when it does not fit the cell's budget. */
+  /**
+   * The cell's result, or a note in its place when it does not fit the cell's budget. A small
+   * result (up to an eighth of the cap, 64 KB at most) is the cell's one answer and is shown even
+   * after its printed output used the budget up: a note would be bigger than it.
+   */
   result(executionId: string, data: MimeBundle): void {
+    const reserve = Math.min(64 * 1024, Math.floor(this.maxOutputBytes / 8));
+    const bytes = payloadBytes(data, reserve + 1);
+    if (bytes <= reserve) {
+      this.budget(executionId).written += bytes;
+      this.send({ type: 'result', executionId, data });
+      return;
+    }
     this.send({ type: 'result', executionId, data: this.fit(executionId, data, 'result') });
   }
 

@@ -113,12 +113,16 @@ for (const backend of RULE_BACKENDS) describe(`faults: every cell ends, errors r
     assert.equal(displays[1]!.data['text/plain'], 'small one');
     assert.equal(resultOf(big)?.data['text/plain'], "'the result'");
     // Each display fits, together they do not: the ones past the cap become notes, and so does
-    // the result after them; a line that still fits is printed.
+    // the result after them (30 KB, over the 8 KB always let through); a line that still fits is printed.
     const many = await k.run('for (let i = 0; i < 5; i++) display.text(String(i).repeat(20_000));\nconsole.log("printed");\n"r".repeat(30_000)');
     const texts = many.filter((m) => m.type === 'display').map((m) => (m as { data: { 'text/plain': string } }).data['text/plain']);
     assert.deepEqual(texts.map((t) => t.startsWith('[tfnb] display not shown')), [false, false, false, true, true]);
     assert.match(resultOf(many)!.data['text/plain'] as string, /^\[tfnb\] result not shown/);
     assert.equal(streamText(many, 'stdout'), 'printed\n');
+    // A small result is shown even when printed output used the cap up.
+    const flood = await k.run('console.log("p".repeat(100_000));\n"small answer"');
+    assert.match(streamText(flood, 'stdout'), /output limit reached/);
+    assert.equal(resultOf(flood)?.data['text/plain'], "'small answer'");
     // An error is never dropped: past the cap it is cut to its head and a note.
     const failed = await k.run('display.text("d".repeat(60_000));\nthrow new Error("m".repeat(9_000))');
     const error = errorsOf(failed)[0]!;
