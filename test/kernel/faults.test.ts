@@ -212,6 +212,19 @@ describe('faults: a timer that keeps throwing', () => {
 });
 
 describe('faults: an interrupted cell that finishes later', () => {
+  it('a promise as the last expression that never settles is interrupted like any await', async () => {
+    const k = await RawKernel.start({ backend: RULE_BACKENDS[0]! });
+    try {
+      const id = k.send('const kept = "state";\nnew Promise(() => {})');
+      await new Promise((r) => setTimeout(r, 300));
+      k.interrupt(id);
+      const ms = await k.until(id, (m) => m.type === 'done');
+      assert.equal(doneOf(ms)?.status, 'interrupted');
+      assert.equal(errorsOf(ms)[0]?.ename, 'Interrupted');
+      assert.equal(resultOf(await k.run('kept'))?.data['text/plain'], "'state'");
+    } finally { k.close(); }
+  });
+
   it('does not give its value to the cell running when it finishes', async () => {
     const k = await RawKernel.start({ backend: RULE_BACKENDS[0]! });
     try {
