@@ -116,7 +116,14 @@ export class CellExecutor {
 
   /** An error as the user should read it: frames of cell scripts mapped to `cell N, line M`. */
   formatError(error: unknown): FormattedError {
-    return explainWasmMemoryExhaustion(this.scripts.format(error), this.deps.wasmHeapBytes?.());
+    try {
+      return explainWasmMemoryExhaustion(this.scripts.format(error), this.deps.wasmHeapBytes?.());
+    } catch (e) {
+      // A thrown value that cannot even be looked at (a Proxy whose every trap throws): the
+      // cell still fails, and says so, rather than the kernel losing track of it.
+      const why = e instanceof Error ? e.message : 'unknown';
+      return { ename: 'Error', evalue: `a value was thrown that cannot be shown (reading it failed: ${why.slice(0, 200)})`, traceback: ['Error: a value was thrown that cannot be shown'] };
+    }
   }
 
   /** The execution whose cell script made `error` (a cell frame in its stack), if any. */
@@ -152,7 +159,15 @@ export class CellExecutor {
     const variablesBefore = variablesNow(this.deps.tf);
     this.current = { executionId, failed: false };
     this.deps.beforeCell?.();
-    let status = await this.evaluateCell(request, await transpiling);
+    let status: ExecutionStatus;
+    try {
+      status = await this.evaluateCell(request, await transpiling);
+    } catch (e) {
+      // Whatever failed inside the kernel (the esbuild service gone, a thrown value that breaks
+      // every look at it), the cell ends, and says why: every execution gets its done.
+      this.sendError(executionId, { ename: 'KernelError', evalue: `tfnb's kernel failed running this cell: ${describeInternal(e)}`, traceback: [`KernelError: tfnb's kernel failed running this cell: ${describeInternal(e)}`] });
+      status = 'error';
+    }
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
@@ -243,7 +258,12 @@ export class CellExecutor {
       }
       const thrown = exception ? (await this.capture(exception)).value : new Error(outcome.exceptionDetails.text);
       const { lineNumber: line, columnNumber: column } = outcome.exceptionDetails;
-      const compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
+      let compileError: FormattedError | undefined;
+      try {
+        compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
+      } catch {
+        compileError = undefined; // a value that cannot be looked at is no SyntaxError; formatError says so
+      }
       this.sendError(executionId, compileError ?? this.formatError(thrown));
       return 'error';
     }
@@ -326,6 +346,10 @@ export class CellExecutor {
       this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)));
     });
   }
+}
+
+function describeInternal(e: unknown): string {
+  try { return (e instanceof Error ? e.message : String(e)).slice(0, 500); } catch { return 'unknown'; }
 }
 
 function plural(n: number, noun: string): string {

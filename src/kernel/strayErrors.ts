@@ -28,8 +28,16 @@ export function reportStrayErrors(sink: StrayErrorSink): void {
     }
     sink.report(executionId, error);
   };
-  process.on('uncaughtException', (e) => report('uncaught exception', e));
-  process.on('unhandledRejection', (reason, promise) => report('unhandled promise rejection', reason, promise));
+  // A handler that throws would end the process: whatever goes wrong reporting is logged instead.
+  const guarded = (kind: string, error: unknown, promise?: Promise<unknown>) => {
+    try {
+      report(kind, error, promise);
+    } catch (e) {
+      try { sink.log(`${kind} (could not be reported: ${describe(e)}): ${describe(error)}`); } catch { /* nothing left to tell */ }
+    }
+  };
+  process.on('uncaughtException', (e) => guarded('uncaught exception', e));
+  process.on('unhandledRejection', (reason, promise) => guarded('unhandled promise rejection', reason, promise));
 }
 
 /**
@@ -46,6 +54,7 @@ function storeOfPromise(promise: Promise<unknown>): string | undefined {
 }
 
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.stack ?? String(error) : String(error);
+  let text: string;
+  try { text = error instanceof Error ? error.stack ?? String(error) : String(error); } catch { text = 'a value that cannot be shown'; }
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

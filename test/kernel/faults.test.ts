@@ -91,6 +91,16 @@ for (const backend of RULE_BACKENDS) describe(`faults: every cell ends, errors r
     assert.equal(resultOf(await k.run('1 + 1'))?.data['text/plain'], '2');
   });
 
+  it('a thrown value that cannot be looked at still fails its cell, in the cell or in a timer', async () => {
+    const hostile = 'const hostile = () => new Proxy({}, { get() { throw new Error("trap") }, has() { throw new Error("trap") }, getPrototypeOf() { throw new Error("trap") }, ownKeys() { throw new Error("trap") }, getOwnPropertyDescriptor() { throw new Error("trap") } });';
+    const inCell = await k.run(`${hostile}\nthrow hostile();`);
+    assert.equal(doneOf(inCell)?.status, 'error');
+    assert.match(errorsOf(inCell)[0]!.evalue, /cannot be shown/);
+    const id = k.send(`${hostile}\nsetTimeout(() => { throw hostile() }, 20);`);
+    assert.match(errorsOf(await k.until(id, (m) => m.type === 'error'))[0]!.evalue, /cannot be shown/);
+    assert.equal(resultOf(await k.run('"alive"'))?.data['text/plain'], "'alive'");
+  });
+
   it('a huge result or error message ends quickly, capped, and the kernel stays usable', async () => {
     const result = await k.run("'é'.repeat(100e6)");
     assert.equal(doneOf(result)?.status, 'ok');
