@@ -6,19 +6,32 @@
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 
 /** The map stays a string until an error needs it: most cells never throw. */
-interface CellScript { cellName: string; sourceMap: string; map?: TraceMap }
+interface CellScript { cellName: string; sourceMap: string; executionId: string; map?: TraceMap }
 
 const MAX_REMEMBERED = 2000;
 const FRAME = /([\w.-]*tfnb-cell-\d+\.js):(\d+):(\d+)/g;
+/** An error's message is cut here (a 280-million-character message took minutes to send). */
+export const MAX_ERROR_MESSAGE_CHARS = 10_000;
+/** Traceback lines beyond these are cut; a repeated recursion is already one line. */
+const MAX_TRACEBACK_LINES = 200;
+const MAX_TRACEBACK_LINE_CHARS = 2_000;
 
 export interface FormattedError { ename: string; evalue: string; traceback: string[] }
 
 export class CellScripts {
   private scripts = new Map<string, CellScript>();
 
-  register(scriptName: string, cellName: string, sourceMap: string): void {
-    this.scripts.set(scriptName, { cellName, sourceMap });
+  register(scriptName: string, cellName: string, sourceMap: string, executionId: string): void {
+    this.scripts.set(scriptName, { cellName, sourceMap, executionId });
     if (this.scripts.size > MAX_REMEMBERED) this.scripts.delete(this.scripts.keys().next().value!);
+  }
+
+  /** The execution whose script holds the innermost cell frame of the error's stack, if any. */
+  executionOf(error: unknown): string | undefined {
+    const stack = error instanceof Error || (error && typeof error === 'object' && 'stack' in error) ? (error as { stack?: unknown }).stack : undefined;
+    if (typeof stack !== 'string') return undefined;
+    const name = new RegExp(FRAME.source).exec(stack)?.[1];
+    return name === undefined ? undefined : this.scripts.get(name)?.executionId;
   }
 
   /** `cell 3, line 5` for a generated position (1-based line, 1-based column). */
@@ -55,19 +68,89 @@ export class CellScripts {
 
   format(error: unknown): FormattedError {
     if (!(error instanceof Error) && !(error && typeof error === 'object' && 'stack' in error)) {
-      return { ename: 'Error', evalue: describeThrown(error), traceback: [`Uncaught ${describeThrown(error)}`] };
+      const described = capText(describeThrown(error), MAX_ERROR_MESSAGE_CHARS, 'characters of this value');
+      return { ename: 'Error', evalue: described, traceback: [`Uncaught ${described}`] };
     }
     const err = error as Error;
-    const ename = err.name || 'Error';
-    const evalue = err.message ?? '';
-    const stack = typeof err.stack === 'string' ? err.stack.split('\n') : [];
+    const ename = capText(String(readSafely(() => err.name) || 'Error'), 200, 'characters');
+    const evalue = capText(String(readSafely(() => err.message) ?? ''), MAX_ERROR_MESSAGE_CHARS, 'characters of this message');
+    const rawStack = readSafely(() => err.stack);
+    // The header (name and message) is evalue's, capped; frames are what follows it.
+    const stack = typeof rawStack === 'string' ? framesOf(rawStack) : [];
     const frames = stack.filter((l) => /^\s+at /.test(l));
     let lastCellFrame = -1;
     frames.forEach((f, i) => { if (FRAME.test(f)) lastCellFrame = i; FRAME.lastIndex = 0; });
     const kept = lastCellFrame >= 0 ? frames.slice(0, lastCellFrame + 1) : frames.filter((f) => !isKernelFrame(f));
     const header = `${ename}: ${evalue}`;
-    return { ename, evalue, traceback: [header, ...collapseRepeats(summarizeKernelRuns(kept.map((f) => this.mapStackLine(f))))] };
+    const lines = collapseRepeats(summarizeKernelRuns(kept.map((f) => this.mapStackLine(capText(f, MAX_TRACEBACK_LINE_CHARS, 'characters')))));
+    if (lines.length > MAX_TRACEBACK_LINES) lines.splice(MAX_TRACEBACK_LINES, lines.length, `    ... ${lines.length - MAX_TRACEBACK_LINES} more frames`);
+    return { ename, evalue, traceback: [header, ...lines] };
   }
+}
+
+/** `text`, or its head and a note of how much was cut. */
+export function capText(text: string, maxChars: number, unit: string): string {
+  if (text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}… [tfnb: ${text.length - maxChars} more ${unit} not shown]`;
+}
+
+function readSafely<T>(read: () => T): T | undefined {
+  try { return read(); } catch { return undefined; }
+}
+
+/**
+ * The frame lines of a stack. Only the first few thousand characters of a line are examined
+ * for its header: the message in it may be hundreds of megabytes (errors.ts caps the stack's
+ * header too, see installStackTraceCap, but a stack can be any string a program set).
+ */
+function framesOf(stack: string): string[] {
+  const frames: string[] = [];
+  let at = 0;
+  while (at < stack.length && frames.length < 1000) {
+    let end = stack.indexOf('\n', at);
+    if (end < 0) end = stack.length;
+    if (/^\s+at /.test(stack.slice(at, Math.min(end, at + 16)))) frames.push(stack.slice(at, Math.min(end, at + MAX_TRACEBACK_LINE_CHARS * 2)));
+    at = end + 1;
+  }
+  return frames;
+}
+
+/**
+ * Formats `error.stack` as V8 does, with the message in its header cut to
+ * MAX_ERROR_MESSAGE_CHARS. The inspector sends a thrown error's stack to the kernel as part of
+ * its description, JSON-encoded: with a 280-million-character message that never ended.
+ */
+export function installStackTraceCap(): void {
+  Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]): string => {
+    let header: string;
+    try { header = errorHeader(error); } catch { header = 'Error'; }
+    return header + frames.map((f) => `\n    at ${f.toString()}`).join('');
+  };
+}
+
+/** Error.prototype.toString, with the message capped. */
+function errorHeader(error: unknown): string {
+  if (!error || typeof error !== 'object') return String(error);
+  const rawName = (error as { name?: unknown }).name;
+  const rawMessage = (error as { message?: unknown }).message;
+  const name = rawName === undefined ? 'Error' : capText(String(rawName), 200, 'characters');
+  const message = rawMessage === undefined ? '' : capText(String(rawMessage), MAX_ERROR_MESSAGE_CHARS, 'characters of this message');
+  if (!name) return message;
+  if (!message) return name;
+  return `${name}: ${message}`;
+}
+
+/**
+ * The wasm backend reports running out of memory as a crash of its code: `memory access out of
+ * bounds` (an allocation that failed, then used) or emscripten's `Aborted(...)`. Its memory is
+ * a WebAssembly memory, which cannot grow past 4 GB whatever the machine has.
+ */
+export function explainWasmMemoryExhaustion(error: FormattedError, heapBytes: number | undefined): FormattedError {
+  const crash = /memory access out of bounds|^Aborted\(|Cannot enlarge memory|Out of memory/i;
+  if (heapBytes === undefined || !crash.test(error.evalue)) return error;
+  const gb = (heapBytes / 2 ** 30).toFixed(1);
+  const why = `the wasm backend ran out of memory: its heap (now ${gb} GB) cannot grow past WebAssembly's 4 GB limit. Dispose tensors you no longer need (tf.dispose, tf.tidy) and restart the kernel, or use the native backend, which has no such limit (tfnb.backend "tensorflow", or tfnb run --backend tensorflow, with @tensorflow/tfjs-node installed)`;
+  return { ename: error.ename, evalue: `${error.evalue} (${why})`, traceback: [`${error.traceback[0] ?? error.ename}`, `    [tfnb] ${why}`, ...error.traceback.slice(1)] };
 }
 
 /** 0-based line of the cell source that declares `name`, or -1. */

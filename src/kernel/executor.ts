@@ -5,13 +5,16 @@
  * comes back. No port is opened: the inspector session lives inside this process.
  */
 import { Session } from 'node:inspector';
-import type { ExecuteRequest, ExecutionStatus, KernelToClient, MemoryReport } from '../protocol/messages';
+import { types } from 'node:util';
+import type { ExecuteRequest, ExecutionStatus, MemoryReport } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 import { executionContext, setRunningExecution } from './context';
-import { CellScripts, type FormattedError } from './errors';
+import { CellScripts, explainWasmMemoryExhaustion, type FormattedError } from './errors';
 import { formatBytes, type OutputRouter } from './output';
 import { stopTrainingFor } from './training';
+import { RESULT_GLOBAL } from './trailingExpression';
 import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
+import { variablesNow, variablesSince, type VariableSnapshot } from './variables';
 import type { Tf } from './backend';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
@@ -21,6 +24,10 @@ const OBJECT_GROUP = 'tfnb-cell';
 const CAPTURE = Symbol.for('tfnb.capture');
 const INTERRUPTED = Symbol('interrupted');
 const TERMINATED = Symbol('terminated');
+/** Work the cell started failed (a timer threw): its error is sent, the cell ends `error`. */
+const FAILED = Symbol('failed');
+type Stop = typeof INTERRUPTED | typeof FAILED;
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** The interrupt worker's Runtime.terminateExecution makes the inspector reject the evaluation. */
 function terminatedOrThrow(e: unknown): typeof TERMINATED {
@@ -37,6 +44,8 @@ export interface ExecutorDeps {
   beforeCell?: () => void;
   /** The latest interrupt epoch (published by the interrupt worker): cells sent before it are cancelled. */
   interruptEpoch: () => number;
+  /** The wasm backend's heap size in bytes; undefined on other backends. */
+  wasmHeapBytes?: () => number | undefined;
 }
 
 type Transpiled = { ok: true; cell: TranspiledCell } | { ok: false; error: unknown };
@@ -46,7 +55,15 @@ export class CellExecutor {
   private readonly scripts = new CellScripts();
   private scriptCounter = 0;
   private queue: Promise<void> = Promise.resolve();
-  private running: { executionId: string; interrupt: () => void } | undefined;
+  /** The cell being evaluated (or awaited): how to end it early. */
+  private running: { executionId: string; stop: (why: Stop) => void } | undefined;
+  /** The cell from its start to its `done`, and whether work it started has failed. */
+  private current: { executionId: string; failed: boolean } | undefined;
+  /**
+   * What a cell's trailing expression gave `__tfnb_result`, and which execution's it is: an
+   * interrupted cell's evaluation may still finish while a later cell runs.
+   */
+  private result: { executionId: string | undefined; value: unknown } | undefined;
   private captured: unknown;
   private globalObjectId = '';
   /** Whether the last evaluation left objects in OBJECT_GROUP to release. */
@@ -60,6 +77,13 @@ export class CellExecutor {
     // A session still connected at exit makes Node print "Waiting for the debugger to disconnect".
     process.once('exit', () => this.session.disconnect());
     Object.defineProperty(globalThis, CAPTURE, { value: (v: unknown) => { this.captured = v; }, enumerable: false });
+    // The trailing expression's value comes here, in this realm: nothing is serialized, however
+    // big, and a promise stays a promise (to be awaited). It returns undefined, so the script's
+    // completion value, which the inspector would serialize, is undefined.
+    Object.defineProperty(globalThis, RESULT_GLOBAL, {
+      value: (value: unknown): undefined => { this.result = { executionId: executionContext.getStore()?.executionId, value }; return undefined; },
+      enumerable: false,
+    });
   }
 
   async init(): Promise<void> {
@@ -83,7 +107,7 @@ export class CellExecutor {
   /** Interrupt for a cell that is awaiting (the event loop is free): abandon the wait, stop fit. */
   interrupt(executionId: string): void {
     stopTrainingFor(executionId);
-    if (this.running?.executionId === executionId) this.running.interrupt();
+    if (this.running?.executionId === executionId) this.running.stop(INTERRUPTED);
     // It may still be queued or compiling: it will end as interrupted when it gets there.
     else this.earlyInterrupts.add(executionId);
   }
@@ -92,7 +116,31 @@ export class CellExecutor {
 
   /** An error as the user should read it: frames of cell scripts mapped to `cell N, line M`. */
   formatError(error: unknown): FormattedError {
-    return this.scripts.format(error);
+    try {
+      return explainWasmMemoryExhaustion(this.scripts.format(error), this.deps.wasmHeapBytes?.());
+    } catch (e) {
+      // A thrown value that cannot even be looked at (a Proxy whose every trap throws): the
+      // cell still fails, and says so, rather than the kernel losing track of it.
+      const why = e instanceof Error ? e.message : 'unknown';
+      return { ename: 'Error', evalue: `a value was thrown that cannot be shown (reading it failed: ${why.slice(0, 200)})`, traceback: ['Error: a value was thrown that cannot be shown'] };
+    }
+  }
+
+  /** The execution whose cell script made `error` (a cell frame in its stack), if any. */
+  executionOf(error: unknown): string | undefined {
+    return this.scripts.executionOf(error);
+  }
+
+  /**
+   * An error from work an execution started (a timer, a callback, a promise nobody awaited):
+   * an error output of that execution. One still running ends with status `error` at once
+   * (an await it is in is abandoned, as on an interrupt); one that ended gets it after its `done`.
+   */
+  reportStray(executionId: string, error: unknown): void {
+    this.sendError(executionId, this.formatError(error));
+    if (this.current?.executionId !== executionId) return;
+    this.current.failed = true;
+    if (this.running?.executionId === executionId) this.running.stop(FAILED);
   }
 
   private async run(request: ExecuteRequest, transpiling: Promise<Transpiled>): Promise<void> {
@@ -108,9 +156,18 @@ export class CellExecutor {
     }
     const started = performance.now();
     const before = this.deps.tf.memory();
+    const variablesBefore = variablesNow(this.deps.tf);
+    this.current = { executionId, failed: false };
     this.deps.beforeCell?.();
-    const status = await this.evaluateCell(request, await transpiling);
-    if (status !== 'ok') this.markNotOk(executionId);
+    let status: ExecutionStatus;
+    try {
+      status = await this.evaluateCell(request, await transpiling);
+    } catch (e) {
+      // Whatever failed inside the kernel (the esbuild service gone, a thrown value that breaks
+      // every look at it), the cell ends, and says why: every execution gets its done.
+      this.sendError(executionId, { ename: 'KernelError', evalue: `tfnb's kernel failed running this cell: ${describeInternal(e)}`, traceback: [`KernelError: tfnb's kernel failed running this cell: ${describeInternal(e)}`] });
+      status = 'error';
+    }
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
@@ -127,10 +184,27 @@ export class CellExecutor {
       // outputs into one element, and a redraw of a huge stdout could wipe a separate notice.
       this.deps.output.send({ type: 'stream', executionId, name: dropped.stream, text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
     }
-    if (memory.deltaTensors > 0) {
-      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] +${memory.deltaTensors} tensors, ${formatBytes(memory.deltaBytes)} not disposed\n` });
-    }
+    this.reportMemory(executionId, memory, variablesBefore);
+    // Work the cell started may have failed up to this moment (reportStray).
+    if (status === 'ok' && this.current?.failed) status = 'error';
+    if (status !== 'ok') this.markNotOk(executionId);
+    this.current = undefined;
     this.deps.output.send({ type: 'done', executionId, status, durationMs: performance.now() - started, memory });
+  }
+
+  /**
+   * Tensors a cell left: the weights of models it built (tf.Variables) are meant to stay, so
+   * they are counted apart, as information; only the others are reported as not disposed.
+   */
+  private reportMemory(executionId: string, memory: MemoryReport, variablesBefore: VariableSnapshot): void {
+    const made = variablesSince(this.deps.tf, variablesBefore);
+    if (made.count > 0) {
+      this.deps.output.send({ type: 'stream', executionId, name: 'stdout', text: `[tfnb] +${plural(made.count, 'variable')}, ${formatBytes(made.bytes)} held by models\n` });
+    }
+    const leftTensors = memory.deltaTensors - made.count;
+    if (leftTensors > 0) {
+      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] +${plural(leftTensors, 'tensor')}, ${formatBytes(Math.max(0, memory.deltaBytes - made.bytes))} not disposed\n` });
+    }
   }
 
   private async evaluateCell(request: ExecuteRequest, compiled: Transpiled): Promise<ExecutionStatus> {
@@ -144,15 +218,16 @@ export class CellExecutor {
       throw e;
     }
     const transpiled = compiled.cell;
-    this.scripts.register(transpiled.scriptName, request.cellName, transpiled.sourceMap);
+    this.scripts.register(transpiled.scriptName, request.cellName, transpiled.sourceMap, executionId);
     if (this.earlyInterrupts.delete(executionId)) {
       this.sendInterrupted(executionId);
       return 'interrupted';
     }
 
-    let interrupt!: () => void;
-    const interrupted = new Promise<typeof INTERRUPTED>((resolve) => { interrupt = () => resolve(INTERRUPTED); });
-    this.running = { executionId, interrupt };
+    let stop!: (why: Stop) => void;
+    const stopped = new Promise<Stop>((resolve) => { stop = resolve; });
+    this.running = { executionId, stop };
+    this.result = undefined;
     setRunningExecution(executionId);
     const evaluation = executionContext.run({ executionId }, () =>
       this.post<EvaluateResult>('Runtime.evaluate', {
@@ -164,7 +239,11 @@ export class CellExecutor {
       }));
     // Whatever happens next, the evaluation may have put objects in the group.
     evaluation.then((r) => { if (r.result?.objectId || r.exceptionDetails?.exception?.objectId) this.groupHolds = true; }, () => undefined);
-    const outcome = await Promise.race([evaluation.catch(terminatedOrThrow), interrupted]);
+    const outcome = await Promise.race([evaluation.catch(terminatedOrThrow), stopped]);
+    if (outcome === FAILED) {
+      evaluation.catch(() => undefined);
+      return 'error';
+    }
     if (outcome === INTERRUPTED || outcome === TERMINATED) {
       // The awaited work is abandoned: it may still finish, and writes to this cell if so.
       evaluation.catch(() => undefined);
@@ -177,22 +256,53 @@ export class CellExecutor {
         this.sendInterrupted(executionId);
         return 'interrupted';
       }
-      const thrown = exception ? await this.capture(exception) : new Error(outcome.exceptionDetails.text);
+      const thrown = exception ? (await this.capture(exception)).value : new Error(outcome.exceptionDetails.text);
       const { lineNumber: line, columnNumber: column } = outcome.exceptionDetails;
-      const compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
-      this.sendError(executionId, compileError ?? this.scripts.format(thrown));
+      let compileError: FormattedError | undefined;
+      try {
+        compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
+      } catch {
+        compileError = undefined; // a value that cannot be looked at is no SyntaxError; formatError says so
+      }
+      this.sendError(executionId, compileError ?? this.formatError(thrown));
       return 'error';
     }
-    if (transpiled.hasResult && outcome.result.type !== 'undefined') {
-      const value = await this.capture(outcome.result);
-      try {
-        this.deps.output.send({ type: 'result', executionId, data: this.deps.toBundle(value) });
-      } catch (e) {
-        this.sendError(executionId, this.scripts.format(e));
+    const result = this.takeResult();
+    if (!result || result.executionId !== executionId) return 'ok';
+    let value = result.value;
+    if (types.isPromise(value)) {
+      // A promise as the value (`f()` of an async f, `tfvis.render.table(...)`) is awaited, as
+      // Deno and tslab do: its rejection is the cell's error, its value the cell's result.
+      // The built-in then: a promise subclass's own may do anything.
+      const then = Promise.prototype.then as (this: Promise<unknown>, ok: (v: unknown) => Settled, fail: (e: unknown) => Settled) => Promise<Settled>;
+      const outcome = then.call(value, (v) => ({ ok: true, value: v }), (e) => ({ ok: false, error: e }));
+      const settled = await Promise.race([outcome, stopped]);
+      if (settled === FAILED) return 'error';
+      if (settled === INTERRUPTED) {
+        this.sendInterrupted(executionId);
+        return 'interrupted';
+      }
+      if (!settled.ok) {
+        this.sendError(executionId, this.formatError(settled.error));
         return 'error';
       }
+      value = settled.value;
+    }
+    // A call that returns nothing (console.log(x), await tfvis.render.table(...)) shows nothing.
+    if (value === undefined) return 'ok';
+    try {
+      this.deps.output.result(executionId, this.deps.toBundle(value));
+    } catch (e) {
+      this.sendError(executionId, this.formatError(e));
+      return 'error';
     }
     return 'ok';
+  }
+
+  private takeResult(): { executionId: string | undefined; value: unknown } | undefined {
+    const result = this.result;
+    this.result = undefined;
+    return result;
   }
 
   private markNotOk(executionId: string): void {
@@ -210,15 +320,15 @@ export class CellExecutor {
   }
 
   private sendError(executionId: string, error: FormattedError): void {
-    const message: KernelToClient = { type: 'error', executionId, ...error };
-    this.deps.output.send(message);
+    this.deps.output.error(executionId, error);
   }
 
   /** Brings a value the inspector returned into this realm as a real JS value. */
-  private async capture(remote: RemoteObject): Promise<unknown> {
-    if (remote.type === 'undefined') return undefined;
+  private async capture(remote: RemoteObject): Promise<{ value: unknown }> {
+    // Boxed: an async function returning a thenable would await it (a thrown promise).
+    if (remote.type === 'undefined') return { value: undefined };
     // Primitives come by value: no round trip through the inspector.
-    if (!remote.objectId) return remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value;
+    if (!remote.objectId) return { value: remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value };
     this.captured = undefined;
     await this.post('Runtime.callFunctionOn', {
       objectId: this.globalObjectId,
@@ -228,7 +338,7 @@ export class CellExecutor {
     });
     const value = this.captured;
     this.captured = undefined;
-    return value;
+    return { value };
   }
 
   private post<T>(method: string, params: object): Promise<T> {
@@ -236,6 +346,14 @@ export class CellExecutor {
       this.session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)));
     });
   }
+}
+
+function describeInternal(e: unknown): string {
+  try { return (e instanceof Error ? e.message : String(e)).slice(0, 500); } catch { return 'unknown'; }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The value of a RemoteObject's unserializableValue: NaN, ±Infinity, -0 or a bigint ("12n"). */

@@ -2,31 +2,35 @@
  * The tfnb kernel process: one per notebook, started by src/client with an IPC channel and an
  * interrupt pipe. It never opens a port. argv[2] is the JSON KernelLaunchOptions.
  */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { INTERRUPT_FD, PROTOCOL_VERSION, type ClientToKernel, type KernelLaunchOptions } from '../protocol/messages';
 import { installAsyncStackReset } from './asyncStackReset';
 import { BackendLoadError, loadBackend } from './backend';
 import { processChannel } from './channel';
-import { currentExecutionId } from './context';
-import type { FormattedError } from './errors';
+import { installStackTraceCap } from './errors';
 import { CellExecutor } from './executor';
+import { wasmMemoryOf } from './fused/wasmMemory';
 import { listenForInterrupts } from './interrupts';
 import { OutputRouter } from './output';
 import { installRuntime } from './runtime';
 import { captureStdio } from './stdio';
+import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './training';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
   // in tfjs, and the cell's frame (its line) is lost. errors.ts cuts the kernel's frames below it.
   Error.stackTraceLimit = 100;
+  installStackTraceCap();
   installAsyncStackReset();
   const options = JSON.parse(process.argv[2] ?? '{}') as KernelLaunchOptions;
   const channel = processChannel();
   // The client is gone: so is the kernel (no orphan processes).
   process.on('disconnect', () => process.exit(0));
-  const output = new OutputRouter((m) => channel.send(m), options.maxOutputBytes);
+  const output = new OutputRouter((m) => channel.send(m), options.maxOutputBytes, (ms) => channel.sendSync(ms));
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => output.send({ type: 'log', level, message });
   captureStdio(output);
+  deliverOutputBeforeExit(output);
   process.chdir(options.notebookDir);
 
   let loaded;
@@ -44,9 +48,10 @@ async function main(): Promise<void> {
   const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
   let executor: CellExecutor | undefined;
   const interruptEpoch = listenForInterrupts(INTERRUPT_FD, (id) => executor?.interrupt(id), (m) => log(m, 'warn'));
-  executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces(), interruptEpoch });
+  const wasmHeapBytes = info.name === 'wasm' ? () => wasmMemoryOf(tf.backend() as BackendWasm)?.buffer.byteLength : undefined;
+  executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces(), interruptEpoch, wasmHeapBytes });
   const ready = executor;
-  reportStrayErrors(output, (e) => ready.formatError(e));
+  reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
   await executor.init();
 
   channel.onMessage((message: ClientToKernel) => {
@@ -58,24 +63,24 @@ async function main(): Promise<void> {
         if (message.message.type === 'stop-training') runtime.display.stopTraining(message.message.trainingId);
         break;
       case 'shutdown':
-        output.flush();
+        // Pending output goes out on the way (deliverOutputBeforeExit).
         process.exit(0);
     }
   });
   output.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, pid: process.pid, nodeVersion: process.version, backend: info });
 }
 
-/** Errors from work that outlived its cell go to the cell that started it; the kernel lives on. */
-function reportStrayErrors(output: OutputRouter, format: (error: unknown) => FormattedError): void {
-  // Emscripten's glue (the wasm backend) installs handlers that rethrow, which would kill the kernel.
-  process.removeAllListeners('uncaughtException');
-  process.removeAllListeners('unhandledRejection');
-  const report = (kind: string, error: unknown) => {
-    const formatted = format(error);
-    output.stream(currentExecutionId(), 'stderr', `[tfnb] ${kind}: ${formatted.traceback.join('\n')}\n`);
+/**
+ * Output a cell wrote just before `process.exit()` or `process.abort()` waits in the router's
+ * batch (up to 15 ms): send it before the process goes. The client reports the death itself.
+ */
+function deliverOutputBeforeExit(output: OutputRouter): void {
+  process.on('exit', () => output.flushSync());
+  const abort = process.abort.bind(process);
+  process.abort = (): never => {
+    output.flushSync();
+    return abort();
   };
-  process.on('uncaughtException', (e) => report('uncaught exception', e));
-  process.on('unhandledRejection', (reason) => report('unhandled promise rejection', reason));
 }
 
 void main();

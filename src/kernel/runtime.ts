@@ -13,7 +13,6 @@ import { currentExecutionId } from './context';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
-import { RESULT_GLOBAL } from './trailingExpression';
 import { installTfNode } from './tfnode/install';
 import { kernelModules } from './tfnode/kernelModules';
 import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
@@ -78,7 +77,6 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     return fn;
   };
   Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: Object.assign(loader, { nameFunction }), enumerable: false });
-  Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }
 

@@ -11,7 +11,7 @@ import * as acorn from 'acorn';
 import { transform, type TransformFailure } from 'esbuild';
 import type { CellLanguage } from '../protocol/messages';
 import { identitySourceMap, plainJavaScriptProgram } from './plainCell';
-import { keepTrailingExpression } from './trailingExpression';
+import { keepTrailingExpression, RESULT_GLOBAL } from './trailingExpression';
 
 export interface TranspiledCell {
   /** Script text to evaluate (ends with a sourceURL comment naming `scriptName`). */
@@ -19,7 +19,10 @@ export interface TranspiledCell {
   scriptName: string;
   /** esbuild's source map (v3 JSON) from `script` back to the cell source. */
   sourceMap: string;
-  /** True when the cell ends with an expression statement whose value is the cell's result. */
+  /**
+   * True when the cell ends with an expression statement: the script passes its value to
+   * `__tfnb_result` (the cell's result), and the script's own completion value is undefined.
+   */
   hasResult: boolean;
 }
 
@@ -49,7 +52,10 @@ export async function transpileCell(code: string, language: CellLanguage, script
     throw e;
   }
   const { script, hasResult } = rewritten;
-  return { script: `${script}\n//# sourceURL=${scriptName}`, scriptName, sourceMap: map, hasResult };
+  // The result reaches the kernel through __tfnb_result, in this realm. The completion value
+  // the inspector would return is always undefined (`void 0` ends the script): a primitive
+  // comes back by value, JSON-encoded, and a 100-million-character string took minutes.
+  return { script: `${script}\n;void 0;\n//# sourceURL=${scriptName}`, scriptName, sourceMap: map, hasResult };
 }
 
 async function viaEsbuild(code: string, language: CellLanguage, scriptName: string): Promise<{ js: string; map: string }> {
@@ -122,18 +128,29 @@ export function rewriteForRepl(js: string, parsed?: acorn.Program): { script: st
     }
     edits.push({ start: at, end: at, text: at === 0 ? prelude : ` ${prelude}` });
   }
-  edits.sort((a, b) => b.start - a.start);
+  // esbuild may move `export` lists to the end; they are not the cell's last statement.
+  const statements = program.body.filter((n) => !(n.type === 'ExportNamedDeclaration' && !n.declaration));
+  const last = statements[statements.length - 1];
+  const hasResult = last !== undefined && last.type === 'ExpressionStatement';
+  if (hasResult && !isResultCall(last.expression)) {
+    // A cell that skipped esbuild (or that acorn-typescript could not read) is wrapped here.
+    edits.push({ start: last.expression.start, end: last.expression.start, text: `${RESULT_GLOBAL}((` });
+    edits.push({ start: last.expression.end, end: last.expression.end, text: '))' });
+  }
+  // Last first; at one position, a replacement before an insertion (which lands in front of it).
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
   let script = js;
   for (const edit of edits) {
     const replaced = script.slice(edit.start, edit.end);
     const lostLines = countNewlines(replaced) - countNewlines(edit.text);
     script = script.slice(0, edit.start) + edit.text + '\n'.repeat(Math.max(0, lostLines)) + script.slice(edit.end);
   }
-  // esbuild may move `export` lists to the end; they are not the cell's last statement.
-  const statements = program.body.filter((n) => !(n.type === 'ExportNamedDeclaration' && !n.declaration));
-  const last = statements[statements.length - 1];
-  const hasResult = last !== undefined && last.type === 'ExpressionStatement';
   return { script, hasResult };
+}
+
+/** `__tfnb_result(...)`: the trailing expression keepTrailingExpression wrapped before esbuild. */
+function isResultCall(expression: acorn.Expression): boolean {
+  return expression.type === 'CallExpression' && expression.callee.type === 'Identifier' && expression.callee.name === RESULT_GLOBAL;
 }
 
 function importDeclarationToScript(node: acorn.ImportDeclaration, index: number): string {
