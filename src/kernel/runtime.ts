@@ -3,22 +3,27 @@
  * object that rewritten imports call. The TensorFlow.js package names all resolve to the one
  * `tf` the kernel loaded, whichever backend it runs on.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { version as esbuildVersion } from 'esbuild';
 import { inspect } from 'node:util';
 import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
-import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE } from '../protocol/modules';
+import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE, TSLAB_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
-import { currentExecutionId } from './context';
-import { createModuleLoader } from './imports';
+import { currentExecutionId, executionContext } from './context';
+import { isTrainingFor } from './training';
+import { createModuleLoader, type ModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
 import { RESULT_GLOBAL } from './trailingExpression';
+import { createTslabModule } from './display/tslab';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
   tf: Tf;
   notebookDir: string;
+  /** The notebook file, when the client says (`__filename`); else a name in notebookDir. */
+  notebookPath?: string;
   output: OutputRouter;
   liveUpdateIntervalMs: number;
 }
@@ -35,8 +40,13 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     tf,
     sink: { display: (bundle, opts) => output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false) },
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+    currentOwner: currentExecutionId,
   };
   const displayApi = createDisplayApi(displayContext);
+  // A cell's last chart update must not wait for the throttle: settle it before the cell's 'done'.
+  output.onBeforeDone((executionId) => {
+    executionContext.run({ executionId }, () => displayApi.settleTraining(isTrainingFor));
+  });
   const toBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
 
   const tfModule = { ...tf, default: tf };
@@ -54,15 +64,16 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     });
     return { ...datasets, default: datasets };
   });
-  const loader = createModuleLoader(options.notebookDir, special);
-
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
+  let tslab: ReturnType<typeof createTslabModule> | undefined;
+  special.set(TSLAB_MODULE, () => (tslab ??= createTslabModule(show, `esbuild ${esbuildVersion} (types stripped)`)));
+  const loader = createModuleLoader(options.notebookDir, special);
   const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(show));
-  const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
+  const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 
-  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };
+  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, ...commonJs };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
@@ -75,6 +86,31 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }
+
+/**
+ * What a CommonJS module sees, so code pasted from a Node.js script runs: `__dirname` and
+ * `__filename` (the notebook's folder and file), `require` (with `resolve`, `cache`, `main`),
+ * and a `module` whose `exports` starts as the `exports` global (`module.exports = …` works).
+ */
+function commonJsGlobals(notebookDir: string, notebookPath: string | undefined, loader: ModuleLoader): Record<string, unknown> {
+  const filename = notebookPath ?? join(notebookDir, NOTEBOOK_PLACEHOLDER);
+  const cellRequire: NodeJS.Require = Object.assign((id: string): unknown => loader.require(id), {
+    resolve: Object.assign((id: string): string => loader.resolve(id), { paths: (id: string) => loader.resolvePaths(id) }),
+    cache: loader.cache,
+    extensions: loader.extensions,
+    main: undefined as NodeJS.Module | undefined,
+  });
+  const exports: Record<string, unknown> = {};
+  const module = {
+    id: '.', path: notebookDir, filename, exports, loaded: false, children: [] as unknown[], paths: loader.resolvePaths('x') ?? [],
+    require: cellRequire, parent: null, isPreloading: false,
+  };
+  cellRequire.main = module as unknown as NodeJS.Module;
+  return { require: cellRequire, module, exports, __dirname: notebookDir, __filename: filename };
+}
+
+/** `__filename` when the client did not name the notebook file (the folder is always known). */
+export const NOTEBOOK_PLACEHOLDER = 'notebook.ipynb';
 
 function textBundle(value: unknown): MimeBundle {
   const text = typeof value === 'string' ? inspect(value, { maxStringLength: 100_000 }) : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
