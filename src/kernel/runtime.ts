@@ -89,8 +89,10 @@ export function installRuntime(options: RuntimeOptions): Runtime {
 
 /**
  * What a CommonJS module sees, so code pasted from a Node.js script runs: `__dirname` and
- * `__filename` (the notebook's folder and file), `require` (with `resolve`, `cache`, `main`),
- * and a `module` whose `exports` starts as the `exports` global (`module.exports = …` works).
+ * `__filename` (the notebook's folder and file), `require` (with `resolve` and `cache`), and a
+ * `module` whose `exports` starts as the `exports` global (`module.exports = …` works).
+ * `require.main` stays undefined, as in Node's REPL: a pasted script's
+ * `if (require.main === module) main();` does not start its main un-awaited in the background.
  */
 function commonJsGlobals(notebookDir: string, notebookPath: string | undefined, loader: ModuleLoader): Record<string, unknown> {
   const filename = notebookPath ?? join(notebookDir, NOTEBOOK_PLACEHOLDER);
@@ -98,14 +100,13 @@ function commonJsGlobals(notebookDir: string, notebookPath: string | undefined, 
     resolve: Object.assign((id: string): string => loader.resolve(id), { paths: (id: string) => loader.resolvePaths(id) }),
     cache: loader.cache,
     extensions: loader.extensions,
-    main: undefined as NodeJS.Module | undefined,
+    main: undefined,
   });
   const exports: Record<string, unknown> = {};
   const module = {
     id: '.', path: notebookDir, filename, exports, loaded: false, children: [] as unknown[], paths: loader.resolvePaths('x') ?? [],
     require: cellRequire, parent: null, isPreloading: false,
   };
-  cellRequire.main = module as unknown as NodeJS.Module;
   return { require: cellRequire, module, exports, __dirname: notebookDir, __filename: filename };
 }
 
