@@ -56,6 +56,10 @@ describe('conventions: tslab and CommonJS', { timeout: 120_000 }, () => {
     const replaced = await run(kernel, 'function train() { return 3; }\nmodule.exports = { train };\nmodule.exports.train()');
     assert.equal(replaced.error, undefined, replaced.error?.traceback.join('\n'));
     assert.equal(replaced.result?.['text/plain'], '3');
+    // A TypeScript cell (through esbuild) that mentions `module`: its declarations stay visible.
+    const typed = await run(kernel, 'class Trainer { epochs: number = 2; }\nfunction makeTrainer(): Trainer { return new Trainer(); }\nif (require.main === module) { makeTrainer(); }\nmodule.exports = { makeTrainer };');
+    assert.equal(typed.error, undefined, typed.error?.traceback.join('\n'));
+    assert.equal(await value(kernel, 'makeTrainer().epochs + (module.exports.makeTrainer === makeTrainer ? 1 : 0)'), '3');
     // As in Node's REPL: a pasted `if (require.main === module) main();` does not run main.
     assert.equal(await value(kernel, 'require.main === module'), 'false');
   });
