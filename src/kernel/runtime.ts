@@ -3,16 +3,17 @@
  * object that rewritten imports call. The TensorFlow.js package names all resolve to the one
  * `tf` the kernel loaded, whichever backend it runs on.
  */
-import { basename, join } from 'node:path';
-import { version as esbuildVersion } from 'esbuild';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { version as esbuildVersion } from 'esbuild';
+import { commonJsGlobals } from './commonJsGlobals';
 import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
 import { DATASETS_MODULE, TF_PACKAGES, TFVIS_MODULE, TSLAB_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
 import { currentExecutionId, executionContext } from './context';
 import { isTrainingFor } from './training';
-import { createModuleLoader, type ModuleLoader } from './imports';
+import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
 import { RESULT_GLOBAL } from './trailingExpression';
@@ -86,32 +87,6 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   Object.defineProperty(globalThis, RESULT_GLOBAL, { value: <T>(value: T): T => value, enumerable: false });
   return { toBundle, display: displayApi };
 }
-
-/**
- * What a CommonJS module sees, so code pasted from a Node.js script runs: `__dirname` and
- * `__filename` (the notebook's folder and file), `require` (with `resolve` and `cache`), and a
- * `module` whose `exports` starts as the `exports` global (`module.exports = …` works).
- * `require.main` stays undefined, as in Node's REPL: a pasted script's
- * `if (require.main === module) main();` does not start its main un-awaited in the background.
- */
-function commonJsGlobals(notebookDir: string, notebookPath: string | undefined, loader: ModuleLoader): Record<string, unknown> {
-  const filename = notebookPath ?? join(notebookDir, NOTEBOOK_PLACEHOLDER);
-  const cellRequire: NodeJS.Require = Object.assign((id: string): unknown => loader.require(id), {
-    resolve: Object.assign((id: string): string => loader.resolve(id), { paths: (id: string) => loader.resolvePaths(id) }),
-    cache: loader.cache,
-    extensions: loader.extensions,
-    main: undefined,
-  });
-  const exports: Record<string, unknown> = {};
-  const module = {
-    id: '.', path: notebookDir, filename, exports, loaded: false, children: [] as unknown[], paths: loader.resolvePaths('x') ?? [],
-    require: cellRequire, parent: null, isPreloading: false,
-  };
-  return { require: cellRequire, module, exports, __dirname: notebookDir, __filename: filename };
-}
-
-/** `__filename` when the client did not name the notebook file (the folder is always known). */
-export const NOTEBOOK_PLACEHOLDER = 'notebook.ipynb';
 
 function textBundle(value: unknown): MimeBundle {
   const text = typeof value === 'string' ? inspect(value, { maxStringLength: 100_000 }) : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });

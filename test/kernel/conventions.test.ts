@@ -6,6 +6,8 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../src/client/kernelClient';
+import { commonJsGlobals, NOTEBOOK_PLACEHOLDER } from '../../src/kernel/commonJsGlobals';
+import { createModuleLoader } from '../../src/kernel/imports';
 import { run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
 
 describe('conventions: tslab and CommonJS', { timeout: 120_000 }, () => {
@@ -45,9 +47,13 @@ describe('conventions: tslab and CommonJS', { timeout: 120_000 }, () => {
     assert.equal(await value(kernel, "typeof require('tslab').display.html"), "'function'");
   });
 
-  it('__dirname is the notebook folder, __filename a file in it', async () => {
+  it('__dirname is the notebook folder; __filename the notebook, or a placeholder in its folder when the client does not say', async () => {
     assert.equal(await value(kernel, '__dirname'), `'${dir}'`);
-    assert.equal(await value(kernel, 'require("path").dirname(__filename) === __dirname'), 'true');
+    // startKernel's client (KernelClient) does not send notebookPath yet.
+    assert.equal(await value(kernel, '__filename'), `'${join(dir, NOTEBOOK_PLACEHOLDER)}'`);
+    const notebook = join(dir, 'week1.ipynb');
+    const globals = commonJsGlobals(dir, notebook, createModuleLoader(dir, new Map()));
+    assert.deepEqual([globals.__filename, globals.__dirname, (globals.module as { filename: string }).filename], [notebook, dir, notebook]);
   });
 
   it('module.exports = … and exports.x = … work, as in a pasted Node.js script', async () => {
