@@ -62,7 +62,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     if ('saveProblem' in saved) return { exitCode: 1, saveProblem: saved.saveProblem };
     return { exitCode: 0, outputPath: saved.outputPath };
   }
-  const kernel = new KernelClient({ notebookDir: dirname(input), backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
+  const kernel = new KernelClient({ notebookDir: dirname(input), notebookPath: input, backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
     nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [],
     // Every cell's late output is saved under it, however many cells ran since.
     rememberFinished: Infinity });

@@ -25,6 +25,8 @@ import { setLongTimeout, type LongTimer } from './longTimer';
 
 export interface ExecutionQueueOptions {
   notebookDir: string;
+  /** The notebook's file (a cell's `__filename`), when it has one. */
+  notebookPath?: string;
   backend?: KernelLaunchOptions['backend'];
   wasmThreads?: KernelLaunchOptions['wasmThreads'];
   maxOutputBytes?: number;
@@ -192,6 +194,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   private async spawnKernel(): Promise<BackendInfo> {
     const launch: KernelLaunchOptions = {
       notebookDir: this.options.notebookDir,
+      notebookPath: this.options.notebookPath,
       backend: this.options.backend ?? 'auto',
       wasmThreads: this.options.wasmThreads ?? 'auto',
       maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,

@@ -12,6 +12,8 @@ import { kernelNodeArgs, type TfnbSettings } from './settings';
 
 export interface SessionOptions {
   notebookDir: string;
+  /** The notebook's file, if saved (a cell's `__filename`). */
+  notebookPath?: string;
   settings: TfnbSettings;
   backend: BackendChoice;
   node: NodeRuntime;
@@ -32,6 +34,7 @@ export class KernelSession implements vscode.Disposable {
     const { settings, node, log, label } = options;
     this.client = new KernelClient({
       notebookDir: options.notebookDir,
+      notebookPath: options.notebookPath,
       backend: options.backend,
       maxOutputBytes: settings.maxOutputBytes,
       liveUpdateIntervalMs: settings.liveUpdateIntervalMs,

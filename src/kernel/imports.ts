@@ -16,6 +16,11 @@ export interface ModuleLoader {
   require(specifier: string): unknown;
   /** `require.resolve` with the same order as `require`: the notebook's folder, then tfnb's. */
   resolve(specifier: string): string;
+  /** `require.resolve.paths`: the folders searched for a package name (null for a built-in). */
+  resolvePaths(specifier: string): string[] | null;
+  /** `require.cache` and `require.extensions`: Node's own, shared by every module. */
+  cache: NodeJS.Require['cache'];
+  extensions: NodeJS.Require['extensions'];
   /** `import x from` semantics over what `import` returned. */
   defaultOf(ns: unknown): unknown;
   /** `import { a } from` semantics: a named export, or a property of a CommonJS default. */
@@ -78,6 +83,9 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       }
       throw moduleNotFound(specifier, notebookDir);
     },
+    resolvePaths: (specifier: string) => userRequire.resolve.paths(specifier),
+    cache: userRequire.cache,
+    extensions: userRequire.extensions,
     defaultOf(ns: unknown) {
       if (ns !== null && typeof ns === 'object' && 'default' in ns) return (ns as ModuleNamespace).default;
       return ns;

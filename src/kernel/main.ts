@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   const { tf, info } = loaded;
   trackTraining(tf);
-  const runtime = installRuntime({ tf, notebookDir: options.notebookDir, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
+  const runtime = installRuntime({ tf, notebookDir: options.notebookDir, notebookPath: options.notebookPath, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
   let executor: CellExecutor | undefined;
   const interruptEpoch = listenForInterrupts(INTERRUPT_FD, (id) => executor?.interrupt(id), (m) => log(m, 'warn'));
   const wasmHeapBytes = info.name === 'wasm' ? () => wasmMemoryOf(tf.backend() as BackendWasm)?.buffer.byteLength : undefined;

@@ -30,6 +30,7 @@ export class OutputRouter {
   private pending: KernelToClient[] = [];
   private timer: NodeJS.Timeout | undefined;
   private budgets = new Map<string, ExecutionBudget>();
+  private readonly beforeDone: Array<(executionId: string) => void> = [];
 
   /**
    * `sendNow` sends one message (asynchronously); `sendNowSync`, when given, sends messages
@@ -119,8 +120,19 @@ export class OutputRouter {
     this.send({ type: 'error', executionId, ...error });
   }
 
+  /** Runs before an execution's 'done' is queued: what it shows last then precedes its end. */
+  onBeforeDone(hook: (executionId: string) => void): void { this.beforeDone.push(hook); }
+
   /** Sends a message after everything queued before it. */
   send(message: KernelToClient): void {
+    if (message.type === 'done') {
+      for (const hook of this.beforeDone) {
+        try { hook(message.executionId); } catch (e) {
+          // A failing live output must not keep the cell from ending.
+          this.stream(message.executionId, 'stderr', `[tfnb] could not send a live output's final state: ${String(e)}\n`);
+        }
+      }
+    }
     this.pending.push(message);
     this.flush();
   }

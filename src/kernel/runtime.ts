@@ -5,22 +5,28 @@
  */
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { version as esbuildVersion } from 'esbuild';
+import { commonJsGlobals } from './commonJsGlobals';
 import { createDatasets, type Datasets } from './datasets/index';
 import type { MimeBundle } from '../protocol/mime';
-import { DATASETS_MODULE, TFVIS_MODULE } from '../protocol/modules';
+import { DATASETS_MODULE, TFVIS_MODULE, TSLAB_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
-import { currentExecutionId } from './context';
+import { currentExecutionId, executionContext } from './context';
+import { isTrainingFor } from './training';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
 import { installTfNode } from './tfnode/install';
 import { kernelModules } from './tfnode/kernelModules';
 import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
+import { createTslabModule } from './display/tslab';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
 
 export interface RuntimeOptions {
   tf: Tf;
   notebookDir: string;
+  /** The notebook file, when the client says (`__filename`); else a name in notebookDir. */
+  notebookPath?: string;
   output: OutputRouter;
   liveUpdateIntervalMs: number;
 }
@@ -37,8 +43,13 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     tf,
     sink: { display: (bundle, opts) => output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false) },
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+    currentOwner: currentExecutionId,
   };
   const displayApi = createDisplayApi(displayContext);
+  // A cell's last chart update must not wait for the throttle: settle it before the cell's 'done'.
+  output.onBeforeDone((executionId) => {
+    executionContext.run({ executionId }, () => displayApi.settleTraining(isTrainingFor));
+  });
   const toBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
 
   // tfjs-node's additions (tf.node, file://) on every backend; one instance for cells and user files.
@@ -59,15 +70,16 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     });
     return { ...datasets, default: datasets };
   });
-  const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
-
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
+  let tslab: ReturnType<typeof createTslabModule> | undefined;
+  special.set(TSLAB_MODULE, () => (tslab ??= createTslabModule(show, `esbuild ${esbuildVersion} (types stripped)`)));
+  const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
   const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(show));
-  const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
+  const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 
-  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };
+  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, ...commonJs };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }

@@ -34,3 +34,9 @@ export function stopTrainingFor(executionId: string): number {
   }
   return n;
 }
+
+/** Whether a model is in fit for the execution (a fit the cell did not await). */
+export function isTrainingFor(executionId: string): boolean {
+  for (const id of active.values()) if (id === executionId) return true;
+  return false;
+}

@@ -62,7 +62,9 @@ async function viaEsbuild(code: string, language: CellLanguage, scriptName: stri
   try {
     const out = await transform(keepTrailingExpression(code, language), {
       loader: language === 'typescript' ? 'ts' : 'js',
-      format: 'esm',
+      // No `format`: esbuild keeps the cell's syntax as it is. With 'esm', a cell that uses
+      // `module` or `exports` (CommonJS code pasted from a Node.js script) was wrapped as a
+      // CommonJS module, and its top-level declarations were lost to later cells.
       target: 'node20',
       sourcemap: 'external',
       sourcefile: scriptName,

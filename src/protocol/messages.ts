@@ -90,6 +90,8 @@ export type KernelToClient =
 export interface KernelLaunchOptions {
   /** The notebook's folder: cwd, and where imports resolve first. */
   notebookDir: string;
+  /** The notebook file, for a cell's `__filename` (optional: without it, `notebook.ipynb` in notebookDir). */
+  notebookPath?: string;
   backend: BackendChoice;
   /** wasm threads: 'auto' or a count. */
   wasmThreads: number | 'auto';

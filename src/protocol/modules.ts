@@ -8,3 +8,5 @@ export const TF_PACKAGES: readonly string[] = ['@tensorflow/tfjs', '@tensorflow/
 /** Always the kernel's own objects, whatever is installed beside the notebook. */
 export const TFVIS_MODULE = '@tensorflow/tfjs-vis';
 export const DATASETS_MODULE = 'tfnb/datasets';
+/** tslab's module (`display`, `newDisplay`), for notebooks written for tslab. */
+export const TSLAB_MODULE = 'tslab';

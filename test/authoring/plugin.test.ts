@@ -190,6 +190,14 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.deepEqual(summary(await problems(cells[1]!)), []);
     assert.match(summary(await problems(cells[2]!))[0] ?? '', /TS2307 Cannot find module 'not-installed-anywhere'/);
     assert.deepEqual(summary(await problems(cells[3]!)), ["2:15 TS2339 Property 'fooBar' does not exist on type 'Tensor<Rank>'."]);
+
+    // tslab's module (built into the kernel) and a CommonJS script's globals are typed.
+    const tslabCells = await open('tslab.ipynb', [
+      "import * as tslab from 'tslab';\ntslab.display.html('<b>hi</b>');\nconst d = tslab.newDisplay();\nd.text('1');\nconst node: string = tslab.versions.node;\nconsole.log(node, __dirname, __filename, require.resolve('x'), require.cache);\nmodule.exports = { node };",
+      "tslab.display.nope('x');",
+    ]);
+    assert.deepEqual(summary(await problems(tslabCells[0]!)), []);
+    assert.match(summary(await problems(tslabCells[1]!))[0] ?? '', /TS2339 Property 'nope' does not exist on type 'TslabDisplay'/);
   });
 
   it('`tf` and every TensorFlow.js package are what the kernel loads: tfjs-node-gpu, then tfjs-node, from the notebook\'s folder upward, else tfjs', async () => {

@@ -2,6 +2,7 @@
 //   kernel.d.ts      the kernel's globals display, tfvis, require, as a module (cells' tf is resolved per notebook)
 //   tfjs-vis.d.ts    @tensorflow/tfjs-vis as the kernel provides it
 //   tfnb-datasets.d.ts  tfnb/datasets (the kernel's dataset loaders)
+//   tslab.d.ts       tslab (the kernel's tslab module)
 //   src/...          declarations emitted from the kernel's display code that those name
 //   node_modules/    .d.ts files (and package.json, licences) of TensorFlow.js and Node's types
 // Usage: node src/authoring/build/ship-types.mjs [outDir]   (default dist/types)
@@ -19,9 +20,9 @@ const PACKAGES = [
 ];
 
 /** Kernel sources whose declarations kernel-globals.d.ts and tfjs-vis.d.ts import. */
-const KERNEL_TYPE_SOURCES = ['src/kernel/display/tfvis-types.ts', 'src/kernel/display/context.ts', 'src/kernel/display/rich.ts', 'src/kernel/display/surfaces.ts', 'src/kernel/datasets/index.ts'];
+const KERNEL_TYPE_SOURCES = ['src/kernel/display/tfvis-types.ts', 'src/kernel/display/context.ts', 'src/kernel/display/rich.ts', 'src/kernel/display/surfaces.ts', 'src/kernel/datasets/index.ts', 'src/kernel/display/tslab.ts'];
 
-const HAND_WRITTEN = ['src/authoring/types/kernel-globals.d.ts', 'src/authoring/types/tfjs-vis.d.ts', 'src/authoring/types/tfnb-datasets.d.ts'];
+const HAND_WRITTEN = ['src/authoring/types/kernel-globals.d.ts', 'src/authoring/types/tfjs-vis.d.ts', 'src/authoring/types/tfnb-datasets.d.ts', 'src/authoring/types/tslab.d.ts'];
 
 /**
  * Writes the folder; with `{ onlyIfStale: true }` (for the build), does nothing when it is newer
@@ -35,7 +36,7 @@ export async function shipTypes(root, outDir = join(root, 'dist/types'), { onlyI
   await emitKernelDeclarations(root, outDir);
   for (const file of HAND_WRITTEN) cpSync(join(root, file), join(outDir, file));
   writeFileSync(join(outDir, 'kernel.d.ts'), "export * from './src/authoring/types/kernel-globals';\n");
-  for (const [file, source] of [['tfjs-vis.d.ts', 'tfjs-vis'], ['tfnb-datasets.d.ts', 'tfnb-datasets']]) {
+  for (const [file, source] of [['tfjs-vis.d.ts', 'tfjs-vis'], ['tfnb-datasets.d.ts', 'tfnb-datasets'], ['tslab.d.ts', 'tslab']]) {
     writeFileSync(join(outDir, file), `export * from './src/authoring/types/${source}';\nexport { default } from './src/authoring/types/${source}';\n`);
   }
   const fromRoot = createRequire(join(root, 'package.json'));

@@ -21,6 +21,8 @@ export interface DisplayContext {
   liveUpdateIntervalMs?: number;
   /** Clock for throttling and training times (default performance.now); tests pass a fake one. */
   now?: () => number;
+  /** The execution running now (its cell's end settles the live outputs it started); default none. */
+  currentOwner?: () => string | null;
 }
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -32,6 +34,7 @@ export interface ResolvedContext {
   maxPayloadBytes: number;
   liveUpdateIntervalMs: number;
   now: () => number;
+  currentOwner: () => string | null;
 }
 
 export function resolveContext(ctx: DisplayContext): ResolvedContext {
@@ -41,5 +44,6 @@ export function resolveContext(ctx: DisplayContext): ResolvedContext {
     maxPayloadBytes: ctx.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     liveUpdateIntervalMs: ctx.liveUpdateIntervalMs ?? DEFAULT_LIVE_UPDATE_INTERVAL_MS,
     now: ctx.now ?? (() => performance.now()),
+    currentOwner: ctx.currentOwner ?? (() => null),
   };
 }

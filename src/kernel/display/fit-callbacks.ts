@@ -72,6 +72,7 @@ interface RunSetup {
 
 class TrainingRun {
   readonly id = randomUUID();
+  readonly owner: string | null;
   private readonly displayId = `tfnb-training-${this.id}`;
   private readonly recorder = new TrainingRecorder();
   private readonly startedAt: number;
@@ -86,6 +87,7 @@ class TrainingRun {
   private readonly seen = new Set<string>();
 
   constructor(private readonly s: RunSetup) {
+    this.owner = s.ctx.currentOwner();
     this.startedAt = s.ctx.now();
     this.throttle = new Throttle(s.intervalMs, s.ctx.now, () => this.publish(true));
     this.epochIndex = num(s.target.params?.initialEpoch) ?? 0;
@@ -121,6 +123,12 @@ class TrainingRun {
     this.note(values);
     this.recorder.addEpoch(epoch + 1, values);
     await this.yield(this.throttle.request());
+  }
+
+  get finished(): boolean { return this.done; }
+
+  flush(): void {
+    if (!this.done) this.throttle.flush();
   }
 
   end(): void {
@@ -207,7 +215,7 @@ export function createFitCallbacks(ctx: ResolvedContext, runs: TrainingRuns, tit
   let run: TrainingRun | undefined;
   // Without onTrainBegin (callbacks wrapped by user code), the first event starts the run.
   const current = async (): Promise<TrainingRun> => {
-    if (!run) { run = new TrainingRun(setup); await run.start(); }
+    if (!run || run.finished) { run = new TrainingRun(setup); await run.start(); }
     return run;
   };
   const handlers: TfvisFitCallbacks = {

@@ -44,6 +44,11 @@ export interface DisplayApi {
    * place; after this, the next drawing to it creates a new output in the running cell.
    */
   resetSurfaces(): void;
+  /**
+   * Call when a cell ends, before its 'done': live training outputs send their latest state now,
+   * and end unless the cell that started them still has a fit running (`stillTraining`).
+   */
+  settleTraining(stillTraining: (executionId: string) => boolean): void;
 }
 
 export function createDisplayApi(ctx: DisplayContext): DisplayApi {
@@ -54,5 +59,6 @@ export function createDisplayApi(ctx: DisplayContext): DisplayApi {
     tfvis: createTfvis(resolved, runs, surfaces),
     stopTraining: (trainingId) => runs.stop(trainingId),
     resetSurfaces: () => surfaces.reset(),
+    settleTraining: (stillTraining) => runs.settle(stillTraining),
   };
 }
