@@ -2,9 +2,9 @@
 // tfjs.org guides, Node.js Notebooks, tslab-examples), each run through `tfnb run` as a user would.
 // Each notebook's folder is copied to a temporary folder first, so its modules resolve as they
 // would on a user's machine (not from tfnb's own node_modules) and nothing is written here.
-// Every notebook must run clean on wasm; a subset also on cpu. The ones in NEEDS_TFNODE_API need
-// the tfjs-node API in the kernel (being added on another branch): they must fail today, for that
-// reason — when one passes, move it out of the table (docs/compatibility.md too).
+// Every notebook must run clean on wasm; a subset also on cpu. A notebook that cannot run yet goes
+// in NEEDS_TFNODE_API with its reason: it must fail for that reason (docs/compatibility.md says so),
+// and when it passes it moves out of the table.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -16,11 +16,8 @@ const CORPUS = join(ROOT, 'test', 'corpus');
 
 /** Notebooks that need the tfjs-node API in tfnb's kernel; each fails today with this error. */
 export const NEEDS_TFNODE_API: Readonly<Record<string, { reason: string; error: RegExp }>> = {
-  'mnist-node': { reason: "data.js and model.js beside the notebook require('@tensorflow/tfjs'): user modules must get the kernel's tf", error: /Cannot find module '@tensorflow\/tfjs'/ },
-  'abalone-node': { reason: "data.js and model.js require('@tensorflow/tfjs-node'); then tf.data.csv('file://…') and model.save('file://…')", error: /Cannot find module '@tensorflow\/tfjs-node'/ },
-  'fashion-mnist-vae': { reason: "model.js requires '@tensorflow/tfjs'; the decoder is saved with model.save('file://…')", error: /Cannot find module '@tensorflow\/tfjs'/ },
-  'guide-save-load': { reason: "model.save('file://…') and tf.loadLayersModel('file://…') need tfjs-node's file handlers", error: /Cannot find any save handlers for URL 'file:/ },
-  'tslab-tensorflow': { reason: "lib/mnist.js requires '@tensorflow/tfjs'; then model.save('file://…') and tf.node.encodePng", error: /Cannot find module '@tensorflow\/tfjs'/ },
+  // Empty since the kernel has tfjs-node's API (src/kernel/tfnode): mnist-node, abalone-node,
+  // fashion-mnist-vae, guide-save-load and tslab-tensorflow run.
 };
 
 /** Also run on the pure-JavaScript backend: small ones that cover the kinds of code in the corpus. */
