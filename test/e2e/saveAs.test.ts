@@ -95,6 +95,26 @@ describe('the kernel follows its notebook to a new name (code-server)', { timeou
     await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel to end with its notebook');
   });
 
+  it('saving an untitled notebook while a cell runs: the cell runs to its end in the kernel, which goes on', async () => {
+    await wb.command('tfnb: New TypeScript ML Notebook');
+    await wb.page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 30_000 });
+    await setCellText(1, "for (let i = 0; i < 8; i++) { console.log('tick', i); await new Promise((r) => setTimeout(r, 500)); }\nconst finished = process.pid;");
+    await wb.runCell(1);
+    await wb.waitForOutputs(1, (o) => o.texts.some((t) => t.includes('tick 1')), 90_000);
+    await wb.page.keyboard.press('Escape');
+    await wb.page.keyboard.press('Control+s');
+    await answerSaveDialog(join(server.workspace, 'while-running.ipynb'));
+    await wb.page.waitForTimeout(5000); // the loop ends meanwhile
+
+    await setCellText(1, 'console.log(finished === process.pid)');
+    const after = await runAndRead(1);
+    assert.deepEqual(after.texts, ['true'], 'the cell that ran across the save finished in the same kernel');
+    assert.equal(after.order, '[2]');
+    assert.equal(kernelPids(server.runDir).length, 1);
+    await wb.closeActiveEditorWithoutSaving();
+    await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel to end with its notebook');
+  });
+
   it('Save As of a file notebook keeps its kernel and the backend chosen for it; closing the new one ends it', async () => {
     await wb.openFromExplorer('file.ipynb');
     await wb.waitForStatus(/tfnb/);
