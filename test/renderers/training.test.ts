@@ -81,6 +81,9 @@ describe('training renderer', () => {
     // What VS Code focuses in an output (its first button, input, select...) can take focus.
     const first = r.page.locator(`${out}`).locator('[tabindex="0"], [href], button, input, option, select, textarea').first();
     assert.equal(await first.evaluate((el) => { (el as HTMLElement).focus(); return document.activeElement === el; }), true);
+    // A click on the chart focuses the output, not the body: VS Code sees the focus is inside.
+    await r.page.locator(`${out} .u-over`).click();
+    assert.equal(await r.page.locator(out).evaluate((el) => el.contains(document.activeElement) && document.activeElement !== document.body), true);
     assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Stopped after 6 epochs in 53s');
     assert.equal(await r.text(`${out} .tfnb-run-state`), 'stopped');
     assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '100');
