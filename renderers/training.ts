@@ -61,9 +61,10 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
     stopRequested: false,
   };
   env.uiState.set(stateKey, state);
-  // A click on the chart or the text focuses the output itself, not the page's body: VS Code
-  // then finds the focus inside the output and does not move it to the output's first control
-  // a moment later, which would take it from a Command Palette opened meanwhile (issue #13).
+  // A click on the chart or the text focuses the output itself, not the page's body. VS Code
+  // answers a click in an output by focusing the output's first control unless the focus is
+  // already inside it, and a click on the chart should not put the focus (and the arrow keys)
+  // on the metric select.
   host.tabIndex = -1;
   let payload = initial;
   let chart: LineChart | null = null;
