@@ -34,21 +34,21 @@ export function watchNotebooks(watch: NotebookWatch): vscode.Disposable {
   const documentClosed = new Set<string>();
   const opened: Array<{ document: vscode.NotebookDocument; at: number }> = [];
   /**
-   * Tracked notebook -> the new document that was saved with its cells. Matched when the new
-   * one is saved, before the old one closes: Save As of a file reverts the old document to
-   * what is on disk, so later the two may differ.
+   * Tracked notebook -> the file a new document with its cells was saved to. Matched when the
+   * new one is saved, while the old one still holds the same cells (a dirty file's old
+   * document may be reverted to what is on disk afterwards).
    */
-  const savedAs = new Map<string, { to: vscode.NotebookDocument; at: number }>();
+  const savedAs = new Map<string, { to: vscode.Uri; at: number }>();
   const recentlyOpened = (document: vscode.NotebookDocument) => opened.some((o) => o.document === document && o.at >= Date.now() - SUCCESSOR_WINDOW_MS);
   const decide = (uri: vscode.Uri) => {
     const key = uri.toString();
     const closed = documentClosed.delete(key);
-    const paired = savedAs.get(key);
-    savedAs.delete(key);
     if (!watch.isTracked(uri)) return;
     if (!closed && hasTab(uri)) return;
-    // The saved document may have been replaced by a new one for the same file since.
-    const pairedNow = paired && paired.at >= Date.now() - SUCCESSOR_WINDOW_MS - SETTLE_MS ? openDocument(paired.to.uri) : undefined;
+    const paired = savedAs.get(key);
+    savedAs.delete(key);
+    // By URI: Save As of a file closes the document it saved and opens the file again.
+    const pairedNow = paired && paired.at >= Date.now() - SUCCESSOR_WINDOW_MS - SETTLE_MS ? openDocument(paired.to) : undefined;
     if (pairedNow && isSuccessor(pairedNow, uri, watch.isTracked)) watch.moved(uri, pairedNow);
     else watch.closed(uri);
   };
@@ -72,7 +72,7 @@ export function watchNotebooks(watch: NotebookWatch): vscode.Disposable {
       const cells = fingerprint(notebook);
       for (const source of vscode.workspace.notebookDocuments) {
         if (source !== notebook && source.notebookType === notebook.notebookType && !source.isClosed && watch.isTracked(source.uri) && fingerprint(source) === cells) {
-          savedAs.set(source.uri.toString(), { to: notebook, at: Date.now() });
+          savedAs.set(source.uri.toString(), { to: notebook.uri, at: Date.now() });
         }
       }
     }),
