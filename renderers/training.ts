@@ -61,6 +61,11 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
     stopRequested: false,
   };
   env.uiState.set(stateKey, state);
+  // A click on the chart or the text focuses the output itself, not the page's body. VS Code
+  // answers a click in an output by focusing the output's first control unless the focus is
+  // already inside it, and a click on the chart should not put the focus (and the arrow keys)
+  // on the metric select.
+  host.tabIndex = -1;
   let payload = initial;
   let chart: LineChart | null = null;
   let chartShape = '';
@@ -99,10 +104,19 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
     drawStop();
   });
 
+  /**
+   * The Stop button is taken out of the page, not hidden, once training is over, and stays
+   * focusable (aria-disabled, not disabled) while stopping. VS Code focuses an output by
+   * focusing its first button, input or select; when that element cannot take focus, the
+   * notebook asks again and again, each time taking the focus from the Command Palette, quick
+   * picks and menus (issue #13). So no control here is ever disabled or hidden in place.
+   */
   function drawStop(): void {
     const running = payload.progress ? !payload.progress.done : true;
-    stop.hidden = !(env.postMessage && payload.trainingId && running && payload.progress);
-    stop.disabled = state.stopRequested;
+    const shown = Boolean(env.postMessage && payload.trainingId && running && payload.progress);
+    if (!shown) stop.remove();
+    else if (!stop.isConnected) progressRow.append(stop);
+    stop.setAttribute('aria-disabled', String(state.stopRequested));
     stop.textContent = state.stopRequested ? 'Stopping…' : 'Stop';
   }
 
@@ -129,7 +143,8 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
     }
     if (!state.metric || !metrics.includes(state.metric)) state.metric = metrics[0] ?? null;
     if (state.metric) metricSelect.value = state.metric;
-    metricSelect.disabled = metrics.length < 2;
+    // aria-disabled, not disabled: see drawStop.
+    metricSelect.setAttribute('aria-disabled', String(metrics.length < 2));
     batchToggle.hidden = !(payload.batches?.length && payload.progress?.batchesPerEpoch);
   }
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { prefersTfnb } from './affinity';
-import { onNotebookClosed } from './closedNotebooks';
+import { watchNotebooks } from './closedNotebooks';
 import { CONTROLLER_ID, CONTROLLER_LABEL, NOTEBOOK_TYPE, SUPPORTED_LANGUAGES } from './constants';
 import type { KernelManager } from './kernelManager';
 import { NotebookRunner } from './notebookRunner';
@@ -36,7 +36,11 @@ export class TfnbController implements vscode.Disposable {
         else { this.selected.delete(key); this.deselected.add(key); }
         this.selectionChanged.fire(notebook);
       }),
-      onNotebookClosed((uri) => this.runners.has(uri.toString()) || this.kernels.has(uri), (uri) => void this.close(uri)),
+      watchNotebooks({
+        isTracked: (uri) => this.runners.has(uri.toString()) || this.kernels.has(uri),
+        closed: (uri) => void this.close(uri),
+        moved: (from, to) => this.move(from, to),
+      }),
     );
   }
 
@@ -70,6 +74,20 @@ export class TfnbController implements vscode.Disposable {
       return;
     }
     await this.runnerFor(notebook).run(cells);
+  }
+
+  /**
+   * A notebook saved under a new name keeps its kernel. Its runner is dropped: it writes to
+   * the old document's cells, and the new document's cells get a new one at their next run.
+   */
+  private move(from: vscode.Uri, to: vscode.NotebookDocument): void {
+    const [oldKey, newKey] = [from.toString(), to.uri.toString()];
+    this.runners.get(oldKey)?.dispose();
+    this.runners.delete(oldKey);
+    if (this.selected.delete(oldKey)) this.selected.add(newKey);
+    if (this.deselected.delete(oldKey)) this.deselected.add(newKey);
+    this.kernels.move(from, to.uri);
+    this.selectionChanged.fire(to);
   }
 
   /** A closed notebook's kernel ends with it: no orphan processes. */

@@ -11,9 +11,19 @@ import { KernelSession } from './kernelSession';
 import { findNodeRuntime, type NodeRuntime } from './nodeRuntime';
 import { readSettings } from './settings';
 
+/** One notebook's kernel session, under the URI the notebook has now (it changes on Save As). */
+class SessionEntry {
+  readonly session: Promise<KernelSession>;
+  /** The session once made (its kernel may not have started yet). */
+  made: KernelSession | undefined;
+
+  constructor(public uri: vscode.Uri, make: (entry: SessionEntry) => Promise<KernelSession>) {
+    this.session = make(this);
+  }
+}
+
 export class KernelManager implements vscode.Disposable {
-  private readonly sessions = new Map<string, Promise<KernelSession>>();
-  private readonly ready = new Map<string, KernelSession>();
+  private readonly sessions = new Map<string, SessionEntry>();
   /** Backend picked for one notebook from the status bar menu; wins over tfnb.backend. */
   private readonly backendOverrides = new Map<string, BackendChoice>();
   private nodeRuntime: { configured: string; found: Promise<NodeRuntime> } | undefined;
@@ -25,7 +35,7 @@ export class KernelManager implements vscode.Disposable {
 
   /** The session if one exists and is made (no kernel is started). */
   get(notebook: vscode.NotebookDocument): KernelSession | undefined {
-    return this.ready.get(notebook.uri.toString());
+    return this.sessions.get(notebook.uri.toString())?.made;
   }
 
   has(uri: vscode.Uri): boolean {
@@ -34,13 +44,34 @@ export class KernelManager implements vscode.Disposable {
 
   getOrCreate(notebook: vscode.NotebookDocument): Promise<KernelSession> {
     const key = notebook.uri.toString();
-    let session = this.sessions.get(key);
-    if (!session) {
-      session = this.create(notebook);
-      this.sessions.set(key, session);
-      session.catch(() => { if (this.sessions.get(key) === session) this.sessions.delete(key); });
+    const existing = this.sessions.get(key);
+    if (existing) return existing.session;
+    const entry = new SessionEntry(notebook.uri, (e) => this.create(notebook, e));
+    this.sessions.set(key, entry);
+    entry.session.catch(() => this.remove(entry));
+    return entry.session;
+  }
+
+  /**
+   * The notebook at `from` is now at `to` (Save As, or the first save of an untitled one):
+   * its kernel, execution numbering and backend choice go with it. False when `from` had
+   * no kernel or `to` already has one.
+   */
+  move(from: vscode.Uri, to: vscode.Uri): boolean {
+    const [oldKey, newKey] = [from.toString(), to.toString()];
+    const backend = this.backendOverrides.get(oldKey);
+    if (backend && !this.backendOverrides.has(newKey)) {
+      this.backendOverrides.delete(oldKey);
+      this.backendOverrides.set(newKey, backend);
     }
-    return session;
+    const entry = this.sessions.get(oldKey);
+    if (!entry || this.sessions.has(newKey)) return false;
+    this.sessions.delete(oldKey);
+    this.sessions.set(newKey, entry);
+    entry.uri = to;
+    this.log.info(`${label(from)} was saved as ${to.scheme === 'file' ? to.fsPath : to.toString()}: its kernel goes on`);
+    this.changed.fire(to);
+    return true;
   }
 
   backendChoice(notebook: vscode.NotebookDocument): BackendChoice {
@@ -61,12 +92,10 @@ export class KernelManager implements vscode.Disposable {
   }
 
   async shutdown(uri: vscode.Uri): Promise<void> {
-    const key = uri.toString();
-    const session = this.sessions.get(key);
-    this.sessions.delete(key);
-    this.ready.delete(key);
-    if (!session) return;
-    const made = await session.catch(() => undefined);
+    const entry = this.sessions.get(uri.toString());
+    if (!entry) return;
+    this.remove(entry);
+    const made = await entry.session.catch(() => undefined);
     await made?.dispose();
     this.changed.fire(uri);
   }
@@ -81,26 +110,31 @@ export class KernelManager implements vscode.Disposable {
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    this.ready.clear();
-    await Promise.all(all.map((s) => s.then((made) => made.dispose(), () => undefined)));
+    await Promise.all(all.map((e) => e.session.then((made) => made.dispose(), () => undefined)));
     this.changed.dispose();
   }
 
-  private async create(notebook: vscode.NotebookDocument): Promise<KernelSession> {
+  /** Drops the entry from the map, under whichever URI it has now. */
+  private remove(entry: SessionEntry): void {
+    const key = entry.uri.toString();
+    if (this.sessions.get(key) === entry) this.sessions.delete(key);
+  }
+
+  private async create(notebook: vscode.NotebookDocument, entry: SessionEntry): Promise<KernelSession> {
     const settings = readSettings(notebook.uri);
     const node = await this.findNode(settings.nodePath);
-    const key = notebook.uri.toString();
     const session = new KernelSession({
       notebookDir: notebookDir(notebook),
       settings,
       backend: this.backendChoice(notebook),
       node,
       log: this.log,
-      label: basename(notebook.uri.path) || key,
+      label: label(notebook.uri),
     });
-    session.onDidChange(() => this.changed.fire(notebook.uri));
-    this.ready.set(key, session);
-    this.changed.fire(notebook.uri);
+    // entry.uri, not notebook.uri: the notebook may have been saved under another name since.
+    session.onDidChange(() => this.changed.fire(entry.uri));
+    entry.made = session;
+    this.changed.fire(entry.uri);
     return session;
   }
 
@@ -112,6 +146,11 @@ export class KernelManager implements vscode.Disposable {
     }
     return this.nodeRuntime.found;
   }
+}
+
+/** A notebook's short name, to tell kernels apart in the log. */
+function label(uri: vscode.Uri): string {
+  return basename(uri.path) || uri.toString();
 }
 
 /** Where the kernel runs: the notebook's folder, or for an untitled one the workspace (or home). */

@@ -3,11 +3,11 @@
  * state, live tensors and their memory after the last cell. Clicking opens the kernel menu.
  */
 import * as vscode from 'vscode';
-import type { MemoryReport } from '../protocol/messages';
 import { COMMANDS } from './constants';
 import type { TfnbController } from './controller';
 import type { KernelManager } from './kernelManager';
 import { describeBackend, type KernelSession } from './kernelSession';
+import { formatMemory, tensorDelta } from './memoryText';
 import { isTrusted } from './trust';
 
 export class KernelStatusBar implements vscode.Disposable {
@@ -65,10 +65,6 @@ export function statusText(session: KernelSession | undefined, choice: string): 
   return parts.join(' · ');
 }
 
-export function formatMemory(memory: MemoryReport): string {
-  return `${memory.numTensors} tensor${memory.numTensors === 1 ? '' : 's'} · ${formatBytes(memory.numBytes)}`;
-}
-
 function tooltip(session: KernelSession | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   if (!session) {
@@ -79,17 +75,8 @@ function tooltip(session: KernelSession | undefined): vscode.MarkdownString {
   md.appendMarkdown(`**tfnb kernel** — ${session.state}\n\n`);
   if (session.backend) md.appendMarkdown(`Backend: ${describeBackend(session.backend)}\n\n`);
   md.appendMarkdown(`Node.js ${node.version} (${node.source})${session.pid ? `, pid ${session.pid}` : ''}\n\n`);
-  if (session.memory) md.appendMarkdown(`Memory after the last cell: ${formatMemory(session.memory)} (${signed(session.memory.deltaTensors)} tensors)\n\n`);
+  if (session.memory) md.appendMarkdown(`Memory after the last cell: ${formatMemory(session.memory)} (${tensorDelta(session.memory.deltaTensors)})\n\n`);
   if (session.lastError) md.appendMarkdown(`Last problem: ${session.lastError}\n\n`);
   md.appendMarkdown('Click for restart, backend choice and the log.');
   return md;
-}
-
-function signed(n: number): string { return n > 0 ? `+${n}` : String(n); }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }

@@ -155,7 +155,7 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('training-stopped');
   });
 
-  it('after a click and a drag-zoom in the training chart, F1 still opens the command palette', async () => {
+  it('after Stop, a click and a drag-zoom in the training chart, F1 opens the command palette and a command typed there runs', async () => {
     // The chart of the training output above: the renderer must not keep the keys to itself.
     await wb.clickRendered('.tfnb-chart .u-over', CELL.train);
     const box = await (await wb.rendered('.tfnb-chart .u-over')).boundingBox();
@@ -165,10 +165,22 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.page.mouse.down();
     await wb.page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
     await wb.page.mouse.up();
-    // No click elsewhere first: the key goes wherever the drag left the focus.
+    // No click elsewhere first: the key goes wherever the drag left the focus. The palette must
+    // stay open (after Stop it used to close within ~40 ms, every time) and run what is typed.
+    // A pause first, as a person's: VS Code answers a click in an output by focusing the output
+    // (its first control) about 100 ms later on this machine, and a palette opened within that
+    // moment loses the focus to it, whatever the renderer does (seen with a 1 ms gap).
+    await wb.page.waitForTimeout(1000);
     await wb.page.keyboard.press('F1');
-    await wb.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 });
-    await wb.page.keyboard.press('Escape');
+    const palette = wb.page.locator('.quick-input-widget');
+    await palette.waitFor({ state: 'visible', timeout: 5_000 });
+    await wb.page.waitForTimeout(1500);
+    assert.ok(await palette.isVisible(), 'the Command Palette stays open');
+    await wb.page.keyboard.type('tfnb: Show Kernel Log');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'tfnb: Show Kernel Log' }).first().waitFor({ timeout: 10_000 });
+    await wb.page.keyboard.press('Enter');
+    assert.equal((await wb.outputPanel()).channel, 'tfnb');
+    await wb.command('View: Toggle Panel Visibility');
   });
 
   it('a kernel that dies: the cell says why, and the next run starts a new kernel', async () => {

@@ -57,7 +57,7 @@ describe('training renderer', () => {
     assert.equal(await chart.getAttribute('data-y-scale'), 'linear');
   });
 
-  test('Stop posts stop-training once, then hides when training is done', async () => {
+  test('Stop posts stop-training once, then leaves the page when training is done; it never stops taking focus', async () => {
     const r = page();
     const before = (await r.messages()).length;
     const out = await r.render(TRAINING, trainingRun(5), { slot: 'stop' });
@@ -65,7 +65,11 @@ describe('training renderer', () => {
     assert.equal(await stop.isVisible(), true);
     await stop.press('Enter'); // keyboard works: it is a real button
     assert.deepEqual((await r.messages()).slice(before), [{ type: 'stop-training', trainingId: 'run-1' }]);
-    assert.equal(await stop.isDisabled(), true);
+    // Greyed out but still focusable (aria-disabled): VS Code focuses an output's first button,
+    // and one that cannot take focus makes the notebook steal focus from the workbench.
+    assert.equal(await stop.getAttribute('aria-disabled'), 'true');
+    assert.equal(await stop.evaluate((el) => (el as HTMLButtonElement).disabled), false);
+    assert.equal(await stop.evaluate((el) => { (el as HTMLElement).focus(); return document.activeElement === el; }), true);
     assert.equal(await stop.textContent(), 'Stopping…');
     await stop.click({ force: true });
     assert.equal((await r.messages()).length, before + 1, 'a second click sends nothing');
@@ -73,7 +77,13 @@ describe('training renderer', () => {
     await r.render(TRAINING, trainingRun(5), { slot: 'stop' }); // still running: stays "Stopping…"
     assert.equal(await stop.textContent(), 'Stopping…');
     await r.render(TRAINING, trainingRun(6, { done: true, stopped: true }), { slot: 'stop' });
-    assert.equal(await stop.isVisible(), false);
+    assert.equal(await stop.count(), 0, 'removed, not hidden in place');
+    // What VS Code focuses in an output (its first button, input, select...) can take focus.
+    const first = r.page.locator(`${out}`).locator('[tabindex="0"], [href], button, input, option, select, textarea').first();
+    assert.equal(await first.evaluate((el) => { (el as HTMLElement).focus(); return document.activeElement === el; }), true);
+    // A click on the chart focuses the output, not the body: VS Code sees the focus is inside.
+    await r.page.locator(`${out} .u-over`).click();
+    assert.equal(await r.page.locator(out).evaluate((el) => el.contains(document.activeElement) && document.activeElement !== document.body), true);
     assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Stopped after 6 epochs in 53s');
     assert.equal(await r.text(`${out} .tfnb-run-state`), 'stopped');
     assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '100');
