@@ -3,13 +3,13 @@
  * notebook's first run and end when the notebook closes or the extension deactivates, so no
  * kernel process outlives its notebook.
  */
-import { homedir } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../protocol/messages';
 import { KernelSession } from './kernelSession';
 import { findNodeRuntime, type NodeRuntime } from './nodeRuntime';
-import { readSettings } from './settings';
+import { notebookDir } from '../vscodeShared/notebookDir';
+import { readSettings } from '../vscodeShared/settings';
 
 export class KernelManager implements vscode.Disposable {
   private readonly sessions = new Map<string, Promise<KernelSession>>();
@@ -114,9 +114,3 @@ export class KernelManager implements vscode.Disposable {
   }
 }
 
-/** Where the kernel runs: the notebook's folder, or for an untitled one the workspace (or home). */
-export function notebookDir(notebook: vscode.NotebookDocument): string {
-  if (notebook.uri.scheme === 'file') return dirname(notebook.uri.fsPath);
-  const folder = vscode.workspace.getWorkspaceFolder(notebook.uri) ?? vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : homedir();
-}

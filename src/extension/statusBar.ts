@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { MemoryReport } from '../protocol/messages';
+import { formatBytes } from '../shared/formatBytes';
 import { COMMANDS } from './constants';
 import type { TfnbController } from './controller';
 import type { KernelManager } from './kernelManager';
@@ -87,9 +88,3 @@ function tooltip(session: KernelSession | undefined): vscode.MarkdownString {
 
 function signed(n: number): string { return n > 0 ? `+${n}` : String(n); }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}

@@ -4,6 +4,7 @@
  * cell frame are the kernel's own machinery and are dropped.
  */
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { ErrorOutput } from '../protocol/executionOutputs';
 
 /** The map stays a string until an error needs it: most cells never throw. */
 interface CellScript { cellName: string; sourceMap: string; map?: TraceMap }
@@ -11,7 +12,8 @@ interface CellScript { cellName: string; sourceMap: string; map?: TraceMap }
 const MAX_REMEMBERED = 2000;
 const FRAME = /([\w.-]*tfnb-cell-\d+\.js):(\d+):(\d+)/g;
 
-export interface FormattedError { ename: string; evalue: string; traceback: string[] }
+/** An error as the kernel reports it (one home: src/protocol/executionOutputs.ts). */
+export type FormattedError = ErrorOutput;
 
 export class CellScripts {
   private scripts = new Map<string, CellScript>();

@@ -101,9 +101,5 @@ function truncateToBytes(text: string, maxBytes: number): string {
   return buf.toString('utf8').replace(/\uFFFD$/, '');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
+/** Kept here for the kernel's callers; the one home is src/shared/formatBytes.ts. */
+export { formatBytes } from '../shared/formatBytes';
