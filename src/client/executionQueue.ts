@@ -16,6 +16,7 @@ import {
   type BackendInfo, type CellLanguage, type KernelLaunchOptions, type KernelToClient, type StreamName,
 } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
+import { BoundedMap } from '../shared/boundedMap';
 import { DisplayIdRegistry } from './displayIds';
 import type {
   DoneEvent, ErrorOutput, ExecuteOptions, ExecutionHandlers, ExecutionOutcome, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
@@ -100,9 +101,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** Sent, in order; the first is the one running. */
   private sent: Execution[] = [];
   /** Finished executions, for output from work they left running. */
-  private finished = new Map<string, Execution>();
+  private readonly finished: BoundedMap<string, Execution>;
   /** How recent executions ended (bounded): a cell chained to one that did not end ok is cancelled. */
-  private outcomes = new Map<string, OutcomeStatus>();
+  private outcomes = new BoundedMap<string, OutcomeStatus>(REMEMBERED_OUTCOMES);
   private readonly displays = new DisplayIdRegistry();
   /** Interrupts so far; cells carry it, and an interrupt cancels the cells sent before it. */
   private epoch = 0;
@@ -115,7 +116,10 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** The client is ending this process on purpose (restart, close): not a death to report. */
   private expectedExit: KernelProcess | undefined;
 
-  constructor(private readonly options: ExecutionQueueOptions) { super(); }
+  constructor(private readonly options: ExecutionQueueOptions) {
+    super();
+    this.finished = new BoundedMap(options.rememberFinished ?? DEFAULT_REMEMBER_FINISHED);
+  }
 
   get state(): KernelState { return this._state; }
   get backend(): BackendInfo | undefined { return this._info; }
@@ -427,7 +431,6 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     if (execution.phase === 'finished') return;
     execution.phase = 'finished';
     this.outcomes.set(execution.executionId, outcome.status);
-    if (this.outcomes.size > REMEMBERED_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value!);
     execution.timer?.clear();
     clearTimeout(execution.timedOut?.killTimer);
     this.sent = this.sent.filter((e) => e !== execution);
@@ -474,8 +477,6 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
 
   private remember(execution: Execution): void {
     this.finished.set(execution.executionId, execution);
-    const cap = this.options.rememberFinished ?? DEFAULT_REMEMBER_FINISHED;
-    while (this.finished.size > cap) this.finished.delete(this.finished.keys().next().value!);
   }
 
   private log(level: LogEvent['level'], source: LogEvent['source'], text: string): void {

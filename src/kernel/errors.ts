@@ -5,6 +5,7 @@
  */
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { ErrorOutput } from '../protocol/executionOutputs';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** The map stays a string until an error needs it: most cells never throw. */
 interface CellScript { cellName: string; sourceMap: string; map?: TraceMap }
@@ -16,11 +17,10 @@ const FRAME = /([\w.-]*tfnb-cell-\d+\.js):(\d+):(\d+)/g;
 export type FormattedError = ErrorOutput;
 
 export class CellScripts {
-  private scripts = new Map<string, CellScript>();
+  private scripts = new BoundedMap<string, CellScript>(MAX_REMEMBERED);
 
   register(scriptName: string, cellName: string, sourceMap: string): void {
     this.scripts.set(scriptName, { cellName, sourceMap });
-    if (this.scripts.size > MAX_REMEMBERED) this.scripts.delete(this.scripts.keys().next().value!);
   }
 
   /** `cell 3, line 5` for a generated position (1-based line, 1-based column). */

@@ -7,6 +7,7 @@
 import { Session } from 'node:inspector';
 import type { ExecuteRequest, ExecutionStatus, KernelToClient, MemoryReport } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
+import { BoundedSet } from '../shared/boundedMap';
 import { executionContext, setRunningExecution } from './context';
 import { CellScripts, type FormattedError } from './errors';
 import { formatBytes, type OutputRouter } from './output';
@@ -21,6 +22,8 @@ const OBJECT_GROUP = 'tfnb-cell';
 const CAPTURE = Symbol.for('tfnb.capture');
 const INTERRUPTED = Symbol('interrupted');
 const TERMINATED = Symbol('terminated');
+/** Executions that did not end ok, remembered so a cell chained `after` one is cancelled (oldest forgotten first). */
+const REMEMBERED_FAILURES = 1000;
 
 /** The interrupt worker's Runtime.terminateExecution makes the inspector reject the evaluation. */
 function terminatedOrThrow(e: unknown): typeof TERMINATED {
@@ -53,7 +56,7 @@ export class CellExecutor {
   private groupHolds = false;
   private earlyInterrupts = new Set<string>();
   /** Executions that did not end ok (bounded): cells sent `after` one of them are cancelled. */
-  private notOk = new Set<string>();
+  private notOk = new BoundedSet<string>(REMEMBERED_FAILURES);
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
@@ -197,7 +200,6 @@ export class CellExecutor {
 
   private markNotOk(executionId: string): void {
     this.notOk.add(executionId);
-    if (this.notOk.size > 1000) this.notOk.delete(this.notOk.values().next().value!);
   }
 
   private memoryNow(tensorsBefore: number, bytesBefore: number): MemoryReport {

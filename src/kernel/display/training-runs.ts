@@ -1,15 +1,16 @@
 /** Running fits that a renderer's Stop button can reach, by training id. */
+import { BoundedMap } from '../../shared/boundedMap';
+
 export interface StoppableRun { readonly id: string; requestStop(): boolean }
 
 /** Runs that never report their end (e.g. callbacks wrapped by user code) are forgotten past this. */
 const MAX_RUNS = 32;
 
 export class TrainingRuns {
-  private readonly runs = new Map<string, StoppableRun>();
+  private readonly runs = new BoundedMap<string, StoppableRun>(MAX_RUNS);
 
   add(run: StoppableRun): void {
     this.runs.set(run.id, run);
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
   }
 
   remove(id: string): void { this.runs.delete(id); }

@@ -2,6 +2,7 @@
  * A complex FFT of any length in float64: iterative radix-2 for powers of two, Bluestein's chirp
  * z-transform (three power-of-two FFTs) for the rest, so every length costs O(n log n).
  */
+import { BoundedMap } from '../../../shared/boundedMap';
 
 export interface FftPlan {
   readonly n: number;
@@ -9,14 +10,13 @@ export interface FftPlan {
   transform(re: Float64Array, im: Float64Array, inverse: boolean): void;
 }
 
-const plans = new Map<number, FftPlan>();
 const MAX_CACHED_PLANS = 32;
+const plans = new BoundedMap<number, FftPlan>(MAX_CACHED_PLANS);
 
 export function fftPlan(n: number): FftPlan {
   let plan = plans.get(n);
   if (!plan) {
     plan = isPowerOfTwo(n) ? new Radix2Plan(n) : new BluesteinPlan(n);
-    if (plans.size >= MAX_CACHED_PLANS) plans.delete(plans.keys().next().value as number);
     plans.set(n, plan);
   }
   return plan;
