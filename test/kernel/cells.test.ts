@@ -111,7 +111,7 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
     const cases: Array<[string, string, 'typescript' | 'javascript']> = [
       ['NaN', 'NaN', 'typescript'], ['-0', '-0', 'typescript'], ['-5', '-5', 'typescript'], ['"a" + "b"', "'ab'", 'typescript'],
       ['Infinity', 'Infinity', 'typescript'], ['-5 satisfies number', '-5', 'typescript'], ['const n: number = 3\nn as number', '3', 'typescript'],
-      ['let z = 1;\n\"x\" + \"y\";  // a comment', "'xy'", 'typescript'], ['NaN', 'NaN', 'javascript'], ['1, -2', '-2', 'typescript'],
+      ['let z = 1;\n"x" + "y";  // a comment', "'xy'", 'typescript'], ['NaN', 'NaN', 'javascript'], ['1, -2', '-2', 'typescript'],
     ];
     for (const [code, shown, language] of cases) {
       const r = await run(k, code, { language });

@@ -133,7 +133,7 @@ describe('tfvis.render', () => {
     assert.deepEqual(p.classes, ['no', 'yes']);
     assert.deepEqual(p.matrix, [[5, 1], [2, 4]]);
     assert.equal(p.accuracy, 0.75);
-    assert.equal(p.perClass?.[0].precision, 5 / 7 > 0 ? Number((5 / 7).toPrecision(6)) : 0);
+    assert.equal(p.perClass?.[0].precision, Number((5 / 7).toPrecision(6)));
   });
 
   it('table takes {headers, values} with any cells, bounded', async () => {
