@@ -55,7 +55,7 @@ export function decodePng(png: Buffer): DecodedPng {
   }
   if (!header || !ended) throw new Error('missing IHDR or IEND');
   const width = header.readUInt32BE(0), height = header.readUInt32BE(4);
-  const bitDepth = header[8], colorType = header[9];
+  const bitDepth = header[8], colorType = header[9]!;
   const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType];
   const raw = inflateSync(Buffer.concat(idat));
   const rowBytes = width * channels;

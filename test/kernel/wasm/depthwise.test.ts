@@ -40,7 +40,7 @@ function dilateFilter(f: HostTensor, [dh, dw]: [number, number]): HostTensor {
   const values = new Float32Array(eh * ew * c * m);
   const src = f.values as Float32Array;
   for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let k = 0; k < c * m; k++) {
-    values[((i * dh) * ew + j * dw) * c * m + k] = src[(i * kw + j) * c * m + k];
+    values[((i * dh) * ew + j * dw) * c * m + k] = src[(i * kw + j) * c * m + k]!;
   }
   return { values, shape: [eh, ew, c, m], dtype: 'float32' };
 }
