@@ -497,12 +497,15 @@ function stoppedError(reason: string): ErrorOutput {
   return { ename: 'KernelStopped', evalue: message, traceback: [`KernelStopped: ${message}`] };
 }
 
+/** Most characters of one output the log quotes (output that reaches no cell). */
+const LOGGED_OUTPUT_CHARS = 2000;
+
 function describeOutput(event: DistributiveOmit<OutputEvent, 'executionId' | 'late'>): string {
   const text = event.kind === 'stream' ? event.text
     : event.kind === 'error' ? event.error.traceback.join('\n')
     : String(event.data['text/plain'] ?? Object.keys(event.data).join(', '));
   const t = text.replace(/\n+$/, '');
-  return t.length > 2000 ? `${t.slice(0, 2000)}… (${t.length - 2000} more characters)` : t;
+  return t.length > LOGGED_OUTPUT_CHARS ? `${t.slice(0, LOGGED_OUTPUT_CHARS)}… (${t.length - LOGGED_OUTPUT_CHARS} more characters)` : t;
 }
 
 function formatSeconds(ms: number): string {

@@ -12,7 +12,7 @@ import type { Tf } from '../tfType';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createAdamSimd, FLUSH_BELOW, type AdamSimd } from './adamSimd';
-import { wasmMemoryOf } from './wasmMemory';
+import { wasmMemoryOf } from '../wasm/backendMemory';
 
 export const FUSED_ADAM_KERNEL = 'TfnbFusedAdam';
 
