@@ -51,7 +51,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     ]);
     const r = tfnb(['run', input, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.stderr);
-    const [c1, c2, c3] = cells(input);
+    const [c1, c2, c3] = cells(input) as [SavedCell, SavedCell, SavedCell];
     // The same id without update gave two outputs; the later update replaced both, where they were.
     assert.deepEqual(texts(c1.outputs), ['display:updated', 'stdout:between\n', 'display:updated']);
     // An update of an id nothing showed is ignored, as in Jupyter.
@@ -79,7 +79,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     const r = tfnb(['run', input, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /from the timer/);
-    const [c1, c2, c3] = cells(input);
+    const [c1, c2, c3] = cells(input) as [SavedCell, SavedCell, SavedCell];
     assert.deepEqual(texts(c1.outputs), ['execute_result', 'stdout:from the timer\n', 'display:a display from the timer', 'stderr:from the promise\n']);
     assert.deepEqual(texts(c2.outputs), ['stdout:cell 2\n']);
     assert.deepEqual(texts(c3.outputs), ['execute_result']);

@@ -41,7 +41,7 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
   });
 
   it('lets a redeclaration change the kind: let, const and class in any order', async () => {
-    for (const [first, second] of [['let a1 = 1', 'const a1 = 2'], ['const a2 = 1', 'let a2 = 2'], ['class a3 {}', 'const a3 = 2'], ['const a4 = 1', 'class a4 { static v = 2 }']]) {
+    for (const [first, second] of [['let a1 = 1', 'const a1 = 2'], ['const a2 = 1', 'let a2 = 2'], ['class a3 {}', 'const a3 = 2'], ['const a4 = 1', 'class a4 { static v = 2 }']] as const) {
       assert.equal((await run(k, first)).error, undefined);
       const r = await run(k, second);
       assert.equal(r.error, undefined, `${first} then ${second}: ${r.error?.evalue}`);

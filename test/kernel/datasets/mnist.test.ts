@@ -215,7 +215,7 @@ describe('mnist.load', () => {
     // Shuffled: the first 100 training digits are not sorted by class.
     const first = Array.from(d.train.labels.slice(0, 100).dataSync());
     assert.ok(new Set(first).size === 10);
-    const [min, max, mean] = tf.tidy(() => [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]));
+    const [min, max, mean] = tf.tidy(() => [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]!)) as [number, number, number];
     assert.equal(min, 0);
     assert.equal(max, 1);
     assert.ok(mean > 0.1 && mean < 0.15, `mean pixel ${mean}`); // real MNIST: about 0.13

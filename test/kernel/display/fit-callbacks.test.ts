@@ -37,6 +37,7 @@ describe('tfvis.show.fitCallbacks', () => {
 
     assert.equal(sink.shown.length, 1 + epochs * BATCHES_PER_EPOCH + epochs + 1, 'initial + per batch + per epoch + final');
     const [first, ...updates] = sink.shown;
+    assert.ok(first);
     assert.equal(first.options?.update, undefined);
     const displayId = first.options?.displayId;
     assert.ok(displayId);
@@ -169,8 +170,8 @@ describe('tfvis.show.fitCallbacks', () => {
     const bundle = toMimeBundle(history, context(new RecordingSink()))!;
     const p = bundle[MIME.training] as TrainingPayload;
     assert.equal(p.epochs.length, 2);
-    assert.equal(p.epochs[1]!.loss, history.history.loss[1]);
-    assert.equal(p.epochs[1]!.val_acc, history.history.val_acc[1]);
+    assert.equal(p.epochs[1]!.loss, history.history.loss![1]);
+    assert.equal(p.epochs[1]!.val_acc, history.history.val_acc![1]);
     assert.match(bundle['text/plain'], /epoch 2: loss/);
     assert.ok(String(bundle['image/svg+xml']).startsWith('<svg'));
     tf.dispose([xs, ys]);
