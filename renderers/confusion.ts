@@ -5,11 +5,11 @@
  * classes the matrix is a canvas heatmap: 250,000 table cells took seconds to lay out.
  */
 import { classReport, type ClassReport } from './classMetrics';
-import { h, hasModifier, heading, segmented } from './dom';
+import { gridKeyMove, h, hasModifier, heading, segmented } from './dom';
 import { formatCount, formatMetric, formatPercent } from './format';
 import { heatmap } from './heatmap';
 import type { ConfusionView } from './payloads';
-import type { CreateView } from './view';
+import { redrawingView, type CreateView } from './view';
 
 type Mode = 'counts' | 'normalized';
 
@@ -105,11 +105,10 @@ function matrixTable(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLTa
     const row = Number(target.dataset['row']);
     const col = Number(target.dataset['col']);
     if (!Number.isInteger(row) || !Number.isInteger(col)) return;
-    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Home: [-n, -n], End: [n, n] };
-    const move = moves[event.key];
+    const move = gridKeyMove(event.key, row, col, n, n);
     if (!move) return;
     event.preventDefault();
-    const next = cells[Math.min(n - 1, Math.max(0, row + move[0]))]![Math.min(n - 1, Math.max(0, col + move[1]))]!;
+    const next = cells[move[0]]![move[1]]!;
     target.tabIndex = -1;
     next.tabIndex = 0;
     next.focus();
@@ -182,17 +181,6 @@ export const createConfusionView: CreateView<ConfusionView> = (host, initial) =>
     );
   };
 
-  render();
-  return {
-    update(next) {
-      payload = next;
-      render();
-    },
-    refreshTheme() {
-      // Colours are CSS (color-mix with the theme's chart colour): nothing to redraw.
-    },
-    dispose() {
-      host.replaceChildren();
-    },
-  };
+  // Colours are CSS (color-mix with the theme's chart colour): a theme change redraws nothing.
+  return redrawingView(host, render, (next) => { payload = next; });
 };

@@ -143,3 +143,21 @@ export function heading(title: string | undefined, kind: string, ...details: Chi
     ...details,
   );
 }
+
+/**
+ * Where a key moves a keyboard cursor at (`row`, `col`) in a `rows` × `cols` grid (heatmaps,
+ * the confusion matrix): arrow keys one cell, clamped to the grid; Home the first cell, End the
+ * last. Undefined for any other key.
+ */
+export function gridKeyMove(key: string, row: number, col: number, rows: number, cols: number): [number, number] | undefined {
+  const clamp = (value: number, size: number): number => Math.min(size - 1, Math.max(0, value));
+  switch (key) {
+    case 'ArrowUp': return [clamp(row - 1, rows), clamp(col, cols)];
+    case 'ArrowDown': return [clamp(row + 1, rows), clamp(col, cols)];
+    case 'ArrowLeft': return [clamp(row, rows), clamp(col - 1, cols)];
+    case 'ArrowRight': return [clamp(row, rows), clamp(col + 1, cols)];
+    case 'Home': return [0, 0];
+    case 'End': return [rows - 1, cols - 1];
+    default: return undefined;
+  }
+}

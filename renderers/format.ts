@@ -1,4 +1,5 @@
 /** Number and duration formatting shared by the renderers. */
+import { formatBytes as formatByteCount } from '../src/shared/formatBytes';
 
 const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -41,16 +42,9 @@ export function formatDuration(ms: number): string {
   return `${seconds}s`;
 }
 
-/** Bytes -> "30.66 KB" (base 1024, like Keras's summary()). */
+/** Bytes -> "30.66 KB" (base 1024, two decimals at every unit, like Keras's summary()). */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
+  return formatByteCount(bytes, 2);
 }
 
 /** "[2, 3]" for a shape. */

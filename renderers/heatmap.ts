@@ -4,7 +4,7 @@
  * keyboard cursor (arrow keys move it when the heatmap has focus).
  */
 import { colorTable, type ColorMapName } from './colorScale';
-import { h, hasModifier } from './dom';
+import { gridKeyMove, h, hasModifier } from './dom';
 import { formatMetric } from './format';
 
 export interface HeatmapOptions {
@@ -138,14 +138,9 @@ export function heatmap(options: HeatmapOptions): HTMLElement {
   });
   canvas.addEventListener('keydown', (event) => {
     if (hasModifier(event)) return;
-    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    const move = moves[event.key];
-    if (event.key === 'Home') [focusRow, focusCol] = [0, 0];
-    else if (event.key === 'End') [focusRow, focusCol] = [rows - 1, cols - 1];
-    else if (move) {
-      focusRow = Math.min(rows - 1, Math.max(0, focusRow + move[0]));
-      focusCol = Math.min(cols - 1, Math.max(0, focusCol + move[1]));
-    } else return;
+    const next = gridKeyMove(event.key, focusRow, focusCol, rows, cols);
+    if (!next) return;
+    [focusRow, focusCol] = next;
     event.preventDefault();
     show(focusRow, focusCol, true);
   });

@@ -9,7 +9,7 @@ import { heatmap } from './heatmap';
 import { histogramSvg } from './histogram';
 import type { HeatmapGrid, TensorView } from './payloads';
 import { valuesGrid } from './tensorGrid';
-import type { CreateView } from './view';
+import { redrawingView, type CreateView } from './view';
 
 type Mode = 'values' | 'heatmap' | 'images';
 
@@ -132,17 +132,6 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
     );
   };
 
-  render();
-  return {
-    update(next) {
-      payload = next;
-      render();
-    },
-    refreshTheme() {
-      // Everything here is styled by CSS variables, and heatmap colours do not depend on the theme.
-    },
-    dispose() {
-      host.replaceChildren();
-    },
-  };
+  // Everything here is styled by CSS variables, and heatmap colours do not depend on the theme.
+  return redrawingView(host, render, (next) => { payload = next; });
 };

@@ -3,6 +3,7 @@
  * the kernel sends the edge items of each long axis with `null` where the middle was
  * elided (like NumPy's print). The items after the gap count from the end of the axis.
  */
+import { TENSOR_SUMMARY_THRESHOLD } from '../src/protocol/mime';
 import { PayloadError } from './validate';
 
 /** Real indices of the shown items of an axis of `length`, with null at the elision. */
@@ -52,8 +53,6 @@ export function checkValues(values: unknown, shape: readonly number[]): void {
   walk(values, 0, 'values');
 }
 
-/** Like the kernel and NumPy's print: above this many shown values, long axes show their edges. */
-const SUMMARY_THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
 
 function countLeaves(value: unknown, rank: number): number {
@@ -70,7 +69,7 @@ function countLeaves(value: unknown, rank: number): number {
  * (a full 400 × 400 grid took minutes to lay out). `values` must already fit `shape`.
  */
 export function summariseValues(values: unknown, shape: readonly number[]): { values: unknown; summarised: boolean } {
-  if (countLeaves(values, shape.length) <= SUMMARY_THRESHOLD) return { values, summarised: false };
+  if (countLeaves(values, shape.length) <= TENSOR_SUMMARY_THRESHOLD) return { values, summarised: false };
   const walk = (items: unknown, axis: number): unknown => {
     if (axis === shape.length) return items;
     const list = items as unknown[];

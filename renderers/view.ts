@@ -19,3 +19,21 @@ export interface ViewEnv {
 }
 
 export type CreateView<P> = (host: HTMLElement, payload: P, env: ViewEnv) => View<P>;
+
+/**
+ * A view drawn entirely by `render` from the payload it last got (`accept` stores it), styled by
+ * CSS alone, so a theme change redraws nothing. Draws once now; `dispose` empties `host`.
+ */
+export function redrawingView<P>(host: HTMLElement, render: () => void, accept: (payload: P) => void): View<P> {
+  render();
+  return {
+    update(payload) {
+      accept(payload);
+      render();
+    },
+    refreshTheme() {},
+    dispose() {
+      host.replaceChildren();
+    },
+  };
+}

@@ -34,14 +34,14 @@ async function main(): Promise<void> {
   const net = buildModel(tf, name);
   const batches = [0, 1, 2, 3].map((i) => randomBatch(tf, name, 100 + i));
   // Warm-up: kernel set-up, XNNPACK operator creation, JIT.
-  for (let i = 0; i < Number(warmupArg); i++) await net.trainOnBatch(batches[i % 4].xs, batches[i % 4].ys);
+  for (let i = 0; i < Number(warmupArg); i++) await net.trainOnBatch(batches[i % 4]!.xs, batches[i % 4]!.ys);
   const budget = Number(secondsArg) * 1000;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   let steps = 0;
   const stepMs: number[] = [];
   while (steps < Number(minStepsArg) || performance.now() - start < budget) {
-    const b = batches[steps % 4];
+    const b = batches[steps % 4]!;
     const t = performance.now();
     await net.trainOnBatch(b.xs, b.ys);
     stepMs.push(performance.now() - t);

@@ -6,7 +6,7 @@
  * has `Deno`, `npm:` imports and other globals tfnb's types would flag. No `vscode` import, so
  * the rule is unit-tested as it is.
  */
-import { KERNELSPEC, NOTEBOOK_TYPE } from '../extension/constants';
+import { KERNELSPEC, NOTEBOOK_TYPE } from '../vscodeShared/constants';
 
 /** The part of a vscode.NotebookDocument the rule reads. */
 export interface NotebookFacts {

@@ -30,7 +30,7 @@ export class NotebookAuthoring implements vscode.Disposable {
   /** Whether tfnb's controller is selected for each notebook it said something about. */
   private readonly selections = new SelectionRecord();
 
-  constructor(private readonly typesDir: string, private readonly typescript: TypeScriptExtension, private readonly selection: KernelSelection | undefined) {
+  constructor(private readonly typesDir: string, private readonly typescript: TypeScriptExtension, selection: KernelSelection | undefined) {
     this.sentConfig = JSON.stringify(pluginConfig(typesDir, []));
     this.diagnostics = new CellDiagnostics(typescript);
     this.disposables.push(

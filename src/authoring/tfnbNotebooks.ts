@@ -5,8 +5,8 @@
  * Deno's and tslab's included, is left to VS Code as it is.
  */
 import * as vscode from 'vscode';
-import { notebookDir } from '../extension/kernelManager';
-import { readSettings } from '../extension/settings';
+import { notebookDir } from '../vscodeShared/notebookDir';
+import { readSettings } from '../vscodeShared/settings';
 import { countsAsTfnb, type SelectionRecord } from './kernelChoice';
 import { cellKeyOfUri, type CellLanguage, type PluginConfig, type PluginNotebook } from './pluginProtocol';
 

@@ -1,6 +1,6 @@
 /** `tfnb cache [list]` and `tfnb cache clear [NAME]`: the dataset cache (docs/datasets.md, "Cache"). */
 import { clearDatasetCache, datasetCacheDir, listDatasetCache } from '../kernel/datasets/cache';
-import { formatBytes } from '../kernel/output';
+import { formatBytes } from '../shared/formatBytes';
 
 export function cacheCommand(args: string[]): number {
   const [action = 'list', name, ...extra] = args;

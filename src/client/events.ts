@@ -3,9 +3,10 @@
  * NotebookCellExecution): typed events, never strings to parse back.
  */
 import type { CellLanguage, MemoryReport, StreamName } from '../protocol/messages';
+import type { ErrorOutput } from '../protocol/executionOutputs';
 import type { MimeBundle } from '../protocol/mime';
 
-export interface ErrorOutput { ename: string; evalue: string; traceback: string[] }
+export type { ErrorOutput, ExecutionHandlers } from '../protocol/executionOutputs';
 
 /** Where a log line came from: the client itself, the kernel's own log, or the process's raw stdout/stderr. */
 export type LogSource = 'client' | 'kernel' | 'native';
@@ -25,20 +26,6 @@ export interface ExecutionOutcome {
   memory?: MemoryReport;
   /** When the kernel died (or was stopped): why, in words. */
   deathReason?: string;
-}
-
-/** One execution's outputs, delivered as they come, also after its `done` (work it left running). */
-export interface ExecutionHandlers {
-  /** The cell's turn came (cells queue); `executionCount` numbers it within this kernel process, from 1. */
-  onStart?(executionCount: number): void;
-  onStream?(name: StreamName, text: string): void;
-  /**
-   * A display. With `update` true it replaces, in place, this cell's outputs shown with
-   * `displayId`: the queue delivers an update to every execution that showed that id.
-   */
-  onDisplay?(data: MimeBundle, displayId: string | undefined, update: boolean): void;
-  onResult?(data: MimeBundle): void;
-  onError?(error: ErrorOutput): void;
 }
 
 export interface ExecuteOptions {

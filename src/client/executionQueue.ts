@@ -16,6 +16,7 @@ import {
   type BackendInfo, type CellLanguage, type KernelLaunchOptions, type KernelToClient, type StreamName,
 } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
+import { BoundedMap } from '../shared/boundedMap';
 import { DisplayIdRegistry } from './displayIds';
 import type {
   DoneEvent, ErrorOutput, ExecuteOptions, ExecutionHandlers, ExecutionOutcome, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
@@ -102,9 +103,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** Sent, in order; the first is the one running. */
   private sent: Execution[] = [];
   /** Finished executions, for output from work they left running. */
-  private finished = new Map<string, Execution>();
+  private readonly finished: BoundedMap<string, Execution>;
   /** How recent executions ended (bounded): a cell chained to one that did not end ok is cancelled. */
-  private outcomes = new Map<string, OutcomeStatus>();
+  private outcomes = new BoundedMap<string, OutcomeStatus>(REMEMBERED_OUTCOMES);
   private readonly displays = new DisplayIdRegistry();
   /** Interrupts so far; cells carry it, and an interrupt cancels the cells sent before it. */
   private epoch = 0;
@@ -117,7 +118,10 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** The client is ending this process on purpose (restart, close): not a death to report. */
   private expectedExit: KernelProcess | undefined;
 
-  constructor(private readonly options: ExecutionQueueOptions) { super(); }
+  constructor(private readonly options: ExecutionQueueOptions) {
+    super();
+    this.finished = new BoundedMap(options.rememberFinished ?? DEFAULT_REMEMBER_FINISHED);
+  }
 
   get state(): KernelState { return this._state; }
   get backend(): BackendInfo | undefined { return this._info; }
@@ -430,7 +434,6 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     if (execution.phase === 'finished') return;
     execution.phase = 'finished';
     this.outcomes.set(execution.executionId, outcome.status);
-    if (this.outcomes.size > REMEMBERED_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value!);
     execution.timer?.clear();
     clearTimeout(execution.timedOut?.killTimer);
     this.sent = this.sent.filter((e) => e !== execution);
@@ -477,8 +480,6 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
 
   private remember(execution: Execution): void {
     this.finished.set(execution.executionId, execution);
-    const cap = this.options.rememberFinished ?? DEFAULT_REMEMBER_FINISHED;
-    while (this.finished.size > cap) this.finished.delete(this.finished.keys().next().value!);
   }
 
   private log(level: LogEvent['level'], source: LogEvent['source'], text: string): void {
@@ -499,12 +500,15 @@ function stoppedError(reason: string): ErrorOutput {
   return { ename: 'KernelStopped', evalue: message, traceback: [`KernelStopped: ${message}`] };
 }
 
+/** Most characters of one output the log quotes (output that reaches no cell). */
+const LOGGED_OUTPUT_CHARS = 2000;
+
 function describeOutput(event: DistributiveOmit<OutputEvent, 'executionId' | 'late'>): string {
   const text = event.kind === 'stream' ? event.text
     : event.kind === 'error' ? event.error.traceback.join('\n')
     : String(event.data['text/plain'] ?? Object.keys(event.data).join(', '));
   const t = text.replace(/\n+$/, '');
-  return t.length > 2000 ? `${t.slice(0, 2000)}… (${t.length - 2000} more characters)` : t;
+  return t.length > LOGGED_OUTPUT_CHARS ? `${t.slice(0, LOGGED_OUTPUT_CHARS)}… (${t.length - LOGGED_OUTPUT_CHARS} more characters)` : t;
 }
 
 function formatSeconds(ms: number): string {

@@ -4,7 +4,7 @@
  * Other notebooks can still pick tfnb; it is just not suggested first.
  */
 import * as vscode from 'vscode';
-import { KERNELSPEC, NOTEBOOK_TYPE } from './constants';
+import { KERNELSPEC, NOTEBOOK_TYPE } from '../vscodeShared/constants';
 
 export function prefersTfnb(notebook: vscode.NotebookDocument): boolean {
   if (notebook.notebookType !== NOTEBOOK_TYPE) return false;

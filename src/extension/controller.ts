@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { prefersTfnb } from './affinity';
 import { watchNotebooks } from './closedNotebooks';
-import { CONTROLLER_ID, CONTROLLER_LABEL, NOTEBOOK_TYPE, SUPPORTED_LANGUAGES } from './constants';
+import { CONTROLLER_ID, CONTROLLER_LABEL, NOTEBOOK_TYPE, SUPPORTED_LANGUAGES } from '../vscodeShared/constants';
 import type { KernelManager } from './kernelManager';
 import { NotebookRunner } from './notebookRunner';
 import { isTrusted, refuseUntrusted } from './trust';

@@ -3,13 +3,13 @@
  * notebook's first run and end when the notebook closes or the extension deactivates, so no
  * kernel process outlives its notebook.
  */
-import { homedir } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../protocol/messages';
 import { KernelSession } from './kernelSession';
 import { findNodeRuntime, type NodeRuntime } from './nodeRuntime';
-import { readSettings } from './settings';
+import { notebookDir } from '../vscodeShared/notebookDir';
+import { readSettings } from '../vscodeShared/settings';
 
 /** One notebook's kernel session, under the URI the notebook has now (it changes on Save As). */
 class SessionEntry {
@@ -151,11 +151,4 @@ export class KernelManager implements vscode.Disposable {
 /** A notebook's short name, to tell kernels apart in the log. */
 function label(uri: vscode.Uri): string {
   return basename(uri.path) || uri.toString();
-}
-
-/** Where the kernel runs: the notebook's folder, or for an untitled one the workspace (or home). */
-export function notebookDir(notebook: vscode.NotebookDocument): string {
-  if (notebook.uri.scheme === 'file') return dirname(notebook.uri.fsPath);
-  const folder = vscode.workspace.getWorkspaceFolder(notebook.uri) ?? vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : homedir();
 }

@@ -8,7 +8,7 @@ import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type Executi
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
-import { kernelNodeArgs, type TfnbSettings } from './settings';
+import { kernelNodeArgs, type TfnbSettings } from '../vscodeShared/settings';
 
 export interface SessionOptions {
   notebookDir: string;

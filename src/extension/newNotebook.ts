@@ -1,6 +1,6 @@
 /** tfnb: New TypeScript ML Notebook — an untitled .ipynb that tfnb is preferred for. */
 import * as vscode from 'vscode';
-import { KERNELSPEC, LANGUAGE_INFO, NOTEBOOK_TYPE } from './constants';
+import { KERNELSPEC, LANGUAGE_INFO, NOTEBOOK_TYPE } from '../vscodeShared/constants';
 
 const INTRO = [
   '# TypeScript ML notebook',

@@ -12,7 +12,8 @@ import { installFusedAdam } from './fused/adam';
 import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
 
-export type Tf = typeof bundledTf;
+import type { Tf } from './tfType';
+export type { Tf };
 
 export interface BackendOptions {
   choice: BackendChoice;

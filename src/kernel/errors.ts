@@ -4,6 +4,8 @@
  * cell frame are the kernel's own machinery and are dropped.
  */
 import { LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { ErrorOutput } from '../protocol/executionOutputs';
+import { BoundedMap } from '../shared/boundedMap';
 
 /** The map stays a string until an error needs it: most cells never throw. */
 interface CellScript { cellName: string; sourceMap: string; executionId: string; map?: TraceMap }
@@ -16,14 +18,14 @@ export const MAX_ERROR_MESSAGE_CHARS = 10_000;
 const MAX_TRACEBACK_LINES = 200;
 const MAX_TRACEBACK_LINE_CHARS = 2_000;
 
-export interface FormattedError { ename: string; evalue: string; traceback: string[] }
+/** An error as the kernel reports it (one home: src/protocol/executionOutputs.ts). */
+export type FormattedError = ErrorOutput;
 
 export class CellScripts {
-  private scripts = new Map<string, CellScript>();
+  private scripts = new BoundedMap<string, CellScript>(MAX_REMEMBERED);
 
   register(scriptName: string, cellName: string, sourceMap: string, executionId: string): void {
     this.scripts.set(scriptName, { cellName, sourceMap, executionId });
-    if (this.scripts.size > MAX_REMEMBERED) this.scripts.delete(this.scripts.keys().next().value!);
   }
 
   /** The execution whose script holds the innermost cell frame of the error's stack, if any. */

@@ -8,6 +8,7 @@ import { Session } from 'node:inspector';
 import { types } from 'node:util';
 import type { ExecuteRequest, ExecutionStatus, MemoryReport } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
+import { BoundedSet } from '../shared/boundedMap';
 import { executionContext, setRunningExecution } from './context';
 import { CellScripts, explainWasmMemoryExhaustion, type FormattedError } from './errors';
 import { formatBytes, type OutputRouter } from './output';
@@ -28,6 +29,8 @@ const TERMINATED = Symbol('terminated');
 const FAILED = Symbol('failed');
 type Stop = typeof INTERRUPTED | typeof FAILED;
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** Executions that did not end ok, remembered so a cell chained `after` one is cancelled (oldest forgotten first). */
+const REMEMBERED_FAILURES = 1000;
 
 /** The interrupt worker's Runtime.terminateExecution makes the inspector reject the evaluation. */
 function terminatedOrThrow(e: unknown): typeof TERMINATED {
@@ -70,7 +73,7 @@ export class CellExecutor {
   private groupHolds = false;
   private earlyInterrupts = new Set<string>();
   /** Executions that did not end ok (bounded): cells sent `after` one of them are cancelled. */
-  private notOk = new Set<string>();
+  private notOk = new BoundedSet<string>(REMEMBERED_FAILURES);
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
@@ -307,7 +310,6 @@ export class CellExecutor {
 
   private markNotOk(executionId: string): void {
     this.notOk.add(executionId);
-    if (this.notOk.size > 1000) this.notOk.delete(this.notOk.values().next().value!);
   }
 
   private memoryNow(tensorsBefore: number, bytesBefore: number): MemoryReport {

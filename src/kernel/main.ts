@@ -9,7 +9,7 @@ import { BackendLoadError, loadBackend } from './backend';
 import { processChannel } from './channel';
 import { installStackTraceCap } from './errors';
 import { CellExecutor } from './executor';
-import { wasmMemoryOf } from './fused/wasmMemory';
+import { wasmMemoryOf } from './wasm/backendMemory';
 import { listenForInterrupts } from './interrupts';
 import { OutputRouter } from './output';
 import { installRuntime } from './runtime';

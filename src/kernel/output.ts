@@ -8,7 +8,9 @@
  */
 import type { KernelToClient, StreamName } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
+import { formatBytes } from '../shared/formatBytes';
 import { capText, type FormattedError } from './errors';
+
 
 const FLUSH_DELAY_MS = 15;
 const MAX_PENDING_CHARS = 256 * 1024;
@@ -238,9 +240,5 @@ function truncateToBytes(text: string, maxBytes: number): string {
   return buf.toString('utf8').replace(/\uFFFD$/, '');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
+/** Kept here for the kernel's callers; the one home is src/shared/formatBytes.ts. */
+export { formatBytes };

@@ -6,7 +6,7 @@
  * Output keeps arriving after the cell's `done` (a timer, an un-awaited promise), so a
  * collector stays open until the notebook is written.
  */
-import type { ErrorOutput, ExecutionHandlers } from '../client/kernelClient';
+import type { ErrorOutput, ExecutionHandlers } from '../protocol/executionOutputs';
 import type { StreamName } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 import { toMultiline, type NbOutput, type NbOutputDisplay } from './ipynb';

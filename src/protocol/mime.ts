@@ -17,6 +17,12 @@ export const MIME = {
 
 export type TfnbMimeType = (typeof MIME)[keyof typeof MIME];
 
+/**
+ * Above this many values a tensor is shown summarised (long axes show their edges), as NumPy's
+ * print does: the kernel when it builds a tensor payload, the renderer when it lays one out.
+ */
+export const TENSOR_SUMMARY_THRESHOLD = 1000;
+
 /** A MIME bundle as in Jupyter's display_data: MIME type -> data (string or JSON). */
 export type MimeBundle = Record<string, unknown> & { 'text/plain': string };
 

@@ -70,7 +70,7 @@ export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServic
       if (resolveModuleNameLiterals) return resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile, reusedNames);
       return literals.map((l) => tsModule.resolveModuleName(l.text, containingFile, options, moduleHost(host)));
     }
-    return literals.map((l) => resolveFromCell(tsModule, host, model, ref, model.typesDir!, l.text, options, kernelTf));
+    return literals.map((l) => resolveFromCell(tsModule, host, ref, model.typesDir!, l.text, options, kernelTf));
   };
 
   // The kernel's tf per notebook folder, looked up again once anything in the project changed.
@@ -122,7 +122,7 @@ function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, di
   return tsModule.resolveModuleName('@tensorflow/tfjs', join(typesDir, '__tfnb_cell__.ts'), options, mHost);
 }
 
-function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, model: NotebookModel, ref: CellRef, typesDir: string,
+function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, ref: CellRef, typesDir: string,
   specifier: string, options: ts.CompilerOptions, kernelTf: KernelTf): ts.ResolvedModuleWithFailedLookupLocations {
   const cellKey = cellKeyOfSpecifier(specifier);
   if (cellKey !== undefined) {

@@ -51,7 +51,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     ]);
     const r = tfnb(['run', input, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.stderr);
-    const [c1, c2, c3] = cells(input);
+    const [c1, c2, c3] = cells(input) as [SavedCell, SavedCell, SavedCell];
     // The same id without update gave two outputs; the later update replaced both, where they were.
     assert.deepEqual(texts(c1.outputs), ['display:updated', 'stdout:between\n', 'display:updated']);
     // An update of an id nothing showed is ignored, as in Jupyter.
@@ -79,7 +79,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     const r = tfnb(['run', input, '--backend', 'wasm']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /from the timer/);
-    const [c1, c2, c3] = cells(input);
+    const [c1, c2, c3] = cells(input) as [SavedCell, SavedCell, SavedCell];
     assert.deepEqual(texts(c1.outputs), ['execute_result', 'stdout:from the timer\n', 'display:a display from the timer', 'stderr:from the promise\n']);
     assert.deepEqual(texts(c2.outputs), ['stdout:cell 2\n']);
     assert.deepEqual(texts(c3.outputs), ['execute_result']);
@@ -98,8 +98,8 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /output with no cell/);
     const saved = cells(input);
-    assert.deepEqual(texts(saved[0].outputs), ['stdout:from cell 1, long gone\n']);
-    assert.deepEqual(saved[202].outputs, []);
+    assert.deepEqual(texts(saved[0]!.outputs), ['stdout:from cell 1, long gone\n']);
+    assert.deepEqual(saved[202]!.outputs, []);
   });
 
   it('saves what the kernel process writes past its capture (a child with stdio inherit, a raw write) under the running cell, and logs raw stderr', () => {
@@ -112,8 +112,8 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^\[tfnb \d+\.\ds\] kernel log: \[kernel \d+\] written past the capture$/m);
     const saved = cells(input);
-    assert.deepEqual(texts(saved[0].outputs), ['stdout:from-a-child\n']);
-    assert.deepEqual(texts(saved[1].outputs), ['stderr:written past the capture\n']);
+    assert.deepEqual(texts(saved[0]!.outputs), ['stdout:from-a-child\n']);
+    assert.deepEqual(texts(saved[1]!.outputs), ['stderr:written past the capture\n']);
   });
 
   it('shows a display updated in place (a progress bar) as throttled progress lines, ending with its final state', () => {
@@ -133,7 +133,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     assert.ok(r.stderr.indexOf('cell 1: step 30 of 30') < r.stderr.indexOf('cell 1 ok in'));
     // A display never updated is not progress.
     assert.doesNotMatch(r.stderr, /shown once/);
-    assert.deepEqual(texts(cells(input)[0].outputs), ['display:step 30 of 30']);
+    assert.deepEqual(texts(cells(input)[0]!.outputs), ['display:step 30 of 30']);
 
     const quiet = tfnb(['run', input, '--backend', 'wasm', '--quiet']);
     assert.equal(quiet.code, 0, quiet.stderr);
@@ -153,8 +153,8 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(server.requests.length, 4);
       assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 1: MNIST: downloaded 4 files \([\d.]+ MB\) from http:\/\/127\.0\.0\.1:\d+\/mnist\/ into .*mnist$/m);
-      const outputs = cells(input)[0].outputs;
-      assert.match(texts(outputs)[0], /^display:MNIST: downloaded 4 files/);
+      const outputs = cells(input)[0]!.outputs;
+      assert.match(texts(outputs)[0]!, /^display:MNIST: downloaded 4 files/);
     } finally {
       await server.close();
     }

@@ -41,7 +41,7 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
   });
 
   it('lets a redeclaration change the kind: let, const and class in any order', async () => {
-    for (const [first, second] of [['let a1 = 1', 'const a1 = 2'], ['const a2 = 1', 'let a2 = 2'], ['class a3 {}', 'const a3 = 2'], ['const a4 = 1', 'class a4 { static v = 2 }']]) {
+    for (const [first, second] of [['let a1 = 1', 'const a1 = 2'], ['const a2 = 1', 'let a2 = 2'], ['class a3 {}', 'const a3 = 2'], ['const a4 = 1', 'class a4 { static v = 2 }']] as const) {
       assert.equal((await run(k, first)).error, undefined);
       const r = await run(k, second);
       assert.equal(r.error, undefined, `${first} then ${second}: ${r.error?.evalue}`);
@@ -111,7 +111,7 @@ for (const backend of RULE_BACKENDS) describe(`cells: state, redeclaration, awai
     const cases: Array<[string, string, 'typescript' | 'javascript']> = [
       ['NaN', 'NaN', 'typescript'], ['-0', '-0', 'typescript'], ['-5', '-5', 'typescript'], ['"a" + "b"', "'ab'", 'typescript'],
       ['Infinity', 'Infinity', 'typescript'], ['-5 satisfies number', '-5', 'typescript'], ['const n: number = 3\nn as number', '3', 'typescript'],
-      ['let z = 1;\n\"x\" + \"y\";  // a comment', "'xy'", 'typescript'], ['NaN', 'NaN', 'javascript'], ['1, -2', '-2', 'typescript'],
+      ['let z = 1;\n"x" + "y";  // a comment', "'xy'", 'typescript'], ['NaN', 'NaN', 'javascript'], ['1, -2', '-2', 'typescript'],
     ];
     for (const [code, shown, language] of cases) {
       const r = await run(k, code, { language });

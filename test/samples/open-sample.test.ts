@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { COMMANDS, KERNELSPEC } from '../../src/extension/constants';
+import { COMMANDS, KERNELSPEC } from '../../src/vscodeShared/constants';
 import { ROOT } from '../helpers/kernel';
 
 interface Sample { file: string; title: string; description: string }

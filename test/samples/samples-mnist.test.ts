@@ -62,14 +62,14 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
 
     const training = payloads<{ epochs: unknown[]; progress?: { done: boolean } }>(r.cells, 'application/vnd.tfnb.training+json');
     assert.equal(training.length, 1);
-    assert.equal(training[0].epochs.length, 1);
-    assert.equal(training[0].progress?.done, true);
+    assert.equal(training[0]!.epochs.length, 1);
+    assert.equal(training[0]!.progress?.done, true);
     const confusion = payloads<{ classes: string[]; matrix: number[][]; perClass?: unknown[] }>(r.cells, 'application/vnd.tfnb.confusion-matrix+json');
     assert.equal(confusion.length, 1);
-    assert.deepEqual(confusion[0].classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    const matrix = confusion[0].matrix;
+    assert.deepEqual(confusion[0]!.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const matrix = confusion[0]!.matrix;
     assert.equal(matrix.flat().reduce((a, b) => a + b, 0), 500);
-    assert.equal(confusion[0].perClass?.length, 10);
+    assert.equal(confusion[0]!.perClass?.length, 10);
     const tables = payloads<Chart>(r.cells, 'application/vnd.tfnb.chart+json').filter((c) => c.kind === 'table');
     assert.ok(tables.some((t) => /precision, recall and F1/.test(t.title ?? '')));
     // The first 32 training digits: an image grid.
@@ -109,9 +109,9 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
     const lines = payloads<Chart>(r.cells, 'application/vnd.tfnb.chart+json').filter((c) => c.kind === 'line');
     const byTitle = new Map(lines.map((c) => [c.title, c]));
     assert.deepEqual(byTitle.get('Activation functions')?.series?.map((s) => s.name), ['ReLU', 'sigmoid', 'tanh']);
-    const loss = byTitle.get('Loss during gradient descent')?.series?.[0].points ?? [];
+    const loss = byTitle.get('Loss during gradient descent')?.series?.[0]!.points ?? [];
     assert.equal(loss.length, 100);
-    assert.ok(loss[99].y < loss[0].y / 2, `loss ${loss[0].y} → ${loss[99].y}`);
+    assert.ok(loss[99]!.y < loss[0]!.y / 2, `loss ${loss[0]!.y} → ${loss[99]!.y}`);
     assert.ok(byTitle.has('softmax([z, 1, 0])'));
     assert.ok(byTitle.has('Gradient size |∂loss/∂z| for y = 1'));
     assert.match(r.stdout, /by hand: +(\[.*\])\ntf\.layers\.dense: +\1\n/);
@@ -143,10 +143,10 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
     assert.equal(model![4]! + model![6]!, z);   // TP + FN = the zeros
 
     const noise = charts.find((c) => c.kind === 'line' && c.title === 'Accuracy as Gaussian noise grows');
-    const points = noise?.series?.[0].points ?? [];
+    const points = noise?.series?.[0]!.points ?? [];
     assert.deepEqual(points.map((p) => p.x), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1]);
-    assert.ok(Math.abs(points[0].y - Number(accuracy[1]) / 100) < 1e-6, 'σ = 0 is the clean accuracy');
-    assert.ok(points[0].y > points.at(-1)!.y + 0.2, JSON.stringify(points));
+    assert.ok(Math.abs(points[0]!.y - Number(accuracy[1]) / 100) < 1e-6, 'σ = 0 is the clean accuracy');
+    assert.ok(points[0]!.y > points.at(-1)!.y + 0.2, JSON.stringify(points));
     const saliency = payloads<TensorView>(r.cells, 'application/vnd.tfnb.tensor+json').find((t) => t.images?.channels === 3);
     assert.deepEqual(saliency?.shape, [8, 28, 28, 3]);
     assert.equal(saliency?.images?.pngDataUrls.length, 8);

@@ -53,8 +53,8 @@ describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
 
     const confusion = payloads<Confusion>(r.cells, 'application/vnd.tfnb.confusion-matrix+json');
     assert.equal(confusion.length, 1);
-    assert.deepEqual(confusion[0].classes, ['ham', 'spam']);
-    assert.equal(confusion[0].matrix.flat().reduce((a, b) => a + b, 0), 560);
+    assert.deepEqual(confusion[0]!.classes, ['ham', 'spam']);
+    assert.equal(confusion[0]!.matrix.flat().reduce((a, b) => a + b, 0), 560);
     const ids = payloads<TensorView>(r.cells, 'application/vnd.tfnb.tensor+json');
     assert.deepEqual(ids.map((t) => t.shape), [[16, 40]]);
     const tables = payloads<Chart>(r.cells, 'application/vnd.tfnb.chart+json').filter((c) => c.kind === 'table');
@@ -89,8 +89,8 @@ describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
     assert.ok(accuracy > SPEECH_FLOOR, `accuracy ${accuracy} %`);
     const confusion = payloads<Confusion>(r.cells, 'application/vnd.tfnb.confusion-matrix+json');
     assert.equal(confusion.length, 1);
-    assert.deepEqual(confusion[0].classes, ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
-    assert.equal(confusion[0].matrix.flat().reduce((a, b) => a + b, 0), 80);
+    assert.deepEqual(confusion[0]!.classes, ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
+    assert.equal(confusion[0]!.matrix.flat().reduce((a, b) => a + b, 0), 80);
     const perVoice = charts.find((c) => c.kind === 'table' && c.title === 'Accuracy per test voice');
     assert.equal((perVoice?.rows as unknown[][] | undefined)?.length, 8);
     assert.match(r.stdout, /tensors still allocated: 0$/m);
@@ -110,8 +110,8 @@ describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
     const images = payloads<TensorView>(r.cells, 'application/vnd.tfnb.tensor+json').filter((t) => t.images);
     // The filters (enlarged), the probe digit, the conv1 and conv2 feature maps.
     assert.deepEqual(images.map((t) => t.shape), [[8, 20, 20, 1], [1, 28, 28, 1], [8, 24, 24, 1], [16, 8, 8, 1]]);
-    assert.equal(images[0].images?.pngDataUrls.length, 8);
-    assert.ok(images[0].images?.pngDataUrls.every((u) => u.startsWith('data:image/png;base64,')));
+    assert.equal(images[0]!.images?.pngDataUrls.length, 8);
+    assert.ok(images[0]!.images?.pngDataUrls.every((u) => u.startsWith('data:image/png;base64,')));
     assert.equal(payloads<Confusion>(r.cells, 'application/vnd.tfnb.confusion-matrix+json')[0]?.matrix.flat().reduce((a, b) => a + b, 0), 500);
     assert.match(r.stdout, /tensors still allocated: 0$/m);
   });

@@ -55,7 +55,7 @@ function newestInput(root) {
   const fromRoot = createRequire(join(root, 'package.json'));
   return Math.max(
     statSync(fileURLToPath(import.meta.url)).mtimeMs,
-    ...['src/kernel/display', 'src/kernel/datasets', 'src/protocol', 'src/authoring/types'].map((d) => newest(join(root, d))),
+    ...['src/kernel/display', 'src/kernel/datasets', 'src/kernel/tfType.ts', 'src/protocol', 'src/authoring/types'].map((d) => newest(join(root, d))),
     ...PACKAGES.map((name) => statSync(join(packageDir(fromRoot, name), 'package.json')).mtimeMs),
   );
 }

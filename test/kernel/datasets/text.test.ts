@@ -74,8 +74,8 @@ describe('text.load (spam)', () => {
       const [label, , text] = l.split('\t');
       return [text, label] as const;
     }));
-    data.train.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.train.labels[i]]));
-    data.test.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.test.labels[i]]));
+    data.train.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.train.labels[i]!]));
+    data.test.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.test.labels[i]!]));
     assert.ok(data.train.texts.every((t) => t.length > 0 && !t.includes('\t')));
     assert.match(data.source, /SpamAssassin public corpus.*PDDL-1\.0 \/ CC0-1\.0/);
   });

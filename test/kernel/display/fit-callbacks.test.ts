@@ -37,33 +37,34 @@ describe('tfvis.show.fitCallbacks', () => {
 
     assert.equal(sink.shown.length, 1 + epochs * BATCHES_PER_EPOCH + epochs + 1, 'initial + per batch + per epoch + final');
     const [first, ...updates] = sink.shown;
+    assert.ok(first);
     assert.equal(first.options?.update, undefined);
     const displayId = first.options?.displayId;
     assert.ok(displayId);
     for (const u of updates) assert.deepEqual(u.options, { displayId, update: true });
 
-    const final = payloadOf(sink.shown[sink.shown.length - 1]);
+    const final = payloadOf(sink.shown[sink.shown.length - 1]!);
     assert.equal(final.epochs.length, epochs);
     assert.deepEqual(final.epochs.map((e) => e.epoch), [1, 2, 3]);
     for (const e of final.epochs) for (const k of ['loss', 'val_loss', 'acc', 'val_acc']) assert.equal(typeof e[k], 'number', `epoch ${e.epoch} has ${k}`);
     assert.equal(final.batches?.length, epochs * BATCHES_PER_EPOCH);
     assert.deepEqual(final.batches?.map((b) => b.step), Array.from({ length: 12 }, (_, i) => i));
-    assert.equal(typeof final.batches?.[0].loss, 'number');
+    assert.equal(typeof final.batches?.[0]!.loss, 'number');
     assert.equal(final.title, 'Training');
     assert.deepEqual(final.metrics, ['loss', 'val_loss', 'acc', 'val_acc']);
     assert.ok(final.trainingId);
     assert.deepEqual({ ...final.progress, elapsedMs: 0 }, { epoch: 3, totalEpochs: 3, batch: 4, batchesPerEpoch: 4, elapsedMs: 0, done: true, stopped: false });
 
-    const live = payloadOf(sink.shown[2]);
+    const live = payloadOf(sink.shown[2]!);
     assert.equal(live.progress?.done, false);
     assert.equal(live.progress?.epoch, 1);
     assert.equal(live.progress?.batch, 2);
 
-    const text = sink.shown[sink.shown.length - 1].bundle['text/plain'];
+    const text = sink.shown[sink.shown.length - 1]!.bundle['text/plain'];
     assert.match(text, /Training done: epoch 3\/3/);
     assert.match(text, /epoch 3: loss [\d.]+ · val_loss [\d.]+ · acc/);
-    assert.ok(String(sink.shown[0].bundle['image/svg+xml']).startsWith('<svg'));
-    assert.match(String(sink.shown[sink.shown.length - 1].bundle['image/svg+xml']), /<path d="M/);
+    assert.ok(String(sink.shown[0]!.bundle['image/svg+xml']).startsWith('<svg'));
+    assert.match(String(sink.shown[sink.shown.length - 1]!.bundle['image/svg+xml']), /<path d="M/);
     tf.dispose([xs, ys]);
     model.dispose();
   });
@@ -75,7 +76,7 @@ describe('tfvis.show.fitCallbacks', () => {
     const { xs, ys } = tinyData();
     await model.fit(xs, ys, { epochs: 3, batchSize: BATCH, callbacks: tfvis.show.fitCallbacks('t', ['loss']) });
     assert.equal(sink.shown.length, 2);
-    const final = payloadOf(sink.shown[1]);
+    const final = payloadOf(sink.shown[1]!);
     assert.equal(final.progress?.done, true);
     assert.equal(final.epochs.length, 3);
     tf.dispose([xs, ys]);
@@ -95,10 +96,10 @@ describe('tfvis.show.fitCallbacks', () => {
     const batches = epochs * 5;
     assert.equal(clock, batches * 100);
     const times = sink.shown.map((s) => s.at);
-    for (let i = 1; i < times.length - 1; i++) assert.ok(times[i] - times[i - 1] >= interval, `updates ${i - 1} and ${i} at ${times[i - 1]} and ${times[i]}`);
+    for (let i = 1; i < times.length - 1; i++) assert.ok(times[i]! - times[i - 1]! >= interval, `updates ${i - 1} and ${i} at ${times[i - 1]} and ${times[i]}`);
     assert.ok(sink.shown.length <= Math.floor(clock / interval) + 2, `${sink.shown.length} displays`);
     assert.ok(sink.shown.length < batches);
-    const final = payloadOf(sink.shown[sink.shown.length - 1]);
+    const final = payloadOf(sink.shown[sink.shown.length - 1]!);
     assert.equal(final.progress?.done, true);
     assert.equal(final.epochs.length, epochs);
     assert.equal(final.progress?.elapsedMs, clock);
@@ -121,7 +122,7 @@ describe('tfvis.show.fitCallbacks', () => {
     assert.deepEqual(stops, [false, true]);
     // the stop arrived before the first batch ended: fit stops after that batch
     assert.equal(history.epoch.length, 1);
-    const final = payloadOf(sink.shown[sink.shown.length - 1]);
+    const final = payloadOf(sink.shown[sink.shown.length - 1]!);
     assert.equal(final.batches?.length, 1);
     assert.equal(final.progress?.done, true);
     assert.equal(final.progress?.stopped, true);
@@ -153,7 +154,7 @@ describe('tfvis.show.fitCallbacks', () => {
     const callbacks = [{ onEpochEnd: async (epoch: number) => { seen.push(epoch); } }, tfvis.show.fitCallbacks('t', ['loss', 'accuracy'])];
     await model.fit(xs, ys, { epochs: 2, batchSize: BATCH, callbacks });
     assert.deepEqual(seen, [0, 1]);
-    const final = payloadOf(sink.shown[sink.shown.length - 1]);
+    const final = payloadOf(sink.shown[sink.shown.length - 1]!);
     assert.equal(final.epochs.length, 2);
     assert.equal(final.progress?.done, true);
     assert.equal(final.progress?.totalEpochs, undefined);
@@ -169,8 +170,8 @@ describe('tfvis.show.fitCallbacks', () => {
     const bundle = toMimeBundle(history, context(new RecordingSink()))!;
     const p = bundle[MIME.training] as TrainingPayload;
     assert.equal(p.epochs.length, 2);
-    assert.equal(p.epochs[1].loss, history.history.loss[1]);
-    assert.equal(p.epochs[1].val_acc, history.history.val_acc[1]);
+    assert.equal(p.epochs[1]!.loss, history.history.loss![1]);
+    assert.equal(p.epochs[1]!.val_acc, history.history.val_acc![1]);
     assert.match(bundle['text/plain'], /epoch 2: loss/);
     assert.ok(String(bundle['image/svg+xml']).startsWith('<svg'));
     tf.dispose([xs, ys]);
@@ -187,7 +188,7 @@ describe('bounded training series', () => {
     assert.ok(items.length >= 500);
     assert.equal(items[0], 0);
     assert.equal(items[items.length - 1], 99_999);
-    for (let i = 1; i < items.length; i++) assert.ok(items[i] > items[i - 1]);
+    for (let i = 1; i < items.length; i++) assert.ok(items[i]! > items[i - 1]!);
   });
 
   it('a very long run keeps its payload bounded', async () => {
@@ -198,7 +199,7 @@ describe('bounded training series', () => {
     const bundle = trainingBundle({ epochs: rec.epochs.items(), batches: rec.batches.items() }, 256 * 1024);
     assert.ok(jsonBytes(bundle) <= 256 * 1024, `${jsonBytes(bundle)} bytes`);
     const p = bundle[MIME.training] as TrainingPayload;
-    assert.equal(p.epochs[p.epochs.length - 1].epoch, 5000);
-    assert.equal(p.batches?.[p.batches.length - 1].step, 199_999);
+    assert.equal(p.epochs[p.epochs.length - 1]!.epoch, 5000);
+    assert.equal(p.batches?.[p.batches.length - 1]!.step, 199_999);
   });
 });

@@ -55,8 +55,8 @@ export function decodePng(png: Buffer): DecodedPng {
   }
   if (!header || !ended) throw new Error('missing IHDR or IEND');
   const width = header.readUInt32BE(0), height = header.readUInt32BE(4);
-  const bitDepth = header[8], colorType = header[9];
-  const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType];
+  const bitDepth = header[8]!, colorType = header[9]!;
+  const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType]!;
   const raw = inflateSync(Buffer.concat(idat));
   const rowBytes = width * channels;
   if (raw.length !== height * (rowBytes + 1)) throw new Error('IDAT size does not match the image size');

@@ -46,10 +46,10 @@ describe('tfvis.metrics', () => {
   it('perClassAccuracy gives accuracy and count per class (0 for a class without samples)', async () => {
     const result = await tfvis.metrics.perClassAccuracy(tf.tensor1d([0, 0, 1, 2, 2, 2]), tf.tensor1d([0, 0, 0, 2, 1, 1]), 4);
     assert.deepEqual(result.map((r) => r.count), [2, 1, 3, 0]);
-    close(result[0].accuracy, 1, 'class 0');
-    close(result[1].accuracy, 0, 'class 1');
-    close(result[2].accuracy, 1 / 3, 'class 2');
-    assert.equal(result[3].accuracy, 0);
+    close(result[0]!.accuracy, 1, 'class 0');
+    close(result[1]!.accuracy, 0, 'class 1');
+    close(result[2]!.accuracy, 1 / 3, 'class 2');
+    assert.equal(result[3]!.accuracy, 0);
   });
 
   it('precisionRecallF1 matches hand-computed values, 0 (not NaN) for a class never predicted', async () => {
@@ -58,9 +58,9 @@ describe('tfvis.metrics', () => {
     const r = await tfvis.metrics.precisionRecallF1([0, 0, 0, 1, 1, 2, 2, 2], [0, 0, 1, 1, 0, 0, 0, 1]);
     assert.deepEqual(r.confusionMatrix, [[2, 1, 0], [1, 1, 0], [2, 1, 0]]);
     // class 0: tp 2, predicted 5, support 3 → p 0.4, r 2/3, f1 0.5
-    close(r.perClass[0].precision, 0.4, 'p0'); close(r.perClass[0].recall, 2 / 3, 'r0'); close(r.perClass[0].f1, 0.5, 'f0');
+    close(r.perClass[0]!.precision, 0.4, 'p0'); close(r.perClass[0]!.recall, 2 / 3, 'r0'); close(r.perClass[0]!.f1, 0.5, 'f0');
     // class 1: tp 1, predicted 3, support 2 → p 1/3, r 0.5, f1 0.4
-    close(r.perClass[1].precision, 1 / 3, 'p1'); close(r.perClass[1].recall, 0.5, 'r1'); close(r.perClass[1].f1, 0.4, 'f1');
+    close(r.perClass[1]!.precision, 1 / 3, 'p1'); close(r.perClass[1]!.recall, 0.5, 'r1'); close(r.perClass[1]!.f1, 0.4, 'f1');
     // class 2: never predicted → precision 0, recall 0, f1 0
     assert.deepEqual(r.perClass[2], { precision: 0, recall: 0, f1: 0, support: 3 });
     assert.deepEqual(r.perClass.map((c) => c.support), [3, 2, 3]);
@@ -101,11 +101,11 @@ describe('confusion matrix outputs', () => {
     const { tfvis } = createDisplayApi(context(sink));
     await tfvis.show.confusionMatrix({ name: 'Eval <test>' }, [0, 0, 0, 1, 1, 2, 2, 2], [0, 0, 1, 1, 0, 0, 0, 1], ['cat', 'dog', 'mouse']);
     assert.equal(sink.shown.length, 1);
-    const b = sink.shown[0].bundle;
+    const b = sink.shown[0]!.bundle;
     const p = b[MIME.confusionMatrix] as ConfusionMatrixPayload;
     assert.deepEqual(p.classes, ['cat', 'dog', 'mouse']);
     assert.deepEqual(p.matrix, [[2, 1, 0], [1, 1, 0], [2, 1, 0]]);
-    assert.equal(p.perClass?.[2].precision, 0);
+    assert.equal(p.perClass?.[2]!.precision, 0);
     assert.equal(p.accuracy, 0.375);
     assert.match(b['text/plain'], /cat\s+2\s+1\s+0/);
     const svg = String(b['image/svg+xml']);
@@ -118,7 +118,7 @@ describe('confusion matrix outputs', () => {
     const n = 300;
     const values = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 50 + i : (i * j) % 7)));
     await tfvis.render.confusionMatrix('big', { values });
-    const b = sink.shown[0].bundle;
+    const b = sink.shown[0]!.bundle;
     assert.ok(Buffer.byteLength(JSON.stringify(b)) <= 64 * 1024);
     const p = b[MIME.confusionMatrix] as ConfusionMatrixPayload;
     assert.ok(p.classes.length < n && p.matrix.length === p.classes.length);

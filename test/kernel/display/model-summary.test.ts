@@ -31,11 +31,11 @@ describe('model summary', () => {
     assert.match(text, /Total params: 82\nTrainable params: 66\nNon-trainable params: 16/);
     assert.ok(String(svg).startsWith('<svg') && String(svg).includes('Total params: 82'));
 
-    model.layers[0].trainable = false;
+    model.layers[0]!.trainable = false;
     const frozen = summaryOf(model).payload;
     assert.equal(frozen.totalParams, model.countParams());
     assert.equal(frozen.trainableParams, 66 - 32);
-    assert.equal(frozen.layers[0].trainable, false);
+    assert.equal(frozen.layers[0]!.trainable, false);
     model.dispose();
   });
 
@@ -47,9 +47,9 @@ describe('model summary', () => {
     const model = tf.model({ inputs: input, outputs: [a, b] });
     const { payload } = summaryOf(model);
     assert.equal(payload.totalParams, model.countParams());
-    assert.deepEqual(payload.layers.map((l) => l.name), [model.layers[0].name, 'hidden', 'a', 'b']);
-    assert.equal(payload.layers[0].className, 'InputLayer');
-    assert.equal(payload.layers[0].outputShape, '[null,4]');
+    assert.deepEqual(payload.layers.map((l) => l.name), [model.layers[0]!.name, 'hidden', 'a', 'b']);
+    assert.equal(payload.layers[0]!.className, 'InputLayer');
+    assert.equal(payload.layers[0]!.outputShape, '[null,4]');
     model.dispose();
   });
 
@@ -70,7 +70,7 @@ describe('model summary', () => {
     const { tfvis } = createDisplayApi(context(sink));
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: 1 })] });
     await tfvis.show.modelSummary({ name: 'Model Summary', tab: 'Model Inspection' }, model);
-    const p = sink.shown[0].bundle[MIME.modelSummary] as ModelSummaryPayload;
+    const p = sink.shown[0]!.bundle[MIME.modelSummary] as ModelSummaryPayload;
     assert.equal(p.title, 'Model Summary');
     assert.equal(p.totalParams, 2);
     await assert.rejects(tfvis.show.modelSummary('x', {} as tf.LayersModel), TypeError);

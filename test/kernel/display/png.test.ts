@@ -39,7 +39,7 @@ describe('image tensors', () => {
     assert.equal(p.images.total, 1);
     assert.equal(p.images.pngDataUrls.length, 1);
     assert.equal(p.images.channels, 3);
-    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]));
+    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]!));
     assert.equal(png.width, 30);
     assert.equal(png.height, 20);
     assert.equal(png.channels, 3);
@@ -55,7 +55,7 @@ describe('image tensors', () => {
     assert.ok(p.images);
     assert.equal(p.images.total, 40);
     assert.ok(p.images.pngDataUrls.length >= 1 && p.images.pngDataUrls.length <= 16);
-    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]));
+    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]!));
     assert.deepEqual([png.width, png.height, png.channels, png.colorType], [28, 28, 1, 0]);
     const first = t.slice([0, 0, 0, 0], [1, 1, 2, 1]).dataSync();
     assert.deepEqual([...png.pixels.subarray(0, 2)], [...first]);
@@ -64,13 +64,13 @@ describe('image tensors', () => {
 
   it('RGBA images keep their alpha channel; large images are downsampled within the bound', () => {
     const rgba = tf.randomUniform([16, 16, 4]);
-    assert.equal(decodePng(dataUrlToBuffer(payloadOf(rgba).images!.pngDataUrls[0])).colorType, 6);
+    assert.equal(decodePng(dataUrlToBuffer(payloadOf(rgba).images!.pngDataUrls[0]!)).colorType, 6);
     const big = tf.randomUniform([8, 1024, 768, 3]);
     const bundle = toMimeBundle(big, ctx)!;
     assert.ok(jsonBytes(bundle) <= 256 * 1024, `bundle is ${jsonBytes(bundle)} bytes`);
     const p = bundle[MIME.tensor] as TensorPayload;
     assert.ok(p.images && Math.max(p.images.width, p.images.height) <= 128);
-    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]));
+    const png = decodePng(dataUrlToBuffer(p.images.pngDataUrls[0]!));
     assert.deepEqual([png.width, png.height], [p.images.width, p.images.height]);
     tf.dispose([rgba, big]);
   });
@@ -88,7 +88,7 @@ describe('image tensors', () => {
 
   it('values outside [0,255] are min–max scaled', () => {
     const t = tf.tidy(() => tf.linspace(-1000, 1000, 64).reshape([8, 8, 1]));
-    const png = decodePng(dataUrlToBuffer(payloadOf(t).images!.pngDataUrls[0]));
+    const png = decodePng(dataUrlToBuffer(payloadOf(t).images!.pngDataUrls[0]!));
     assert.equal(png.pixels[0], 0);
     assert.equal(png.pixels[63], 255);
     t.dispose();

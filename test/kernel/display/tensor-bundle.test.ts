@@ -34,10 +34,10 @@ describe('toMimeBundle for tensors', () => {
     const values = payload.values as unknown[][];
     assert.equal(values.length, 7);
     assert.equal(values[3], null);
-    assert.equal(values[0].length, 7);
-    assert.equal(values[0][3], null);
-    const first = t.slice([0, 0], [1, 1]).dataSync()[0];
-    assert.ok(Math.abs((values[0][0] as number) - first) < 1e-6);
+    assert.equal(values[0]!.length, 7);
+    assert.equal(values[0]![3], null);
+    const first = t.slice([0, 0], [1, 1]).dataSync()[0]!;
+    assert.ok(Math.abs((values[0]![0] as number) - first) < 1e-6);
     assert.ok(payload.stats && Math.abs(payload.stats.mean!) < 0.01 && Math.abs(payload.stats.std! - 1) < 0.01);
     assert.equal(payload.heatmap?.rows, 64);
     assert.equal(payload.heatmap?.cols, 64);
@@ -71,7 +71,7 @@ describe('toMimeBundle for tensors', () => {
     r = bundleOf(rank5);
     assert.equal(r.payload.size, 720);
     assert.equal(r.payload.truncated, false);
-    assert.equal((r.payload.values as number[][][][][])[1][2][3][4][5], 719);
+    assert.equal((r.payload.values as number[][][][][])[1]![2]![3]![4]![5], 719);
     const big5 = tf.zeros([9, 9, 9, 9, 9]);
     r = bundleOf(big5);
     assert.equal(r.payload.truncated, true);
@@ -90,7 +90,7 @@ describe('toMimeBundle for tensors', () => {
     r = bundleOf(s);
     const values = r.payload.values as string[];
     assert.equal(values[1], 'b<"&>');
-    assert.ok(values[2].length < 1000, 'long strings are clipped');
+    assert.ok(values[2]!.length < 1000, 'long strings are clipped');
     assert.equal(r.payload.stats, undefined);
     assert.ok(hasStaticImage(r.bundle));
     assert.ok(!String(r.bundle['image/svg+xml']).includes('<"&>'), 'text in SVG is escaped');

@@ -10,7 +10,7 @@ function setup(maxPayloadBytes?: number): { sink: RecordingSink; api: ReturnType
   const sink = new RecordingSink();
   return { sink, api: createDisplayApi(context(sink, maxPayloadBytes ? { maxPayloadBytes } : {})) };
 }
-const chartOf = (sink: RecordingSink, i = sink.shown.length - 1): ChartPayload => sink.shown[i].bundle[MIME.chart] as ChartPayload;
+const chartOf = (sink: RecordingSink, i = sink.shown.length - 1): ChartPayload => sink.shown[i]!.bundle[MIME.chart] as ChartPayload;
 
 describe('tfvis object', () => {
   it('has tfjs-vis names', () => {
@@ -32,7 +32,7 @@ describe('tfvis object', () => {
     await api.tfvis.render.barchart(surface, [{ index: 0, value: 1 }]);
     await api.tfvis.render.barchart(surface.drawArea, [{ index: 0, value: 2 }]);
     assert.equal(chartOf(sink, 0).title, 'Bars');
-    assert.deepEqual(sink.shown[1].options, { displayId: sink.shown[0].options?.displayId, update: true }, 'drawArea is the same surface');
+    assert.deepEqual(sink.shown[1]!.options, { displayId: sink.shown[0]!.options?.displayId, update: true }, 'drawArea is the same surface');
   });
 
   it('drawing to a surface again updates its output; another surface or the next cell gets a new one', async () => {
@@ -61,16 +61,16 @@ describe('tfvis.render', () => {
     assert.equal(p.kind, 'scatter');
     assert.deepEqual(p.kind === 'scatter' && p.series.map((s) => s.name), ['a', 'b']);
     await assert.rejects(api.tfvis.render.linechart('x', { values: [[{ x: 0, y: 1 }]], series: ['a', 'b'] }), /equal number of series/);
-    assert.match(sink.shown[1].bundle['text/plain'], /b: 1 points/);
+    assert.match(sink.shown[1]!.bundle['text/plain'], /b: 1 points/);
   });
 
   it('a 200,000-point line chart is thinned under the bound, keeping the last point', async () => {
     const { sink, api } = setup();
     const values = Array.from({ length: 200_000 }, (_, x) => ({ x, y: Math.sin(x / 1000) }));
     await api.tfvis.render.linechart('big', { values });
-    assert.ok(jsonBytes(sink.shown[0].bundle) <= 256 * 1024);
+    assert.ok(jsonBytes(sink.shown[0]!.bundle) <= 256 * 1024);
     const p = chartOf(sink);
-    assert.ok(p.kind === 'line' && p.series[0].points.length < 20_000 && p.series[0].points.at(-1)?.x === 199_999);
+    assert.ok(p.kind === 'line' && p.series[0]!.points.length < 20_000 && p.series[0]!.points.at(-1)?.x === 199_999);
   });
 
   it('barchart takes [{index, value}]', async () => {
@@ -121,7 +121,7 @@ describe('tfvis.render', () => {
     const { sink, api } = setup();
     const values = Array.from({ length: 600 }, (_, i) => Array.from({ length: 600 }, (_, j) => i * j));
     await api.tfvis.render.heatmap('big', { values });
-    assert.ok(jsonBytes(sink.shown[0].bundle) <= 256 * 1024);
+    assert.ok(jsonBytes(sink.shown[0]!.bundle) <= 256 * 1024);
     const p = chartOf(sink);
     assert.ok(p.kind === 'heatmap' && p.rows < 600 && p.data.length === p.rows * p.cols);
   });
@@ -129,11 +129,11 @@ describe('tfvis.render', () => {
   it('confusionMatrix takes {values, tickLabels}', async () => {
     const { sink, api } = setup();
     await api.tfvis.render.confusionMatrix({ name: 'cm' }, { values: [[5, 1], [2, 4]], tickLabels: ['no', 'yes'] });
-    const p = sink.shown[0].bundle[MIME.confusionMatrix] as ConfusionMatrixPayload;
+    const p = sink.shown[0]!.bundle[MIME.confusionMatrix] as ConfusionMatrixPayload;
     assert.deepEqual(p.classes, ['no', 'yes']);
     assert.deepEqual(p.matrix, [[5, 1], [2, 4]]);
     assert.equal(p.accuracy, 0.75);
-    assert.equal(p.perClass?.[0].precision, 5 / 7 > 0 ? Number((5 / 7).toPrecision(6)) : 0);
+    assert.equal(p.perClass?.[0]!.precision, Number((5 / 7).toPrecision(6)));
   });
 
   it('table takes {headers, values} with any cells, bounded', async () => {
@@ -142,16 +142,16 @@ describe('tfvis.render', () => {
     const p = chartOf(sink);
     assert.ok(p.kind === 'table');
     assert.deepEqual(p.rows, [[1, 'x', null], ['NaN', 'true', '{"k":1}']]);
-    assert.match(sink.shown[0].bundle['text/plain'], /a\s+b\s+c/);
+    assert.match(sink.shown[0]!.bundle['text/plain'], /a\s+b\s+c/);
     await api.tfvis.render.table('t2', { headers: ['i', 's'], values: Array.from({ length: 50_000 }, (_, i) => [i, 'row '.repeat(20)]) });
-    assert.ok(jsonBytes(sink.shown[1].bundle) <= 256 * 1024);
-    assert.match(sink.shown[1].bundle['text/plain'], /more rows/);
+    assert.ok(jsonBytes(sink.shown[1]!.bundle) <= 256 * 1024);
+    assert.match(sink.shown[1]!.bundle['text/plain'], /more rows/);
   });
 
   it('escapes titles in SVG', async () => {
     const { sink, api } = setup();
     await api.tfvis.render.barchart({ name: '<b>"A&B"</b>\u0001' }, [{ index: 0, value: 1 }]);
-    const svg = String(sink.shown[0].bundle['image/svg+xml']);
+    const svg = String(sink.shown[0]!.bundle['image/svg+xml']);
     assert.ok(svg.includes('&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;\ufffd'));
     assert.ok(!svg.includes('<b>') && !svg.includes('\u0001'));
   });
@@ -161,16 +161,16 @@ describe('tfvis.show', () => {
   it('history accepts a History-like object, Logs[] and Logs[][]', async () => {
     const { sink, api } = setup();
     await api.tfvis.show.history('h', { epoch: [0, 1], history: { loss: [0.9, 0.5], val_loss: [1, 0.7] } }, ['loss', 'val_loss']);
-    let p = sink.shown[0].bundle[MIME.training] as TrainingPayload;
+    let p = sink.shown[0]!.bundle[MIME.training] as TrainingPayload;
     assert.deepEqual(p.epochs, [{ epoch: 1, loss: 0.9, val_loss: 1 }, { epoch: 2, loss: 0.5, val_loss: 0.7 }]);
     assert.deepEqual(p.metrics, ['loss', 'val_loss']);
     await api.tfvis.show.history('h', [{ loss: 3, acc: 0.1 }, { loss: 2, acc: 0.2 }], ['loss', 'acc']);
-    p = sink.shown[1].bundle[MIME.training] as TrainingPayload;
+    p = sink.shown[1]!.bundle[MIME.training] as TrainingPayload;
     assert.deepEqual(p.epochs, [{ epoch: 1, loss: 3, acc: 0.1 }, { epoch: 2, loss: 2, acc: 0.2 }]);
     await api.tfvis.show.history('h', [[{ loss: 3 }, { loss: 2 }], [{ acc: 0.1 }, { acc: 0.2 }]], ['loss', 'acc']);
-    p = sink.shown[2].bundle[MIME.training] as TrainingPayload;
+    p = sink.shown[2]!.bundle[MIME.training] as TrainingPayload;
     assert.deepEqual(p.epochs, [{ epoch: 1, loss: 3, acc: 0.1 }, { epoch: 2, loss: 2, acc: 0.2 }]);
-    assert.equal(sink.shown[2].options?.update, true);
+    assert.equal(sink.shown[2]!.options?.update, true);
   });
 
   it('perClassAccuracy shows a table like tfjs-vis', async () => {
@@ -185,7 +185,7 @@ describe('tfvis.show', () => {
     const t = tf.tensor1d([0, 0, 1, 2, NaN]);
     const before = tf.memory().numTensors;
     await api.tfvis.show.valuesDistribution('d', t);
-    await api.tfvis.show.layer({ name: 'Layer' }, model.layers[0]);
+    await api.tfvis.show.layer({ name: 'Layer' }, model.layers[0]!);
     assert.equal(tf.memory().numTensors, before);
     const hist = chartOf(sink, 0);
     assert.ok(hist.kind === 'histogram' && hist.stats?.nanCount === 1 && hist.counts.reduce((a, b) => a + b, 0) === 4);
@@ -193,8 +193,8 @@ describe('tfvis.show', () => {
     assert.ok(table.kind === 'table');
     assert.deepEqual(table.headers, ['Weight Name', 'Shape', 'Min', 'Max', '# Params', '# Zeros', '# NaNs', '# Infinity']);
     assert.equal(table.rows.length, 2);
-    assert.deepEqual(table.rows[0].slice(1, 2).concat(table.rows[0].slice(4)), ['[3,4]', 12, 0, 0, 0]);
-    assert.deepEqual(table.rows[1].slice(1), ['[4]', 0, 0, 4, 4, 0, 0], 'bias starts at zeros');
+    assert.deepEqual(table.rows[0]!.slice(1, 2).concat(table.rows[0]!.slice(4)), ['[3,4]', 12, 0, 0, 0]);
+    assert.deepEqual(table.rows[1]!.slice(1), ['[4]', 0, 0, 4, 4, 0, 0], 'bias starts at zeros');
     t.dispose();
     model.dispose();
   });

@@ -62,7 +62,7 @@ test('conv2d forward and both gradients (tf.grads) match cpu', async () => {
     await checkFunction(label, () => {
       const f = (xs: tf.Tensor, fs: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, strides, pad).square().sum();
       const [dx, df] = tf.grads(f)([tensorOf(x), tensorOf(filter)]);
-      return [tf.conv2d(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, strides, pad), dx, df];
+      return [tf.conv2d(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, strides, pad), dx!, df!];
     });
   }
 });
@@ -77,7 +77,7 @@ test('conv2dTranspose and its gradients (Conv2DBackpropInput forward, Conv2D + C
     await checkFunction(`conv2dTranspose strides ${strides} ${pad}`, () => {
       const f = (xs: tf.Tensor, fs: tf.Tensor) => tf.conv2dTranspose(xs as tf.Tensor4D, fs as tf.Tensor4D, outShape, strides, pad).square().sum();
       const [dx, df] = tf.grads(f)([tensorOf(x), tensorOf(filter)]);
-      return [tf.conv2dTranspose(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, outShape, strides, pad), dx, df];
+      return [tf.conv2dTranspose(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, outShape, strides, pad), dx!, df!];
     });
   }
 });

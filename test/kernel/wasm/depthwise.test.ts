@@ -34,18 +34,18 @@ const dilationOf = (d: number | [number, number]): [number, number] => (Array.is
  * zeros between its taps, so the cpu reference for dilation > 1 runs on that larger filter.
  */
 function dilateFilter(f: HostTensor, [dh, dw]: [number, number]): HostTensor {
-  const [kh, kw, c, m] = f.shape;
+  const [kh, kw, c, m] = f.shape as [number, number, number, number];
   const eh = (kh - 1) * dh + 1;
   const ew = (kw - 1) * dw + 1;
   const values = new Float32Array(eh * ew * c * m);
   const src = f.values as Float32Array;
   for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let k = 0; k < c * m; k++) {
-    values[((i * dh) * ew + j * dw) * c * m + k] = src[(i * kw + j) * c * m + k];
+    values[((i * dh) * ew + j * dw) * c * m + k] = src[(i * kw + j) * c * m + k]!;
   }
   return { values, shape: [eh, ew, c, m], dtype: 'float32' };
 }
 
-function undilateGradient(values: ArrayLike<number>, [kh, kw, c, m]: number[], [dh, dw]: [number, number]): number[] {
+function undilateGradient(values: ArrayLike<number>, [kh, kw, c, m]: readonly [number, number, number, number], [dh, dw]: [number, number]): number[] {
   const ew = (kw - 1) * dw + 1;
   const out: number[] = [];
   for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let k = 0; k < c * m; k++) out.push(Number(values[((i * dh) * ew + j * dw) * c * m + k]));
@@ -73,7 +73,7 @@ test('DepthwiseConv2dNativeBackpropFilter matches cpu over shapes, strides, padd
     const bigShape = dilateFilter({ values: new Float32Array(kh * kw * c * m), shape: filterShape, dtype: 'float32' }, d).shape;
     const [want] = await runKernel('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides, dilations: 1, pad, filterShape: bigShape });
     const [got] = await runKernel('wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides, dilations, pad, filterShape });
-    assertClose(got, { shape: filterShape, dtype: 'float32', values: undilateGradient(want.values as number[], filterShape, d) }, label);
+    assertClose(got!, { shape: filterShape, dtype: 'float32', values: undilateGradient(want!.values as number[], filterShape, d) }, label);
   }
 });
 
@@ -86,7 +86,7 @@ test('DepthwiseConv2dNativeBackpropInput matches cpu over shapes, strides, paddi
     const inputShape = [b, h, w, c];
     const [want] = await runKernel('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: dilateFilter(filter, d) }, { strides, dilations: 1, pad, inputShape });
     const [got] = await runKernel('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { strides, dilations, pad, inputShape });
-    assertClose(got, want, label);
+    assertClose(got!, want!, label);
   }
 });
 
@@ -97,7 +97,7 @@ test('depthwiseConv2d forward and both gradients (tf.grads) match cpu', async ()
     await checkFunction(label, () => {
       const f = (xs: tf.Tensor, fs: tf.Tensor) => tf.depthwiseConv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, strides, pad).square().sum();
       const [dx, df] = tf.grads(f)([tensorOf(x), tensorOf(filter)]);
-      return [tf.depthwiseConv2d(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, strides, pad), dx, df];
+      return [tf.depthwiseConv2d(tensorOf(x) as tf.Tensor4D, tensorOf(filter) as tf.Tensor4D, strides, pad), dx!, df!];
     });
   }
 });

@@ -44,7 +44,7 @@ test('ifft(fft(x)) gives x back on wasm', async () => {
     const got = back.dataSync();
     back.dispose();
     let err = 0;
-    (re.values as Float32Array).forEach((v, i) => { err = Math.max(err, Math.abs(v - got[i])); });
+    (re.values as Float32Array).forEach((v, i) => { err = Math.max(err, Math.abs(v - got[i]!)); });
     assert.ok(err < 1e-5, `n=${n}: round trip error ${err}`);
   }
 });

@@ -70,7 +70,7 @@ test('RaggedGather, RaggedRange and RaggedTensorToTensor match cpu (several outp
     const range = tf.raggedRange(tf.tensor1d([0, 5, 8], 'int32'), tf.tensor1d([3, 5, 12], 'int32'), tf.tensor1d([1, 1, 2], 'int32'));
     const dense = tf.raggedTensorToTensor(tf.tensor1d([3, 4], 'int32'), tf.tensor1d([1, 2, 3, 4, 5]), tf.scalar(0),
       [tf.tensor1d([0, 2, 2, 5], 'int32')], ['ROW_SPLITS']);
-    return [...gathered.outputNestedSplits, gathered.outputDenseValues, range.rtNestedSplits, range.rtDenseValues, dense];
+    return [...gathered.outputNestedSplits, gathered.outputDenseValues, range.rtNestedSplits, range.rtDenseValues, dense] as tf.Tensor[];
   });
 });
 

@@ -96,7 +96,7 @@ export async function checkAgainstCpu(kernel: string, inputs: Record<string, Hos
   const want = await runKernel('cpu', kernel, inputs, attrs);
   const got = await runKernel('wasm', kernel, inputs, attrs);
   assert.equal(got.length, want.length, `${label}: number of outputs`);
-  got.forEach((g, i) => assertClose(g, want[i], `${label} output ${i}`));
+  got.forEach((g, i) => assertClose(g, want[i]!, `${label} output ${i}`));
 }
 
 /** Values of a tensor-returning function computed on `backend`. */
@@ -117,7 +117,7 @@ export async function checkFunction(label: string, f: () => tf.Tensor | tf.Tenso
   const want = await onBackend('cpu', f);
   const got = await onBackend('wasm', f);
   assert.equal(got.length, want.length);
-  got.forEach((g, i) => assertClose(g, want[i], `${label} [${i}]`));
+  got.forEach((g, i) => assertClose(g, want[i]!, `${label} [${i}]`));
 }
 
 export function tensorOf(h: HostTensor): tf.Tensor {

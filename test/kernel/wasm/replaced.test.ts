@@ -64,7 +64,7 @@ test('a dense layer trains identically on wasm and cpu for one step', async () =
   const w = randomHost([12, 4]);
   await checkFunction('dense gradients', () => {
     const [gx, gw] = tf.grads((xs: tf.Tensor, ws: tf.Tensor) => tf.matMul(xs, ws).relu().square().sum())([tensorOf(x), tensorOf(w)]);
-    return [gx, gw];
+    return [gx!, gw!];
   });
   assert.equal(tf.getBackend(), 'wasm');
 });

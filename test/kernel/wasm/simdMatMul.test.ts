@@ -1,4 +1,4 @@
-// tfnb's SIMD matrix product (src/kernel/fused/gemmSimd.ts through kernels/simdMatMul.ts): the
+// tfnb's SIMD matrix product (src/kernel/wasm/simdMatrixProduct.ts through kernels/simdMatMul.ts): the
 // products it takes, checked against the cpu backend; the ones it leaves to XNNPACK; and a dense
 // layer that trains the same with it.
 import assert from 'node:assert/strict';

@@ -22,7 +22,7 @@ function squares(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
       const top = place < 2 ? 2 : 10;
       const left = place % 2 === 0 ? 2 : 10;
       for (let i = 0; i < 16 * 16; i++) images[n * 256 + i] = 0.3 * rand();
-      for (let r = top; r < top + 4; r++) for (let c = left; c < left + 4; c++) images[n * 256 + r * 16 + c] += 1;
+      for (let r = top; r < top + 4; r++) for (let c = left; c < left + 4; c++) images[n * 256 + r * 16 + c]! += 1;
     }
     return { xs: tf.tensor4d(images, [count, 16, 16, 1]), ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 4).toFloat() as tf.Tensor2D };
   });
@@ -55,7 +55,7 @@ test('a CNN (conv, pool, conv, pool, dense) trains on wasm: the loss falls', asy
   assert.equal(dataIds[dataIds.length - 1], dataIds[1], `wasm data ids per epoch: ${dataIds.join(' ')}`);
   assert.equal(tf.getBackend(), 'wasm');
   assert.ok(loss.every(Number.isFinite), `losses ${loss}`);
-  assert.ok(loss[loss.length - 1] < 0.7 * loss[0], `loss did not fall enough: ${loss.map((l) => l.toFixed(3)).join(' -> ')}`);
+  assert.ok(loss[loss.length - 1]! < 0.7 * loss[0]!, `loss did not fall enough: ${loss.map((l) => l.toFixed(3)).join(' -> ')}`);
   xs.dispose();
   ys.dispose();
   model.dispose();
@@ -83,8 +83,8 @@ test('a classifier on tf.signal.stft magnitudes trains on wasm', async () => {
   const history = await model.fit(features, labels, { epochs: 15, batchSize: 16, verbose: 0 });
   const loss = history.history.loss as number[];
   const accuracy = history.history.acc as number[];
-  assert.ok(loss[loss.length - 1] < loss[0], `loss did not fall: ${loss[0]} -> ${loss[loss.length - 1]}`);
-  assert.ok(accuracy[accuracy.length - 1] > 0.9, `accuracy ${accuracy[accuracy.length - 1]}`);
+  assert.ok(loss[loss.length - 1]! < loss[0]!, `loss did not fall: ${loss[0]} -> ${loss[loss.length - 1]}`);
+  assert.ok(accuracy[accuracy.length - 1]! > 0.9, `accuracy ${accuracy[accuracy.length - 1]}`);
   tf.dispose([signals, labels, features]);
   model.dispose();
 });

@@ -15,8 +15,8 @@ export const complex: FastKernel = ({ inputs, backend }) => {
   const im = realView(backend, imag);
   const z = complexView(backend, out);
   for (let i = 0; i < re.length; i++) {
-    z[2 * i] = re[i];
-    z[2 * i + 1] = im[i];
+    z[2 * i] = re[i]!;
+    z[2 * i + 1] = im[i]!;
   }
   return out;
 };
@@ -27,7 +27,7 @@ function part(which: 0 | 1): FastKernel {
     const out = backend.makeOutput(x.shape.slice(), 'float32');
     const z = complexView(backend, x);
     const o = realView(backend, out);
-    for (let i = 0; i < o.length; i++) o[i] = z[2 * i + which];
+    for (let i = 0; i < o.length; i++) o[i] = z[2 * i + which]!;
     return out;
   };
 }
@@ -40,6 +40,6 @@ export const complexAbs: FastKernel = ({ inputs, backend }) => {
   const out = backend.makeOutput(x.shape.slice(), 'float32');
   const z = complexView(backend, x);
   const o = realView(backend, out);
-  for (let i = 0; i < o.length; i++) o[i] = Math.hypot(z[2 * i], z[2 * i + 1]);
+  for (let i = 0; i < o.length; i++) o[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
   return out;
 };

@@ -25,7 +25,7 @@ export const conv2dBackpropFilter: FastKernel = ({ inputs, backend, attrs }) => 
   try {
     const xT = s.transpose(x, [3, 1, 2, 0]);
     const dyT = s.transpose(dy, [1, 2, 0, 3]);
-    let dw: TensorInfo = s.conv2d(xT, dyT, [1, 1], [strideHeight, strideWidth], windowPads(info, dy.shape[1], dy.shape[2]));
+    let dw: TensorInfo = s.conv2d(xT, dyT, [1, 1], [strideHeight, strideWidth], windowPads(info, dy.shape[1]!, dy.shape[2]!));
     if (dw.shape[1] !== filterHeight || dw.shape[2] !== filterWidth) {
       dw = s.slice(dw, [0, 0, 0, 0], [inChannels, filterHeight, filterWidth, outChannels]);
     }
@@ -44,7 +44,7 @@ export const conv2dBackpropInput: FastKernel = ({ inputs, backend, attrs }) => {
   const s = new WasmScratch(backend);
   try {
     const upsampled = s.upsampleWithZeros(dy, [info.strideHeight, info.strideWidth]);
-    const [rows, cols] = fullCorrelationPads(info, upsampled.shape[1], upsampled.shape[2]);
+    const [rows, cols] = fullCorrelationPads(info, upsampled.shape[1]!, upsampled.shape[2]!);
     const { cropped, pads } = s.cropNegative(upsampled, rows, cols);
     const turned = s.transpose(s.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     const dx = s.conv2d(cropped, turned, [1, 1], [info.dilationHeight, info.dilationWidth], pads);

@@ -33,7 +33,7 @@ export function cpuFallback(kernelName: string): (args: WasmKernelArgs) => Tenso
       const outputs = Array.isArray(result) ? result : [result];
       for (const o of outputs) owned.push(o.dataId);
       const back = outputs.map((o) => backend.makeOutput(o.shape.slice(), o.dtype, undefined, cpu.readSync(o.dataId)));
-      return Array.isArray(result) ? back : back[0];
+      return Array.isArray(result) ? back : back[0]!;
     } finally {
       for (const id of owned) cpu.disposeData(id);
     }
@@ -64,8 +64,8 @@ function toCpu(t: TensorInfo, wasm: BackendWasm, cpu: KernelBackend, owned: Data
   const re = new Float32Array(pairs.length / 2);
   const im = new Float32Array(pairs.length / 2);
   for (let i = 0; i < re.length; i++) {
-    re[i] = pairs[2 * i];
-    im[i] = pairs[2 * i + 1];
+    re[i] = pairs[2 * i]!;
+    im[i] = pairs[2 * i + 1]!;
   }
   const real: TensorInfo = { dataId: cpu.write(re, t.shape, 'float32'), shape: t.shape, dtype: 'float32' };
   const imag: TensorInfo = { dataId: cpu.write(im, t.shape, 'float32'), shape: t.shape, dtype: 'float32' };

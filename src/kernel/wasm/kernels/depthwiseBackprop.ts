@@ -26,7 +26,7 @@ export const depthwiseBackpropFilter: FastKernel = ({ inputs, backend, attrs }) 
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
   const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth } = info;
-  const [, outHeight, outWidth] = dy.shape;
+  const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
   // XNNPACK's convolution takes either a stride or a dilation above one, as TensorFlow does.
   if (info.strideHeight * info.strideWidth > 1 && info.dilationHeight * info.dilationWidth > 1) return null;
   const multiplier = info.outChannels / inChannels;
@@ -37,7 +37,7 @@ export const depthwiseBackpropFilter: FastKernel = ({ inputs, backend, attrs }) 
     let dw: TensorInfo = s.depthwiseConv2d(xr, dyr, [info.dilationHeight, info.dilationWidth], [info.strideHeight, info.strideWidth],
       windowPads(info, outHeight, outWidth));
     if (dw.shape[1] !== filterHeight || dw.shape[2] !== filterWidth) {
-      dw = s.slice(dw, [0, 0, 0, 0], [1, filterHeight, filterWidth, dw.shape[3]]);
+      dw = s.slice(dw, [0, 0, 0, 0], [1, filterHeight, filterWidth, dw.shape[3]!]);
     }
     const perBatch = s.reshape(dw, [filterHeight, filterWidth, batchSize, inChannels * multiplier]);
     const summed = batchSize > 1 ? s.sum(perBatch, [2]) : s.reshape(perBatch, [filterHeight, filterWidth, inChannels * multiplier]);
@@ -57,7 +57,7 @@ export const depthwiseBackpropInput: FastKernel = ({ inputs, backend, attrs }) =
   const s = new WasmScratch(backend);
   try {
     const upsampled = s.upsampleWithZeros(dy, [info.strideHeight, info.strideWidth]);
-    const [rows, cols] = fullCorrelationPads(info, upsampled.shape[1], upsampled.shape[2]);
+    const [rows, cols] = fullCorrelationPads(info, upsampled.shape[1]!, upsampled.shape[2]!);
     const { cropped, pads } = s.cropNegative(upsampled, rows, cols);
     const turned = s.reshape(s.reverse(filter, [0, 1]), [filterHeight, filterWidth, inChannels * multiplier, 1]);
     const perOutput = s.depthwiseConv2d(cropped, turned, [1, 1], [info.dilationHeight, info.dilationWidth], pads);

@@ -25,13 +25,13 @@ function transformKernel(inverse: boolean): FastKernel {
     for (let row = 0; row < size / n; row++) {
       const base = 2 * row * n;
       for (let j = 0; j < n; j++) {
-        re[j] = src[base + 2 * j];
-        im[j] = src[base + 2 * j + 1];
+        re[j] = src[base + 2 * j]!;
+        im[j] = src[base + 2 * j + 1]!;
       }
       plan.transform(re, im, inverse);
       for (let k = 0; k < n; k++) {
-        dst[base + 2 * k] = re[k] * scale;
-        dst[base + 2 * k + 1] = im[k] * scale;
+        dst[base + 2 * k] = re[k]! * scale;
+        dst[base + 2 * k + 1] = im[k]! * scale;
       }
     }
     return out;

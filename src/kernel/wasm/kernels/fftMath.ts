@@ -2,6 +2,7 @@
  * A complex FFT of any length in float64: iterative radix-2 for powers of two, Bluestein's chirp
  * z-transform (three power-of-two FFTs) for the rest, so every length costs O(n log n).
  */
+import { BoundedMap } from '../../../shared/boundedMap';
 
 export interface FftPlan {
   readonly n: number;
@@ -9,14 +10,13 @@ export interface FftPlan {
   transform(re: Float64Array, im: Float64Array, inverse: boolean): void;
 }
 
-const plans = new Map<number, FftPlan>();
 const MAX_CACHED_PLANS = 32;
+const plans = new BoundedMap<number, FftPlan>(MAX_CACHED_PLANS);
 
 export function fftPlan(n: number): FftPlan {
   let plan = plans.get(n);
   if (!plan) {
     plan = isPowerOfTwo(n) ? new Radix2Plan(n) : new BluesteinPlan(n);
-    if (plans.size >= MAX_CACHED_PLANS) plans.delete(plans.keys().next().value as number);
     plans.set(n, plan);
   }
   return plan;
@@ -50,10 +50,10 @@ class Radix2Plan implements FftPlan {
   transform(re: Float64Array, im: Float64Array, inverse: boolean): void {
     const { n, reversed, cos, sin } = this;
     for (let i = 0; i < n; i++) {
-      const j = reversed[i];
+      const j = reversed[i]!;
       if (j > i) {
-        let t = re[i]; re[i] = re[j]; re[j] = t;
-        t = im[i]; im[i] = im[j]; im[j] = t;
+        let t = re[i]!; re[i] = re[j]!; re[j] = t;
+        t = im[i]!; im[i] = im[j]!; im[j] = t;
       }
     }
     // Forward kernel e^{-2 pi i k / size}; the inverse flips the sign of the sine.
@@ -63,16 +63,16 @@ class Radix2Plan implements FftPlan {
       const step = n / size;
       for (let start = 0; start < n; start += size) {
         for (let k = 0; k < half; k++) {
-          const wr = cos[k * step];
-          const wi = sign * sin[k * step];
+          const wr = cos[k * step]!;
+          const wi = sign * sin[k * step]!;
           const a = start + k;
           const b = a + half;
-          const tr = re[b] * wr - im[b] * wi;
-          const ti = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - tr;
-          im[b] = im[a] - ti;
-          re[a] += tr;
-          im[a] += ti;
+          const tr = re[b]! * wr - im[b]! * wi;
+          const ti = re[b]! * wi + im[b]! * wr;
+          re[b] = re[a]! - tr;
+          im[b] = im[a]! - ti;
+          re[a]! += tr;
+          im[a]! += ti;
         }
       }
     }
@@ -108,11 +108,11 @@ class BluesteinPlan implements FftPlan {
     this.kernelRe = new Float64Array(m);
     this.kernelIm = new Float64Array(m);
     for (let j = 0; j < n; j++) {
-      this.kernelRe[j] = this.chirpRe[j];
-      this.kernelIm[j] = this.chirpIm[j];
+      this.kernelRe[j] = this.chirpRe[j]!;
+      this.kernelIm[j] = this.chirpIm[j]!;
       if (j > 0) {
-        this.kernelRe[m - j] = this.chirpRe[j];
-        this.kernelIm[m - j] = this.chirpIm[j];
+        this.kernelRe[m - j] = this.chirpRe[j]!;
+        this.kernelIm[m - j] = this.chirpIm[j]!;
       }
     }
     this.inner.transform(this.kernelRe, this.kernelIm, false);
@@ -128,24 +128,24 @@ class BluesteinPlan implements FftPlan {
     workRe.fill(0);
     workIm.fill(0);
     for (let j = 0; j < n; j++) {
-      const xr = re[j];
-      const xi = s * im[j];
-      workRe[j] = xr * chirpRe[j] + xi * chirpIm[j];
-      workIm[j] = xi * chirpRe[j] - xr * chirpIm[j];
+      const xr = re[j]!;
+      const xi = s * im[j]!;
+      workRe[j] = xr * chirpRe[j]! + xi * chirpIm[j]!;
+      workIm[j] = xi * chirpRe[j]! - xr * chirpIm[j]!;
     }
     this.inner.transform(workRe, workIm, false);
     for (let k = 0; k < m; k++) {
-      const ar = workRe[k];
-      const ai = workIm[k];
-      workRe[k] = ar * kernelRe[k] - ai * kernelIm[k];
-      workIm[k] = ar * kernelIm[k] + ai * kernelRe[k];
+      const ar = workRe[k]!;
+      const ai = workIm[k]!;
+      workRe[k] = ar * kernelRe[k]! - ai * kernelIm[k]!;
+      workIm[k] = ar * kernelIm[k]! + ai * kernelRe[k]!;
     }
     this.inner.transform(workRe, workIm, true);
     for (let k = 0; k < n; k++) {
-      const cr = workRe[k] / m;
-      const ci = workIm[k] / m;
-      re[k] = cr * chirpRe[k] + ci * chirpIm[k];
-      im[k] = s * (ci * chirpRe[k] - cr * chirpIm[k]);
+      const cr = workRe[k]! / m;
+      const ci = workIm[k]! / m;
+      re[k] = cr * chirpRe[k]! + ci * chirpIm[k]!;
+      im[k] = s * (ci * chirpRe[k]! - cr * chirpIm[k]!);
     }
   }
 }

@@ -12,7 +12,7 @@ type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
 
 function swapLastTwo(rank: number): number[] {
   const perm = [...Array(rank).keys()];
-  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1]!, perm[rank - 2]!];
   return perm;
 }
 

@@ -40,8 +40,8 @@ export const maxPoolGrad: FastKernel = ({ inputs, backend, attrs }) => {
             if (ix < 0 || ix >= inWidth) continue;
             const base = ((b * inHeight + iy) * inWidth + ix) * channels;
             for (let c = 0; c < channels; c++) {
-              const v = xs[base + c];
-              if (v > best[c]) {
+              const v = xs[base + c]!;
+              if (v > best[c]!) {
                 best[c] = v;
                 at[c] = base + c;
               }
@@ -49,7 +49,7 @@ export const maxPoolGrad: FastKernel = ({ inputs, backend, attrs }) => {
           }
         }
         const dyBase = ((b * outHeight + oy) * outWidth + ox) * channels;
-        for (let c = 0; c < channels; c++) if (at[c] >= 0) dxs[at[c]] += dys[dyBase + c];
+        for (let c = 0; c < channels; c++) if (at[c]! >= 0) dxs[at[c]!]! += dys[dyBase + c]!;
       }
     }
   }

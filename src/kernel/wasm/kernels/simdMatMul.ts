@@ -1,6 +1,6 @@
 /**
  * BatchMatMul and _FusedMatMul (linear or ReLU, with or without bias) through tfnb's own SIMD
- * product (fused/gemmSimd.ts) when it applies: float32, one batch, B not transposed, m a multiple
+ * product (wasm/simdMatrixProduct.ts) when it applies: float32, one batch, B not transposed, m a multiple
  * of 4 and n of 8, and a single-threaded backend (XNNPACK's thread pool wins on many cores).
  * That covers a dense layer's forward product and its weight gradient xᵀ·dy, where XNNPACK would
  * re-pack fresh weights or transpose x first on every training step. Everything else goes to the
@@ -8,8 +8,8 @@
  */
 import { util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { createGemmSimd, type GemmSimd } from '../../fused/gemmSimd';
-import { wasmMemoryOf, wasmThreadsOf } from '../../fused/wasmMemory';
+import { createGemmSimd, type GemmSimd } from '../simdMatrixProduct';
+import { wasmMemoryOf, wasmThreadsOf } from '../backendMemory';
 import type { WasmKernelArgs } from './types';
 
 type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];

@@ -11,7 +11,7 @@ export const heapSlice: FastKernel = ({ inputs, backend, attrs }) => {
   const x = input(inputs, 'x');
   if (x.dtype === 'string' || x.dtype === 'complex64') return null;
   const { begin, size } = attrs as unknown as SliceAttrs;
-  const [start, extent] = slice_util.parseSliceParams(x as never, begin, size);
+  const [start, extent] = slice_util.parseSliceParams(x as never, begin, size) as [number[], number[]];
   const out = backend.makeOutput(extent, x.dtype);
   if (util.sizeFromShape(extent) === 0) return out;
   // Views after the allocation: it can move the heap.

@@ -27,7 +27,7 @@ export const unsortedSegmentSum: FastKernel = ({ inputs, backend, attrs }) => {
     if (s < 0 || s >= numSegments) continue;
     const from = i * rowSize;
     const to = s * rowSize;
-    for (let j = 0; j < rowSize; j++) sums[to + j] += xs[from + j]!;
+    for (let j = 0; j < rowSize; j++) sums[to + j]! += xs[from + j]!;
   }
   return out;
 };

@@ -76,7 +76,7 @@ export class WasmScratch {
    * padding left to apply (the non-negative amounts), for the convolution to add without a copy.
    */
   cropNegative(x: TensorInfo, rows: Pair, cols: Pair): { cropped: TensorInfo; pads: [Pair, Pair] } {
-    const [n, h, w, c] = x.shape;
+    const [n, h, w, c] = x.shape as [number, number, number, number];
     const cut = (v: number) => Math.max(0, -v);
     const keep = (v: number) => Math.max(0, v);
     let cropped = x;
@@ -91,7 +91,7 @@ export class WasmScratch {
    * the last row and column included): [n, h, w, c] -> [n, h * sh, w * sw, c].
    */
   upsampleWithZeros(x: TensorInfo, [sh, sw]: Pair): TensorInfo {
-    const [n, h, w, c] = x.shape;
+    const [n, h, w, c] = x.shape as [number, number, number, number];
     let out = x;
     if (sh > 1) {
       out = this.reshape(out, [n * h, 1, w * c]);

@@ -12,7 +12,7 @@
  * Pointers are byte offsets into the memory; bias 0 = none; m % 4 = 0 and n % 8 = 0 (the caller
  * checks), k ≥ 1.
  */
-import { I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './wasmBytes';
+import { I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './assembler';
 
 export type Gemm = (a: number, b: number, c: number, bias: number, m: number, n: number, k: number, relu: number) => void;
 export interface GemmSimd { nn: Gemm; tn: Gemm }
@@ -28,7 +28,6 @@ const op = {
   store: (offset = 0) => [...simd(0x0b), ...memarg(offset)],
   zero: [...simd(0x0c), ...Array<number>(16).fill(0)],
   negInf: [...simd(0x0c), ...[0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff]],
-  /** i8x16.shuffle of a vector with itself that repeats float lane `l` four times. */
   fadd: simd(0xe4), fmul: simd(0xe6), fmax: simd(0xe9),
 };
 
