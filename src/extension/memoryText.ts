@@ -1,5 +1,8 @@
 /** How the status bar words a kernel's memory: tensor counts (singular for one) and byte sizes. */
 import type { MemoryReport } from '../protocol/messages';
+import { formatBytes } from '../shared/formatBytes';
+
+export { formatBytes };
 
 export function tensors(n: number): string {
   return `${n} tensor${Math.abs(n) === 1 ? '' : 's'}`;
@@ -12,11 +15,4 @@ export function tensorDelta(n: number): string {
 
 export function formatMemory(memory: MemoryReport): string {
   return `${tensors(memory.numTensors)} · ${formatBytes(memory.numBytes)}`;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
