@@ -1,5 +1,5 @@
 /**
- * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
+ * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu]
  *  [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
@@ -10,9 +10,9 @@ import { injectParameters, parseParameter } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
        tfnb cache [list] | tfnb cache clear [NAME]`;
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));

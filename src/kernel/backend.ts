@@ -1,5 +1,6 @@
 /**
- * The backend ladder: tfjs-node-gpu -> tfjs-node -> wasm -> cpu; the first that loads wins.
+ * The backend ladder: tfjs-node-gpu -> tfjs-node -> webgpu (hardware adapters only) -> wasm -> cpu;
+ * the first that loads wins.
  * The native packages are never tfnb dependencies (their install downloads libtensorflow):
  * they are found where the user installed them, from the notebook's folder upward or globally.
  */
@@ -11,6 +12,7 @@ import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '..
 import { installFusedAdam } from './fused/adam';
 import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
+import { loadWebgpuRung, gpuHint } from './webgpu/rung';
 
 export type Tf = typeof bundledTf;
 
@@ -35,8 +37,9 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 };
 
 const LADDERS: Record<BackendChoice, BackendName[]> = {
-  auto: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  auto: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'],
   tensorflow: ['tensorflow-gpu', 'tensorflow'],
+  webgpu: ['webgpu'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };
@@ -47,6 +50,8 @@ export async function loadBackend(options: BackendOptions): Promise<LoadedBacken
     try {
       const loaded = await loadRung(rung, options, attempts);
       options.log(`backend ${rung}: loaded (${attempts[attempts.length - 1]?.detail ?? ''})`);
+      const hint = gpuHint(loaded.info);
+      if (hint) { loaded.info.gpuHint = hint; options.log(hint); }
       return loaded;
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -72,6 +77,7 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
     return { tf, info: { name: rung, tfBackend: 'tensorflow', tfVersion: tf.version.tfjs ?? tf.version_core, gpu, attempts } };
   }
   const tf = bundledTf;
+  if (rung === 'webgpu') return loadWebgpuRung(tf, options, attempts);
   if (rung === 'wasm') {
     const report = await setupWasmBackend(tf, { wasmDir: options.wasmDir, threads: options.wasmThreads, log: options.log });
     attempts.push({ backend: 'wasm', ok: true, detail: `${report.threads} thread(s)${report.simd ? ', SIMD' : ''}${report.threadsReason ? ` (${report.threadsReason})` : ''}` });
@@ -119,5 +125,6 @@ function installHint(choice: BackendChoice): string {
   if (choice === 'tensorflow') {
     return 'Install the native backend next to your notebook: `npm install @tensorflow/tfjs-node` (CPU) or `npm install @tensorflow/tfjs-node-gpu` (NVIDIA GPU; needs CUDA 11.2 and cuDNN 8.1 for tfjs-node-gpu 4.x). See the README, "Native and GPU backends".';
   }
-  return 'Choose another backend with --backend auto|tensorflow|wasm|cpu.';
+  if (choice === 'webgpu') return 'Install Dawn with `npx tfnb gpu install` (or `npm install webgpu` beside the notebook); see docs/gpu.md.';
+  return 'Choose another backend with --backend auto|tensorflow|webgpu|wasm|cpu.';
 }

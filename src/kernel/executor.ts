@@ -13,6 +13,7 @@ import { formatBytes, type OutputRouter } from './output';
 import { stopTrainingFor } from './training';
 import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
 import type { Tf } from './backend';
+import { readToCpu } from './webgpu/syncReads';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
 interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; lineNumber: number; columnNumber: number; exception?: RemoteObject } }
@@ -185,6 +186,7 @@ export class CellExecutor {
     }
     if (transpiled.hasResult && outcome.result.type !== 'undefined') {
       const value = await this.capture(outcome.result);
+      await readToCpu(value); // a tensor on the GPU (webgpu) cannot be read synchronously by the renderer
       try {
         this.deps.output.send({ type: 'result', executionId, data: this.deps.toBundle(value) });
       } catch (e) {

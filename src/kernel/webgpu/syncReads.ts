@@ -1,0 +1,36 @@
+/**
+ * Synchronous reads (`dataSync()`, `arraySync()`, the sync displays) on the webgpu backend.
+ * In a browser tfjs-backend-webgpu reads GPU memory synchronously through an OffscreenCanvas;
+ * Node.js has none, and Dawn's binding offers only `mapAsync`, so a sync read of a tensor that
+ * lives on the GPU cannot work. Values already on the CPU (after `await t.data()`, or a tensor
+ * made from JS values and not yet used by a GPU kernel) read as usual; the rest fail with an
+ * error that says what to do instead of "OffscreenCanvas is not defined".
+ */
+
+interface WebgpuBackendLike {
+  readSync(dataId: object): unknown;
+  tensorMap: { get(dataId: object): { values?: unknown; dtype: string; complexTensorInfos?: unknown } | undefined };
+}
+
+export const SYNC_READ_MESSAGE = 'dataSync()/arraySync() cannot read a tensor that lives on the GPU on the webgpu backend in Node.js (no synchronous GPU read exists there). '
+  + 'Use `await t.data()` / `await t.array()` (after which dataSync() works on that tensor), or run with --backend wasm';
+
+export function guardSyncReads(backend: WebgpuBackendLike): void {
+  const original = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object): unknown => {
+    const entry = backend.tensorMap.get(dataId);
+    if (entry && entry.values == null && entry.dtype !== 'string' && entry.dtype !== 'complex64') throw new Error(SYNC_READ_MESSAGE);
+    return original(dataId);
+  };
+}
+
+/**
+ * Brings a tensor's values to the CPU before a synchronous renderer reads them (a cell's result
+ * is rendered synchronously). On cpu and wasm the values are there already and this is free.
+ */
+export async function readToCpu(value: unknown): Promise<void> {
+  if (typeof value !== 'object' || value === null || !('dataId' in value) || !('data' in value)) return;
+  const tensor = value as { data(): Promise<unknown>; isDisposed?: boolean };
+  if (tensor.isDisposed || typeof tensor.data !== 'function') return;
+  await tensor.data().catch(() => undefined);
+}
