@@ -8,14 +8,17 @@ import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameter } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
+import { gpuCommand } from './gpuCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
 const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [-p NAME=VALUE ...] [--quiet]
-       tfnb cache [list] | tfnb cache clear [NAME]`;
+       tfnb cache [list] | tfnb cache clear [NAME]
+       tfnb gpu [status] | tfnb gpu install`;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
+  if (argv[0] === 'gpu') return gpuCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -4,12 +4,12 @@
  * The native packages are never tfnb dependencies (their install downloads libtensorflow):
  * they are found where the user installed them, from the notebook's folder upward or globally.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
 import { installFusedAdam } from './fused/adam';
+import { findInstalledPackage } from './packages';
 import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
 import { loadWebgpuRung, gpuHint } from './webgpu/rung';
@@ -26,6 +26,9 @@ export interface BackendOptions {
 }
 
 export interface LoadedBackend { tf: Tf; info: BackendInfo }
+
+// Where a user's packages are looked for: shared with the webgpu rung and the CLI (no tfjs there).
+export { findInstalledPackage, packageSearchDirs } from './packages';
 
 export class BackendLoadError extends Error {
   constructor(message: string, readonly attempts: BackendAttempt[]) { super(message); }
@@ -97,28 +100,6 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
 function usesGpu(tf: Tf): boolean {
   const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
   try { return backend.binding?.isUsingGpuDevice?.() ?? false; } catch { return false; }
-}
-
-/** The folders a user's packages may be in: the notebook's folder upward, then global ones. */
-export function packageSearchDirs(notebookDir: string): string[] {
-  const dirs: string[] = [];
-  for (let dir = resolve(notebookDir); ; dir = dirname(dir)) {
-    dirs.push(join(dir, 'node_modules'));
-    if (dirname(dir) === dir) break;
-  }
-  for (const p of (process.env.NODE_PATH ?? '').split(delimiter)) if (p) dirs.push(p);
-  const prefix = process.env.npm_config_prefix ?? process.env.PREFIX;
-  if (prefix) dirs.push(join(prefix, 'lib', 'node_modules'));
-  dirs.push(join(dirname(dirname(process.execPath)), 'lib', 'node_modules'));
-  return [...new Set(dirs)];
-}
-
-export function findInstalledPackage(name: string, notebookDir: string): string | undefined {
-  for (const dir of packageSearchDirs(notebookDir)) {
-    const candidate = join(dir, name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-  }
-  return undefined;
 }
 
 function installHint(choice: BackendChoice): string {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { packageSearchDirs } from '../backend';
+import { packageSearchDirs } from '../packages';
 
 export const DAWN_PACKAGE = 'webgpu';
 /** The version `tfnb gpu install` installs and the one tfnb is tested with. */

@@ -1,10 +1,11 @@
 /** Whether the webgpu backend can be tested here: Dawn in tfnb's node_modules and Mesa's EGL (llvmpipe) or a GPU. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dawnBinaryPath } from '../../../src/kernel/webgpu/dawn';
 import { gpuDeviceNodes } from '../../../src/kernel/webgpu/probe';
-import { ROOT } from '../../helpers/kernel';
 
+/** The repository (not imported from helpers/kernel.ts, which imports this file). */
+const ROOT = resolve(__dirname, '..', '..', '..');
 const MESA_EGL = ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0'];
 
 /** Why the webgpu tests cannot run here, or undefined when they can (node:test's `skip`). */
