@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { BackendAttempt, BackendInfo } from '../../protocol/messages';
 import type { BackendOptions, LoadedBackend, Tf } from '../backend';
+import { installFusedSparseCrossEntropy } from '../fused/sparseCrossEntropy';
 import { gpuDeviceNodes } from './probe';
 import { setupWebgpuBackend } from './index';
 
@@ -9,6 +10,9 @@ import { setupWebgpuBackend } from './index';
 const TFNB_ROOT = join(__dirname, '..');
 
 export async function loadWebgpuRung(tf: Tf, options: BackendOptions, attempts: BackendAttempt[]): Promise<LoadedBackend> {
+  // No fused kernels on webgpu, but compiled models get the wrapper, which passes int32 labels
+  // to tfjs-layers' sparse cross-entropy as float32 (it floors them, and floor refuses int32).
+  installFusedSparseCrossEntropy(tf, []);
   const report = await setupWebgpuBackend(tf, { notebookDir: options.notebookDir, tfnbRoot: TFNB_ROOT, allowSoftware: options.choice === 'webgpu', log: options.log });
   attempts.push({ backend: 'webgpu', ok: true, detail: `${report.label} through Dawn ${report.dawn.version} from ${report.dawn.packageDir}${report.software ? ' (a software adapter: runs on the CPU)' : ''}` });
   return { tf, info: { name: 'webgpu', tfBackend: 'webgpu', tfVersion: tf.version.tfjs, gpu: !report.software, adapter: report.label, attempts } };
