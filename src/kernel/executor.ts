@@ -13,6 +13,7 @@ import { formatBytes, type OutputRouter } from './output';
 import { stopTrainingFor } from './training';
 import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
 import type { Tf } from './backend';
+import { settleGpuDisplays } from './webgpu/gpuDisplay';
 import { readToCpu } from './webgpu/syncReads';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
@@ -111,6 +112,7 @@ export class CellExecutor {
     const before = this.deps.tf.memory();
     this.deps.beforeCell?.();
     const status = await this.evaluateCell(request, await transpiling);
+    await settleGpuDisplays(); // displays of GPU tensors still reading (webgpu): part of this cell
     if (status !== 'ok') this.markNotOk(executionId);
     this.earlyInterrupts.clear();
     setRunningExecution(null);

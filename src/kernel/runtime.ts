@@ -15,6 +15,7 @@ import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
 import { RESULT_GLOBAL } from './trailingExpression';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
+import { readGpuTensorsFirst } from './webgpu/gpuDisplay';
 
 export interface RuntimeOptions {
   tf: Tf;
@@ -59,7 +60,10 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
     output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
-  const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(show));
+  // On webgpu a tensor on the GPU is read with data() before it is drawn (webgpu/gpuDisplay.ts).
+  const rich = createRichDisplay(show);
+  const display = Object.assign(readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show), rich,
+    { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) });
   const cellRequire = Object.assign((id: string) => loader.require(id), { resolve: (id: string) => loader.resolve(id) });
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, require: cellRequire };

@@ -15,7 +15,11 @@ interface WebgpuBackendLike {
 export const SYNC_READ_MESSAGE = 'dataSync()/arraySync() cannot read a tensor that lives on the GPU on the webgpu backend in Node.js (no synchronous GPU read exists there). '
   + 'Use `await t.data()` / `await t.array()` (after which dataSync() works on that tensor), or run with --backend wasm';
 
+/** The webgpu backend whose sync reads are guarded (the kernel starts one). */
+let guarded: WebgpuBackendLike | undefined;
+
 export function guardSyncReads(backend: WebgpuBackendLike): void {
+  guarded = backend;
   const original = backend.readSync.bind(backend);
   backend.readSync = (dataId: object): unknown => {
     const entry = backend.tensorMap.get(dataId);
@@ -33,4 +37,13 @@ export async function readToCpu(value: unknown): Promise<void> {
   const tensor = value as { data(): Promise<unknown>; isDisposed?: boolean };
   if (tensor.isDisposed || typeof tensor.data !== 'function') return;
   await tensor.data().catch(() => undefined);
+}
+
+/** A tensor whose values are on the GPU only: reading it synchronously would fail. */
+export function livesOnGpu(value: unknown): boolean {
+  if (!guarded || typeof value !== 'object' || value === null || !('dataId' in value)) return false;
+  const tensor = value as { dataId: object; isDisposed?: boolean };
+  if (tensor.isDisposed) return false;
+  const entry = guarded.tensorMap.get(tensor.dataId);
+  return entry !== undefined && entry.values == null && entry.dtype !== 'string' && entry.dtype !== 'complex64';
 }

@@ -72,6 +72,31 @@ describe('--backend webgpu', { skip }, () => {
     assert.match(text, /3,\s*8/);
   });
 
+  it('display() of a GPU tensor shows a placeholder in place, then the tensor read with data(); the cell may dispose it at once', async () => {
+    const r = await run(k, 'const big = tf.tidy(() => tf.ones([64, 64]).mul(2)); display(big); big.dispose(); console.log("after display")');
+    assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
+    assert.equal(r.stdout, 'after display\n');
+    assert.equal(r.displays.length, 2, JSON.stringify(r.displays.map((d) => d.data['text/plain'])));
+    const [placeholder, final] = r.displays as [typeof r.displays[0], typeof r.displays[0]];
+    assert.match(String(placeholder.data['text/plain']), /^Tensor float32 \[64,64\] · reading it from the GPU…$/);
+    assert.equal(placeholder.update, false);
+    assert.equal(final.displayId, placeholder.displayId);
+    assert.equal(final.update, true);
+    assert.ok(final.data['application/vnd.tfnb.tensor+json']);
+    assert.match(String(final.data['text/plain']), /min 2 · max 2 · mean 2/);
+    assert.doesNotMatch(r.stderr, /not disposed/); // the clone read for the display is gone when the cell ends
+    assert.equal(await value(k, 'big.isDisposed'), 'true');
+  });
+
+  it('display.images() of a GPU batch draws the grid after reading it', async () => {
+    const r = await run(k, 'const batch = tf.tidy(() => tf.ones([2, 28, 28]).mul(0.5)); display.images(batch, { captions: ["a", "b"] }); batch.dispose()');
+    assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
+    const last = r.displays[r.displays.length - 1]!;
+    assert.equal(last.update, true);
+    assert.doesNotMatch(JSON.stringify(last.data), /could not be shown|cannot read/);
+    assert.ok(Object.keys(last.data).some((m) => m !== 'text/plain'), JSON.stringify(Object.keys(last.data)));
+  });
+
   it('tf.memory() reports GPU bytes, and a cell that leaks tensors gets the leak notice', async () => {
     const bytes = Number(await value(k, 'tf.memory().numBytesInGPU'));
     assert.ok(bytes > 0, `numBytesInGPU ${bytes}`);
