@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { gpuDeviceNodes } from '../../src/kernel/webgpu/probe';
 import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
-import { offlineEnv, readExecuted } from '../helpers/samples';
+import { offlineEnv, readExecuted, runSample } from '../helpers/samples';
 import { webgpuUnavailable } from '../kernel/webgpu/helpers';
 
 const cells = [
@@ -44,5 +44,26 @@ describe('tfnb run --backend webgpu', { skip: webgpuUnavailable() }, () => {
     const result = executed[2]?.outputs?.find((o) => o.output_type === 'execute_result') as { data?: Record<string, unknown> } | undefined;
     const text = result?.data?.['text/plain'];
     assert.equal(Array.isArray(text) ? text.join('') : text, "'webgpu'");
+  });
+
+  it('runs samples/02-mnist (1 epoch on 2,000 digits): training, accuracy, confusion matrix, misclassified digits', async () => {
+    const r = runSample('02-mnist.ipynb', ['epochs=1', 'subset=2000'], await offlineEnv(), ['--backend', 'webgpu']);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /kernel ready: backend webgpu on /);
+    const accuracy = Number(/Accuracy of the network on the \d+ test images: ([\d.]+) %/.exec(r.stdout)?.[1]);
+    // 80.8 % measured on llvmpipe; wasm's CI floor for this run is in test/samples/samples-mnist.test.ts.
+    assert.ok(accuracy > 60, `accuracy ${accuracy}`);
+    assert.match(r.stdout, /macro average: precision/);
+    assert.match(r.stdout, /test images misclassified/);
+  });
+
+  it('runs samples/03-cnn (2 epochs on 2,000 digits): the MLP and the CNN both learn', async () => {
+    const r = runSample('03-cnn.ipynb', ['epochs=2', 'subset=2000'], await offlineEnv(), ['--backend', 'webgpu']);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    const mlp = Number(/MLP test accuracy: ([\d.]+) %/.exec(r.stdout)?.[1]);
+    const cnn = Number(/CNN test accuracy: ([\d.]+) %/.exec(r.stdout)?.[1]);
+    // 85.8 % and 79.0 % measured on llvmpipe; an untrained model scores about 10 %.
+    assert.ok(mlp > 60, `MLP accuracy ${mlp}`);
+    assert.ok(cnn > 50, `CNN accuracy ${cnn}`);
   });
 });
