@@ -46,6 +46,16 @@ describe('tfnb run --backend webgpu', { skip: webgpuUnavailable() }, () => {
     assert.equal(Array.isArray(text) ? text.join('') : text, "'webgpu'");
   });
 
+  it('runs samples/01-tensors, whose small tensors are read with dataSync()/arraySync(), with the same outputs as on wasm', async () => {
+    const env = await offlineEnv();
+    const gpu = runSample('01-tensors.ipynb', [], env, ['--backend', 'webgpu']);
+    assert.equal(gpu.code, 0, gpu.stderr.slice(-3000));
+    const wasm = runSample('01-tensors.ipynb', [], env, ['--backend', 'wasm']);
+    assert.equal(wasm.code, 0, wasm.stderr.slice(-3000));
+    assert.ok(gpu.stdout.length > 500, gpu.stdout);
+    assert.equal(gpu.stdout, wasm.stdout);
+  });
+
   it('runs samples/02-mnist (1 epoch on 2,000 digits): training, accuracy, confusion matrix, misclassified digits', async () => {
     const r = runSample('02-mnist.ipynb', ['epochs=1', 'subset=2000'], await offlineEnv(), ['--backend', 'webgpu']);
     assert.equal(r.code, 0, r.stderr.slice(-3000));

@@ -7,6 +7,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { adapterLabel, chooseAdapter, isSoftwareAdapter, type AdapterReport } from './adapters';
 import { findDawn, loadDawn, type FoundDawn, type GpuAdapter, type GpuEntry } from './dawn';
 import { gpuDeviceNodes, probeAdapters, probeSteps } from './probe';
+import { keepSmallTensorsOnCpu } from './smallOnCpu';
 import { guardSyncReads } from './syncReads';
 
 export interface WebgpuSetupOptions {
@@ -56,6 +57,8 @@ export async function setupWebgpuBackend(tf: typeof tfType, options: WebgpuSetup
   const device = await requestDevice(picked.adapter);
   const backend = new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], picked.adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]);
   guardSyncReads(backend as unknown as Parameters<typeof guardSyncReads>[0]);
+  const cpu = tf.findBackend('cpu');
+  if (cpu) keepSmallTensorsOnCpu(tf, backend as unknown as Parameters<typeof keepSmallTensorsOnCpu>[1], cpu as unknown as Parameters<typeof keepSmallTensorsOnCpu>[2]);
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 0);
   if (!(await tf.setBackend('webgpu'))) throw new Error(`tfjs-backend-webgpu did not start on ${adapterLabel(picked.report)}`);

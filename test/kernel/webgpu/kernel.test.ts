@@ -55,21 +55,31 @@ describe('--backend webgpu', { skip }, () => {
     assert.ok(last < first * 0.8, `loss ${first} -> ${last}`);
   });
 
-  it('reads a GPU tensor with await data(); dataSync() on it fails with what to do instead', async () => {
-    const sync = await run(k, 'const onGpu = tf.tensor([1, 2, 3]).square().add(1); onGpu.dataSync()');
+  it('reads a big GPU tensor with await data(); dataSync() on it fails with what to do instead', async () => {
+    // 2,000 elements: over WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD (1,000), so computed on the GPU.
+    const sync = await run(k, 'const onGpu = tf.tidy(() => tf.range(0, 2000).square().add(1)); onGpu.dataSync()');
     assert.ok(sync.error);
     assert.match(sync.error.evalue, /cannot read a tensor that lives on the GPU on the webgpu backend in Node\.js.*await t\.data\(\)/);
-    assert.equal(await value(k, 'Array.from(await onGpu.data()).join(",")'), "'2,5,10'");
+    assert.equal(await value(k, 'Array.from(await onGpu.data()).slice(0, 3).join(",")'), "'1,2,5'");
     // Once read, its values are on the CPU too: dataSync() works on that tensor.
-    assert.equal(await value(k, 'Array.from(onGpu.dataSync()).join(",")'), "'2,5,10'");
+    assert.equal(await value(k, 'Array.from(onGpu.dataSync()).slice(0, 3).join(",")'), "'1,2,5'");
+  });
+
+  it('small tensors stay readable with dataSync(): computed on the CPU, and kept there after a GPU kernel used them', async () => {
+    assert.equal(await value(k, 'const small = tf.tensor2d([[1, 2], [3, 4]]); Array.from(small.matMul(small).dataSync()).join(",")'), "'7,10,15,22'");
+    // tile makes 4,000 elements (on the GPU); `small` was uploaded for it and still reads synchronously.
+    assert.equal(await value(k, 'const tiled = tf.tile(small, [1000, 1]).mul(2); tiled.shape.join("x")'), "'2000x2'");
+    assert.equal(await value(k, 'Array.from(small.dataSync()).join(",")'), "'1,2,3,4'");
+    assert.equal(await value(k, 'Array.from(await tiled.data()).slice(0, 4).join(",")'), "'2,4,6,8'");
   });
 
   it('shows a cell\'s result tensor that lives on the GPU (read before rendering)', async () => {
-    const r = await run(k, 'tf.tensor([[1, 2], [3, 4]]).matMul(tf.tensor([[1, 0], [0, 2]]))');
+    // [40, 40] @ [40, 40]: 1,600 elements, computed on the GPU.
+    const r = await run(k, 'const ones = tf.ones([40, 40]); const threes = tf.fill([40, 40], 3); ones.matMul(threes)');
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
-    const text = r.result?.['text/plain'] ?? '';
-    assert.match(text, /1,\s*4/);
-    assert.match(text, /3,\s*8/);
+    const text = String(r.result?.['text/plain'] ?? '');
+    assert.match(text, /Tensor float32 \[40,40\]/);
+    assert.match(text, /min 120 · max 120 · mean 120/);
   });
 
   it('display() of a GPU tensor shows a placeholder in place, then the tensor read with data(); the cell may dispose it at once', async () => {
