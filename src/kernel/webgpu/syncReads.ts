@@ -29,14 +29,13 @@ export function guardSyncReads(backend: WebgpuBackendLike): void {
 }
 
 /**
- * Brings a tensor's values to the CPU before a synchronous renderer reads them (a cell's result
- * is rendered synchronously). On cpu and wasm the values are there already and this is free.
+ * Brings a GPU tensor's values to the CPU before a synchronous renderer reads them (a cell's
+ * result is rendered synchronously). Anything else (every value on cpu and wasm) is left alone.
  */
 export async function readToCpu(value: unknown): Promise<void> {
-  if (typeof value !== 'object' || value === null || !('dataId' in value) || !('data' in value)) return;
-  const tensor = value as { data(): Promise<unknown>; isDisposed?: boolean };
-  if (tensor.isDisposed || typeof tensor.data !== 'function') return;
-  await tensor.data().catch(() => undefined);
+  if (!livesOnGpu(value)) return;
+  const tensor = value as { data?: unknown };
+  if (typeof tensor.data === 'function') await (tensor.data as () => Promise<unknown>).call(value).catch(() => undefined);
 }
 
 /** A tensor whose values are on the GPU only: reading it synchronously would fail. */
