@@ -1,5 +1,5 @@
 /**
- * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu]
+ * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu]
  *  [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
@@ -8,17 +8,20 @@ import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
+import { gpuCommand } from './gpuCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]
-       tfnb cache [list] | tfnb cache clear [NAME]`;
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]
+       tfnb cache [list] | tfnb cache clear [NAME]
+       tfnb gpu [status] | tfnb gpu install`;
 /** As the tfnb.maxOutputBytes setting's minimum: room for a notice of what was dropped. */
 const MIN_OUTPUT_BYTES = 1024;
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 const MIN_HEAP_MB = 32;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
+  if (argv[0] === 'gpu') return gpuCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

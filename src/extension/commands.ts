@@ -10,8 +10,9 @@ import { openSample } from './samples';
 import { BACKEND_CHOICES } from './settings';
 
 const BACKEND_DETAIL: Record<BackendChoice, string> = {
-  auto: 'Fastest that loads: tensorflow-gpu, tensorflow, then wasm, then cpu',
+  auto: 'Fastest that loads: tensorflow-gpu, tensorflow, webgpu on a hardware GPU, then wasm, then cpu',
   tensorflow: 'Native TensorFlow (@tensorflow/tfjs-node or -gpu installed beside the notebook or globally)',
+  webgpu: 'GPU through WebGPU (Dawn: Vulkan, Metal, D3D12); software adapters too',
   wasm: 'WebAssembly with SIMD and threads: bundled, works everywhere',
   cpu: 'Plain JavaScript: slowest, for debugging',
 };

@@ -59,7 +59,7 @@ const STATE_ICON = { starting: '$(loading~spin)', idle: '$(circle-large-outline)
 
 export function statusText(session: KernelSession | undefined, choice: string): string {
   if (!session || (session.state === 'dead' && !session.backend)) return `$(circle-large-outline) tfnb: ${choice} · not started`;
-  const backend = session.backend?.name ?? choice;
+  const backend = session.backend?.adapter ? `${session.backend.name} · ${session.backend.adapter}` : session.backend?.name ?? choice;
   const parts = [`${STATE_ICON[session.state]} tfnb: ${backend}`, session.state];
   if (session.memory) parts.push(formatMemory(session.memory));
   return parts.join(' · ');
@@ -74,6 +74,7 @@ function tooltip(session: KernelSession | undefined): vscode.MarkdownString {
   const { node } = session.options;
   md.appendMarkdown(`**tfnb kernel** — ${session.state}\n\n`);
   if (session.backend) md.appendMarkdown(`Backend: ${describeBackend(session.backend)}\n\n`);
+  if (session.backend?.gpuHint) md.appendMarkdown(`$(warning) ${session.backend.gpuHint}\n\n`);
   md.appendMarkdown(`Node.js ${node.version} (${node.source})${session.pid ? `, pid ${session.pid}` : ''}\n\n`);
   if (session.memory) md.appendMarkdown(`Memory after the last cell: ${formatMemory(session.memory)} (${tensorDelta(session.memory.deltaTensors)})\n\n`);
   if (session.lastError) md.appendMarkdown(`Last problem: ${session.lastError}\n\n`);

@@ -1,16 +1,18 @@
 /**
- * The backend ladder: tfjs-node-gpu -> tfjs-node -> wasm -> cpu; the first that loads wins.
+ * The backend ladder: tfjs-node-gpu -> tfjs-node -> webgpu (hardware adapters only) -> wasm -> cpu;
+ * the first that loads wins.
  * The native packages are never tfnb dependencies (their install downloads libtensorflow):
  * they are found where the user installed them, from the notebook's folder upward or globally.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
 import { installFusedAdam } from './fused/adam';
+import { findInstalledPackage } from './packages';
 import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
+import { loadWebgpuRung, gpuHint } from './webgpu/rung';
 
 import type { Tf } from './tfType';
 export type { Tf };
@@ -26,6 +28,9 @@ export interface BackendOptions {
 
 export interface LoadedBackend { tf: Tf; info: BackendInfo }
 
+// Where a user's packages are looked for: shared with the webgpu rung and the CLI (no tfjs there).
+export { findInstalledPackage, packageSearchDirs } from './packages';
+
 export class BackendLoadError extends Error {
   constructor(message: string, readonly attempts: BackendAttempt[]) { super(message); }
 }
@@ -36,8 +41,9 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 };
 
 const LADDERS: Record<BackendChoice, BackendName[]> = {
-  auto: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  auto: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'],
   tensorflow: ['tensorflow-gpu', 'tensorflow'],
+  webgpu: ['webgpu'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };
@@ -48,6 +54,8 @@ export async function loadBackend(options: BackendOptions): Promise<LoadedBacken
     try {
       const loaded = await loadRung(rung, options, attempts);
       options.log(`backend ${rung}: loaded (${attempts[attempts.length - 1]?.detail ?? ''})`);
+      const hint = gpuHint(loaded.info);
+      if (hint) { loaded.info.gpuHint = hint; options.log(hint); }
       return loaded;
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -73,6 +81,7 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
     return { tf, info: { name: rung, tfBackend: 'tensorflow', tfVersion: tf.version.tfjs ?? tf.version_core, gpu, attempts } };
   }
   const tf = bundledTf;
+  if (rung === 'webgpu') return loadWebgpuRung(tf, options, attempts);
   if (rung === 'wasm') {
     const report = await setupWasmBackend(tf, { wasmDir: options.wasmDir, threads: options.wasmThreads, log: options.log });
     attempts.push({ backend: 'wasm', ok: true, detail: `${report.threads} thread(s)${report.simd ? ', SIMD' : ''}${report.threadsReason ? ` (${report.threadsReason})` : ''}` });
@@ -94,31 +103,10 @@ function usesGpu(tf: Tf): boolean {
   try { return backend.binding?.isUsingGpuDevice?.() ?? false; } catch { return false; }
 }
 
-/** The folders a user's packages may be in: the notebook's folder upward, then global ones. */
-export function packageSearchDirs(notebookDir: string): string[] {
-  const dirs: string[] = [];
-  for (let dir = resolve(notebookDir); ; dir = dirname(dir)) {
-    dirs.push(join(dir, 'node_modules'));
-    if (dirname(dir) === dir) break;
-  }
-  for (const p of (process.env.NODE_PATH ?? '').split(delimiter)) if (p) dirs.push(p);
-  const prefix = process.env.npm_config_prefix ?? process.env.PREFIX;
-  if (prefix) dirs.push(join(prefix, 'lib', 'node_modules'));
-  dirs.push(join(dirname(dirname(process.execPath)), 'lib', 'node_modules'));
-  return [...new Set(dirs)];
-}
-
-export function findInstalledPackage(name: string, notebookDir: string): string | undefined {
-  for (const dir of packageSearchDirs(notebookDir)) {
-    const candidate = join(dir, name);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-  }
-  return undefined;
-}
-
 function installHint(choice: BackendChoice): string {
   if (choice === 'tensorflow') {
     return 'Install the native backend next to your notebook: `npm install @tensorflow/tfjs-node` (CPU) or `npm install @tensorflow/tfjs-node-gpu` (NVIDIA GPU; needs CUDA 11.2 and cuDNN 8.1 for tfjs-node-gpu 4.x). See the README, "Native and GPU backends".';
   }
-  return 'Choose another backend with --backend auto|tensorflow|wasm|cpu.';
+  if (choice === 'webgpu') return 'Install Dawn with `npx tfnb gpu install` (or `npm install webgpu` beside the notebook); see docs/gpu.md.';
+  return 'Choose another backend with --backend auto|tensorflow|webgpu|wasm|cpu.';
 }

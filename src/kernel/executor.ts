@@ -17,6 +17,8 @@ import { RESULT_GLOBAL } from './trailingExpression';
 import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
 import { variablesNow, variablesSince, type VariableSnapshot } from './variables';
 import type { Tf } from './backend';
+import { settleGpuDisplays } from './webgpu/gpuDisplay';
+import { readToCpu } from './webgpu/syncReads';
 
 interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
 interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; lineNumber: number; columnNumber: number; exception?: RemoteObject } }
@@ -171,6 +173,7 @@ export class CellExecutor {
       this.sendError(executionId, { ename: 'KernelError', evalue: `tfnb's kernel failed running this cell: ${describeInternal(e)}`, traceback: [`KernelError: tfnb's kernel failed running this cell: ${describeInternal(e)}`] });
       status = 'error';
     }
+    await settleGpuDisplays(); // displays of GPU tensors still reading (webgpu): part of this cell
     this.earlyInterrupts.clear();
     setRunningExecution(null);
     this.running = undefined;
@@ -293,6 +296,7 @@ export class CellExecutor {
     }
     // A call that returns nothing (console.log(x), await tfvis.render.table(...)) shows nothing.
     if (value === undefined) return 'ok';
+    await readToCpu(value); // a tensor on the GPU (webgpu) cannot be read synchronously by the renderer
     try {
       this.deps.output.result(executionId, this.deps.toBundle(value));
     } catch (e) {

@@ -21,6 +21,7 @@ import { kernelModules } from './tfnode/kernelModules';
 import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
 import { createTslabModule } from './display/tslab';
 import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
+import { readGpuTensorsFirst } from './webgpu/gpuDisplay';
 
 export interface RuntimeOptions {
   tf: Tf;
@@ -76,7 +77,10 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   let tslab: ReturnType<typeof createTslabModule> | undefined;
   special.set(TSLAB_MODULE, () => (tslab ??= createTslabModule(show, `esbuild ${esbuildVersion} (types stripped)`)));
   const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
-  const display = Object.assign((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), createRichDisplay(show));
+  // On webgpu a tensor on the GPU is read with data() before it is drawn (webgpu/gpuDisplay.ts).
+  const rich = createRichDisplay(show);
+  const display = Object.assign(readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show), rich,
+    { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) });
   const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, ...commonJs };

@@ -9,8 +9,8 @@ import type { MimeBundle, RendererToKernelMessage } from './mime';
 /** Bumped on any incompatible change; checked at connect (the kernel's `ready`). */
 export const PROTOCOL_VERSION = 1;
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -21,7 +21,7 @@ export interface BackendAttempt {
 
 export interface BackendInfo {
   name: BackendName;
-  /** tf.getBackend() after loading: 'tensorflow', 'wasm' or 'cpu'. */
+  /** tf.getBackend() after loading: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
   tfBackend: string;
   tfVersion: string;
   gpu: boolean;
@@ -29,6 +29,10 @@ export interface BackendInfo {
   threads?: number;
   /** wasm only: kernels tfnb registered that the backend lacks, and how. */
   filledKernels?: Array<{ name: string; path: 'fast' | 'generic' }>;
+  /** webgpu only: the adapter, e.g. "NVIDIA H100 80GB HBM3 (Vulkan)" or "llvmpipe (OpenGL ES, software)". */
+  adapter?: string;
+  /** Set when a GPU device node is present but no GPU backend loaded: why, and what to install. */
+  gpuHint?: string;
   /** Each rung of the ladder that was tried, in order. */
   attempts: BackendAttempt[];
 }

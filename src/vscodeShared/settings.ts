@@ -12,7 +12,7 @@ export interface TfnbSettings {
   kernelMaxHeapMB: number;
 }
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export function readSettings(scope?: vscode.ConfigurationScope): TfnbSettings {
   const config = vscode.workspace.getConfiguration('tfnb', scope);

@@ -249,7 +249,7 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     // Idle: no Interrupt row.
     assert.deepEqual(await wb.openKernelMenu(), ['Restart Kernel', 'Choose Backend…', 'Show Kernel Log']);
     await wb.pickQuickPick('Choose Backend…');
-    assert.deepEqual(await wb.quickPickLabels(), ['auto', 'tensorflow', 'wasm', 'cpu']);
+    assert.deepEqual(await wb.quickPickLabels(), ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
     await wb.screenshot('choose-backend');
     await wb.pickQuickPick('cpu');
     await wb.waitForStatus(/tfnb: cpu · idle$/);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { KernelClient, type ErrorOutput, type ExecutionOutcome, type KernelClientOptions } from '../../src/client/kernelClient';
 import type { StreamName } from '../../src/protocol/messages';
 import type { MimeBundle } from '../../src/protocol/mime';
+import { webgpuUnavailable } from '../kernel/webgpu/helpers';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const KERNEL_SCRIPT = join(ROOT, 'dist', 'kernel.js');
@@ -23,15 +24,17 @@ export function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
-export type RuleBackend = 'wasm' | 'cpu';
+export type RuleBackend = 'wasm' | 'cpu' | 'webgpu';
 
 /**
  * The backends the rule suites (cells, imports, output, interrupt, lifecycle) run on: each
- * suite runs once per backend. `TFNB_TEST_BACKENDS=wasm` (comma-separated) narrows it.
+ * suite runs once per backend. `TFNB_TEST_BACKENDS=wasm` (comma-separated) narrows it. By
+ * default webgpu (Dawn on whatever adapter it finds: llvmpipe without a GPU) is in the list when
+ * Dawn and Mesa's EGL or a GPU are here; CI names it explicitly (.ci/run), so there it must run.
  */
 export const RULE_BACKENDS: RuleBackend[] = (() => {
-  const names = (process.env.TFNB_TEST_BACKENDS ?? 'wasm,cpu').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (n !== 'wasm' && n !== 'cpu') throw new Error(`TFNB_TEST_BACKENDS: unknown backend '${n}' (wasm, cpu)`);
+  const names = (process.env.TFNB_TEST_BACKENDS ?? (webgpuUnavailable() ? 'wasm,cpu' : 'wasm,cpu,webgpu')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (n !== 'wasm' && n !== 'cpu' && n !== 'webgpu') throw new Error(`TFNB_TEST_BACKENDS: unknown backend '${n}' (wasm, cpu, webgpu)`);
   return names as RuleBackend[];
 })();
 

@@ -53,7 +53,8 @@ for (const backend of RULE_BACKENDS) describe(`interrupt (${backend})`, () => {
       'let batchesSeen = 0;',
     ].join('\n'));
     const r = await run(k, 'await m.fit(fx, fy, { epochs: 100000, batchSize: 8, verbose: 0, callbacks: { onBatchEnd: async () => { batchesSeen++; } } });', {
-      during: () => setTimeout(() => k.interrupt(), 800),
+      // webgpu compiles a shader for each new kernel in the first batch: seconds on llvmpipe.
+      during: () => setTimeout(() => k.interrupt(), backend === 'webgpu' ? 8000 : 800),
     });
     assert.equal(r.outcome.status, 'interrupted');
     const seen = Number(await value(k, 'batchesSeen'));

@@ -120,7 +120,7 @@ describe('backend ladder', () => {
       assert.match(info.tfVersion, /^4\./);
       assert.ok((info.threads ?? 0) >= 1);
       const names = info.attempts.map((a) => `${a.backend}:${a.ok}`);
-      assert.deepEqual(names, ['tensorflow-gpu:false', 'tensorflow:false', 'wasm:true']);
+      assert.deepEqual(names, ['tensorflow-gpu:false', 'tensorflow:false', 'webgpu:false', 'wasm:true']);
       assert.match(info.attempts[0]!.detail, /not installed/);
       assert.equal(await value(k, 'tf.getBackend()'), "'wasm'");
     } finally { await k.close(); }

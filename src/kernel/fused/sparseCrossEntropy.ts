@@ -143,15 +143,23 @@ const gradient = (storage: (backend: unknown) => Storage): KernelFunc => ({ inpu
 
 type LossFn = (target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor;
 
+/**
+ * tfjs-layers' own loss floors the labels, and tf.floor refuses int32 ("must be float32"):
+ * integer labels (what tfnb's datasets give) go to it as float32, as a float label would.
+ */
+function floatLabels(tf: Tf, target: tfType.Tensor): tfType.Tensor {
+  return target.dtype === 'int32' || target.dtype === 'bool' ? tf.cast(target, 'float32') : target;
+}
+
 /** The fused loss where it applies (a backend with the kernels, float32 probabilities, one label per row), else `original`. */
 export function fusedSparseCrossEntropy(tf: Tf, original: LossFn): LossFn {
   return (target, output) => {
     const backend = tf.getBackend();
     if (!tf.getKernel(SPARSE_CE_KERNEL, backend) || output.dtype !== 'float32' || output.rank < 1 || target.dtype === 'string' || target.dtype === 'complex64') {
-      return original(target, output);
+      return original(floatLabels(tf, target), output);
     }
     const classes = output.shape[output.rank - 1]!;
-    if (classes === 0 || target.size * classes !== output.size) return original(target, output);
+    if (classes === 0 || target.size * classes !== output.size) return original(floatLabels(tf, target), output);
     const epsilon = tf.backend().epsilon();
     const loss = tf.customGrad(((...args: Array<tfType.Tensor | tfType.GradSaveFunc>) => {
       const [t, p, save] = args as [tfType.Tensor, tfType.Tensor, tfType.GradSaveFunc];
