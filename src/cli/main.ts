@@ -5,7 +5,7 @@
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
  */
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../protocol/messages';
+import { MIN_KERNEL_HEAP_MB, type BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { gpuCommand } from './gpuCommand';
@@ -17,7 +17,6 @@ const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend au
 /** As the tfnb.maxOutputBytes setting's minimum: room for a notice of what was dropped. */
 const MIN_OUTPUT_BYTES = 1024;
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
-const MIN_HEAP_MB = 32;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
@@ -53,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)'); return 2; }
   const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
   // Measured: below 24 MB the kernel cannot even start (Node 20); 32 leaves room for a small cell.
-  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_HEAP_MB)) { console.error(`tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_HEAP_MB} or more (a kernel needs about 24 MB to start)`); return 2; }
+  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_KERNEL_HEAP_MB)) { console.error(`tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_KERNEL_HEAP_MB} or more (a kernel needs about 24 MB to start)`); return 2; }
 
   const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
   if (maxOutputBytes !== undefined && !(Number.isInteger(maxOutputBytes) && maxOutputBytes >= MIN_OUTPUT_BYTES)) { console.error(`tfnb: --max-output-bytes must be a whole number of bytes, ${MIN_OUTPUT_BYTES} or more`); return 2; }

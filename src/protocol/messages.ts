@@ -105,6 +105,8 @@ export interface KernelLaunchOptions {
   liveUpdateIntervalMs: number;
 }
 
+/** The least `--max-old-space-size` a kernel can run with (measured on Node 20: about 24 MB just to start). */
+export const MIN_KERNEL_HEAP_MB = 32;
 export const DEFAULT_MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_LIVE_UPDATE_INTERVAL_MS = 250;
 

@@ -1,6 +1,7 @@
 /** The `tfnb.*` settings, read with their defaults and checked types. */
 import * as vscode from 'vscode';
 import { DEFAULT_LIVE_UPDATE_INTERVAL_MS, DEFAULT_MAX_OUTPUT_BYTES, type BackendChoice } from '../protocol/messages';
+import { heapLimit } from './heapLimit';
 
 export interface TfnbSettings {
   backend: BackendChoice;
@@ -22,7 +23,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TfnbSettings {
     nodePath: config.get<string>('nodePath', '').trim(),
     maxOutputBytes: positive(config.get<number>('maxOutputBytes'), DEFAULT_MAX_OUTPUT_BYTES),
     liveUpdateIntervalMs: positive(config.get<number>('liveUpdateIntervalMs'), DEFAULT_LIVE_UPDATE_INTERVAL_MS),
-    kernelMaxHeapMB: Math.floor(positive(config.get<number>('kernelMaxHeapMB'), 0)),
+    kernelMaxHeapMB: heapLimit(config.get<number>('kernelMaxHeapMB')),
   };
 }
 

@@ -134,3 +134,25 @@ describe('tfnb run: every run ends', () => {
   });
 });
 
+
+describe('tfnb run: an error from work a cell left running fails the run', () => {
+  for (const [what, source] of [
+    ['a timer that throws', "setTimeout(() => { throw new Error('late boom'); }, 50);\nconsole.log('cell 1 ended');"],
+    ['a rejection nobody awaits', "void (async () => { await new Promise((r) => setTimeout(r, 50)); throw new Error('late boom'); })();\nconsole.log('cell 1 ended');"],
+  ] as const) {
+    it(`${what}: the error is saved under the cell that started it, and the exit code is 1`, { timeout: 60_000 }, () => {
+      const dir = tempDir('tfnb-late-');
+      const input = writeNotebook(dir, [source, "await new Promise((r) => setTimeout(r, 500));\nconsole.log('cell 2 ran');"]);
+      const r = spawnSync(process.execPath, [CLI_SCRIPT, 'run', input, '--backend', 'wasm'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^tfnb: cell 1 failed \(an error was thrown by work it left running/m);
+      const [c1, c2] = cells(input);
+      assert.equal(streamText(c1!), 'cell 1 ended\n');
+      const errors = c1!.outputs.filter((o) => o.output_type === 'error');
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]!.evalue, 'late boom');
+      // The kernel lived on: the next cell ran.
+      assert.equal(streamText(c2!), 'cell 2 ran\n');
+    });
+  }
+});
