@@ -105,6 +105,13 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     previous = exec.executionId;
     return { cell, index, collector, executionId: exec.executionId, done: exec.done };
   });
+  // Said as each cell ends, before the next one's "running" line (the queue starts it at once).
+  kernel.on('done', ({ executionId, outcome }) => {
+    const r = runs.find((x) => x.executionId === executionId);
+    if (!r || outcome.status === 'cancelled') return;
+    live?.flush();
+    options.progress(`cell ${r.index + 1} ${outcome.status === 'timedOut' ? 'timed out' : outcome.status} in ${ms(outcome.durationMs)}`);
+  });
   // An error from work a cell left running (a timer, a rejection nobody awaited) fails the run too.
   const lateErrors: number[] = [];
   kernel.on('output', (e) => {
@@ -121,10 +128,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       const first = await Promise.race([r.done, stopped]);
       if (isStop(first)) { stop = first; break; }
       outcomes.push(first);
-      live?.flush();
       if (first.status === 'cancelled') continue;
-      const status = first.status === 'timedOut' ? 'timed out' : first.status;
-      options.progress(`cell ${r.index + 1} ${status} in ${ms(first.durationMs)}`);
       if (first.status !== 'ok' && !failure) {
         const reason = first.status === 'died' ? `the kernel died: ${first.deathReason}`
           : first.status === 'timedOut' ? `timed out after ${options.timeoutSeconds} s` : first.status;
