@@ -3,23 +3,13 @@
 // and live displays (progress bars) shown on the terminal.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
+import { CLI_SCRIPT, tempDir, writeCodeNotebook as writeNotebook } from '../helpers/kernel';
 import { serveFolder, writeMnistFixture } from '../kernel/datasets/mnist-fixtures';
 
 interface Output { output_type: string; name?: string; text?: string[]; data?: Record<string, unknown>; ename?: string }
 interface SavedCell { outputs: Output[]; execution_count: number | null }
-
-const code = (source: string) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null });
-
-function writeNotebook(dir: string, sources: string[]): string {
-  const path = join(dir, 'nb.ipynb');
-  const nb = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', display_name: 'TypeScript (tfnb)', language: 'typescript' } }, cells: sources.map(code) };
-  writeFileSync(path, JSON.stringify(nb, null, 1));
-  return path;
-}
 
 function tfnb(args: string[]) {
   const r = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });

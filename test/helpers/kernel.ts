@@ -1,5 +1,5 @@
 /** Test helpers: real kernel processes from dist/ (built by `npm test` before the tests run). */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { KernelClient, type ErrorOutput, type ExecutionOutcome, type KernelClientOptions } from '../../src/client/kernelClient';
@@ -74,4 +74,19 @@ export async function value(kernel: KernelClient, code: string): Promise<string 
   const r = await run(kernel, code);
   if (r.error) throw new Error(`cell failed: ${r.error.traceback.join('\n')}`);
   return r.result?.['text/plain'];
+}
+
+/** Whether a process is running; a zombie (exited, not yet reaped) counts as gone. */
+export function isAlive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch { return false; }
+}
+
+/** Writes `nb.ipynb` in `dir`: tfnb's kernelspec and one code cell per source. */
+export function writeCodeNotebook(dir: string, sources: string[]): string {
+  const path = join(dir, 'nb.ipynb');
+  const cells = sources.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }));
+  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', display_name: 'TypeScript (tfnb)', language: 'typescript' } }, cells }, null, 1));
+  return path;
 }

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KernelClient } from '../../src/client/kernelClient';
-import { CLI_SCRIPT, ROOT, RULE_BACKENDS, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
+import { CLI_SCRIPT, isAlive, ROOT, RULE_BACKENDS, run, startKernel, tempDir, value, writeTree } from '../helpers/kernel';
 
 for (const backend of RULE_BACKENDS) describe(`kernel lifecycle (${backend})`, () => {
   it('detects process.exit: the cell says the kernel died and why; the next run starts fresh', async () => {
@@ -249,9 +249,3 @@ function childrenOf(pid: number): number[] {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    // A zombie (exited, not yet reaped) counts as gone.
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch { return false; }
-}
