@@ -95,6 +95,21 @@ describe('execution queue: every request ends in exactly one done', () => {
     });
   }
 
+  it('the log carries no inspector notices (the kernel evaluates cells through an in-process inspector)', { timeout: 60_000 }, async () => {
+    const k = startKernel();
+    const lines: string[] = [];
+    k.on('log', (e) => lines.push(`${e.source}: ${e.text}`));
+    try {
+      await run(k, "console.log('x')");
+      await k.restart();
+      await run(k, '1');
+    } finally {
+      await k.close();
+    }
+    assert.ok(lines.some((l) => /exited/.test(l)), lines.join('\n'));
+    assert.ok(!lines.some((l) => /Waiting for the debugger|Debugger (listening|attached)/.test(l)), lines.join('\n'));
+  });
+
   it('a request made after close ends at once, cancelled', async () => {
     const k = startKernel();
     await k.close();
