@@ -207,10 +207,10 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     const nodePath = this.options.nodePath ?? process.execPath;
     const nodeArgs = this.options.nodeArgs ?? [];
     this.setState('starting');
-    this.log('info', 'client', `starting kernel: ${nodePath} ${nodeArgs.join(' ')} (cwd ${launch.notebookDir}, backend ${launch.backend})`);
+    const kernelScript = this.options.kernelScript ?? join(__dirname, 'kernel.js');
+    this.log('info', 'client', `starting kernel: ${[nodePath, ...nodeArgs, kernelScript].join(' ')} (cwd ${launch.notebookDir}, backend ${launch.backend})`);
     const proc = new KernelProcess({
-      launch, nodePath, nodeArgs,
-      kernelScript: this.options.kernelScript ?? join(__dirname, 'kernel.js'),
+      launch, nodePath, nodeArgs, kernelScript,
       env: this.options.env ?? process.env,
       startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
     });

@@ -94,7 +94,7 @@ describe('after Stop in a training output, the workbench keeps its keys (code-se
     await staysOpen('the kernel menu');
     await wb.pickQuickPick('Choose Backend…');
     await staysOpen('the backend quick pick');
-    assert.deepEqual(await wb.quickPickLabels(), ['auto', 'tensorflow', 'wasm', 'cpu']);
+    assert.deepEqual(await wb.quickPickLabels(), ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
     await wb.pickQuickPick('cpu');
     await wb.waitForStatus(/tfnb: cpu · idle$/, 60_000);
   });
