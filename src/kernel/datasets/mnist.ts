@@ -140,7 +140,7 @@ function firstExamples(split: MnistSplitBytes, count: number): MnistSplitBytes {
 
 function toTensors(tf: typeof tfType, split: MnistSplitBytes): MnistSplit {
   const pixels = new Float32Array(split.images.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i] / 255;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i]! / 255;
   return {
     images: tf.tensor4d(pixels, [split.count, split.rows, split.cols, 1], 'float32'),
     labels: tf.tensor1d(Int32Array.from(split.labels), 'int32'),

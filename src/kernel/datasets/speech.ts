@@ -71,7 +71,7 @@ export function createSpeech(ctx: DatasetContext) {
         const clips = chosen(test);
         const audio = new Float32Array(clips.length * perClip);
         clips.forEach(({ i }, row) => {
-          for (let k = 0; k < perClip; k++) audio[row * perClip + k] = pcm[i * perClip + k] / 32768;
+          for (let k = 0; k < perClip; k++) audio[row * perClip + k] = pcm[i * perClip + k]! / 32768;
         });
         return {
           audio: ctx.tf.tensor2d(audio, [clips.length, perClip], 'float32'),

@@ -117,7 +117,7 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   // A tensor (from any copy of tfjs) or anything shaped like one.
   if (typeof samples === 'object' && samples !== null && 'shape' in samples && 'dataSync' in samples) {
     const { shape } = samples as { shape: number[] };
-    if (shape.length === 2 && shape[1] >= 1 && shape[1] <= 8) channels = shape[1];
+    if (shape.length === 2 && shape[1]! >= 1 && shape[1]! <= 8) channels = shape[1]!;
     else if (shape.length !== 1) throw new RangeError(`display.audio takes a 1-D tensor, or [frames, channels]; got shape [${shape.join(', ')}]`);
     data = (samples as { dataSync(): ArrayLike<number> }).dataSync();
   } else if (samples !== null && typeof samples === 'object' && typeof (samples as ArrayLike<number>).length === 'number') {
@@ -134,7 +134,7 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   let scaled: ArrayLike<number> = data;
   if (options.normalize ?? true) {
     let peak = 0;
-    for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]); if (a > peak && Number.isFinite(a)) peak = a; }
+    for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]!); if (a > peak && Number.isFinite(a)) peak = a; }
     if (peak > 0) scaled = Float32Array.from(data, (v) => v / peak);
   }
   const src = `data:audio/wav;base64,${encodeWav(scaled, rate, channels).toString('base64')}`;

@@ -41,11 +41,11 @@ async function heatmapGrid(data: HeatmapData, rowMajor: boolean, tf: Tf): Promis
     if (data.values.rank !== 2) throw new Error('Input to renderHeatmap must be a 2d array or Tensor2d');
     const flat = (await data.values.data()) as ArrayLike<number>;
     [outer, inner] = data.values.shape as [number, number];
-    at = (i, j) => flat[i * inner + j];
+    at = (i, j) => flat[i * inner + j]!;
   } else if (Array.isArray(data.values)) {
     const values = data.values;
     outer = values.length;
-    inner = outer ? values[0].length : 0;
+    inner = outer ? values[0]!.length : 0;
     at = (i, j) => Number(values[i]?.[j]);
   } else {
     throw new TypeError('data.values must be a 2-D array or a Tensor2D');
