@@ -11,24 +11,8 @@ import { scalarValue } from './detect';
 import { Throttle } from './throttle';
 import { TrainingRecorder, trainingBundle } from './training';
 import type { TrainingRuns } from './training-runs';
-
-/** tfjs-vis's options (chart options are accepted and ignored: the renderer draws). */
-export interface FitCallbacksOptions {
-  /** Which events to record, as in tfjs-vis: default ['onEpochEnd', 'onBatchEnd']. */
-  callbacks?: string[];
-  /** tfnb: overrides the kernel's live update interval for this output. */
-  updateIntervalMs?: number;
-  [option: string]: unknown;
-}
-
-export interface TfvisFitCallbacks {
-  onTrainBegin(logs?: unknown): Promise<void>;
-  onTrainEnd(logs?: unknown): Promise<void>;
-  onEpochBegin(epoch: number, logs?: unknown): Promise<void>;
-  onEpochEnd(epoch: number, logs?: unknown): Promise<void>;
-  onBatchBegin(batch: number, logs?: unknown): Promise<void>;
-  onBatchEnd(batch: number, logs?: unknown): Promise<void>;
-}
+import type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
+export type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 
 /** What fit() sets on a tf.Callback. */
 interface CallbackTarget { params?: Record<string, unknown>; model?: { stopTraining: boolean } }

@@ -5,25 +5,8 @@
  */
 import type { Tf } from './context';
 import { isTensor } from './detect';
-
-export type ClassIds = unknown;
-
-export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
-export interface AveragedMetrics { precision: number; recall: number; f1: number }
-
-export interface ClassificationReport {
-  /** One entry per class id 0..numClasses-1. */
-  perClass: ClassMetrics[];
-  accuracy: number;
-  /** Unweighted mean over classes present in labels or predictions. */
-  macro: AveragedMetrics;
-  /** Mean weighted by support. */
-  weighted: AveragedMetrics;
-  /** Number of samples. */
-  support: number;
-  /** rows = true class, columns = predicted class */
-  confusionMatrix: number[][];
-}
+import type { ClassIds, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
+export type { ClassIds, ClassMetrics, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
 
 interface Values { data: ArrayLike<number>; shape: number[] }
 

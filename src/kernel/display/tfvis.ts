@@ -17,7 +17,7 @@ import { SurfaceOutputs, createVisor, surfaceTitle, type Drawable } from './surf
 import { computeHistogram, computeStats, publicStats } from './tensor-data';
 import { trainingBundle } from './training';
 import type { TrainingRuns } from './training-runs';
-import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotData } from './tfvis-types';
+import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotData } from '../../api/tfvis';
 
 async function numbersOf(x: unknown, what: string, tf: Tf): Promise<number[]> {
   if (isTensor(x, tf)) return Array.from((await x.data()) as ArrayLike<number>, Number);
