@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MimeBundle, TrainingPayload } from '../../protocol/mime';
+import { stopModel } from '../training';
 import type { ResolvedContext, Tf } from './context';
 import { scalarValue } from './detect';
 import { Throttle } from './throttle';
@@ -95,7 +96,7 @@ class TrainingRun {
     this.note(values);
     if (this.s.recordBatches) this.recorder.addBatch(values);
     // fit() resets model.stopTraining after onTrainBegin, so a stop that came early is re-applied here.
-    if (this.stopRequested && this.s.target.model) this.s.target.model.stopTraining = true;
+    if (this.stopRequested && this.s.target.model) stopModel(this.s.target.model);
     await this.yield(this.throttle.request());
   }
 
@@ -125,7 +126,7 @@ class TrainingRun {
   requestStop(): boolean {
     if (this.done || !this.s.target.model) return false;
     this.stopRequested = true;
-    this.s.target.model.stopTraining = true;
+    stopModel(this.s.target.model);
     return true;
   }
 
