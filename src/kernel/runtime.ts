@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { version as esbuildVersion } from 'esbuild';
 import { commonJsGlobals } from './commonJsGlobals';
 import { createDatasets, type Datasets } from './datasets/index';
+import type { Display } from '../api/display';
 import type { MimeBundle } from '../protocol/mime';
 import { DATASETS_MODULE, TFVIS_MODULE, TSLAB_MODULE } from '../protocol/modules';
 import type { Tf } from './backend';
@@ -79,7 +80,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
   // On webgpu a tensor on the GPU is read with data() before it is drawn (webgpu/gpuDisplay.ts).
   const rich = createRichDisplay(show);
-  const display = Object.assign(readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show), rich,
+  const display: Display = Object.assign(readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show), rich,
     { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) });
   const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 

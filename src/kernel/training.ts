@@ -1,6 +1,8 @@
 /**
- * Knows which models are training for which execution, so an interrupt (or a renderer's Stop)
- * can set `stopTraining` and fit ends after its current batch.
+ * The kernel's registry of running fits: which models are training for which execution. It is
+ * the one place that stops a fit (`stopModel`): an interrupt stops every fit of its execution
+ * (`stopTrainingFor`), a live chart's Stop button one model (display/training-runs.ts, whose
+ * runs are charts, not fits, ask here). fit ends after its current batch.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { currentExecutionId } from './context';
@@ -26,11 +28,16 @@ export function trackTraining(tf: Tf): void {
   }
 }
 
+/** Ends a model's fit after its current batch (fit checks `stopTraining` between batches). */
+export function stopModel(model: { stopTraining: boolean }): void {
+  model.stopTraining = true;
+}
+
 /** Stops every model that the execution is training; returns how many. */
 export function stopTrainingFor(executionId: string): number {
   let n = 0;
   for (const [model, id] of active) {
-    if (id === executionId) { model.stopTraining = true; n++; }
+    if (id === executionId) { stopModel(model); n++; }
   }
   return n;
 }

@@ -115,6 +115,26 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.match(tf.documentation as string, /as the kernel loads it/);
   });
 
+  it('hovers over the cell-facing API (src/api/) show its documentation with a runnable example', async () => {
+    const cells = await open('api-hover.ipynb', [
+      "display.markdown('**done**');\nawait tfvis.render.barchart('Counts', [{ index: 'a', value: 1 }]);",
+      "import { mnist } from 'tfnb/datasets';\nconst digits = await mnist.load({ subset: 100 });",
+    ]);
+    const example = (info: server.protocol.QuickInfoResponseBody): string =>
+      info.tags.filter((t) => t.name === 'example').map((t) => (typeof t.text === 'string' ? t.text : (t.text ?? []).map((p) => p.text).join(''))).join('\n');
+    const markdown = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'markdown'));
+    assert.equal(markdown.displayString, '(method) RichDisplay.markdown(markdown: string, options?: DisplayOptions): void');
+    assert.match(markdown.documentation as string, /Markdown/);
+    assert.match(example(markdown), /display\.markdown\(/);
+    const barchart = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'barchart'));
+    assert.match(example(barchart), /tfvis\.render\.barchart\(/);
+    const load = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'load'));
+    assert.match(load.displayString, /MnistLoader\.load\(options\?: MnistLoadOptions\): Promise<MnistData>/);
+    assert.match(load.documentation as string, /Real MNIST/);
+    assert.match(example(load), /mnist\.load\(/);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+  });
+
   it('go to definition lands on the declaring cell and line', async () => {
     const cells = await open('definition.ipynb', ['// data\nconst data = [1, 2];\n\nfunction double(x: number) { return 2 * x; }', 'double(data[0]!);']);
     const [definition] = await tss.request<server.protocol.FileSpanWithContext[]>('definition', at(cells[1]!, 'double'));

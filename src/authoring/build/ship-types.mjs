@@ -3,7 +3,7 @@
 //   tfjs-vis.d.ts    @tensorflow/tfjs-vis as the kernel provides it
 //   tfnb-datasets.d.ts  tfnb/datasets (the kernel's dataset loaders)
 //   tslab.d.ts       tslab (the kernel's tslab module)
-//   src/...          declarations emitted from the kernel's display code that those name
+//   src/api/...      declarations emitted from src/api (the hand-written cell-facing API those name)
 //   node_modules/    .d.ts files (and package.json, licences) of TensorFlow.js and Node's types
 // Usage: node src/authoring/build/ship-types.mjs [outDir]   (default dist/types)
 //        or, in the build: await (await import('../src/authoring/build/ship-types.mjs')).shipTypes(root, join(dist, 'types'), { onlyIfStale: true })
@@ -19,8 +19,11 @@ const PACKAGES = [
   '@types/long', '@types/seedrandom', '@types/offscreencanvas', '@webgpu/types', '@types/node', 'undici-types',
 ];
 
-/** Kernel sources whose declarations kernel-globals.d.ts and tfjs-vis.d.ts import. */
-const KERNEL_TYPE_SOURCES = ['src/kernel/display/tfvis-types.ts', 'src/kernel/display/context.ts', 'src/kernel/display/rich.ts', 'src/kernel/display/surfaces.ts', 'src/kernel/datasets/index.ts', 'src/kernel/display/tslab.ts'];
+/**
+ * The cell-facing API (types only, no implementation) that the hand-written .d.ts files import;
+ * the kernel's implementation is typed against it, so nothing of the kernel is compiled here.
+ */
+const API_SOURCES = ['src/api/display.ts', 'src/api/tfvis.ts', 'src/api/datasets.ts', 'src/api/tslab.ts'];
 
 const HAND_WRITTEN = ['src/authoring/types/kernel-globals.d.ts', 'src/authoring/types/tfjs-vis.d.ts', 'src/authoring/types/tfnb-datasets.d.ts', 'src/authoring/types/tslab.d.ts'];
 
@@ -33,7 +36,7 @@ export async function shipTypes(root, outDir = join(root, 'dist/types'), { onlyI
   if (onlyIfStale && existsSync(stamp) && statSync(stamp).mtimeMs >= newestInput(root)) return outDir;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await emitKernelDeclarations(root, outDir);
+  await emitApiDeclarations(root, outDir);
   for (const file of HAND_WRITTEN) cpSync(join(root, file), join(outDir, file));
   writeFileSync(join(outDir, 'kernel.d.ts'), "export * from './src/authoring/types/kernel-globals';\n");
   for (const [file, source] of [['tfjs-vis.d.ts', 'tfjs-vis'], ['tfnb-datasets.d.ts', 'tfnb-datasets'], ['tslab.d.ts', 'tslab']]) {
@@ -55,7 +58,7 @@ function newestInput(root) {
   const fromRoot = createRequire(join(root, 'package.json'));
   return Math.max(
     statSync(fileURLToPath(import.meta.url)).mtimeMs,
-    ...['src/kernel/display', 'src/kernel/datasets', 'src/kernel/tfType.ts', 'src/protocol', 'src/authoring/types'].map((d) => newest(join(root, d))),
+    ...['src/api', 'src/authoring/types'].map((d) => newest(join(root, d))),
     ...PACKAGES.map((name) => statSync(join(packageDir(fromRoot, name), 'package.json')).mtimeMs),
   );
 }
@@ -93,14 +96,14 @@ function wanted(rel, name) {
   return name.endsWith('.d.ts') && !name.endsWith('_test.d.ts');
 }
 
-async function emitKernelDeclarations(root, outDir) {
+async function emitApiDeclarations(root, outDir) {
   const ts = (await import('typescript')).default;
   const options = {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: ['node'], strict: true, skipLibCheck: true, esModuleInterop: true,
     declaration: true, emitDeclarationOnly: true, rootDir: root, outDir,
   };
-  const program = ts.createProgram(KERNEL_TYPE_SOURCES.map((f) => join(root, f)), options);
+  const program = ts.createProgram(API_SOURCES.map((f) => join(root, f)), options);
   const result = program.emit();
   const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length) throw new Error(`ship-types: declarations did not emit:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);

@@ -6,9 +6,8 @@
  * each cell imports it from the module the notebook's kernel loads (KERNEL_TF_MODULE: an
  * installed tfjs-node(-gpu), else tfnb's tfjs), which the plugin resolves per notebook.
  */
-import type { DisplayOptions } from '../../kernel/display/context';
-import type { RichDisplay } from '../../kernel/display/rich';
-import type { Tfvis } from '../../kernel/display/tfvis-types';
+import type { Display } from '../../api/display';
+import type { Tfvis } from '../../api/tfvis';
 
 /**
  * Shows a value as an output of the running cell: tensors, models and training histories
@@ -17,10 +16,16 @@ import type { Tfvis } from '../../kernel/display/tfvis-types';
  * replaces that output in place. `display.html`, `.markdown`, `.svg`, `.png`, `.jpeg`, `.text`,
  * `.json`, `.raw` and `.audio` show the standard notebook MIME types; `display.images(batch,
  * { captions })` draws a grid of captioned images.
+ * @example
+ * display(tf.randomNormal([3, 4]));
+ * display.markdown('**done**');
  */
-export declare const display: ((value: unknown, options?: DisplayOptions) => void) & RichDisplay;
+export declare const display: Display;
 
-/** tfjs-vis's API (render, show, metrics, visor), drawing into the notebook. */
+/**
+ * tfjs-vis's API (render, show, metrics, visor), drawing into the notebook.
+ * @example await tfvis.render.barchart('Counts', [{ index: 'cat', value: 3 }, { index: 'dog', value: 5 }]);
+ */
 export declare const tfvis: Tfvis;
 
 /** Node's require, resolving from the notebook's folder first, then tfnb's bundled packages. */

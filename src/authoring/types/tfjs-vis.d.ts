@@ -2,10 +2,9 @@
  * `@tensorflow/tfjs-vis` as the kernel provides it (its `tfvis`), for notebooks whose folder
  * does not install the package: the names of tfjs-vis 1.x plus tfnb's additions.
  */
-import type { Tfvis, TfvisMetrics, TfvisRender, TfvisShow } from '../../kernel/display/tfvis-types';
-import type { Visor } from '../../kernel/display/surfaces';
+import type { Tfvis, TfvisMetrics, TfvisRender, TfvisShow, Visor } from '../../api/tfvis';
 
-export type * from '../../kernel/display/tfvis-types';
+export type * from '../../api/tfvis';
 export declare const render: TfvisRender;
 export declare const show: TfvisShow;
 export declare const metrics: TfvisMetrics;

@@ -2,7 +2,7 @@
  * `tslab` as the kernel provides it (src/kernel/display/tslab.ts): tslab's public API
  * (`display`, `newDisplay`, `versions`), for notebooks written for tslab.
  */
-import type { TslabModule } from '../../kernel/display/tslab';
+import type { TslabModule } from '../../api/tslab';
 
 export declare const display: TslabModule['display'];
 export declare const newDisplay: TslabModule['newDisplay'];

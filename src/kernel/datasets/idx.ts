@@ -46,8 +46,8 @@ export function parseIdx(fileBytes: Uint8Array, what = 'IDX file'): IdxArray {
   if (bytes.length < 4) throw new IdxFormatError(`${what}: too short to be an IDX file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
-  const type = TYPES[bytes[2]];
-  const rank = bytes[3];
+  const type = TYPES[bytes[2]!];
+  const rank = bytes[3]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || rank === 0) {
     throw new IdxFormatError(`${what}: bad magic number 0x${magic.toString(16).padStart(8, '0')} (an IDX file starts with 0x0000, a type code 0x08-0x0e and its number of dimensions, e.g. 0x00000803 for images, 0x00000801 for labels)`);
   }

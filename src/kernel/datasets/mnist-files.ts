@@ -82,7 +82,7 @@ export function readSplit(imagesPath: string, ...rest: [string] | [Uint8Array, s
   if (labels.dtype !== 'uint8' || labels.dims.length !== 1) {
     throw new IdxFormatError(`${labelsPath}: expected uint8 labels [count] (magic 0x00000801), got ${labels.dtype} [${labels.dims.join(', ')}]`);
   }
-  const [count, rows, cols] = images.dims;
+  const [count, rows, cols] = images.dims as [number, number, number];
   if (labels.dims[0] !== count) throw new IdxFormatError(`MNIST: ${imagesPath} has ${count} images but ${labelsPath} has ${labels.dims[0]} labels`);
   const labelBytes = labels.data as Uint8Array;
   const bad = labelBytes.findIndex((v) => v > 9);

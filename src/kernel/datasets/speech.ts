@@ -3,46 +3,12 @@
  * (espeak-ng; see samples/data/speech/NOTICE.md), bundled with tfnb. The split is by voice: the
  * eight test speakers are never heard in training, so test accuracy measures new voices.
  */
-import type * as tfType from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { DatasetContext } from './context';
-
-export interface SpeechSplit {
-  /** [n, samples] float32 in [-1, 1): int16 PCM / 32768. */
-  audio: tfType.Tensor2D;
-  /** [n] int32 digits 0-9. */
-  labels: tfType.Tensor1D;
-  /** The speaker (voice) of each clip, e.g. 's07'. */
-  speakers: string[];
-}
-
-export interface SpeechData {
-  train: SpeechSplit;
-  test: SpeechSplit;
-  /** Samples per second (8000); every clip is one second long. */
-  sampleRate: number;
-  /** ['zero', 'one', …, 'nine']: label d is the word for d. */
-  classes: string[];
-  /** Each of the 40 voices: how espeak-ng made it, and which split it is in. */
-  voices: VoiceInfo[];
-  /** Where the data came from, in words. */
-  source: string;
-}
-
-export interface VoiceInfo {
-  speaker: string;
-  /** espeak-ng voice (an English accent), e.g. 'en-gb-scotland'. */
-  accent: string;
-  /** espeak-ng voice variant, e.g. 'f3', 'klatt2'. */
-  variant: string;
-  /** Words per minute. */
-  speed: number;
-  /** 0-99 (espeak's default is 50). */
-  pitch: number;
-  split: 'train' | 'test';
-}
+import type { SpeechSplit, SpeechData, VoiceInfo, SpeechLoader } from '../../api/datasets';
+export type { SpeechSplit, SpeechData, VoiceInfo } from '../../api/datasets';
 
 interface ClipInfo { digit: number; speaker: string; accent: string; variant: string; speed: number; pitch: number }
 interface SpeechIndex { sampleRate: number; samplesPerClip: number; classes: string[]; clips: ClipInfo[] }
@@ -52,7 +18,7 @@ export function isTestSpeaker(speaker: string): boolean {
   return Number(speaker.slice(1)) % 5 === 4;
 }
 
-export function createSpeech(ctx: DatasetContext) {
+export function createSpeech(ctx: DatasetContext): SpeechLoader {
   return {
     async load(): Promise<SpeechData> {
       const dir = join(ctx.bundledDataDir, 'speech');
@@ -71,7 +37,7 @@ export function createSpeech(ctx: DatasetContext) {
         const clips = chosen(test);
         const audio = new Float32Array(clips.length * perClip);
         clips.forEach(({ i }, row) => {
-          for (let k = 0; k < perClip; k++) audio[row * perClip + k] = pcm[i * perClip + k] / 32768;
+          for (let k = 0; k < perClip; k++) audio[row * perClip + k] = pcm[i * perClip + k]! / 32768;
         });
         return {
           audio: ctx.tf.tensor2d(audio, [clips.length, perClip], 'float32'),

@@ -6,34 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetContext } from './context';
-
-export interface TextLoadOptions {
-  /** Which set; only 'spam' (ham vs spam e-mail) for now. */
-  name?: 'spam';
-  /** Share of each class held out for testing, in (0, 1). Default 0.2. */
-  testFraction?: number;
-}
-
-export interface TextSplit {
-  texts: string[];
-  /** Class numbers, indexes into `classes`. */
-  labels: number[];
-}
-
-export interface TextData {
-  train: TextSplit;
-  test: TextSplit;
-  /** ['ham', 'spam']: label 0 is ham (wanted mail), 1 is spam. */
-  classes: string[];
-  /** Where the data came from, in words, with its licence. */
-  source: string;
-}
+import type { TextLoadOptions, TextSplit, TextData, TextLoader } from '../../api/datasets';
+export type { TextLoadOptions, TextSplit, TextData } from '../../api/datasets';
 
 export const SPAM_CLASSES = ['ham', 'spam'];
 
 interface Example { text: string; label: number }
 
-export function createText(ctx: DatasetContext) {
+export function createText(ctx: DatasetContext): TextLoader {
   return {
     async load(options: TextLoadOptions = {}): Promise<TextData> {
       const name = options.name ?? 'spam';

@@ -39,11 +39,11 @@ export function formatNumber(x: number | null | undefined, digits = 4): string {
 export function decimate<T>(items: readonly T[], maxCount: number): T[] {
   if (items.length <= maxCount) return items.slice();
   if (maxCount <= 0) return [];
-  if (maxCount === 1) return [items[items.length - 1]];
+  if (maxCount === 1) return [items[items.length - 1]!];
   const stride = Math.ceil((items.length - 1) / (maxCount - 1));
   const out: T[] = [];
-  for (let i = 0; i < items.length - 1; i += stride) out.push(items[i]);
-  out.push(items[items.length - 1]);
+  for (let i = 0; i < items.length - 1; i += stride) out.push(items[i]!);
+  out.push(items[items.length - 1]!);
   return out;
 }
 

@@ -69,7 +69,7 @@ export function chartBundle(p: ChartPayload, maxBytes: number): MimeBundle {
     case 'line':
     case 'scatter': {
       const limits = [8000, 3000, 800, 100];
-      return fitWithin(maxBytes, limits.length - 1, (l) => xyBundle({ ...p, series: thinSeries(p.series, limits[l]) }));
+      return fitWithin(maxBytes, limits.length - 1, (l) => xyBundle({ ...p, series: thinSeries(p.series, limits[l]!) }));
     }
     case 'bar': {
       const limits = [5000, 1000, 200, 30];
@@ -80,8 +80,8 @@ export function chartBundle(p: ChartPayload, maxBytes: number): MimeBundle {
     case 'heatmap': {
       const sides = [Infinity, 128, 64, 32, 16];
       return fitWithin(maxBytes, sides.length - 1, (l) => {
-        if (p.rows <= sides[l] && p.cols <= sides[l]) return heatmapBundle(p);
-        const grid = blockMeans(p.data, p.rows, p.cols, sides[l]);
+        if (p.rows <= sides[l]! && p.cols <= sides[l]!) return heatmapBundle(p);
+        const grid = blockMeans(p.data, p.rows, p.cols, sides[l]!);
         return heatmapBundle({ kind: 'heatmap', ...grid, colorMap: p.colorMap, xLabel: p.xLabel, yLabel: p.yLabel, title: `${p.title ?? 'Heatmap'} (${p.rows}×${p.cols} as ${grid.rows}×${grid.cols} block means)` });
       });
     }
@@ -89,8 +89,8 @@ export function chartBundle(p: ChartPayload, maxBytes: number): MimeBundle {
       const limits = [{ rows: 2000, chars: 500 }, { rows: 500, chars: 200 }, { rows: 100, chars: 80 }, { rows: 20, chars: 40 }];
       return fitWithin(maxBytes, limits.length - 1, (l) => tableBundle({
         ...p,
-        headers: p.headers.map((h) => clip(h, limits[l].chars)),
-        rows: p.rows.slice(0, limits[l].rows).map((r) => r.map((c) => (typeof c === 'string' ? clip(c, limits[l].chars) : c))),
+        headers: p.headers.map((h) => clip(h, limits[l]!.chars)),
+        rows: p.rows.slice(0, limits[l]!.rows).map((r) => r.map((c) => (typeof c === 'string' ? clip(c, limits[l]!.chars) : c))),
       }, p.rows.length));
     }
   }

@@ -15,8 +15,8 @@ export interface ConfusionOptions { title?: string; colorMap?: ColorMapName }
 function topClasses(matrix: number[][], keep: number): number[] {
   const n = matrix.length;
   if (n <= keep) return matrix.map((_, i) => i);
-  const weight = matrix.map((row, i) => row.reduce((a, b) => a + b, 0) + matrix.reduce((a, r) => a + r[i], 0));
-  return weight.map((w, i) => [w, i]).sort((a, b) => b[0] - a[0]).slice(0, keep).map(([, i]) => i).sort((a, b) => a - b);
+  const weight = matrix.map((row, i) => row.reduce((a, b) => a + b, 0) + matrix.reduce((a, r) => a + r[i]!, 0));
+  return weight.map((w, i): [number, number] => [w, i]).sort((a, b) => b[0] - a[0]).slice(0, keep).map(([, i]) => i).sort((a, b) => a - b);
 }
 
 export function confusionBundle(matrix: number[][], classNames: string[] | undefined, maxBytes: number, opts: ConfusionOptions = {}): MimeBundle {
@@ -25,20 +25,20 @@ export function confusionBundle(matrix: number[][], classNames: string[] | undef
   const report = reportFromMatrix(matrix);
   const limits = [Infinity, 100, 40, 12];
   return fitWithin(maxBytes, limits.length - 1, (level) => {
-    const keep = topClasses(matrix, limits[level]);
-    const shown = keep.map((i) => keep.map((j) => matrix[i][j]));
+    const keep = topClasses(matrix, limits[level]!);
+    const shown = keep.map((i) => keep.map((j) => matrix[i]![j]!));
     const title = (opts.title ?? 'Confusion matrix') + (keep.length < n ? ` (${keep.length} of ${n} classes with the most samples)` : '');
     const payload: ConfusionMatrixPayload = {
-      classes: keep.map((i) => clip(names[i], 60)),
+      classes: keep.map((i) => clip(names[i]!, 60)),
       matrix: shown,
       title,
-      perClass: keep.map((i) => ({ label: clip(names[i], 60), ...roundMetrics(report.perClass[i]) })),
+      perClass: keep.map((i) => ({ label: clip(names[i]!, 60), ...roundMetrics(report.perClass[i]!) })),
       accuracy: roundSig(report.accuracy, 6),
     };
     const labelWidth = 24;
     const lines = [
       `${title} · rows: true class, columns: predicted · accuracy ${formatNumber(report.accuracy)}`,
-      ...textTable(['true \\ predicted', ...payload.classes.map((c) => clip(c, 12))], shown.map((row, r) => [clip(payload.classes[r], labelWidth), ...row]), labelWidth),
+      ...textTable(['true \\ predicted', ...payload.classes.map((c) => clip(c, 12))], shown.map((row, r) => [clip(payload.classes[r]!, labelWidth), ...row]), labelWidth),
       '',
       ...textTable(['class', 'precision', 'recall', 'f1', 'support'], payload.perClass!.map((c) => [c.label, c.precision, c.recall, c.f1, c.support])),
       `macro avg: precision ${formatNumber(report.macro.precision)} · recall ${formatNumber(report.macro.recall)} · f1 ${formatNumber(report.macro.f1)}`,

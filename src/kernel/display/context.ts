@@ -3,12 +3,13 @@
  * because a user-installed tfjs-node brings its own copy), where bundles go, and the limits.
  */
 import { DEFAULT_LIVE_UPDATE_INTERVAL_MS } from '../../protocol/messages';
+import type { DisplayOptions } from '../../api/display';
 import type { MimeBundle } from '../../protocol/mime';
 
 import type { Tf } from '../tfType';
 export type { Tf };
 
-export interface DisplayOptions { displayId?: string; update?: boolean }
+export type { DisplayOptions };
 
 /** Where bundles go; the kernel implements it (it routes to the running cell). */
 export interface DisplaySink { display(bundle: MimeBundle, options?: DisplayOptions): void }

@@ -6,29 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MimeBundle, TrainingPayload } from '../../protocol/mime';
+import { stopModel } from '../training';
 import type { ResolvedContext, Tf } from './context';
 import { scalarValue } from './detect';
 import { Throttle } from './throttle';
 import { TrainingRecorder, trainingBundle } from './training';
 import type { TrainingRuns } from './training-runs';
-
-/** tfjs-vis's options (chart options are accepted and ignored: the renderer draws). */
-export interface FitCallbacksOptions {
-  /** Which events to record, as in tfjs-vis: default ['onEpochEnd', 'onBatchEnd']. */
-  callbacks?: string[];
-  /** tfnb: overrides the kernel's live update interval for this output. */
-  updateIntervalMs?: number;
-  [option: string]: unknown;
-}
-
-export interface TfvisFitCallbacks {
-  onTrainBegin(logs?: unknown): Promise<void>;
-  onTrainEnd(logs?: unknown): Promise<void>;
-  onEpochBegin(epoch: number, logs?: unknown): Promise<void>;
-  onEpochEnd(epoch: number, logs?: unknown): Promise<void>;
-  onBatchBegin(batch: number, logs?: unknown): Promise<void>;
-  onBatchEnd(batch: number, logs?: unknown): Promise<void>;
-}
+import type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
+export type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 
 /** What fit() sets on a tf.Callback. */
 interface CallbackTarget { params?: Record<string, unknown>; model?: { stopTraining: boolean } }
@@ -111,7 +96,7 @@ class TrainingRun {
     this.note(values);
     if (this.s.recordBatches) this.recorder.addBatch(values);
     // fit() resets model.stopTraining after onTrainBegin, so a stop that came early is re-applied here.
-    if (this.stopRequested && this.s.target.model) this.s.target.model.stopTraining = true;
+    if (this.stopRequested && this.s.target.model) stopModel(this.s.target.model);
     await this.yield(this.throttle.request());
   }
 
@@ -141,7 +126,7 @@ class TrainingRun {
   requestStop(): boolean {
     if (this.done || !this.s.target.model) return false;
     this.stopRequested = true;
-    this.s.target.model.stopTraining = true;
+    stopModel(this.s.target.model);
     return true;
   }
 

@@ -5,22 +5,11 @@
  * captions are also the text/plain fallback (a terminal, `tfnb run`'s log).
  */
 import type { MimeBundle } from '../../protocol/mime';
-import type { DisplayOptions } from './context';
 import { pngDataUrl } from './png';
 import { computeStats, type TensorValues } from './tensor-data';
 import { extractImage, pixelScaler, type ImageLayout } from './tensor-images';
-
-export interface ImagesOptions extends DisplayOptions {
-  /** One caption per image, shown under it (and as the text fallback). */
-  captions?: string[];
-  /** Tile width in CSS pixels (default: the image scaled up to about 56 pixels, at most 4×). */
-  size?: number;
-  /** Shown above the grid. */
-  title?: string;
-}
-
-/** Shape-and-data duck type: a tensor from any copy of tfjs. */
-export interface ImageTensor { shape: number[]; dtype: string; dataSync(): ArrayLike<number> | unknown }
+import type { ImagesOptions, ImageTensor } from '../../api/display';
+export type { ImagesOptions, ImageTensor } from '../../api/display';
 
 /** Images above this count are left out (with a note): a grid is for looking at, not for a dataset. */
 export const MAX_GRID_IMAGES = 200;

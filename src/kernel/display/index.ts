@@ -11,12 +11,12 @@ import { modelSummaryBundle } from './model-summary';
 import { SurfaceOutputs } from './surfaces';
 import { tensorBundle } from './tensor-bundle';
 import { createTfvis } from './tfvis';
-import type { Tfvis } from './tfvis-types';
+import type { Tfvis } from '../../api/tfvis';
 import { trainingBundle } from './training';
 import { TrainingRuns } from './training-runs';
 
 export type { Tf, DisplayOptions, DisplaySink, DisplayContext } from './context';
-export type { Tfvis } from './tfvis-types';
+export type { Tfvis } from '../../api/tfvis';
 export { createRichDisplay, customBundle, type RichDisplay, type AudioOptions, type AudioSamples } from './rich';
 export type { ImagesOptions, ImageTensor } from './image-grid';
 export type { ClassificationReport, ClassMetrics } from './metrics';

@@ -5,25 +5,8 @@
  */
 import type { Tf } from './context';
 import { isTensor } from './detect';
-
-export type ClassIds = unknown;
-
-export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
-export interface AveragedMetrics { precision: number; recall: number; f1: number }
-
-export interface ClassificationReport {
-  /** One entry per class id 0..numClasses-1. */
-  perClass: ClassMetrics[];
-  accuracy: number;
-  /** Unweighted mean over classes present in labels or predictions. */
-  macro: AveragedMetrics;
-  /** Mean weighted by support. */
-  weighted: AveragedMetrics;
-  /** Number of samples. */
-  support: number;
-  /** rows = true class, columns = predicted class */
-  confusionMatrix: number[][];
-}
+import type { ClassIds, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
+export type { ClassIds, ClassMetrics, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
 
 interface Values { data: ArrayLike<number>; shape: number[] }
 
@@ -31,7 +14,7 @@ async function readValues(x: unknown, what: string, tf: Tf): Promise<Values> {
   if (isTensor(x, tf)) return { data: (await x.data()) as ArrayLike<number>, shape: x.shape.slice() };
   if (Array.isArray(x) && x.length > 0 && Array.isArray(x[0])) {
     const rows = x as unknown[][];
-    return { data: rows.flat().map(Number), shape: [rows.length, rows[0].length] };
+    return { data: rows.flat().map(Number), shape: [rows.length, rows[0]!.length] };
   }
   if (Array.isArray(x) || ArrayBuffer.isView(x)) {
     const arr = Array.from(x as ArrayLike<unknown>, Number);
@@ -50,11 +33,11 @@ async function readClassIds(x: unknown, what: string, tf: Tf): Promise<number[]>
     });
   }
   if (shape.length === 2) {
-    const [n, k] = shape;
+    const [n, k] = shape as [number, number];
     const ids = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       let best = 0;
-      for (let j = 1; j < k; j++) if (data[i * k + j] > data[i * k + best]) best = j;
+      for (let j = 1; j < k; j++) if (data[i * k + j]! > data[i * k + best]!) best = j;
       ids[i] = best;
     }
     return ids;
@@ -70,18 +53,18 @@ async function readPair(labels: unknown, predictions: unknown, tf: Tf): Promise<
 
 function classCount(l: number[], p: number[], numClasses: number | undefined): number {
   let max = -1;
-  for (let i = 0; i < l.length; i++) max = Math.max(max, l[i], p[i]);
+  for (let i = 0; i < l.length; i++) max = Math.max(max, l[i]!, p[i]!);
   const n = numClasses ?? max + 1;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`numClasses must be a non-negative integer; got ${numClasses}`);
   for (let i = 0; i < l.length; i++) {
-    if (l[i] < 0 || l[i] >= n || p[i] < 0 || p[i] >= n) throw new RangeError(`class id ${l[i] < 0 || l[i] >= n ? l[i] : p[i]} is outside 0..${n - 1}`);
+    if (l[i]! < 0 || l[i]! >= n || p[i]! < 0 || p[i]! >= n) throw new RangeError(`class id ${l[i]! < 0 || l[i]! >= n ? l[i]! : p[i]!} is outside 0..${n - 1}`);
   }
   return n;
 }
 
 function matrixOf(l: number[], p: number[], n: number, weights?: ArrayLike<number>): number[][] {
   const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < l.length; i++) m[l[i]][p[i]] += weights ? weights[i] : 1;
+  for (let i = 0; i < l.length; i++) m[l[i]!]![p[i]!]! += weights ? weights[i]! : 1;
   return m;
 }
 
@@ -112,7 +95,7 @@ export async function perClassAccuracy(tf: Tf, labels: ClassIds, predictions: Cl
   const m = matrixOf(l, p, classCount(l, p, numClasses));
   return m.map((row, i) => {
     const count = row.reduce((a, b) => a + b, 0);
-    return { accuracy: count ? row[i] / count : 0, count };
+    return { accuracy: count ? row[i]! / count : 0, count };
   });
 }
 
@@ -120,18 +103,18 @@ export async function perClassAccuracy(tf: Tf, labels: ClassIds, predictions: Cl
 export function reportFromMatrix(matrix: number[][]): ClassificationReport {
   const n = matrix.length;
   const support = matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const predicted = Array.from({ length: n }, (_, j) => matrix.reduce((a, row) => a + row[j], 0));
+  const predicted = Array.from({ length: n }, (_, j) => matrix.reduce((a, row) => a + row[j]!, 0));
   const total = support.reduce((a, b) => a + b, 0);
   let correct = 0;
   const perClass = matrix.map((row, i) => {
-    const tp = row[i];
+    const tp = row[i]!;
     correct += tp;
-    const precision = predicted[i] ? tp / predicted[i] : 0;
-    const recall = support[i] ? tp / support[i] : 0;
+    const precision = predicted[i]! ? tp / predicted[i]! : 0;
+    const recall = support[i]! ? tp / support[i]! : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    return { precision, recall, f1, support: support[i] };
+    return { precision, recall, f1, support: support[i]! };
   });
-  const present = perClass.filter((_, i) => support[i] > 0 || predicted[i] > 0);
+  const present = perClass.filter((_, i) => support[i]! > 0 || predicted[i]! > 0);
   const mean = (key: keyof AveragedMetrics): number => (present.length ? present.reduce((a, c) => a + c[key], 0) / present.length : 0);
   const weightedMean = (key: keyof AveragedMetrics): number => (total ? perClass.reduce((a, c) => a + c[key] * c.support, 0) / total : 0);
   return {

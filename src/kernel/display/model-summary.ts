@@ -57,7 +57,7 @@ export function modelSummaryLines(p: ModelSummaryPayload): string[] {
   const row = (a: string, b: string, c: string): string => ` ${a.padEnd(w1)}${b.padEnd(w2)}${c}`.trimEnd();
   const lines = [`Model: "${p.name ?? 'model'}"`, '_'.repeat(width), row('Layer (type)', 'Output shape', 'Param #'), '='.repeat(width)];
   p.layers.forEach((l, i) => {
-    lines.push(row(col1[i], l.outputShape, l.params.toLocaleString('en-US') + (l.trainable || !l.className ? '' : ' (frozen)')));
+    lines.push(row(col1[i]!, l.outputShape, l.params.toLocaleString('en-US') + (l.trainable || !l.className ? '' : ' (frozen)')));
     lines.push(i === p.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
   });
   if (p.layers.length === 0) lines.push('='.repeat(width));
@@ -69,7 +69,7 @@ export function modelSummaryBundle(model: LayersModel, maxBytes: number, title?:
   const full = modelSummaryPayload(model, title);
   const limits = [Infinity, 400, 100, 20];
   return fitWithin(maxBytes, limits.length - 1, (level) => {
-    const p = limitLayers(full, limits[level]);
+    const p = limitLayers(full, limits[level]!);
     const lines = modelSummaryLines(p);
     const svgLines = lines.length > 90 ? [...lines.slice(0, 80), '…', ...lines.slice(-6)] : lines;
     return { [MIME.modelSummary]: p, 'text/plain': lines.join('\n'), 'image/svg+xml': textDocument(svgLines, title) };

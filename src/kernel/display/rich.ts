@@ -6,46 +6,16 @@
  */
 import type { MimeBundle } from '../../protocol/mime';
 import type { DisplayOptions } from './context';
-import { imageGridBundle, type ImageTensor, type ImagesOptions } from './image-grid';
+import { imageGridBundle } from './image-grid';
 import { encodeWav } from './wav';
+import type { AudioOptions, AudioSamples, RichDisplay } from '../../api/display';
+export type { AudioOptions, AudioSamples, RichDisplay } from '../../api/display';
 
 /** The symbol Deno's Jupyter kernel looks for: a method returning a MIME bundle. */
 export const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 
 /** WAV bytes above this are refused: a clip should be seconds long, not a recording. */
 export const MAX_AUDIO_BYTES = 1024 * 1024;
-
-export interface AudioOptions extends DisplayOptions {
-  /** Samples per second (per channel). */
-  sampleRate: number;
-  /** Scale so the loudest sample is at full volume (default true, as IPython's Audio). */
-  normalize?: boolean;
-  /** Shown above the player. */
-  title?: string;
-}
-
-export type AudioSamples = ArrayLike<number> | { shape: number[]; dataSync(): ArrayLike<number> };
-
-export interface RichDisplay {
-  html(html: string, options?: DisplayOptions): void;
-  markdown(markdown: string, options?: DisplayOptions): void;
-  svg(svg: string, options?: DisplayOptions): void;
-  /** PNG bytes, or base64 text. */
-  png(image: Uint8Array | string, options?: DisplayOptions): void;
-  /** JPEG bytes, or base64 text. */
-  jpeg(image: Uint8Array | string, options?: DisplayOptions): void;
-  text(text: string, options?: DisplayOptions): void;
-  json(value: unknown, options?: DisplayOptions): void;
-  /** A MIME bundle shown as given: `{ 'text/html': '<b>hi</b>', 'text/plain': 'hi' }`. */
-  raw(bundle: Record<string, unknown>, options?: DisplayOptions): void;
-  /** A playable clip: mono samples (array or 1-D tensor), or [frames, channels] tensor, in [-1, 1]. */
-  audio(samples: AudioSamples, options: AudioOptions): void;
-  /**
-   * A batch of images ([n, h, w], [n, h, w, 1|3|4] or one [h, w, 3|4]) as a grid of tiles, each
-   * with its caption under it: `display.images(mistakes, { captions: ['4 → 9', ...] })`.
-   */
-  images(images: ImageTensor, options?: ImagesOptions): void;
-}
 
 type Show = (bundle: MimeBundle, options?: DisplayOptions) => void;
 
@@ -117,7 +87,7 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   // A tensor (from any copy of tfjs) or anything shaped like one.
   if (typeof samples === 'object' && samples !== null && 'shape' in samples && 'dataSync' in samples) {
     const { shape } = samples as { shape: number[] };
-    if (shape.length === 2 && shape[1] >= 1 && shape[1] <= 8) channels = shape[1];
+    if (shape.length === 2 && shape[1]! >= 1 && shape[1]! <= 8) channels = shape[1]!;
     else if (shape.length !== 1) throw new RangeError(`display.audio takes a 1-D tensor, or [frames, channels]; got shape [${shape.join(', ')}]`);
     data = (samples as { dataSync(): ArrayLike<number> }).dataSync();
   } else if (samples !== null && typeof samples === 'object' && typeof (samples as ArrayLike<number>).length === 'number') {
@@ -134,7 +104,7 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   let scaled: ArrayLike<number> = data;
   if (options.normalize ?? true) {
     let peak = 0;
-    for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]); if (a > peak && Number.isFinite(a)) peak = a; }
+    for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]!); if (a > peak && Number.isFinite(a)) peak = a; }
     if (peak > 0) scaled = Float32Array.from(data, (v) => v / peak);
   }
   const src = `data:audio/wav;base64,${encodeWav(scaled, rate, channels).toString('base64')}`;

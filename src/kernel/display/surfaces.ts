@@ -6,16 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MimeBundle } from '../../protocol/mime';
 import type { DisplaySink } from './context';
-
-export interface SurfaceInfo { name: string; tab?: string; styles?: Record<string, unknown> }
-
-/** Stands in for the HTMLElements of a tfjs-vis surface; usable as a container itself. */
-export interface SurfaceElement { readonly name: string; readonly tab: string }
-
-export interface VisorSurface { readonly name: string; readonly tab: string; container: SurfaceElement; label: SurfaceElement; drawArea: SurfaceElement }
-
-/** Anything tfjs-vis accepts as a container (HTMLElement, {name, tab}, Surface, {drawArea}), or a plain title. */
-export type Drawable = string | SurfaceInfo | VisorSurface | { drawArea: unknown } | object | null | undefined;
+import type { SurfaceInfo, SurfaceElement, VisorSurface, Drawable, Visor } from '../../api/tfvis';
+export type { SurfaceInfo, SurfaceElement, VisorSurface, Drawable, Visor } from '../../api/tfvis';
 
 export const DEFAULT_TAB = 'Visor';
 
@@ -67,20 +59,6 @@ export class SurfaceOutputs {
     this.byName = new Map();
     this.byObject = new WeakMap();
   }
-}
-
-export interface Visor {
-  el: SurfaceElement;
-  surface(options: SurfaceInfo): VisorSurface;
-  isOpen(): boolean;
-  isFullscreen(): boolean;
-  open(): void;
-  close(): void;
-  toggle(): void;
-  toggleFullScreen(): void;
-  bindKeys(): void;
-  unbindKeys(): void;
-  setActiveTab(tabName: string): void;
 }
 
 /** tfjs-vis's visor has no place in a notebook: outputs appear inline. Its surfaces are containers. */

@@ -21,7 +21,7 @@ export function escapeXml(text: string): string {
   // Lone surrogates are not XML either; String#toWellFormed (Node 20) replaces them.
   const s = text as string & { toWellFormed?: () => string };
   const wellFormed = typeof s.toWellFormed === 'function' ? s.toWellFormed() : text;
-  return wellFormed.replace(INVALID_XML_CHARS, '\ufffd').replace(/[&<>"']/g, (c: string) => ESCAPES[c]);
+  return wellFormed.replace(INVALID_XML_CHARS, '\ufffd').replace(/[&<>"']/g, (c: string) => ESCAPES[c]!);
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
@@ -88,7 +88,7 @@ function legend(box: Box, entries: Array<{ name: string; color: string; dashed?:
   let x = box.x + box.width - MARGIN.right;
   let s = '';
   for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
+    const e = entries[i]!;
     const w = 22 + 6.2 * e.name.length;
     if (x - w < box.x + box.width / 2) break;
     x -= w;
@@ -133,7 +133,7 @@ export function xyPanel(spec: XYPanelSpec): string {
   s += axes(f, xr, yr, sx, sy, spec.logY ? (v) => formatNumber(10 ** v, 3) : (v) => formatNumber(v, 3));
   const entries: Array<{ name: string; color: string; dashed?: boolean }> = [];
   spec.series.forEach((series, i) => {
-    const color = series.color ?? PALETTE[i % PALETTE.length];
+    const color = series.color ?? PALETTE[i % PALETTE.length]!;
     entries.push({ name: series.name, color, dashed: series.dashed });
     if (spec.mode === 'scatter') {
       s += `<g fill="${color}" fill-opacity="0.7">`;
@@ -195,9 +195,9 @@ export function histogramPanel(spec: HistogramPanelSpec): string {
   const sy = (v: number): number => f.py + f.ph - ((v - yr[0]) / (yr[1] - yr[0])) * f.ph;
   let s = titleAndLabels(spec.box, f, spec.title, spec.xLabel, spec.yLabel) + axes(f, xr, yr, sx, sy, (v) => formatNumber(v, 3));
   for (let i = 0; i < n; i++) {
-    const x0 = sx(spec.binEdges[i]), x1 = sx(spec.binEdges[i + 1]);
-    const y = sy(spec.counts[i]);
-    if (spec.counts[i] > 0) s += `<rect x="${r1(x0)}" y="${r1(y)}" width="${r1(Math.max(0.5, x1 - x0 - 0.5))}" height="${r1(f.py + f.ph - y)}" fill="${PALETTE[0]}"/>`;
+    const x0 = sx(spec.binEdges[i]!), x1 = sx(spec.binEdges[i + 1]!);
+    const y = sy(spec.counts[i]!);
+    if (spec.counts[i]! > 0) s += `<rect x="${r1(x0)}" y="${r1(y)}" width="${r1(Math.max(0.5, x1 - x0 - 0.5))}" height="${r1(f.py + f.ph - y)}" fill="${PALETTE[0]}"/>`;
   }
   return s;
 }
@@ -231,7 +231,7 @@ export function heatmapPanel(spec: HeatmapPanelSpec): string {
   if (spec.rows * spec.cols <= 900) {
     for (let r = 0; r < spec.rows; r++) {
       for (let c = 0; c < spec.cols; c++) {
-        const v = spec.data[r * spec.cols + c];
+        const v = spec.data[r * spec.cols + c]!;
         const color = colorAt(v === null ? NaN : (v - min) / span, map);
         s += `<rect x="${r1(f.px + c * cw)}" y="${r1(f.py + r * ch)}" width="${r1(cw + 0.3)}" height="${r1(ch + 0.3)}" fill="${rgbHex(color)}"/>`;
         const label = spec.cellText?.[r * spec.cols + c];

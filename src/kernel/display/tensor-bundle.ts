@@ -85,12 +85,12 @@ function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined
   if (png) image = { mime: 'image/png', data: png };
   else if (payload.heatmap) {
     const h = payload.heatmap;
-    const body = heatmapPanel({ box: { x: 0, y: 18, width: 420, height: 380 }, rows: h.rows, cols: h.cols, data: h.data, title: `[${t.shape.join(',')}]${h.rows < h.sourceShape[0] || h.cols < h.sourceShape[1] ? ` as ${h.rows}×${h.cols} block means` : ''}` });
-    image = { mime: 'image/svg+xml', data: svgDocument(420, 400, text(6, 13, lines[0], 'font-weight="bold" font-size="12"') + body) };
+    const body = heatmapPanel({ box: { x: 0, y: 18, width: 420, height: 380 }, rows: h.rows, cols: h.cols, data: h.data, title: `[${t.shape.join(',')}]${h.rows < h.sourceShape[0]! || h.cols < h.sourceShape[1]! ? ` as ${h.rows}×${h.cols} block means` : ''}` });
+    image = { mime: 'image/svg+xml', data: svgDocument(420, 400, text(6, 13, lines[0]!, 'font-weight="bold" font-size="12"') + body) };
   } else if (payload.histogram && payload.histogram.counts.length > 1) {
     const hist = payload.histogram;
     const body = histogramPanel({ box: { x: 0, y: 30, width: 420, height: 220 }, binEdges: hist.binEdges, counts: hist.counts, title: 'values', xLabel: 'value', yLabel: 'count' });
-    image = { mime: 'image/svg+xml', data: svgDocument(420, 250, text(6, 13, lines[0], 'font-weight="bold" font-size="12"') + (stats ? text(6, 27, statsLine(stats), 'fill="#555"') : '') + body) };
+    image = { mime: 'image/svg+xml', data: svgDocument(420, 250, text(6, 13, lines[0]!, 'font-weight="bold" font-size="12"') + (stats ? text(6, 27, statsLine(stats), 'fill="#555"') : '') + body) };
   } else {
     image = { mime: 'image/svg+xml', data: textDocument(plain.split('\n').slice(0, 24).map((l) => clip(l, 120))) };
   }
@@ -101,7 +101,7 @@ export function tensorBundle(t: Tensor, maxBytes: number, title?: string): MimeB
   const values = readTensorValues(t);
   const stats = values.kind === 'number' || values.kind === 'bool' ? computeStats(values.data) : undefined;
   return fitWithin(maxBytes, LEVELS.length - 1, (level) => {
-    const s = summarize(t, values, stats, LEVELS[level], maxBytes, title);
+    const s = summarize(t, values, stats, LEVELS[level]!, maxBytes, title);
     return { [MIME.tensor]: s.payload, 'text/plain': s.text, [s.image.mime]: s.image.data };
   });
 }

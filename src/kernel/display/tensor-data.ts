@@ -33,7 +33,7 @@ export interface FullStats extends TensorStats { finiteCount: number }
 export function computeStats(data: ArrayLike<number>): FullStats {
   let min = Infinity, max = -Infinity, mean = 0, m2 = 0, n = 0, nanCount = 0, infCount = 0;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (v !== v) { nanCount++; continue; }
     if (v === Infinity || v === -Infinity) { infCount++; continue; }
     n++;
@@ -61,9 +61,9 @@ export function computeHistogram(data: ArrayLike<number>, stats: FullStats, maxB
   else { bins = maxBins; start = min; width = (max - min) / bins; }
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+    const v = data[i]!;
     if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.max(0, Math.floor((v - start) / width)))]++;
+    counts[Math.min(bins - 1, Math.max(0, Math.floor((v - start) / width)))]!++;
   }
   const binEdges = Array.from({ length: bins + 1 }, (_, i) => roundSig(start + i * width, 6));
   return { binEdges, counts };
@@ -82,11 +82,11 @@ export function blockMeans(data: ArrayLike<number>, rows: number, cols: number, 
     const rowBase = Math.floor((r * R) / rows) * C;
     const offset = r * cols;
     for (let c = 0; c < cols; c++) {
-      const v = data[offset + c];
-      if (Number.isFinite(v)) { sums[rowBase + colBin[c]] += v; counts[rowBase + colBin[c]]++; }
+      const v = data[offset + c]!;
+      if (Number.isFinite(v)) { sums[rowBase + colBin[c]!]! += v; counts[rowBase + colBin[c]!]!++; }
     }
   }
   const out = new Array<number>(R * C);
-  for (let i = 0; i < R * C; i++) out[i] = counts[i] ? roundSig(sums[i] / counts[i], 5) : NaN;
+  for (let i = 0; i < R * C; i++) out[i] = counts[i] ? roundSig(sums[i]! / counts[i]!, 5) : NaN;
   return { rows: R, cols: C, data: out };
 }

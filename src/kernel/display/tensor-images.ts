@@ -14,7 +14,7 @@ export function imageLayout(shape: number[], values: TensorValues): ImageLayout 
   if (values.kind !== 'number' && values.kind !== 'bool') return undefined;
   const dims = shape.length === 3 ? [1, ...shape] : shape.length === 4 ? shape : undefined;
   if (!dims) return undefined;
-  const [count, height, width, c] = dims;
+  const [count, height, width, c] = dims as [number, number, number, number];
   if ((c !== 1 && c !== 3 && c !== 4) || count < 1 || height < MIN_SIDE || width < MIN_SIDE) return undefined;
   return { count, height, width, channels: c };
 }
@@ -42,7 +42,7 @@ export function extractImage(data: ArrayLike<number>, layout: ImageLayout, index
         let sum = 0, n = 0;
         for (let y = oy * factor; y < Math.min(h, (oy + 1) * factor); y++) {
           for (let x = ox * factor; x < Math.min(w, (ox + 1) * factor); x++) {
-            sum += scale(data[base + (y * w + x) * c + ch]);
+            sum += scale(data[base + (y * w + x) * c + ch]!);
             n++;
           }
         }

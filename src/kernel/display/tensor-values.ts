@@ -32,11 +32,11 @@ function encodeNumber(v: number, integer: boolean): Leaf {
 /** Leaf accessor for a tensor's values; JSON-safe (non-finite numbers become strings). */
 export function leafReader(values: TensorValues, maxStringChars: number): ((flatIndex: number) => Leaf) | undefined {
   switch (values.kind) {
-    case 'number': return (i) => encodeNumber(values.data[i], values.integer);
+    case 'number': return (i) => encodeNumber(values.data[i]!, values.integer);
     case 'bool': return (i) => values.data[i] !== 0;
-    case 'string': return (i) => clip(values.data[i], maxStringChars);
+    case 'string': return (i) => clip(values.data[i]!, maxStringChars);
     case 'complex': return (i) => {
-      const re = encodeNumber(values.data[2 * i], false), im = values.data[2 * i + 1];
+      const re = encodeNumber(values.data[2 * i]!, false), im = values.data[2 * i + 1]!;
       return `${re}${im < 0 || Object.is(im, -0) ? '-' : '+'}${encodeNumber(Math.abs(im), false)}j`;
     };
     case 'unreadable': return undefined;
@@ -45,17 +45,17 @@ export function leafReader(values: TensorValues, maxStringChars: number): ((flat
 
 export function summarizeValues(shape: number[], leaf: (flatIndex: number) => Leaf, edge: number): Nested {
   const strides = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) strides[i] = strides[i + 1] * shape[i + 1];
+  for (let i = shape.length - 2; i >= 0; i--) strides[i] = strides[i + 1]! * shape[i + 1]!;
   const build = (axis: number, offset: number): Nested => {
     if (axis === shape.length) return leaf(offset);
-    const n = shape[axis];
+    const n = shape[axis]!;
     const out: Nested[] = [];
     if (n > 2 * edge) {
-      for (let i = 0; i < edge; i++) out.push(build(axis + 1, offset + i * strides[axis]));
+      for (let i = 0; i < edge; i++) out.push(build(axis + 1, offset + i * strides[axis]!));
       out.push(null);
-      for (let i = n - edge; i < n; i++) out.push(build(axis + 1, offset + i * strides[axis]));
+      for (let i = n - edge; i < n; i++) out.push(build(axis + 1, offset + i * strides[axis]!));
     } else {
-      for (let i = 0; i < n; i++) out.push(build(axis + 1, offset + i * strides[axis]));
+      for (let i = 0; i < n; i++) out.push(build(axis + 1, offset + i * strides[axis]!));
     }
     return out;
   };

@@ -17,7 +17,7 @@ import { SurfaceOutputs, createVisor, surfaceTitle, type Drawable } from './surf
 import { computeHistogram, computeStats, publicStats } from './tensor-data';
 import { trainingBundle } from './training';
 import type { TrainingRuns } from './training-runs';
-import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotData } from './tfvis-types';
+import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotData } from '../../api/tfvis';
 
 async function numbersOf(x: unknown, what: string, tf: Tf): Promise<number[]> {
   if (isTensor(x, tf)) return Array.from((await x.data()) as ArrayLike<number>, Number);
@@ -41,11 +41,11 @@ async function heatmapGrid(data: HeatmapData, rowMajor: boolean, tf: Tf): Promis
     if (data.values.rank !== 2) throw new Error('Input to renderHeatmap must be a 2d array or Tensor2d');
     const flat = (await data.values.data()) as ArrayLike<number>;
     [outer, inner] = data.values.shape as [number, number];
-    at = (i, j) => flat[i * inner + j];
+    at = (i, j) => flat[i * inner + j]!;
   } else if (Array.isArray(data.values)) {
     const values = data.values;
     outer = values.length;
-    inner = outer ? values[0].length : 0;
+    inner = outer ? values[0]!.length : 0;
     at = (i, j) => Number(values[i]?.[j]);
   } else {
     throw new TypeError('data.values must be a 2-D array or a Tensor2D');

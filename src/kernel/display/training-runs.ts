@@ -1,10 +1,15 @@
 import { BoundedMap } from '../../shared/boundedMap';
 
-/** Running fits that a renderer's Stop button can reach, by training id; and what a cell's end settles. */
+/**
+ * Live training charts (tfvis.show.fitCallbacks) by training id: what a renderer's Stop button
+ * reaches and what a cell's end settles. A run is a chart, not a fit: the fits themselves are
+ * known to the kernel's registry (../training.ts), which stops the model for the run.
+ */
 export interface StoppableRun {
   readonly id: string;
   /** The execution whose cell started the run (null: none known). */
   readonly owner: string | null;
+  /** Stops the run's model through the kernel's registry (stopModel); false when the run is over or has no model. */
   requestStop(): boolean;
   /** Sends the latest state now (a throttled update may be waiting). */
   flush(): void;
@@ -24,7 +29,7 @@ export class TrainingRuns {
 
   remove(id: string): void { this.runs.delete(id); }
 
-  /** Asks a run to stop after its current batch. True if the run was found and can be stopped. */
+  /** Asks a run's fit to stop after its current batch. True if the run was found and can be stopped. */
   stop(id: string): boolean { return this.runs.get(id)?.requestStop() ?? false; }
 
   /**

@@ -105,7 +105,7 @@ export function trainingSvg(p: TrainingPayload): string {
     const series: PlotSeries[] = [];
     for (const [name, color, dashed] of [[base, PALETTE[0], false], [`val_${base}`, PALETTE[1], true]] as const) {
       if (!names.includes(name) && !(name === `val_${base}` && rows.some((r) => r[name] !== undefined))) continue;
-      const points = rows.filter((r) => r[name] !== undefined).map((r) => ({ x: r[xKey] ?? 0, y: r[name] }));
+      const points = rows.filter((r) => r[name] !== undefined).map((r) => ({ x: r[xKey] ?? 0, y: r[name]! }));
       if (points.length) series.push({ name, points, color, dashed });
     }
     const box = { x: (i % columns) * panelW, y: header + Math.floor(i / columns) * panelH, width: panelW, height: panelH };
@@ -117,7 +117,7 @@ export function trainingSvg(p: TrainingPayload): string {
 export function trainingBundle(full: TrainingPayload, maxBytes: number): MimeBundle {
   const limits = [{ batches: MAX_BATCH_POINTS, epochs: MAX_EPOCH_POINTS }, { batches: 300, epochs: 600 }, { batches: 60, epochs: 200 }, { batches: 0, epochs: 50 }];
   return fitWithin(maxBytes, limits.length - 1, (level) => {
-    const l = limits[level];
+    const l = limits[level]!;
     const p: TrainingPayload = { ...full, epochs: decimate(full.epochs, l.epochs) };
     if (full.batches) p.batches = decimate(full.batches, l.batches);
     return { [MIME.training]: p, 'text/plain': trainingText(p), 'image/svg+xml': trainingSvg(p) };

@@ -7,33 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MimeBundle } from '../../protocol/mime';
 import type { DisplayOptions } from './context';
-
-/** tslab's `Display` interface (tslab/src/public.ts). */
-export interface TslabDisplay {
-  javascript(s: string): void;
-  html(s: string): void;
-  markdown(s: string): void;
-  latex(s: string): void;
-  svg(s: string): void;
-  png(b: Uint8Array): void;
-  jpeg(b: Uint8Array): void;
-  gif(b: Uint8Array): void;
-  pdf(b: Uint8Array): void;
-  text(s: string): void;
-  raw(contentType: string, b: string | Uint8Array): void;
-}
-
-export interface TslabModule {
-  display: TslabDisplay;
-  newDisplay(): TslabDisplay;
-  versions: { tslab: string; typescript: string; node: string };
-  /** tfnb runs every cell in Node.js (tslab's `%browser` cells have no counterpart). */
-  isNode: boolean;
-  isBrowser: boolean;
-  /** The tslab version whose API this module follows. */
-  version: string;
-  default?: TslabModule;
-}
+import type { TslabDisplay, TslabModule } from '../../api/tslab';
+export type { TslabDisplay, TslabModule } from '../../api/tslab';
 
 /** The tslab release whose public API this mirrors. */
 export const TSLAB_API_VERSION = '1.0.22';
