@@ -23,6 +23,17 @@ function availableModes(t: TensorView): Mode[] {
   return modes;
 }
 
+const valuesCount = (n: number): string => `${formatCount(n)} value${n === 1 ? '' : 's'}`;
+
+/** A constant tensor's histogram would be one bar filling the whole plot: say it in words. */
+function constantNote(t: TensorView): HTMLElement | null {
+  const s = t.stats;
+  if (!s || s.min === null || s.min !== s.max) return null;
+  if (t.size < 2) return null;
+  const finite = t.size - s.nanCount - s.infCount;
+  return h('p', { class: 'tfnb-tensor-constant', text: `all ${formatCount(finite)}${finite === t.size ? '' : ' finite'} values are ${formatMetric(s.min)}` });
+}
+
 function statsBlock(t: TensorView): HTMLElement {
   const items: Array<[string, string, boolean]> = [
     ['shape', formatShape(t.shape), false],
@@ -36,9 +47,10 @@ function statsBlock(t: TensorView): HTMLElement {
       ['max', formatMetric(s.max), false],
       ['mean', formatMetric(s.mean), false],
       ['std', formatMetric(s.std), false],
-      ['NaN', formatCount(s.nanCount), s.nanCount > 0],
-      ['±Inf', formatCount(s.infCount), s.infCount > 0],
     );
+    // Counts, said as counts: "NaN 0" read like a value.
+    if (s.nanCount === 0 && s.infCount === 0) items.push(['non-finite', 'no NaN or ±Inf', false]);
+    else items.push(['NaN', valuesCount(s.nanCount), s.nanCount > 0], ['±Inf', valuesCount(s.infCount), s.infCount > 0]);
   }
   const list = h('dl', { class: 'tfnb-stats' });
   for (const [name, value, warn] of items) {
@@ -114,14 +126,14 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
             fill(slot, panel());
           }).element
         : null;
-    const histogram = payload.histogram
+    const histogram = constantNote(payload) ?? (payload.histogram
       ? h(
           'figure',
           { class: 'tfnb-tensor-histogram' },
           histogramSvg(payload.histogram.binEdges, payload.histogram.counts, { width: 320, height: 120, label: 'Histogram of the values' }),
           h('figcaption', { text: 'Histogram of the finite values' }),
         )
-      : null;
+      : null);
     fill(
       host,
       heading(payload.title, 'Tensor', h('span', { class: 'tfnb-muted', text: `${formatShape(payload.shape)} ${payload.dtype}` })),
