@@ -88,20 +88,25 @@ function heatmapPanel(grid: HeatmapGrid): HTMLElement {
   );
 }
 
-function imagesPanel(images: NonNullable<TensorView['images']>): HTMLElement {
-  const longest = Math.max(images.width, images.height);
-  // Integer upscaling keeps small images (MNIST's 28×28) crisp; big ones shrink to 256px.
+function imagesPanel(images: NonNullable<TensorView['images']>, shape: readonly number[]): HTMLElement {
+  // The tensor's own height and width (the PNGs may be smaller: the kernel downscales to fit the budget).
+  const [sourceHeight = images.height, sourceWidth = images.width] = shape.slice(-3, -1);
+  const longest = Math.max(sourceWidth, sourceHeight);
+  // Drawn at the source size: integer upscaling keeps small images (MNIST's 28×28) crisp; big ones shrink to 256px.
   const scale = longest >= 256 ? 256 / longest : Math.max(1, Math.min(8, Math.floor(128 / longest)));
   const gallery = h('div', { class: 'tfnb-images', attrs: { role: 'list' } });
   images.pngDataUrls.forEach((url, i) => {
     const img = h('img', {
-      attrs: { src: url, alt: `image ${i + 1} of ${images.total}`, width: Math.round(images.width * scale), height: Math.round(images.height * scale) },
+      attrs: { src: url, alt: `image ${i + 1} of ${images.total}`, width: Math.round(sourceWidth * scale), height: Math.round(sourceHeight * scale) },
     });
     gallery.appendChild(h('figure', { attrs: { role: 'listitem' } }, img, h('figcaption', { text: String(i) })));
   });
   const channels = images.channels === 1 ? 'grayscale' : images.channels === 3 ? 'RGB' : 'RGBA';
-  const shown = images.pngDataUrls.length < images.total ? `showing ${images.pngDataUrls.length} of ${formatCount(images.total)}` : `${images.total}`;
-  return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: `${images.width} × ${images.height} ${channels} images, ${shown}` }), gallery);
+  const count = `${formatCount(images.total)} ${channels} image${images.total === 1 ? '' : 's'}, ${sourceHeight} × ${sourceWidth}`;
+  const why: string[] = [];
+  if (images.pngDataUrls.length < images.total) why.push(`showing the first ${images.pngDataUrls.length}: the rest do not fit the output's size budget`);
+  if (images.width < sourceWidth || images.height < sourceHeight) why.push(`stored at ${images.height} × ${images.width} to fit the output's size budget`);
+  return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: [count, ...why].join('; ') }), gallery);
 }
 
 export const createTensorView: CreateView<TensorView> = (host, initial) => {
@@ -111,7 +116,7 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
   const panel = (): HTMLElement | null => {
     if (mode === 'values') return h('div', { class: 'tfnb-panel' }, valuesGrid(payload.values, payload.shape, payload.dtype));
     if (mode === 'heatmap' && payload.heatmap) return heatmapPanel(payload.heatmap);
-    if (mode === 'images' && payload.images) return imagesPanel(payload.images);
+    if (mode === 'images' && payload.images) return imagesPanel(payload.images, payload.shape);
     return null;
   };
 

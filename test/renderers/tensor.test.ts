@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { usePage } from './harness';
-import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, smallTensor } from './fixtures';
+import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, pngDataUrl, smallTensor } from './fixtures';
 
 describe('tensor renderer', () => {
   const page = usePage('dark');
@@ -109,6 +109,21 @@ describe('tensor renderer', () => {
     assert.equal(await r.page.locator(`${out} .tfnb-elided-slices`).first().textContent(), '⋮ 22 more along axis 1');
     await r.page.locator(`${out} button`, { hasText: 'Images' }).click();
     assert.equal(await images.count(), 4);
+  });
+
+  test('downscaled or dropped images: the note gives the real shape and says why', async () => {
+    const r = page();
+    // As the kernel sends a [10, 129, 61, 1] batch over budget: 2 PNGs, each halved to 65 × 31.
+    const url = pngDataUrl(31, 65, 1, new Uint8Array(31 * 65).fill(128));
+    const out = await r.render(TENSOR, { shape: [10, 129, 61, 1], dtype: 'float32', images: { width: 31, height: 65, channels: 1, pngDataUrls: [url, url], total: 10 } });
+    assert.equal(await r.text(`${out} .tfnb-panel .tfnb-note`), "10 grayscale images, 129 × 61; showing the first 2: the rest do not fit the output's size budget; stored at 65 × 31 to fit the output's size budget");
+    const images = r.page.locator(`${out} .tfnb-images img`);
+    assert.equal(await images.count(), 2);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-images figcaption`).allTextContents(), ['0', '1'], 'one caption per image shown');
+    // Drawn at the tensor's size (61 wide, 129 high), not the stored PNG's.
+    assert.deepEqual(await images.first().evaluate((img) => [(img as HTMLImageElement).width, (img as HTMLImageElement).height]), [61, 129]);
+    const whole = await r.render(TENSOR, imageTensor());
+    assert.equal(await r.text(`${whole} .tfnb-panel .tfnb-note`), '4 grayscale images, 28 × 28');
   });
 
   test('NaN and Infinity show as nan/inf and their counts are flagged', async () => {
