@@ -17,8 +17,8 @@ describe('table layout', () => {
     const last = rows[rows.length - 1]!.getBoundingClientRect();
     const visible = box.getBoundingClientRect();
     return {
-      cells: [...table.querySelectorAll('tbody tr:first-child td')].map((td) => getComputedStyle(td).textAlign),
-      heads: [...table.querySelectorAll('thead th')].map((th) => getComputedStyle(th).textAlign),
+      cells: Array.from(table.querySelectorAll('tbody tr:first-child td')).map((td) => getComputedStyle(td).textAlign),
+      heads: Array.from(table.querySelectorAll('thead th')).map((th) => getComputedStyle(th).textAlign),
       boxHeight: box.clientHeight,
       clipped: box.scrollHeight > box.clientHeight,
       lastRowInside: last.top >= visible.top - 0.5 && last.bottom <= visible.top + box.clientHeight + 0.5,
