@@ -137,18 +137,25 @@ function heatmapChart(chart: HeatmapChartView): HTMLElement {
   });
 }
 
+/** Up to this many rows a table is drawn in full; above it, in a scroll box (480 px). */
+const FIT_TABLE_ROWS = 20;
+
 function tableChart(chart: Of<'table'>): HTMLElement {
   const table = h('table', { class: 'tfnb-data-table' });
-  table.appendChild(h('thead', {}, h('tr', {}, ...chart.headers.map((t) => h('th', { attrs: { scope: 'col' }, text: t })))));
+  const shown = chart.rows.slice(0, MAX_TABLE_ROWS);
+  // A column of numbers (nulls aside) is right-aligned, header included; text stays left.
+  const numeric = chart.headers.map((_, i) => shown.some((row) => typeof row[i] === 'number') && shown.every((row) => typeof row[i] === 'number' || row[i] === null || row[i] === undefined));
+  table.appendChild(h('thead', {}, h('tr', {}, ...chart.headers.map((t, i) => h('th', { class: numeric[i] ? 'tfnb-num' : undefined, attrs: { scope: 'col' }, text: t })))));
   const body = h('tbody');
-  for (const row of chart.rows.slice(0, MAX_TABLE_ROWS)) {
+  for (const row of shown) {
     body.appendChild(
       h('tr', {}, ...row.map((cell) => h('td', { class: typeof cell === 'number' ? 'tfnb-num' : undefined, text: cell === null ? '—' : typeof cell === 'number' ? formatTableNumber(cell) : cell }))),
     );
   }
   table.appendChild(body);
   const more = chart.rows.length - MAX_TABLE_ROWS;
-  return h('div', { class: 'tfnb-table-scroll' }, table, more > 0 ? h('div', { class: 'tfnb-note', text: `${formatCount(more)} more rows not shown.` }) : null);
+  // A short table fits its rows: a fixed-height box cut its last row in the middle.
+  return h('div', { class: shown.length > FIT_TABLE_ROWS ? 'tfnb-table-scroll' : 'tfnb-table-scroll tfnb-table-fit' }, table, more > 0 ? h('div', { class: 'tfnb-note', text: `${formatCount(more)} more rows not shown.` }) : null);
 }
 
 const KIND_NAMES: Record<ChartView['kind'], string> = { line: 'Line chart', scatter: 'Scatter plot', bar: 'Bar chart', histogram: 'Histogram', heatmap: 'Heatmap', table: 'Table' };

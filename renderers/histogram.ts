@@ -57,8 +57,12 @@ export function histogramSvg(allEdges: readonly number[], allCounts: readonly nu
   const margin = { left: options.yLabel ? 64 : 48, right: 10, top: 8, bottom: options.xLabel ? 36 : 22 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
-  const low = binEdges[0]!;
-  const high = binEdges[binEdges.length - 1]!;
+  const first = binEdges[0]!;
+  const last = binEdges[binEdges.length - 1]!;
+  // One bin (a constant tensor) spanning the whole axis drew a solid block: give it room on
+  // both sides, so it reads as one bar at its value.
+  const pad = counts.length === 1 ? (last - first) * 2 : 0;
+  const [low, high] = Number.isFinite(first - pad) && Number.isFinite(last + pad) ? [first - pad, last + pad] : [first, last];
   // reduce, not Math.max(...counts): spreading 10^5 counts overflows the stack.
   const maxCount = counts.reduce((a, b) => Math.max(a, b), 1);
   // Halved before subtracting: edges of ±1e308 would overflow to Infinity (and NaN positions).
@@ -72,7 +76,7 @@ export function histogramSvg(allEdges: readonly number[], allCounts: readonly nu
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: 'img',
-    'aria-label': `${options.label}: ${counts.length} bins from ${formatMetric(low)} to ${formatMetric(high)}; the fullest bin holds ${formatCount(counts[peak] ?? 0)}.`,
+    'aria-label': `${options.label}: ${counts.length} bin${counts.length === 1 ? '' : 's'} from ${formatMetric(first)} to ${formatMetric(last)}; the fullest bin holds ${formatCount(counts[peak] ?? 0)}.`,
   });
   for (const tick of niceTicks(0, maxCount, 4).filter(Number.isInteger)) {
     root.appendChild(svg('line', { class: 'tfnb-grid-line', x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }));

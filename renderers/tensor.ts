@@ -23,6 +23,17 @@ function availableModes(t: TensorView): Mode[] {
   return modes;
 }
 
+const valuesCount = (n: number): string => `${formatCount(n)} value${n === 1 ? '' : 's'}`;
+
+/** A constant tensor's histogram would be one bar filling the whole plot: say it in words. */
+function constantNote(t: TensorView): HTMLElement | null {
+  const s = t.stats;
+  if (!s || s.min === null || s.min !== s.max) return null;
+  if (t.size < 2) return null;
+  const finite = t.size - s.nanCount - s.infCount;
+  return h('p', { class: 'tfnb-tensor-constant', text: `all ${formatCount(finite)}${finite === t.size ? '' : ' finite'} values are ${formatMetric(s.min)}` });
+}
+
 function statsBlock(t: TensorView): HTMLElement {
   const items: Array<[string, string, boolean]> = [
     ['shape', formatShape(t.shape), false],
@@ -36,9 +47,10 @@ function statsBlock(t: TensorView): HTMLElement {
       ['max', formatMetric(s.max), false],
       ['mean', formatMetric(s.mean), false],
       ['std', formatMetric(s.std), false],
-      ['NaN', formatCount(s.nanCount), s.nanCount > 0],
-      ['±Inf', formatCount(s.infCount), s.infCount > 0],
     );
+    // Counts, said as counts: "NaN 0" read like a value.
+    if (s.nanCount === 0 && s.infCount === 0) items.push(['non-finite', 'no NaN or ±Inf', false]);
+    else items.push(['NaN', valuesCount(s.nanCount), s.nanCount > 0], ['±Inf', valuesCount(s.infCount), s.infCount > 0]);
   }
   const list = h('dl', { class: 'tfnb-stats' });
   for (const [name, value, warn] of items) {
@@ -76,20 +88,25 @@ function heatmapPanel(grid: HeatmapGrid): HTMLElement {
   );
 }
 
-function imagesPanel(images: NonNullable<TensorView['images']>): HTMLElement {
-  const longest = Math.max(images.width, images.height);
-  // Integer upscaling keeps small images (MNIST's 28×28) crisp; big ones shrink to 256px.
+function imagesPanel(images: NonNullable<TensorView['images']>, shape: readonly number[]): HTMLElement {
+  // The tensor's own height and width (the PNGs may be smaller: the kernel downscales to fit the budget).
+  const [sourceHeight = images.height, sourceWidth = images.width] = shape.slice(-3, -1);
+  const longest = Math.max(sourceWidth, sourceHeight);
+  // Drawn at the source size: integer upscaling keeps small images (MNIST's 28×28) crisp; big ones shrink to 256px.
   const scale = longest >= 256 ? 256 / longest : Math.max(1, Math.min(8, Math.floor(128 / longest)));
   const gallery = h('div', { class: 'tfnb-images', attrs: { role: 'list' } });
   images.pngDataUrls.forEach((url, i) => {
     const img = h('img', {
-      attrs: { src: url, alt: `image ${i + 1} of ${images.total}`, width: Math.round(images.width * scale), height: Math.round(images.height * scale) },
+      attrs: { src: url, alt: `image ${i + 1} of ${images.total}`, width: Math.round(sourceWidth * scale), height: Math.round(sourceHeight * scale) },
     });
     gallery.appendChild(h('figure', { attrs: { role: 'listitem' } }, img, h('figcaption', { text: String(i) })));
   });
   const channels = images.channels === 1 ? 'grayscale' : images.channels === 3 ? 'RGB' : 'RGBA';
-  const shown = images.pngDataUrls.length < images.total ? `showing ${images.pngDataUrls.length} of ${formatCount(images.total)}` : `${images.total}`;
-  return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: `${images.width} × ${images.height} ${channels} images, ${shown}` }), gallery);
+  const count = `${formatCount(images.total)} ${channels} image${images.total === 1 ? '' : 's'}, ${sourceHeight} × ${sourceWidth}`;
+  const why: string[] = [];
+  if (images.pngDataUrls.length < images.total) why.push(`showing the first ${images.pngDataUrls.length}: the rest do not fit the output's size budget`);
+  if (images.width < sourceWidth || images.height < sourceHeight) why.push(`stored at ${images.height} × ${images.width} to fit the output's size budget`);
+  return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: [count, ...why].join('; ') }), gallery);
 }
 
 export const createTensorView: CreateView<TensorView> = (host, initial) => {
@@ -99,7 +116,7 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
   const panel = (): HTMLElement | null => {
     if (mode === 'values') return h('div', { class: 'tfnb-panel' }, valuesGrid(payload.values, payload.shape, payload.dtype));
     if (mode === 'heatmap' && payload.heatmap) return heatmapPanel(payload.heatmap);
-    if (mode === 'images' && payload.images) return imagesPanel(payload.images);
+    if (mode === 'images' && payload.images) return imagesPanel(payload.images, payload.shape);
     return null;
   };
 
@@ -114,14 +131,14 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
             fill(slot, panel());
           }).element
         : null;
-    const histogram = payload.histogram
+    const histogram = constantNote(payload) ?? (payload.histogram
       ? h(
           'figure',
           { class: 'tfnb-tensor-histogram' },
           histogramSvg(payload.histogram.binEdges, payload.histogram.counts, { width: 320, height: 120, label: 'Histogram of the values' }),
           h('figcaption', { text: 'Histogram of the finite values' }),
         )
-      : null;
+      : null);
     fill(
       host,
       heading(payload.title, 'Tensor', h('span', { class: 'tfnb-muted', text: `${formatShape(payload.shape)} ${payload.dtype}` })),

@@ -80,7 +80,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       await kernel.close();
       return { exitCode: first.exitCode, reason: `stopped by ${first.signal} before any cell ran; nothing was written` };
     }
-    options.progress(`kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} threads)` : ''}${first.adapter ? ` on ${first.adapter}` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`);
+    options.progress(`kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} thread${first.threads === 1 ? '' : 's'})` : ''}${first.adapter ? ` on ${first.adapter}` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`);
     if (first.gpuHint) options.progress(first.gpuHint);
   } catch (e) {
     await kernel.close();

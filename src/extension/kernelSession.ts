@@ -102,7 +102,7 @@ export class KernelSession implements vscode.Disposable {
 }
 
 export function describeBackend(info: BackendInfo): string {
-  const extra = [info.adapter ?? '', info.gpu ? 'GPU' : '', info.threads ? `${info.threads} threads` : '', `tfjs ${info.tfVersion}`].filter(Boolean).join(', ');
+  const extra = [info.adapter ?? '', info.gpu ? 'GPU' : '', info.threads ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : '', `tfjs ${info.tfVersion}`].filter(Boolean).join(', ');
   return `${info.name} (${extra})`;
 }
 

@@ -41,6 +41,8 @@ describe('tfnb run', () => {
     assert.match(r.stdout, /hello/);
     // Progress lines carry the time since the run began.
     assert.match(r.stderr, /^\[tfnb \d+\.\ds\] kernel ready: /m);
+    // "1 thread", not "1 threads" ('auto' picks 1 on 2 cores or fewer).
+    assert.match(r.stderr, /kernel ready: backend wasm \((1 thread|([2-9]|\d{2,}) threads)\)/);
     assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 2 \(1 of 2 code cells\) running$/m);
     assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 4 ok in (\d+ ms|\d+\.\d s)$/m);
     const out = JSON.parse(readFileSync(output, 'utf8'));

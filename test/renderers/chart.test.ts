@@ -85,6 +85,21 @@ describe('chart renderer', () => {
     assert.deepEqual(await r.page.locator(`${out} .tfnb-colorbar span`).allTextContents(), ['0', '1']);
   });
 
+  test('histogram of one bin (a constant): one bar at its value with room on both sides, not a solid block', async () => {
+    const r = page();
+    const out = await r.render(CHART, { kind: 'histogram', binEdges: [-0.5, 0.5], counts: [16] });
+    const svg = r.page.locator(`${out} svg.tfnb-histogram`);
+    assert.match((await svg.getAttribute('aria-label')) ?? '', /: 1 bin from -0\.5 to 0\.5;/);
+    const [bar, plot] = await svg.evaluate((el) => {
+      const rect = el.querySelector('rect.tfnb-bar')!.getBoundingClientRect();
+      const axis = el.querySelector('line.tfnb-axis-line')!.getBoundingClientRect();
+      return [{ left: rect.left, right: rect.right }, { left: axis.left, right: axis.right }];
+    });
+    const middle = (plot!.left + plot!.right) / 2;
+    assert.ok(bar!.right - bar!.left < (plot!.right - plot!.left) / 3, `bar ${JSON.stringify(bar)} in plot ${JSON.stringify(plot)}`);
+    assert.ok(bar!.left < middle && bar!.right > middle, 'centred on its value');
+  });
+
   test('table: headers and cells, null as a dash', async () => {
     const r = page();
     const out = await r.render(CHART, charts.table);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { usePage } from './harness';
-import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, smallTensor } from './fixtures';
+import { TENSOR, bigTensor, imageTensor, nonFiniteTensor, pngDataUrl, smallTensor } from './fixtures';
 
 describe('tensor renderer', () => {
   const page = usePage('dark');
@@ -20,7 +20,8 @@ describe('tensor renderer', () => {
     assert.equal(await stat(out, 'max'), '4.25');
     assert.equal(await stat(out, 'mean'), String(Number(payload.stats!.mean!.toPrecision(4))));
     assert.equal(await stat(out, 'std'), String(Number(payload.stats!.std!.toPrecision(4))));
-    assert.equal(await stat(out, 'NaN'), '0');
+    assert.equal(await stat(out, 'non-finite'), 'no NaN or ±Inf');
+    assert.equal(await r.page.locator(`${out} [data-stat="NaN"]`).count(), 0);
     // A full (not summarised) 3×4 grid: 12 value cells, uniform 2 decimals like NumPy.
     const cells = await r.page.locator(`${out} table.tfnb-values tbody td`).allTextContents();
     assert.deepEqual(cells, ['0.50', '-1.25', '2.00', '3.50', '0.00', '1.00', '-2.00', '4.25', '1.50', '2.50', '-0.50', '3.00']);
@@ -110,16 +111,43 @@ describe('tensor renderer', () => {
     assert.equal(await images.count(), 4);
   });
 
+  test('downscaled or dropped images: the note gives the real shape and says why', async () => {
+    const r = page();
+    // As the kernel sends a [10, 129, 61, 1] batch over budget: 2 PNGs, each halved to 65 × 31.
+    const url = pngDataUrl(31, 65, 1, new Uint8Array(31 * 65).fill(128));
+    const out = await r.render(TENSOR, { shape: [10, 129, 61, 1], dtype: 'float32', images: { width: 31, height: 65, channels: 1, pngDataUrls: [url, url], total: 10 } });
+    assert.equal(await r.text(`${out} .tfnb-panel .tfnb-note`), "10 grayscale images, 129 × 61; showing the first 2: the rest do not fit the output's size budget; stored at 65 × 31 to fit the output's size budget");
+    const images = r.page.locator(`${out} .tfnb-images img`);
+    assert.equal(await images.count(), 2);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-images figcaption`).allTextContents(), ['0', '1'], 'one caption per image shown');
+    // Drawn at the tensor's size (61 wide, 129 high), not the stored PNG's.
+    assert.deepEqual(await images.first().evaluate((img) => [(img as HTMLImageElement).width, (img as HTMLImageElement).height]), [61, 129]);
+    const whole = await r.render(TENSOR, imageTensor());
+    assert.equal(await r.text(`${whole} .tfnb-panel .tfnb-note`), '4 grayscale images, 28 × 28');
+  });
+
   test('NaN and Infinity show as nan/inf and their counts are flagged', async () => {
     const r = page();
     const out = await r.render(TENSOR, nonFiniteTensor());
-    assert.equal(await stat(out, 'NaN'), '1');
-    assert.equal(await stat(out, '±Inf'), '2');
+    assert.equal(await stat(out, 'NaN'), '1 value');
+    assert.equal(await stat(out, '±Inf'), '2 values');
     assert.equal(await r.page.locator(`${out} [data-stat="NaN"].tfnb-warn`).count(), 1);
     const flagged = await r.page.locator(`${out} td.tfnb-nonfinite`).allTextContents();
     assert.deepEqual(flagged, ['nan', 'inf', '-inf']);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-slice-label`).allTextContents(), ['[0, :, :]', '[1, :, :]']);
     await r.screenshot(out, 'tensor-nonfinite');
+  });
+
+  test('a constant tensor says its value in words instead of a histogram block', async () => {
+    const r = page();
+    const zeros = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+    const stats = { min: 0, max: 0, mean: 0, std: 0, nanCount: 0, infCount: 0 };
+    const out = await r.render(TENSOR, { shape: [4, 4], dtype: 'float32', values: zeros, stats, histogram: { binEdges: [-0.5, 0.5], counts: [16] } });
+    assert.equal(await r.page.locator(`${out} svg.tfnb-histogram`).count(), 0);
+    assert.equal(await r.text(`${out} .tfnb-tensor-constant`), 'all 16 values are 0');
+    const withNaN = await r.render(TENSOR, { shape: [4], dtype: 'float32', values: [2.5, 'NaN', 2.5, 2.5], stats: { ...stats, min: 2.5, max: 2.5, mean: 2.5, nanCount: 1 }, histogram: { binEdges: [2, 3], counts: [3] } });
+    assert.equal(await r.text(`${withNaN} .tfnb-tensor-constant`), 'all 3 finite values are 2.5');
+    assert.equal(await stat(withNaN, 'NaN'), '1 value');
   });
 
   test('histogram has one bar per bin, each with its range and count', async () => {

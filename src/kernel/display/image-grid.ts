@@ -45,10 +45,15 @@ export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}
       + (caption !== undefined ? `<figcaption style="font:12px monospace;max-width:${Math.max(size, 40)}px;overflow-wrap:anywhere">${escapeHtml(caption)}</figcaption>` : '')
       + '</figure>');
   }
-  const more = layout.count > shown ? `<div>… ${layout.count - shown} more images not shown</div>` : '';
+  // Say why when the grid is not the whole batch at full size.
+  const notes: string[] = [];
+  if (layout.count > shown) notes.push(`showing the first ${shown}: a grid holds at most ${MAX_GRID_IMAGES} images`);
+  if (side > MAX_SIDE) notes.push(`images are stored downscaled to ${MAX_SIDE} px on the longest side to keep the output small`);
+  const more = notes.map((n) => `<div>${n}</div>`).join('');
   const title = options.title ? `<div style="font-weight:bold">${escapeHtml(options.title)}</div>` : '';
-  const summary = `${layout.count} image${layout.count === 1 ? '' : 's'} ${layout.height}×${layout.width}${layout.channels === 1 ? '' : `×${layout.channels}`}`;
-  const plain = [options.title, `<${summary}>`, captions ? captions.slice(0, shown).join('  ') : undefined].filter(Boolean).join('\n');
+  const kind = layout.channels === 1 ? 'grayscale' : layout.channels === 3 ? 'RGB' : 'RGBA';
+  const summary = `${layout.count} ${kind} image${layout.count === 1 ? '' : 's'}, ${layout.height} × ${layout.width}`;
+  const plain = [options.title, `<${summary}>`, ...notes, captions ? captions.slice(0, shown).join('  ') : undefined].filter(Boolean).join('\n');
   return {
     'text/html': `${title}<div style="display:flex;flex-wrap:wrap;align-items:flex-start">${tiles.join('')}</div>${more}`,
     'text/plain': plain,

@@ -36,7 +36,11 @@ function describe(t: Tensor): string {
 }
 
 function statsLine(s: FullStats): string {
-  const parts = s.min === null ? ['no finite values'] : [`min ${formatNumber(s.min)}`, `max ${formatNumber(s.max)}`, `mean ${formatNumber(s.mean)}`, `std ${formatNumber(s.std)}`];
+  const nonFinite = s.nanCount + s.infCount;
+  // A constant tensor in words: "min 0 · max 0 · mean 0 · std 0" says it four times.
+  const parts = s.min === null ? ['no finite values']
+    : s.min === s.max ? [`all ${s.finiteCount.toLocaleString('en-US')}${nonFinite ? ' finite' : ''} values are ${formatNumber(s.min)}`]
+      : [`min ${formatNumber(s.min)}`, `max ${formatNumber(s.max)}`, `mean ${formatNumber(s.mean)}`, `std ${formatNumber(s.std)}`];
   if (s.nanCount) parts.push(`${s.nanCount} NaN`);
   if (s.infCount) parts.push(`${s.infCount} Inf`);
   return parts.join(' · ');

@@ -45,24 +45,30 @@ function duration(ms: number): string {
   return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** The progress without the word "Training": the title, shown just before it, says that. */
 export function progressLine(p: TrainingPayload): string | undefined {
   const g = p.progress;
   if (!g) return undefined;
   const epochs = `epoch ${g.epoch}${g.totalEpochs ? `/${g.totalEpochs}` : ''}`;
-  if (g.done) return `Training ${g.stopped ? 'stopped at' : 'done:'} ${epochs} · ${duration(g.elapsedMs)}`;
+  if (g.done) return `${g.stopped ? 'stopped at' : 'done:'} ${epochs} · ${duration(g.elapsedMs)}`;
   const batch = `batch ${g.batch}${g.batchesPerEpoch ? `/${g.batchesPerEpoch}` : ''}`;
   const eta = g.etaMs !== undefined ? ` · ~${duration(g.etaMs)} left` : '';
-  return `Training ${epochs} · ${batch} · ${duration(g.elapsedMs)} elapsed${eta}`;
+  return `${epochs} · ${batch} · ${duration(g.elapsedMs)} elapsed${eta}`;
+}
+
+/** Every metric with 4 decimals, so "acc 1.0000" lines up with "loss 0.4942" (not "acc 1"). */
+export function formatMetric(x: number): string {
+  const a = Math.abs(x);
+  return Number.isFinite(x) && (a === 0 || (a >= 1e-4 && a < 1e6)) ? x.toFixed(4) : formatNumber(x);
 }
 
 function logsLine(prefix: string, logs: Record<string, number>, names: string[]): string {
   const shown = names.flatMap((n) => [n, `val_${n}`]).filter((n, i, all) => logs[n] !== undefined && all.indexOf(n) === i);
-  return `${prefix}: ${shown.map((n) => `${n} ${formatNumber(logs[n])}`).join(' · ')}`;
+  return `${prefix}: ${shown.map((n) => `${n} ${formatMetric(logs[n])}`).join(' · ')}`;
 }
 
 export function trainingText(p: TrainingPayload): string {
-  const lines: string[] = [];
-  if (p.title) lines.push(p.title);
+  const lines: string[] = [p.title ?? 'Training'];
   const progress = progressLine(p);
   if (progress) lines.push(progress);
   const names = metricNames(p);

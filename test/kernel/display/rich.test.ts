@@ -139,13 +139,32 @@ digits.dispose();`);
     assert.equal(png.toString('latin1', 1, 4), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20), png[25]], [28, 28, 0], '28×28 grey');
     assert.match(captioned!.html, /^<div style="font-weight:bold">mistakes<\/div>/);
-    assert.equal(captioned!.text, 'mistakes\n<2 images 28×28>\n4 → 9  <b>');
+    assert.equal(captioned!.text, 'mistakes\n<2 grayscale images, 28 × 28>\n4 → 9  <b>');
     assert.equal([...grey!.html.matchAll(/<img /g)].length, 3, '[n, h, w] is n grey images');
-    assert.equal(grey!.text, '<3 images 10×12>');
+    assert.equal(grey!.text, '<3 grayscale images, 10 × 12>');
     assert.match(colour!.html, /width="64"/);
-    assert.equal(colour!.text, '<1 image 16×16×3>');
+    assert.equal(colour!.text, '<1 RGB image, 16 × 16>');
     const rgb = Buffer.from(/base64,([^"]+)"/.exec(colour!.html)![1]!, 'base64');
     assert.equal(rgb[25], 2, 'colour type 2: RGB');
+  });
+
+  it('display.images states the real shape and says why images are dropped or downscaled, captions matching the tiles', async () => {
+    const r = await run(k, `const batch = tf.zeros([10, 129, 61, 1]);
+display.images(batch);
+batch.dispose();
+const many = tf.zeros([205, 8, 8]);
+display.images(many, { captions: Array.from({ length: 205 }, (_, i) => 'c' + i) });
+many.dispose();`);
+    assert.equal(r.error, undefined, r.error?.evalue);
+    const [big, many] = r.displays.map((d) => ({ html: String(d.data['text/html']), text: String(d.data['text/plain']) }));
+    assert.equal(big!.text, '<10 grayscale images, 129 × 61>\nimages are stored downscaled to 96 px on the longest side to keep the output small');
+    assert.match(big!.html, /<div>images are stored downscaled to 96 px on the longest side to keep the output small<\/div>$/);
+    assert.match(big!.html, /width="61"/, 'drawn at the real width');
+    const [, head, captionLine] = /^(<205 grayscale images, 8 × 8>\nshowing the first 200: a grid holds at most 200 images)\n(.*)$/s.exec(many!.text) ?? [];
+    assert.ok(head, many!.text.slice(0, 200));
+    assert.equal(captionLine!.split('  ').length, 200, 'a caption for each image shown, no more');
+    assert.equal([...many!.html.matchAll(/<figcaption/g)].length, 200);
+    assert.match(many!.html, /<div>showing the first 200: a grid holds at most 200 images<\/div>$/);
   });
 
   it('display.images refuses what it cannot draw: a caption count that does not match, bad shapes, strings', async () => {

@@ -101,6 +101,16 @@ describe('toMimeBundle for tensors', () => {
     tf.dispose([b, s, many]);
   });
 
+  it('a constant tensor says its value once, in words, and gets no one-bar histogram image', () => {
+    const zeros = tf.zeros([4, 4, 3, 2]);
+    const { bundle } = bundleOf(zeros);
+    assert.equal(bundle['text/plain'].split('\n')[1], 'all 96 values are 0');
+    assert.doesNotMatch(String(bundle['image/svg+xml'] ?? ''), /count/);
+    const withNaN = tf.tensor1d([2.5, NaN, 2.5]);
+    assert.equal(bundleOf(withNaN).bundle['text/plain'].split('\n')[1], 'all 2 finite values are 2.5 · 1 NaN');
+    tf.dispose([zeros, withNaN]);
+  });
+
   it('NaN and Inf: counted, kept out of stats, written as strings in values', () => {
     const t = tf.tensor1d([1, NaN, Infinity, -Infinity, 3]);
     const { payload, bundle } = bundleOf(t);
