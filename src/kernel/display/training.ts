@@ -64,7 +64,7 @@ export function formatMetric(x: number): string {
 
 function logsLine(prefix: string, logs: Record<string, number>, names: string[]): string {
   const shown = names.flatMap((n) => [n, `val_${n}`]).filter((n, i, all) => logs[n] !== undefined && all.indexOf(n) === i);
-  return `${prefix}: ${shown.map((n) => `${n} ${formatMetric(logs[n])}`).join(' · ')}`;
+  return `${prefix}: ${shown.map((n) => `${n} ${formatMetric(logs[n]!)}`).join(' · ')}`;
 }
 
 export function trainingText(p: TrainingPayload): string {
