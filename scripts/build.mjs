@@ -68,8 +68,8 @@ if (existsSync(dataScripts)) {
 }
 
 // Types the authoring plugin serves to cells (tfjs, Node, the kernel's globals): dist/types.
-if (existsSync(join(root, 'src/authoring/build/ship-types.mjs'))) {
-  const { shipTypes } = await import('../src/authoring/build/ship-types.mjs');
+if (existsSync(join(root, 'src/authoring/build/shipTypes.mjs'))) {
+  const { shipTypes } = await import('../src/authoring/build/shipTypes.mjs');
   await shipTypes(root, join(dist, 'types'), { onlyIfStale: true });
 }
 

@@ -12,7 +12,7 @@ export { TF_PACKAGES };
 /** The native packages the kernel's backend ladder tries first, in its order (tensorflow-gpu, tensorflow). */
 export const NATIVE_TF_PACKAGES: readonly string[] = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-/** Files of the shipped types folder (see build/ship-types.mjs). */
+/** Files of the shipped types folder (see build/shipTypes.mjs). */
 export const TYPES_FILES = { kernel: 'kernel.d.ts' } as const;
 
 /** Modules that are always the kernel's: module name -> file of the shipped types folder. */

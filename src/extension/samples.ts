@@ -4,7 +4,7 @@
  * load come from the kernel (bundled offline data, or the cache), so the notebook is all that
  * needs copying: each notebook states its data's source and licence in its own markdown, and the
  * full NOTICE.md sits beside the bundled data, in the folder its `source:` line prints.
- * test/samples/open-sample.test.ts checks this list against samples/*.ipynb.
+ * test/samples/openSample.test.ts checks this list against samples/*.ipynb.
  */
 import * as vscode from 'vscode';
 

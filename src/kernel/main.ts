@@ -15,7 +15,7 @@ import { OutputRouter } from './output';
 import { installRuntime } from './runtime';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
-import { trackTraining } from './training';
+import { trackTraining } from './runningFits';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all

@@ -3,7 +3,7 @@
  * that made it. Writes with no execution (kernel start, stray callbacks) go to the kernel log.
  */
 import type { StreamName } from '../protocol/messages';
-import { currentExecutionId } from './context';
+import { currentExecutionId } from './executionContext';
 import type { OutputRouter } from './output';
 
 type Write = typeof process.stdout.write;

@@ -4,7 +4,7 @@
  * runs, it ends with that error; after its `done`, the error arrives late and the client counts
  * the run as failed. The kernel lives on. Work no cell started goes to the kernel log.
  */
-import { executionContext, currentExecutionId } from './context';
+import { executionContext, currentExecutionId } from './executionContext';
 
 export interface StrayErrorSink {
   /** The execution whose code made `error`, judged by the stack's cell frames; undefined if none. */

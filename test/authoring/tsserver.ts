@@ -35,7 +35,7 @@ export async function preparePlugin(dir: string): Promise<{ probeDir: string; ty
     target: 'node20', format: 'cjs', external: ['typescript'], logLevel: 'warning',
     footer: { js: 'module.exports = module.exports.default;' },
   });
-  const shipTypes = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/ship-types.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
+  const shipTypes = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
   const typesDir = await shipTypes.shipTypes(ROOT, join(dir, 'types'));
   return { probeDir: dir, typesDir };
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Locator } from 'playwright-core';
 import { ARTIFACTS, startCodeServer, type RunningCodeServer } from './codeServer';
-import { authoringVsix, type AuthoringVsix } from './intellisense-vsix';
+import { authoringVsix, type AuthoringVsix } from './intellisenseVsix';
 import { notebookJson } from './notebooks';
 import { ACTIVE_NOTEBOOK, launchBrowser, Workbench } from './workbench';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { closedPortUrl } from '../kernel/datasets/mnist-fixtures';
+import { closedPortUrl } from '../kernel/datasets/mnistFixtures';
 import { CLI_SCRIPT, ROOT, tempDir } from './kernel';
 
 export interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }

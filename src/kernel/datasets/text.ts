@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import type { TextLoadOptions, TextSplit, TextData, TextLoader } from '../../api/datasets';
 export type { TextLoadOptions, TextSplit, TextData } from '../../api/datasets';
 

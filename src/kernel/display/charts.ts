@@ -6,8 +6,8 @@ import { MIME, type ChartPayload, type ChartSeries, type MimeBundle } from '../.
 import { clip, decimate, fitWithin, formatNumber } from './budget';
 import { finiteRange, toColorMapName } from './colormap';
 import { barPanel, heatmapPanel, histogramPanel, svgDocument, textDocument, xyPanel } from './svg';
-import { blockMeans } from './tensor-data';
-import { textTable } from './text-table';
+import { blockMeans } from './tensorData';
+import { textTable } from './textTable';
 
 type Chart<K extends ChartPayload['kind']> = Extract<ChartPayload, { kind: K }>;
 

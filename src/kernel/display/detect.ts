@@ -3,7 +3,7 @@
  * because values can come from another copy of tfjs (e.g. a user-installed tfjs-node).
  */
 import type * as tfType from '@tensorflow/tfjs';
-import type { Tf } from './context';
+import type { Tf } from './displayContext';
 
 export type Tensor = tfType.Tensor;
 export type LayersModel = tfType.LayersModel;

@@ -3,7 +3,7 @@
  * list per metric) → one entry per epoch, for the training payload.
  */
 import type { EpochLogs, TrainingPayload } from '../../protocol/mime';
-import type { Tf } from './context';
+import type { Tf } from './displayContext';
 import { scalarValueSync } from './detect';
 
 type LogsRecord = Record<string, unknown>;

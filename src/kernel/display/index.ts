@@ -4,23 +4,23 @@
  * The kernel passes in the `tf` it uses; nothing here imports tfjs values.
  */
 import type { MimeBundle } from '../../protocol/mime';
-import { resolveContext, type DisplayContext } from './context';
+import { resolveContext, type DisplayContext } from './displayContext';
 import { isHistory, isLayersModel, isTensor } from './detect';
 import { historyPayload } from './history';
-import { modelSummaryBundle } from './model-summary';
+import { modelSummaryBundle } from './modelSummary';
 import { SurfaceOutputs } from './surfaces';
-import { tensorBundle } from './tensor-bundle';
+import { tensorBundle } from './tensorBundle';
 import { createTfvis } from './tfvis';
 import type { Tfvis } from '../../api/tfvis';
-import { trainingBundle } from './training';
-import { TrainingRuns } from './training-runs';
+import { trainingBundle } from './trainingOutput';
+import { TrainingRuns } from './trainingCharts';
 
-export type { Tf, DisplayOptions, DisplaySink, DisplayContext } from './context';
+export type { Tf, DisplayOptions, DisplaySink, DisplayContext } from './displayContext';
 export type { Tfvis } from '../../api/tfvis';
 export { createRichDisplay, customBundle, type RichDisplay, type AudioOptions, type AudioSamples } from './rich';
-export type { ImagesOptions, ImageTensor } from './image-grid';
+export type { ImagesOptions, ImageTensor } from './imageGrid';
 export type { ClassificationReport, ClassMetrics } from './metrics';
-export type { TfvisFitCallbacks, FitCallbacksOptions } from './fit-callbacks';
+export type { TfvisFitCallbacks, FitCallbacksOptions } from './fitCallbacks';
 
 /**
  * Rich bundle for tf.Tensor, tf.LayersModel / tf.Sequential, tf.History (result of fit), or

@@ -3,7 +3,7 @@
  * dispose). tfjs-vis's accuracy, perClassAccuracy and confusionMatrix, plus precisionRecallF1.
  * Class ids: a 1-D tensor (or array) of ids, an [n,1] tensor, or [n,k] scores/one-hot (argmax).
  */
-import type { Tf } from './context';
+import type { Tf } from './displayContext';
 import { isTensor } from './detect';
 import type { ClassIds, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
 export type { ClassIds, ClassMetrics, AveragedMetrics, ClassificationReport } from '../../api/tfvis';

@@ -5,8 +5,8 @@
  * `Symbol.for('Jupyter.display')`. VS Code, JupyterLab and GitHub draw these types themselves.
  */
 import type { MimeBundle } from '../../protocol/mime';
-import type { DisplayOptions } from './context';
-import { imageGridBundle } from './image-grid';
+import type { DisplayOptions } from './displayContext';
+import { imageGridBundle } from './imageGrid';
 import { encodeWav } from './wav';
 import type { AudioOptions, AudioSamples, RichDisplay } from '../../api/display';
 export type { AudioOptions, AudioSamples, RichDisplay } from '../../api/display';

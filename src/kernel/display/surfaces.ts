@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MimeBundle } from '../../protocol/mime';
-import type { DisplaySink } from './context';
+import type { DisplaySink } from './displayContext';
 import type { SurfaceInfo, SurfaceElement, VisorSurface, Drawable, Visor } from '../../api/tfvis';
 export type { SurfaceInfo, SurfaceElement, VisorSurface, Drawable, Visor } from '../../api/tfvis';
 

@@ -6,17 +6,17 @@ import type { ChartPayload, ChartSeries } from '../../protocol/mime';
 import { clip } from './budget';
 import { chartBundle } from './charts';
 import { toColorMapName } from './colormap';
-import { confusionBundle } from './confusion-bundle';
-import type { ResolvedContext, Tf } from './context';
+import { confusionBundle } from './confusionBundle';
+import type { ResolvedContext, Tf } from './displayContext';
 import { isLayersModel, isLayer, isTensor } from './detect';
-import { createFitCallbacks } from './fit-callbacks';
+import { createFitCallbacks } from './fitCallbacks';
 import { historyPayload } from './history';
 import * as m from './metrics';
-import { modelSummaryBundle } from './model-summary';
+import { modelSummaryBundle } from './modelSummary';
 import { SurfaceOutputs, createVisor, surfaceTitle, type Drawable } from './surfaces';
-import { computeHistogram, computeStats, publicStats } from './tensor-data';
-import { trainingBundle } from './training';
-import type { TrainingRuns } from './training-runs';
+import { computeHistogram, computeStats, publicStats } from './tensorData';
+import { trainingBundle } from './trainingOutput';
+import type { TrainingRuns } from './trainingCharts';
 import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotData } from '../../api/tfvis';
 
 async function numbersOf(x: unknown, what: string, tf: Tf): Promise<number[]> {

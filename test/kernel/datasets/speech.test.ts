@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { KernelClient } from '../../../src/client/kernelClient';
-import type { DatasetContext } from '../../../src/kernel/datasets/context';
+import type { DatasetContext } from '../../../src/kernel/datasets/datasetContext';
 import { createSpeech, isTestSpeaker, type SpeechData } from '../../../src/kernel/datasets/speech';
 import { ROOT, run, startKernel, tempDir } from '../../helpers/kernel';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { KernelClient } from '../../../src/client/kernelClient';
-import type { DatasetContext } from '../../../src/kernel/datasets/context';
+import type { DatasetContext } from '../../../src/kernel/datasets/datasetContext';
 import { createText, type TextData } from '../../../src/kernel/datasets/text';
 import { ROOT, run, startKernel, tempDir } from '../../helpers/kernel';
 

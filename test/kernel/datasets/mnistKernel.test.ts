@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { KernelClient } from '../../../src/client/kernelClient';
 import { run, startKernel, tempDir } from '../../helpers/kernel';
 import { offlineEnv } from '../../helpers/samples';
-import { serveFolder, writeMnistFixture, type FileServer } from './mnist-fixtures';
+import { serveFolder, writeMnistFixture, type FileServer } from './mnistFixtures';
 
 describe('tfnb/datasets mnist in a kernel', () => {
   let k: KernelClient;

@@ -5,7 +5,7 @@
  */
 import { TENSOR_SUMMARY_THRESHOLD } from '../../protocol/mime';
 import { clip, roundSig } from './budget';
-import type { TensorValues } from './tensor-data';
+import type { TensorValues } from './tensorData';
 
 
 export type Leaf = number | string | boolean;

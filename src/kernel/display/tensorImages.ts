@@ -2,7 +2,7 @@
  * Tensors shaped like images ([h,w,c] or [n,h,w,c], c in 1/3/4) become PNG data URLs: scaled to
  * 0..255, box-downsampled to a maximum side, and as many as fit the byte budget (capped).
  */
-import type { FullStats, TensorValues } from './tensor-data';
+import type { FullStats, TensorValues } from './tensorData';
 import { pngDataUrl, type Channels, type RasterImage } from './png';
 
 export interface ImageLayout { count: number; height: number; width: number; channels: Channels }

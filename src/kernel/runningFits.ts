@@ -1,11 +1,11 @@
 /**
  * The kernel's registry of running fits: which models are training for which execution. It is
  * the one place that stops a fit (`stopModel`): an interrupt stops every fit of its execution
- * (`stopTrainingFor`), a live chart's Stop button one model (display/training-runs.ts, whose
+ * (`stopTrainingFor`), a live chart's Stop button one model (display/trainingCharts.ts, whose
  * runs are charts, not fits, ask here). fit ends after its current batch.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
-import { currentExecutionId } from './context';
+import { currentExecutionId } from './executionContext';
 import type { Tf } from './backend';
 
 const active = new Map<LayersModel, string | null>();

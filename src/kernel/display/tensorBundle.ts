@@ -7,9 +7,9 @@ import { clip, fitWithin, formatNumber } from './budget';
 import type { Tensor } from './detect';
 import { pngBase64 } from './png';
 import { heatmapPanel, histogramPanel, svgDocument, text, textDocument } from './svg';
-import { blockMeans, computeHistogram, computeStats, publicStats, readTensorValues, type FullStats, type TensorValues } from './tensor-data';
-import { encodeImages, imageLayout, pixelScaler } from './tensor-images';
-import { chooseEdge, formatNested, leafReader, summarizeValues, type Nested } from './tensor-values';
+import { blockMeans, computeHistogram, computeStats, publicStats, readTensorValues, type FullStats, type TensorValues } from './tensorData';
+import { encodeImages, imageLayout, pixelScaler } from './tensorImages';
+import { chooseEdge, formatNested, leafReader, summarizeValues, type Nested } from './tensorValues';
 
 interface Level {
   maxLeaves: number;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainingText } from '../../../src/kernel/display/training';
+import { trainingText } from '../../../src/kernel/display/trainingOutput';
 import type { TrainingPayload } from '../../../src/protocol/mime';
 
 const running: TrainingPayload = {

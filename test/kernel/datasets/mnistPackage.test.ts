@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import type { DatasetContext } from '../../../src/kernel/datasets/context';
+import type { DatasetContext } from '../../../src/kernel/datasets/datasetContext';
 import { createMnist, type MnistData } from '../../../src/kernel/datasets/mnist';
-import { MNIST_FILES, MNIST_SHA256 } from '../../../src/kernel/datasets/mnist-files';
-import { mnistChecksumProblems, mnistPackageDataDirs } from '../../../src/kernel/datasets/mnist-package';
-import { mnistTarballUrl } from '../../../src/kernel/datasets/mnist-registry';
+import { MNIST_FILES, MNIST_SHA256 } from '../../../src/kernel/datasets/mnistFiles';
+import { mnistChecksumProblems, mnistPackageDataDirs } from '../../../src/kernel/datasets/mnistPackage';
+import { mnistTarballUrl } from '../../../src/kernel/datasets/mnistRegistry';
 import { readTar } from '../../../src/kernel/datasets/tar';
 import { offlineEnv } from '../../helpers/samples';
 import { run, ROOT, startKernel, tempDir } from '../../helpers/kernel';
-import { closedPortUrl, serveFolder, writeMnistFixture, type FileServer } from './mnist-fixtures';
+import { closedPortUrl, serveFolder, writeMnistFixture, type FileServer } from './mnistFixtures';
 
 const BUNDLED_DATA = join(ROOT, 'dist', 'data');
 /** The copy tfnb depends on (package.json), found from the kernel bundle's folder (dist/). */

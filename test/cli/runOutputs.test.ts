@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CLI_SCRIPT, tempDir, writeCodeNotebook as writeNotebook } from '../helpers/kernel';
-import { serveFolder, writeMnistFixture } from '../kernel/datasets/mnist-fixtures';
+import { serveFolder, writeMnistFixture } from '../kernel/datasets/mnistFixtures';
 
 interface Output { output_type: string; name?: string; text?: string[]; data?: Record<string, unknown>; ename?: string }
 interface SavedCell { outputs: Output[]; execution_count: number | null }

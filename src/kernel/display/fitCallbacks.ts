@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MimeBundle, TrainingPayload } from '../../protocol/mime';
-import { stopModel } from '../training';
-import type { ResolvedContext, Tf } from './context';
+import { stopModel } from '../runningFits';
+import type { ResolvedContext, Tf } from './displayContext';
 import { scalarValue } from './detect';
 import { Throttle } from './throttle';
-import { TrainingRecorder, trainingBundle } from './training';
-import type { TrainingRuns } from './training-runs';
+import { TrainingRecorder, trainingBundle } from './trainingOutput';
+import type { TrainingRuns } from './trainingCharts';
 import type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 export type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 

@@ -7,7 +7,7 @@ import { clip, fitWithin, formatNumber, roundSig } from './budget';
 import type { ColorMapName } from './colormap';
 import { reportFromMatrix } from './metrics';
 import { heatmapPanel, svgDocument, text } from './svg';
-import { textTable } from './text-table';
+import { textTable } from './textTable';
 
 export interface ConfusionOptions { title?: string; colorMap?: ColorMapName }
 

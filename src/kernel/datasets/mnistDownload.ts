@@ -6,10 +6,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import { DownloadError, downloadFile, progressText, type DownloadProgress } from './download';
 import { IdxFormatError, parseIdx } from './idx';
-import { MNIST_FILES, MNIST_GZ_MD5, missingMnistFiles, type MnistFileKey } from './mnist-files';
+import { MNIST_FILES, MNIST_GZ_MD5, missingMnistFiles, type MnistFileKey } from './mnistFiles';
 
 /** torchvision's mirror first, then the one TensorFlow's tutorials use. */
 export const DEFAULT_MNIST_MIRRORS = [

@@ -5,8 +5,8 @@
 //   tslab.d.ts       tslab (the kernel's tslab module)
 //   src/api/...      declarations emitted from src/api (the hand-written cell-facing API those name)
 //   node_modules/    .d.ts files (and package.json, licences) of TensorFlow.js and Node's types
-// Usage: node src/authoring/build/ship-types.mjs [outDir]   (default dist/types)
-//        or, in the build: await (await import('../src/authoring/build/ship-types.mjs')).shipTypes(root, join(dist, 'types'), { onlyIfStale: true })
+// Usage: node src/authoring/build/shipTypes.mjs [outDir]   (default dist/types)
+//        or, in the build: await (await import('../src/authoring/build/shipTypes.mjs')).shipTypes(root, join(dist, 'types'), { onlyIfStale: true })
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -68,7 +68,7 @@ function packageDir(req, name) {
     const dir = join(base, name);
     if (existsSync(join(dir, 'package.json'))) return dir;
   }
-  throw new Error(`ship-types: package ${name} is not installed`);
+  throw new Error(`shipTypes: package ${name} is not installed`);
 }
 
 /** Copies a package's .d.ts files, package.json and licence, and those of its nested node_modules/@types. */
@@ -106,7 +106,7 @@ async function emitApiDeclarations(root, outDir) {
   const program = ts.createProgram(API_SOURCES.map((f) => join(root, f)), options);
   const result = program.emit();
   const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) throw new Error(`ship-types: declarations did not emit:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
+  if (errors.length) throw new Error(`shipTypes: declarations did not emit:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

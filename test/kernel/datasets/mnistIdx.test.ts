@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { IdxFormatError, parseIdx } from '../../../src/kernel/datasets/idx';
-import { readSplit } from '../../../src/kernel/datasets/mnist-files';
+import { readSplit } from '../../../src/kernel/datasets/mnistFiles';
 import { tempDir } from '../../helpers/kernel';
 
 /** Header bytes written out by hand: magic (0, 0, type, rank), then big-endian dims. */

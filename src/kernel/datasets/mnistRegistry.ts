@@ -8,11 +8,11 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import type { DatasetContext } from './context';
+import type { DatasetContext } from './datasetContext';
 import { DownloadError, downloadFile } from './download';
-import { ProgressLine } from './mnist-download';
-import { MNIST_FILE_KEYS, MNIST_FILES } from './mnist-files';
-import { checksumOk, MNIST_PACKAGE, sha256 } from './mnist-package';
+import { ProgressLine } from './mnistDownload';
+import { MNIST_FILE_KEYS, MNIST_FILES } from './mnistFiles';
+import { checksumOk, MNIST_PACKAGE, sha256 } from './mnistPackage';
 import { TarFormatError, readTar } from './tar';
 
 /** The version tfnb depends on: its files are the published ones. */

@@ -75,7 +75,7 @@ async function stageVsix(wired: boolean): Promise<AuthoringVsix> {
     await build({ ...node, entryPoints: [join(ROOT, 'src/tsplugin/index.ts')], outfile: join(stage, 'dist/tsplugin.js'), external: ['typescript'] });
   }
   if (!existsSync(join(stage, 'dist/types/kernel.d.ts'))) {
-    const ship = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/ship-types.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
+    const ship = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
     await ship.shipTypes(ROOT, join(stage, 'dist/types'));
   }
   cpSync(join(ROOT, 'src/tsplugin/package'), join(stage, 'node_modules', PLUGIN_NAME), { recursive: true });

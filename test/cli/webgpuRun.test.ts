@@ -61,7 +61,7 @@ describe('tfnb run --backend webgpu', { skip: webgpuUnavailable() }, () => {
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     assert.match(r.stderr, /kernel ready: backend webgpu on /);
     const accuracy = Number(/Accuracy of the network on the \d+ test images: ([\d.]+) %/.exec(r.stdout)?.[1]);
-    // 80.8 % measured on llvmpipe; wasm's CI floor for this run is in test/samples/samples-mnist.test.ts.
+    // 80.8 % measured on llvmpipe; wasm's CI floor for this run is in test/samples/samplesMnist.test.ts.
     assert.ok(accuracy > 60, `accuracy ${accuracy}`);
     assert.match(r.stdout, /macro average: precision/);
     assert.match(r.stdout, /test images misclassified/);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { closedPortUrl } from '../kernel/datasets/mnist-fixtures';
+import { closedPortUrl } from '../kernel/datasets/mnistFixtures';
 import { ROOT, tempDir } from '../helpers/kernel';
 import { noErrors, payloads, readExecuted } from '../helpers/samples';
 

@@ -4,7 +4,7 @@
  */
 import { MIME, type EpochLogs, type MimeBundle, type TrainingPayload } from '../../protocol/mime';
 import { decimate, fitWithin, formatNumber } from './budget';
-import { DecimatedSeries } from './decimated-series';
+import { DecimatedSeries } from './decimatedSeries';
 import { PALETTE, svgDocument, text, xyPanel, type PlotSeries } from './svg';
 
 export const MAX_BATCH_POINTS = 1000;
