@@ -16,7 +16,7 @@ const REWRITES: ReadonlyArray<readonly [string, string, string, boolean]> = [
   ['class becomes a let-bound class expression', 'class C {}', 'let C = class C {};', false],
   ['function keeps its place under a hidden name; the first line binds the real one',
     'function f() { return 1; }\nf();',
-    'let f = __tfnb.nameFunction(__tfnb_fn_f, "f"); function __tfnb_fn_f() { return 1; }\nf();', true],
+    'let f = __tfnb.nameFunction(__tfnb_fn_f, "f"); function __tfnb_fn_f() { return 1; }\n__tfnb_result((f()));', true],
   ['var becomes an assignment, names hoisted to a first-line let', 'var a = 1, b;', 'let a, b; ( a = 1, b);', false],
   ['for (var …;;)', 'for (var i = 0; i < 3; i++) {}', 'let i; for ( i = 0; i < 3; i++) {}', false],
   ['for (var … of …)', 'for (var k of [1]) {}', 'let k; for ( k of [1]) {}', false],
@@ -41,10 +41,10 @@ const REWRITES: ReadonlyArray<readonly [string, string, string, boolean]> = [
   ['export of a declaration keeps the declaration', 'export const q = 1;', 'let   q = 1;', false],
   ['an export list is dropped and is not the result', 'let q = 1;\nexport { q };', 'let q = 1;\n', false],
   ['export default keeps the expression', 'export default 5;', '5;', false],
-  ['a trailing expression is the result', '1 + 1', '1 + 1', true],
-  ['the last statement decides the result', 'let w = 1;\nw', 'let w = 1;\nw', true],
+  ['a trailing expression is the result, through __tfnb_result (the kernel takes it there, not from the inspector)', '1 + 1', '__tfnb_result((1 + 1))', true],
+  ['the last statement decides the result', 'let w = 1;\nw', 'let w = 1;\n__tfnb_result((w))', true],
   ['a multi-line import keeps every line', 'import {\n  a,\n  b,\n} from "m";\na',
-    'let __tfnb_m0 = await __tfnb.import("m"), { "a": a, "b": b } = __tfnb.namedOf(__tfnb_m0);\n\n\n\na', true],
+    'let __tfnb_m0 = await __tfnb.import("m"), { "a": a, "b": b } = __tfnb.namedOf(__tfnb_m0);\n\n\n\n__tfnb_result((a))', true],
 ];
 
 /** [cell, language, what esbuild is given] */
@@ -59,15 +59,15 @@ const TRAILING: ReadonlyArray<readonly [string, CellLanguage, string]> = [
   ['const broken = ;', 'typescript', 'const broken = ;'],
 ];
 
-/** [cell, language, script (the sourceURL comment included), hasResult] */
+/** [cell, language, script (the sourceURL comment included), hasResult]. Every script ends in `void 0`: its completion value is never the inspector's to capture. */
 const CELLS: ReadonlyArray<readonly [string, CellLanguage, string, boolean]> = [
-  ['const x: number = 1;\nx', 'typescript', 'let   x = 1;\n__tfnb_result(x);\n\n//# sourceURL=cell.js', true],
+  ['const x: number = 1;\nx', 'typescript', 'let   x = 1;\n__tfnb_result(x);\n\n;void 0;\n//# sourceURL=cell.js', true],
   ['enum E { A }\nE.A', 'typescript',
-    'let E; ( E = /* @__PURE__ */ ((E2) => {\n  E2[E2["A"] = 0] = "A";\n  return E2;\n})(E || {}));\n__tfnb_result(0 /* A */);\n\n//# sourceURL=cell.js', true],
+    'let E; ( E = /* @__PURE__ */ ((E2) => {\n  E2[E2["A"] = 0] = "A";\n  return E2;\n})(E || {}));\n__tfnb_result(0 /* A */);\n\n;void 0;\n//# sourceURL=cell.js', true],
   ['import type { T } from "m";\nimport { v } from "m";', 'typescript',
-    'let __tfnb_m0 = await __tfnb.import("m"), { "v": v } = __tfnb.namedOf(__tfnb_m0);\n\n//# sourceURL=cell.js', false],
-  ['-5', 'typescript', '-5\n//# sourceURL=cell.js', true],
-  ['1 + 1', 'javascript', '1 + 1\n//# sourceURL=cell.js', true],
+    'let __tfnb_m0 = await __tfnb.import("m"), { "v": v } = __tfnb.namedOf(__tfnb_m0);\n\n;void 0;\n//# sourceURL=cell.js', false],
+  ['-5', 'typescript', '__tfnb_result((-5))\n;void 0;\n//# sourceURL=cell.js', true],
+  ['1 + 1', 'javascript', '__tfnb_result((1 + 1))\n;void 0;\n//# sourceURL=cell.js', true],
 ];
 
 /** [cell, message, line, column] of the CellSyntaxError (TypeScript cells). */

@@ -88,7 +88,7 @@ for (const backend of RULE_BACKENDS) describe(`files beside the notebook that im
       assert.equal(ok(fromModule), '1');
       assert.equal(ok(fromCell), '1');
     } else {
-      for (const r of [fromModule, fromCell]) assert.match(r.error?.evalue ?? '', /WASM backend not initialized: this kernel runs on the 'cpu' backend/);
+      for (const r of [fromModule, fromCell]) assert.match(r.error?.evalue ?? '', new RegExp(`WASM backend not initialized: this kernel runs on the '${backend}' backend`));
     }
   });
 
