@@ -3,7 +3,7 @@
  * NotebookCellExecution): typed events, never strings to parse back.
  */
 import type { CellLanguage, MemoryReport, StreamName } from '../protocol/messages';
-import type { ErrorOutput } from '../protocol/executionOutputs';
+import type { ErrorOutput, ExecutionHandlers } from '../protocol/executionOutputs';
 import type { MimeBundle } from '../protocol/mime';
 
 export type { ErrorOutput, ExecutionHandlers } from '../protocol/executionOutputs';
@@ -49,6 +49,11 @@ export type OutputEvent =
   | { kind: 'display'; executionId: string; late: boolean; data: MimeBundle; displayId?: string; update: boolean }
   | { kind: 'result'; executionId: string; late: boolean; data: MimeBundle }
   | { kind: 'error'; executionId: string; late: boolean; error: ErrorOutput };
+
+/** A sink's handlers for one execution: its outputs, and its end (called before the next execution starts). */
+export interface ExecutionSink extends ExecutionHandlers {
+  onEnd?(outcome: ExecutionOutcome): void;
+}
 
 export interface DoneEvent { executionId: string; outcome: ExecutionOutcome }
 export interface KernelDiedEvent { reason: string; pid: number | undefined }

@@ -19,7 +19,7 @@ import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
 import { BoundedMap } from '../shared/boundedMap';
 import { DisplayIdRegistry } from './displayIds';
 import type {
-  DoneEvent, ErrorOutput, ExecuteOptions, ExecutionHandlers, ExecutionOutcome, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
+  DoneEvent, ErrorOutput, ExecuteOptions, ExecutionOutcome, ExecutionSink, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
 } from './events';
 import { KernelProcess } from './kernelProcess';
 import { setLongTimeout, type LongTimer } from './longTimer';
@@ -49,7 +49,7 @@ export interface ExecutionQueueOptions {
 
 /** Like tslab's Executor: execute, interrupt, restart, close. */
 export interface Executor {
-  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): { executionId: string; done: Promise<ExecutionOutcome> };
+  execute(code: string, options: ExecuteOptions, handlers: ExecutionSink): { executionId: string; done: Promise<ExecutionOutcome> };
   interrupt(): void;
   restart(): Promise<BackendInfo>;
   close(reason?: string): Promise<void>;
@@ -69,7 +69,7 @@ interface Execution {
   readonly code: string;
   readonly language: CellLanguage;
   readonly cellName: string;
-  readonly handlers: ExecutionHandlers;
+  readonly handlers: ExecutionSink;
   readonly after?: string;
   readonly cellKey?: string;
   readonly timeoutMs?: number;
@@ -142,7 +142,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     return this.startPromise;
   }
 
-  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): { executionId: string; done: Promise<ExecutionOutcome> } {
+  execute(code: string, options: ExecuteOptions, handlers: ExecutionSink): { executionId: string; done: Promise<ExecutionOutcome> } {
     const executionId = `x${process.pid}-${++executionCounter}`;
     let resolve!: (outcome: ExecutionOutcome) => void;
     const done = new Promise<ExecutionOutcome>((r) => { resolve = r; });
@@ -439,6 +439,8 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     this.sent = this.sent.filter((e) => e !== execution);
     this.queue = this.queue.filter((e) => e !== execution);
     if (outcome.status !== 'cancelled') this.remember(execution);
+    // Sinks close the cell here, synchronously: the next cell's onStart comes right after.
+    execution.handlers.onEnd?.(outcome);
     execution.resolve(outcome);
     this.emit('done', { executionId: execution.executionId, outcome });
     if (outcome.status !== 'ok') this.cancelDependents(execution.executionId);

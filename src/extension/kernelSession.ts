@@ -4,7 +4,7 @@
  * restart makes a new session, so changed settings apply from then on.
  */
 import * as vscode from 'vscode';
-import { KernelClient, type ExecuteOptions, type ExecutionHandlers, type ExecutionOutcome, type KernelState, type LogEvent } from '../client/kernelClient';
+import { KernelClient, type ExecuteOptions, type ExecutionOutcome, type ExecutionSink, type KernelState, type LogEvent } from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
@@ -79,7 +79,7 @@ export class KernelSession implements vscode.Disposable {
     });
   }
 
-  execute(code: string, options: ExecuteOptions, handlers: ExecutionHandlers): { executionId: string; done: Promise<ExecutionOutcome> } {
+  execute(code: string, options: ExecuteOptions, handlers: ExecutionSink): { executionId: string; done: Promise<ExecutionOutcome> } {
     const { executionId, done } = this.client.execute(code, options, handlers);
     return {
       executionId,

@@ -6,7 +6,7 @@
  * (the queue sends an update to every execution that showed the id).
  */
 import * as vscode from 'vscode';
-import type { ExecutionHandlers } from '../client/kernelClient';
+import type { ExecutionOutcome, ExecutionSink } from '../client/kernelClient';
 import type { CellLanguage } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 import { CellWriter } from './cellWriter';
@@ -129,9 +129,13 @@ export class NotebookRunner {
     const tail = { executionId, ended: false };
     this.tail = tail;
     this.inFlight.add(done);
-    const outcome = await done;
+    await done;
     tail.ended = true;
     this.inFlight.delete(done);
+  }
+
+  /** Ends the cell's execution in VS Code; before the next cell begins, so their times do not overlap. */
+  private end(run: CellRun, outcome: ExecutionOutcome): void {
     if (!run.began) {
       // Cancelled before its turn came.
       run.execution.end(undefined);
@@ -140,7 +144,7 @@ export class NotebookRunner {
     run.writer.end(outcome.status === 'ok' ? true : outcome.status === 'cancelled' ? undefined : false);
   }
 
-  private handlers(run: CellRun): ExecutionHandlers {
+  private handlers(run: CellRun): ExecutionSink {
     const { writer } = run;
     /** This execution's outputs shown with a display id: an update replaces them in place. */
     const shown = new Map<string, vscode.NotebookCellOutput[]>();
@@ -150,6 +154,7 @@ export class NotebookRunner {
         run.executionCount = executionCount;
         writer.begin(run.execution, executionCount);
       },
+      onEnd: (outcome) => this.end(run, outcome),
       onStream: (name, text) => writer.stream(name, text),
       onResult: (data) => writer.append(resultOutput(data, run.executionCount)),
       onError: (error) => writer.append(errorOutput(error)),

@@ -110,6 +110,22 @@ describe('execution queue: every request ends in exactly one done', () => {
     assert.ok(!lines.some((l) => /Waiting for the debugger|Debugger (listening|attached)/.test(l)), lines.join('\n'));
   });
 
+  it("a cell's onEnd comes before the next cell's onStart, and before its done resolves", { timeout: 60_000 }, async () => {
+    const k = startKernel();
+    const events: string[] = [];
+    try {
+      const sink = (name: string) => ({ onStart: () => events.push(`${name} start`), onEnd: (o: ExecutionOutcome) => events.push(`${name} end ${o.status}`) });
+      const a = k.execute('await new Promise((r) => setTimeout(r, 100))', {}, sink('A'));
+      const b = k.execute("throw new Error('b')", { after: a.executionId }, sink('B'));
+      const c = k.execute('1', { after: b.executionId }, sink('C'));
+      void a.done.then(() => events.push('A done'));
+      await Promise.all([a.done, b.done, c.done]);
+    } finally {
+      await k.close();
+    }
+    assert.deepEqual(events, ['A start', 'A end ok', 'B start', 'A done', 'B end error', 'C end cancelled']);
+  });
+
   it('a request made after close ends at once, cancelled', async () => {
     const k = startKernel();
     await k.close();
