@@ -92,7 +92,7 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
     const tiles = [...html.matchAll(/<figure[^>]*><img src="data:image\/png;base64,([^"]+)"[^>]*><figcaption[^>]*>(\d) → (\d)<\/figcaption><\/figure>/g)];
     assert.deepEqual(tiles.map((t) => ({ truth: t[2], guess: t[3] })), labels.map(({ truth, guess }) => ({ truth, guess })));
     // Its text/plain twin (what a terminal or a plain viewer shows) carries the same captions.
-    assert.equal([grid[0]!.data!['text/plain']].flat().join(''), `<${labels.length} images 28×28>\n${labels.map((l) => `${l.truth} → ${l.guess}`).join('  ')}`);
+    assert.equal([grid[0]!.data!['text/plain']].flat().join(''), `<${labels.length} grayscale images, 28 × 28>\n${labels.map((l) => `${l.truth} → ${l.guess}`).join('  ')}`);
     for (const tile of tiles) {
       const png = readPng(Buffer.from(tile[1]!, 'base64'));
       assert.deepEqual([png.width, png.height, png.depth, png.colour], [28, 28, 8, 0]);
