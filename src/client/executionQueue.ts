@@ -348,9 +348,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     this.emit('output', { ...event, executionId: execution.executionId, late });
     const h = execution.handlers;
     switch (event.kind) {
-      case 'stream': h.onStream?.(event.name, event.text); return;
-      case 'result': h.onResult?.(event.data); return;
-      case 'display': h.onDisplay?.(event.data, event.displayId, event.update); return;
+      case 'stream': this.guard(execution, () => h.onStream?.(event.name, event.text)); return;
+      case 'result': this.guard(execution, () => h.onResult?.(event.data)); return;
+      case 'display': this.guard(execution, () => h.onDisplay?.(event.data, event.displayId, event.update)); return;
     }
   }
 
@@ -363,7 +363,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
       error = t.error;
     }
     this.emit('output', { kind: 'error', executionId: execution.executionId, late: execution.phase === 'finished', error });
-    execution.handlers.onError?.(error);
+    this.guard(execution, () => execution.handlers.onError?.(error));
   }
 
   // ---- the queue -------------------------------------------------------------------------
@@ -404,7 +404,8 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
       head.phase = 'running';
       head.started = performance.now();
       if (head.cellKey !== undefined) this.displays.cellRerun(head.cellKey);
-      head.handlers.onStart?.(++this.executionCount);
+      const count = ++this.executionCount;
+      this.guard(head, () => head.handlers.onStart?.(count));
       if (head.timeoutMs !== undefined) head.timer = setLongTimeout(() => this.onTimeLimit(head), head.timeoutMs);
     }
     if (this.readyProcess) this.setState(this.sent.length ? 'busy' : 'idle');
@@ -440,7 +441,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     this.queue = this.queue.filter((e) => e !== execution);
     if (outcome.status !== 'cancelled') this.remember(execution);
     // Sinks close the cell here, synchronously: the next cell's onStart comes right after.
-    execution.handlers.onEnd?.(outcome);
+    this.guard(execution, () => execution.handlers.onEnd?.(outcome));
     execution.resolve(outcome);
     this.emit('done', { executionId: execution.executionId, outcome });
     if (outcome.status !== 'ok') this.cancelDependents(execution.executionId);
@@ -482,6 +483,18 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
 
   private remember(execution: Execution): void {
     this.finished.set(execution.executionId, execution);
+  }
+
+  /**
+   * Calls a sink's handler. A handler that throws (VS Code refuses an edit to a closed notebook)
+   * must not stop the queue: the execution still ends, once, and the cells behind it still run.
+   */
+  private guard(execution: Execution, call: () => void): void {
+    try {
+      call();
+    } catch (e) {
+      this.log('error', 'client', `${execution.cellName}: a handler of its output failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private log(level: LogEvent['level'], source: LogEvent['source'], text: string): void {

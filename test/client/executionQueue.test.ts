@@ -126,6 +126,24 @@ describe('execution queue: every request ends in exactly one done', () => {
     assert.deepEqual(events, ['A start', 'A end ok', 'B start', 'A done', 'B end error', 'C end cancelled']);
   });
 
+  it('a sink whose handlers throw (an edit to a closed notebook) does not stop the queue: every request still ends once, the next cells run', { timeout: 60_000 }, async () => {
+    const k = startKernel();
+    const logged: string[] = [];
+    k.on('log', (e) => logged.push(e.text));
+    try {
+      const boom = () => { throw new Error('the notebook is closed'); };
+      const a = k.execute("console.log('a')", {}, { onStart: boom, onStream: boom, onEnd: boom });
+      const b = k.execute("throw new Error('b')", { after: a.executionId }, { onError: boom, onEnd: boom });
+      const c = k.execute('1', {}, {});
+      const outcomes = await Promise.all([a.done, b.done, c.done]);
+      assert.deepEqual(outcomes.map((o) => o.status), ['ok', 'error', 'ok']);
+      assert.equal((await run(k, '2 + 2')).result?.['text/plain'], '4');
+    } finally {
+      await k.close();
+    }
+    assert.ok(logged.some((l) => /a handler of its output failed: the notebook is closed/.test(l)), logged.join('\n'));
+  });
+
   it('a request made after close ends at once, cancelled', async () => {
     const k = startKernel();
     await k.close();
