@@ -22,6 +22,8 @@ interface CellRun {
   language: CellLanguage;
   began: boolean;
   executionCount?: number;
+  /** Marks the run ended for chaining (set by submit). */
+  ended?: () => void;
 }
 
 export class NotebookRunner {
@@ -122,20 +124,23 @@ export class NotebookRunner {
   }
 
   private async submit(session: KernelSession, run: CellRun): Promise<void> {
-    // As in Jupyter: what is queued behind a cell that fails does not run.
+    // As in Jupyter: what is queued behind a cell that fails does not run. Chained only to a cell
+    // still queued or running: one that has ended (its onEnd came) cannot hold a new run back.
     const after = this.tail && !this.tail.ended ? this.tail.executionId : undefined;
     const cellName = `cell ${run.cell.index + 1}`;
+    const tail = { executionId: '', ended: false };
+    run.ended = () => { tail.ended = true; };
     const { executionId, done } = session.execute(run.code, { language: run.language, cellName, after, cellKey: run.cell.document.uri.toString() }, this.handlers(run));
-    const tail = { executionId, ended: false };
-    this.tail = tail;
+    tail.executionId = executionId;
+    if (!tail.ended) this.tail = tail;
     this.inFlight.add(done);
     await done;
-    tail.ended = true;
     this.inFlight.delete(done);
   }
 
   /** Ends the cell's execution in VS Code; before the next cell begins, so their times do not overlap. */
   private end(run: CellRun, outcome: ExecutionOutcome): void {
+    run.ended?.();
     if (!run.began) {
       // Cancelled before its turn came.
       run.execution.end(undefined);
