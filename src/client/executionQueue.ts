@@ -340,7 +340,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   private deliver(executionId: string | null, event: DistributiveOmit<OutputEvent, 'executionId' | 'late'>): void {
     const execution = executionId === null ? undefined : this.find(executionId);
     if (!execution) {
-      this.log('info', 'kernel', `output with no cell: ${describeOutput(event)}`);
+      this.log('warn', 'kernel', `output with no cell: ${describeOutput(event)}`);
       return;
     }
     if (event.kind === 'error') { this.deliverError(execution, event.error); return; }
