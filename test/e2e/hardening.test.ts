@@ -57,14 +57,20 @@ const NOTEBOOKS: Record<string, string> = {
   'b.ipynb': notebookJson([
     code('console.log(process.pid, typeof who, typeof (globalThis as any).mark)'),
   ]),
-  'idle.ipynb': notebookJson([code('console.log(process.pid)')]),
+  // These two also write their kernel's pid to a file (in the kernel's folder, the workspace): the
+  // tests that reopen windows read it there, not from an output a new window may fail to draw.
+  'idle.ipynb': notebookJson([code(pidToFile('idle.pid'))]),
   'busy.ipynb': notebookJson([
-    code('console.log(process.pid)'),
+    code(pidToFile('busy.pid')),
     code('const end = Date.now() + 10 * 60_000;\nwhile (Date.now() < end) {}'),
   ]),
   'soak.ipynb': notebookJson(Array.from({ length: SOAK_CELLS }, (_, i) => code(soakCell(i)))),
   'notes.md': '# notes marker\n\nA text file to switch to while a kernel is blocked.\n',
 };
+
+function pidToFile(file: string): string {
+  return `import { writeFileSync } from 'node:fs';\nwriteFileSync('${file}', String(process.pid));\nconsole.log(process.pid)`;
+}
 
 /** Cells of the soak notebook: tensors, displays, streams, caught errors, results; the last one throws. */
 function soakCell(i: number): string {
@@ -141,8 +147,29 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
   async function kernelPidOf(cellIndex = 0): Promise<number> {
     await wb.runCell(cellIndex);
     assert.equal(await wb.waitForCellDone(cellIndex, 90_000), 'success');
-    const out = await wb.waitForOutputs(cellIndex, (o) => /^\d+/.test(o.texts[0] ?? ''));
-    return Number(/^\d+/.exec(out.texts[0]!)![0]);
+    // A notebook the window restored still shows the pid of the kernel its last window ran; that
+    // kernel is gone, so wait for the pid of one that runs now (the cell's state can read 'success'
+    // from the old run before the new output arrives).
+    const pidIn = (texts: string[]) => Number(/^\d+/.exec(texts[0] ?? '')?.[0] ?? NaN);
+    const out = await wb.waitForOutputs(cellIndex, (o) => kernelPids(server.runDir).includes(pidIn(o.texts)));
+    return pidIn(out.texts);
+  }
+
+  /**
+   * Runs a cell that writes its kernel's pid to `file` (in the workspace) and returns that pid once
+   * it is the pid of a kernel running now. A window that was just restored may fail to draw outputs
+   * (code-server: "Error loading renderer 'vscode.builtin-renderer'"), which says nothing of kernels,
+   * and the file may still name the kernel of the window before, which is gone.
+   */
+  async function kernelPidFromFile(cellIndex: number, file: string): Promise<number> {
+    await wb.runCell(cellIndex);
+    const path = join(server.workspace, file);
+    let pid = NaN;
+    await waitFor(() => {
+      pid = existsSync(path) ? Number(readFileSync(path, 'utf8')) : NaN;
+      return kernelPids(server.runDir).includes(pid);
+    }, 90_000, `${file} to name a running kernel`);
+    return pid;
   }
 
   /** Saves the active notebook with Ctrl+S (from a cell's editor) and returns what landed on disk, once it is new and whole JSON. */
@@ -444,10 +471,10 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
   async function idleAndBusyKernels(open: boolean): Promise<{ idle: number; busy: number }> {
     if (open) await wb.openFromExplorer('idle.ipynb');
     else await wb.activateTab('idle.ipynb');
-    const idle = await kernelPidOf(0);
+    const idle = await kernelPidFromFile(0, 'idle.pid');
     if (open) await wb.openFromExplorer('busy.ipynb');
     else await wb.activateTab('busy.ipynb');
-    const busy = await kernelPidOf(0);
+    const busy = await kernelPidFromFile(0, 'busy.pid');
     await wb.runCell(1);
     await wb.waitForCellState(1, 'executing');
     await wb.waitForStatus(/busy/);

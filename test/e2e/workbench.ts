@@ -330,7 +330,7 @@ export class Workbench {
   async outputFrames(): Promise<Frame[]> {
     const found: Frame[] = [];
     for (const f of this.page.frames()) {
-      if (await f.locator('.cell_container').count().catch(() => 0)) found.push(f);
+      if (await f.locator('.cell_container').count().catch(() => 0) && await shown(f)) found.push(f);
     }
     return found;
   }
@@ -419,4 +419,16 @@ export class Workbench {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether a frame is on screen: VS Code hides the webview of a notebook in a background tab with
+ * `visibility: hidden`, which leaves it a bounding box at the same place as the active one's.
+ */
+async function shown(frame: Frame): Promise<boolean> {
+  for (let f: Frame | null = frame; f?.parentFrame(); f = f.parentFrame()) {
+    const element = await f.frameElement().catch(() => null);
+    if (!element || !(await element.isVisible().catch(() => false))) return false;
+  }
+  return true;
 }
