@@ -5,7 +5,14 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export interface Row { ratio: number | null; target: string; what: string; tfnb: string; baseline: string; baselineName: string }
+export interface Row {
+  ratio: number | null;
+  target: string;
+  what: string;
+  tfnb: string;
+  baseline: string;
+  baselineName: string;
+}
 
 export function printTable(title: string, rows: Row[]): void {
   const header = ['ratio', 'target', 'measure', 'tfnb', 'baseline', 'baseline is'];

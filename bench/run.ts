@@ -20,6 +20,9 @@ let failed = 0;
 for (const name of suites) {
   console.log(`\n=== bench/${name} ===`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, name, 'run.ts')], { stdio: 'inherit' });
-  if (r.status !== 0) { failed++; console.error(`bench/${name} failed (exit ${r.status})`); }
+  if (r.status !== 0) {
+    failed++;
+    console.error(`bench/${name} failed (exit ${r.status})`);
+  }
 }
 process.exit(failed ? 1 : 0);

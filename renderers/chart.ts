@@ -53,7 +53,13 @@ function lineChart(chart: LineChartView): { element: HTMLElement; chart: LineCha
   const points = chart.series.reduce((n, s) => n + s.points.length, 0);
   const plot = new LineChart(
     {
-      series: chart.series.map((s, i) => ({ label: s.name, color: i, width: 2, points: chart.kind === 'scatter' || points <= 50, line: chart.kind === 'line' })),
+      series: chart.series.map((s, i) => ({
+        label: s.name,
+        color: i,
+        width: 2,
+        points: chart.kind === 'scatter' || points <= 50,
+        line: chart.kind === 'line',
+      })),
       label: `${chart.kind === 'line' ? 'Line' : 'Scatter'} chart of ${chart.series.map((s) => s.name).join(', ')} (${formatCount(points)} points)`,
       ...(chart.xLabel ? { xLabel: chart.xLabel } : {}),
       ...(chart.yLabel ? { yLabel: chart.yLabel } : {}),
@@ -107,7 +113,13 @@ function histogramChart(chart: Of<'histogram'>): HTMLElement {
   return h(
     'div',
     {},
-    histogramSvg(chart.binEdges, chart.counts, { width: 560, height: 240, label: chart.title ?? 'Histogram', ...(chart.xLabel ? { xLabel: chart.xLabel } : {}), yLabel: chart.yLabel ?? 'count' }),
+    histogramSvg(chart.binEdges, chart.counts, {
+      width: 560,
+      height: 240,
+      label: chart.title ?? 'Histogram',
+      ...(chart.xLabel ? { xLabel: chart.xLabel } : {}),
+      yLabel: chart.yLabel ?? 'count',
+    }),
     stats
       ? h(
           'div',
@@ -133,7 +145,8 @@ function heatmapChart(chart: HeatmapChartView): HTMLElement {
     ...(chart.xLabel ? { xLabel: chart.xLabel } : {}),
     ...(chart.yLabel ? { yLabel: chart.yLabel } : {}),
     ...(chart.domain ? { domain: chart.domain } : {}),
-    describeCell: (r, c, v) => `${chart.yLabel ?? 'row'} ${name(chart.yTickLabels, r)}, ${chart.xLabel ?? 'col'} ${name(chart.xTickLabels, c)}: ${v === null ? 'no value' : formatMetric(v)}`,
+    describeCell: (r, c, v) =>
+      `${chart.yLabel ?? 'row'} ${name(chart.yTickLabels, r)}, ${chart.xLabel ?? 'col'} ${name(chart.xTickLabels, c)}: ${v === null ? 'no value' : formatMetric(v)}`,
   });
 }
 
@@ -144,21 +157,56 @@ function tableChart(chart: Of<'table'>): HTMLElement {
   const table = h('table', { class: 'tfnb-data-table' });
   const shown = chart.rows.slice(0, MAX_TABLE_ROWS);
   // A column of numbers (nulls aside) is right-aligned, header included; text stays left.
-  const numeric = chart.headers.map((_, i) => shown.some((row) => typeof row[i] === 'number') && shown.every((row) => typeof row[i] === 'number' || row[i] === null || row[i] === undefined));
-  table.appendChild(h('thead', {}, h('tr', {}, ...chart.headers.map((t, i) => h('th', { class: numeric[i] ? 'tfnb-num' : undefined, attrs: { scope: 'col' }, text: t })))));
+  const numeric = chart.headers.map(
+    (_, i) =>
+      shown.some((row) => typeof row[i] === 'number') &&
+      shown.every((row) => typeof row[i] === 'number' || row[i] === null || row[i] === undefined),
+  );
+  table.appendChild(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...chart.headers.map((t, i) => h('th', { class: numeric[i] ? 'tfnb-num' : undefined, attrs: { scope: 'col' }, text: t })),
+      ),
+    ),
+  );
   const body = h('tbody');
   for (const row of shown) {
     body.appendChild(
-      h('tr', {}, ...row.map((cell) => h('td', { class: typeof cell === 'number' ? 'tfnb-num' : undefined, text: cell === null ? '—' : typeof cell === 'number' ? formatTableNumber(cell) : cell }))),
+      h(
+        'tr',
+        {},
+        ...row.map((cell) =>
+          h('td', {
+            class: typeof cell === 'number' ? 'tfnb-num' : undefined,
+            text: cell === null ? '—' : typeof cell === 'number' ? formatTableNumber(cell) : cell,
+          }),
+        ),
+      ),
     );
   }
   table.appendChild(body);
   const more = chart.rows.length - MAX_TABLE_ROWS;
   // A short table fits its rows: a fixed-height box cut its last row in the middle.
-  return h('div', { class: shown.length > FIT_TABLE_ROWS ? 'tfnb-table-scroll' : 'tfnb-table-scroll tfnb-table-fit' }, table, more > 0 ? h('div', { class: 'tfnb-note', text: `${formatCount(more)} more rows not shown.` }) : null);
+  return h(
+    'div',
+    { class: shown.length > FIT_TABLE_ROWS ? 'tfnb-table-scroll' : 'tfnb-table-scroll tfnb-table-fit' },
+    table,
+    more > 0 ? h('div', { class: 'tfnb-note', text: `${formatCount(more)} more rows not shown.` }) : null,
+  );
 }
 
-const KIND_NAMES: Record<ChartView['kind'], string> = { line: 'Line chart', scatter: 'Scatter plot', bar: 'Bar chart', histogram: 'Histogram', heatmap: 'Heatmap', table: 'Table' };
+const KIND_NAMES: Record<ChartView['kind'], string> = {
+  line: 'Line chart',
+  scatter: 'Scatter plot',
+  bar: 'Bar chart',
+  histogram: 'Histogram',
+  heatmap: 'Heatmap',
+  table: 'Table',
+};
 
 export const createChartView: CreateView<ChartView> = (host, initial) => {
   let plot: LineChart | null = null;

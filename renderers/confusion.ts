@@ -32,7 +32,9 @@ function cellDetail(cm: ConfusionView, rowTotals: number[], i: number, j: number
 function matrixHeatmap(cm: ConfusionView, mode: Mode): HTMLElement {
   const n = cm.classes.length;
   const rowTotals = cm.matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const data = cm.matrix.flatMap((row, i) => row.map((count) => (mode === 'counts' ? count : rowTotals[i]! > 0 ? count / rowTotals[i]! : 0)));
+  const data = cm.matrix.flatMap((row, i) =>
+    row.map((count) => (mode === 'counts' ? count : rowTotals[i]! > 0 ? count / rowTotals[i]! : 0)),
+  );
   return heatmap({
     rows: n,
     cols: n,
@@ -63,7 +65,8 @@ function matrixTable(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLTa
     attrs: { 'aria-label': `Confusion matrix, ${n} classes: rows are true classes, columns predicted classes` },
   });
   const head = h('tr', {}, h('th', { class: 'tfnb-corner', text: 'true ╲ predicted' }));
-  for (const label of cm.classes) head.appendChild(h('th', { attrs: { scope: 'col' }, title: `predicted ${label}` }, h('span', { text: label })));
+  for (const label of cm.classes)
+    head.appendChild(h('th', { attrs: { scope: 'col' }, title: `predicted ${label}` }, h('span', { text: label })));
   const body = h('tbody');
   const cells: HTMLTableCellElement[][] = [];
   cm.matrix.forEach((row, i) => {
@@ -120,7 +123,11 @@ function matrixTable(cm: ConfusionView, mode: Mode, status: HTMLElement): HTMLTa
 function reportTable(report: ClassReport): HTMLTableElement {
   const table = h('table', { class: 'tfnb-report', attrs: { 'aria-label': 'Per-class precision, recall, F1 and support' } });
   table.appendChild(
-    h('thead', {}, h('tr', {}, ...['class', 'precision', 'recall', 'F1', 'support'].map((t) => h('th', { attrs: { scope: 'col' }, text: t })))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['class', 'precision', 'recall', 'F1', 'support'].map((t) => h('th', { attrs: { scope: 'col' }, text: t }))),
+    ),
   );
   const body = h('tbody');
   const numbers = (values: Array<number | null>, support: number): HTMLTableCellElement[] => [
@@ -128,7 +135,14 @@ function reportTable(report: ClassReport): HTMLTableElement {
     h('td', { text: formatCell(support) }),
   ];
   for (const r of report.rows) {
-    body.appendChild(h('tr', { attrs: { 'data-class': r.label } }, h('th', { attrs: { scope: 'row' }, text: r.label }), ...numbers([r.precision, r.recall, r.f1], r.support)));
+    body.appendChild(
+      h(
+        'tr',
+        { attrs: { 'data-class': r.label } },
+        h('th', { attrs: { scope: 'row' }, text: r.label }),
+        ...numbers([r.precision, r.recall, r.f1], r.support),
+      ),
+    );
   }
   const foot = h('tbody', { class: 'tfnb-report-summary' });
   foot.appendChild(
@@ -142,8 +156,18 @@ function reportTable(report: ClassReport): HTMLTableElement {
       h('td', { text: formatCell(report.total) }),
     ),
   );
-  for (const [name, avg] of [['macro avg', report.macro], ['weighted avg', report.weighted]] as const) {
-    foot.appendChild(h('tr', { attrs: { 'data-class': name } }, h('th', { attrs: { scope: 'row' }, text: name }), ...numbers([avg.precision, avg.recall, avg.f1], avg.support)));
+  for (const [name, avg] of [
+    ['macro avg', report.macro],
+    ['weighted avg', report.weighted],
+  ] as const) {
+    foot.appendChild(
+      h(
+        'tr',
+        { attrs: { 'data-class': name } },
+        h('th', { attrs: { scope: 'row' }, text: name }),
+        ...numbers([avg.precision, avg.recall, avg.f1], avg.support),
+      ),
+    );
   }
   table.append(body, foot);
   return table;
@@ -155,7 +179,11 @@ export const createConfusionView: CreateView<ConfusionView> = (host, initial) =>
 
   const render = (): void => {
     const report = classReport(payload.classes, payload.matrix, payload);
-    const status = h('div', { class: 'tfnb-status', attrs: { 'aria-live': 'polite' }, text: 'Hover or focus a cell for details; arrow keys move between cells.' });
+    const status = h('div', {
+      class: 'tfnb-status',
+      attrs: { 'aria-live': 'polite' },
+      text: 'Hover or focus a cell for details; arrow keys move between cells.',
+    });
     const slot = h('div', { class: 'tfnb-cm-wrap' }, matrixView(payload, mode, status));
     const toggle = segmented(
       'Confusion matrix values',
@@ -182,5 +210,7 @@ export const createConfusionView: CreateView<ConfusionView> = (host, initial) =>
   };
 
   // Colours are CSS (color-mix with the theme's chart colour): a theme change redraws nothing.
-  return redrawingView(host, render, (next) => { payload = next; });
+  return redrawingView(host, render, (next) => {
+    payload = next;
+  });
 };

@@ -9,12 +9,7 @@ export interface Series {
   y: Array<number | null>;
 }
 
-export function decimateMinMax(
-  count: number,
-  xAt: (i: number) => number,
-  yAt: (i: number) => number | null,
-  maxPoints: number,
-): Series {
+export function decimateMinMax(count: number, xAt: (i: number) => number, yAt: (i: number) => number | null, maxPoints: number): Series {
   const out: Series = { x: [], y: [] };
   if (count <= maxPoints) {
     for (let i = 0; i < count; i++) {

@@ -74,7 +74,11 @@ export const DRAW_ERROR_EVENT = 'tfnb-draw-error';
  * addEventListener whose handler's exceptions do not vanish into the console: they bubble
  * up as DRAW_ERROR_EVENT so index.ts can replace the output with the error box.
  */
-export function listen<K extends keyof HTMLElementEventMap>(node: HTMLElement, type: K, handler: (event: HTMLElementEventMap[K]) => void): void {
+export function listen<K extends keyof HTMLElementEventMap>(
+  node: HTMLElement,
+  type: K,
+  handler: (event: HTMLElementEventMap[K]) => void,
+): void {
   node.addEventListener(type, (event) => {
     try {
       handler(event);
@@ -152,12 +156,19 @@ export function heading(title: string | undefined, kind: string, ...details: Chi
 export function gridKeyMove(key: string, row: number, col: number, rows: number, cols: number): [number, number] | undefined {
   const clamp = (value: number, size: number): number => Math.min(size - 1, Math.max(0, value));
   switch (key) {
-    case 'ArrowUp': return [clamp(row - 1, rows), clamp(col, cols)];
-    case 'ArrowDown': return [clamp(row + 1, rows), clamp(col, cols)];
-    case 'ArrowLeft': return [clamp(row, rows), clamp(col - 1, cols)];
-    case 'ArrowRight': return [clamp(row, rows), clamp(col + 1, cols)];
-    case 'Home': return [0, 0];
-    case 'End': return [rows - 1, cols - 1];
-    default: return undefined;
+    case 'ArrowUp':
+      return [clamp(row - 1, rows), clamp(col, cols)];
+    case 'ArrowDown':
+      return [clamp(row + 1, rows), clamp(col, cols)];
+    case 'ArrowLeft':
+      return [clamp(row, rows), clamp(col - 1, cols)];
+    case 'ArrowRight':
+      return [clamp(row, rows), clamp(col + 1, cols)];
+    case 'Home':
+      return [0, 0];
+    case 'End':
+      return [rows - 1, cols - 1];
+    default:
+      return undefined;
   }
 }

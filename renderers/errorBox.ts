@@ -14,7 +14,10 @@ export function errorBox(mime: string, error: unknown): HTMLElement {
   return h(
     'div',
     { class: 'tfnb-error', attrs: { role: 'alert' } },
-    h('div', { class: 'tfnb-error-title', text: invalid ? 'tfnb: this output is malformed and cannot be drawn' : 'tfnb: drawing this output failed' }),
+    h('div', {
+      class: 'tfnb-error-title',
+      text: invalid ? 'tfnb: this output is malformed and cannot be drawn' : 'tfnb: drawing this output failed',
+    }),
     h('div', { class: 'tfnb-error-reason', text: reason(error) }),
     h('div', { class: 'tfnb-error-mime', text: mime }),
   );

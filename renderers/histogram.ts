@@ -96,19 +96,39 @@ export function histogramSvg(allEdges: readonly number[], allCounts: readonly nu
     root.appendChild(
       svg(
         'rect',
-        { class: 'tfnb-bar', x: left + 0.5, y: y(c), width: Math.max(1, right - left - 1), height: Math.max(0, margin.top + plotHeight - y(c)) },
+        {
+          class: 'tfnb-bar',
+          x: left + 0.5,
+          y: y(c),
+          width: Math.max(1, right - left - 1),
+          height: Math.max(0, margin.top + plotHeight - y(c)),
+        },
         `[${formatMetric(binEdges[i])}, ${formatMetric(binEdges[i + 1])}${last ? ']' : ')'}: ${formatCount(c)}`,
       ),
     );
   });
-  root.appendChild(svg('line', { class: 'tfnb-axis-line', x1: margin.left, x2: width - margin.right, y1: margin.top + plotHeight, y2: margin.top + plotHeight }));
+  root.appendChild(
+    svg('line', {
+      class: 'tfnb-axis-line',
+      x1: margin.left,
+      x2: width - margin.right,
+      y1: margin.top + plotHeight,
+      y2: margin.top + plotHeight,
+    }),
+  );
   if (options.xLabel) {
     const label = svg('text', { class: 'tfnb-axis-title', x: margin.left + plotWidth / 2, y: height - 4, 'text-anchor': 'middle' });
     label.textContent = options.xLabel;
     root.appendChild(label);
   }
   if (options.yLabel) {
-    const label = svg('text', { class: 'tfnb-axis-title', x: 12, y: margin.top + plotHeight / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${margin.top + plotHeight / 2})` });
+    const label = svg('text', {
+      class: 'tfnb-axis-title',
+      x: 12,
+      y: margin.top + plotHeight / 2,
+      'text-anchor': 'middle',
+      transform: `rotate(-90 12 ${margin.top + plotHeight / 2})`,
+    });
     label.textContent = options.yLabel;
     root.appendChild(label);
   }

@@ -114,7 +114,9 @@ export const activate: ActivationFunction = (context) => {
         if (!isTfnbMime(mime)) throw new PayloadError(`tfnb does not draw ${mime}`);
         const bytes = payloadBytes(item);
         if (bytes > MAX_PAYLOAD_BYTES) {
-          throw new PayloadError(`The output is ${formatBytes(bytes)} of JSON, over the ${formatBytes(MAX_PAYLOAD_BYTES)} limit: summarise it in the kernel.`);
+          throw new PayloadError(
+            `The output is ${formatBytes(bytes)} of JSON, over the ${formatBytes(MAX_PAYLOAD_BYTES)} limit: summarise it in the kernel.`,
+          );
         }
         const raw: unknown = item.json();
         const existing = mounted.get(element);
@@ -128,7 +130,9 @@ export const activate: ActivationFunction = (context) => {
         if (!watched.has(element)) {
           // Exceptions from event handlers (toggles, selectors) arrive here.
           watched.add(element);
-          element.addEventListener(DRAW_ERROR_EVENT, (event) => showError(element, mounted.get(element)?.mime ?? mime, (event as CustomEvent).detail));
+          element.addEventListener(DRAW_ERROR_EVENT, (event) =>
+            showError(element, mounted.get(element)?.mime ?? mime, (event as CustomEvent).detail),
+          );
         }
         const host = h('div', { class: 'tfnb-output', attrs: { 'data-mime': mime } });
         element.replaceChildren(host);

@@ -141,7 +141,9 @@ export class LineChart {
           spanGaps: true,
           ...(s.dash ? { dash: s.dash } : {}),
           ...(s.line === false ? { paths: () => null } : {}),
-          points: s.points ? { show: true, size: s.line === false ? 4 : 6, stroke: color, fill: s.line === false ? color : colors.background } : { show: false },
+          points: s.points
+            ? { show: true, size: s.line === false ? 4 : 6, stroke: color, fill: s.line === false ? color : colors.background }
+            : { show: false },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : String(Number(v.toPrecision(4)))),
         };
       }),

@@ -13,7 +13,13 @@ function render(host: HTMLElement, model: ModelSummaryPayload): void {
     h(
       'thead',
       {},
-      h('tr', {}, ...['Layer (type)', 'Output shape', 'Param #', 'Trainable'].map((t) => h('th', { class: t === 'Param #' ? 'tfnb-num' : undefined, attrs: { scope: 'col' }, text: t }))),
+      h(
+        'tr',
+        {},
+        ...['Layer (type)', 'Output shape', 'Param #', 'Trainable'].map((t) =>
+          h('th', { class: t === 'Param #' ? 'tfnb-num' : undefined, attrs: { scope: 'col' }, text: t }),
+        ),
+      ),
     ),
   );
   const body = h('tbody');
@@ -24,7 +30,12 @@ function render(host: HTMLElement, model: ModelSummaryPayload): void {
       h(
         'tr',
         { class: placeholder ? 'tfnb-placeholder' : layer.trainable ? undefined : 'tfnb-frozen' },
-        h('th', { attrs: { scope: 'row' } }, layer.name, placeholder ? null : h('span', { class: 'tfnb-muted', text: ` (${layer.className})` })),
+        h(
+          'th',
+          { attrs: { scope: 'row' } },
+          layer.name,
+          placeholder ? null : h('span', { class: 'tfnb-muted', text: ` (${layer.className})` }),
+        ),
         h('td', { class: 'tfnb-mono', text: layer.outputShape }),
         h('td', { class: 'tfnb-num', text: formatCount(layer.params) }),
         h('td', { text: placeholder ? '' : layer.trainable ? 'yes' : 'no' }),
@@ -41,14 +52,21 @@ function render(host: HTMLElement, model: ModelSummaryPayload): void {
     ['Non-trainable params', model.nonTrainableParams, 'non-trainable'],
   ] as const) {
     totals.appendChild(
-      h('div', { attrs: { 'data-total': key } }, h('dt', { text: `${label}:` }), h('dd', { text: `${formatCount(value)} (${formatBytes(value * BYTES_PER_PARAM)})` })),
+      h(
+        'div',
+        { attrs: { 'data-total': key } },
+        h('dt', { text: `${label}:` }),
+        h('dd', { text: `${formatCount(value)} (${formatBytes(value * BYTES_PER_PARAM)})` }),
+      ),
     );
   }
   fill(
     host,
     heading(model.title, 'Model', model.name ? h('span', { class: 'tfnb-model-name', text: `"${model.name}"` }) : null),
     h('div', { class: 'tfnb-table-scroll' }, table),
-    model.omittedLayers ? h('div', { class: 'tfnb-note', text: `${formatCount(model.omittedLayers)} layers are not listed; the totals include them.` }) : null,
+    model.omittedLayers
+      ? h('div', { class: 'tfnb-note', text: `${formatCount(model.omittedLayers)} layers are not listed; the totals include them.` })
+      : null,
     totals,
   );
 }

@@ -65,12 +65,17 @@ function checkGrid<G extends { rows: number; cols: number; data: unknown[] }>(gr
 
 const heatmap: Validator<HeatmapGrid> = (v, path) =>
   checkGrid(
-    object({ rows: positiveCount, cols: positiveCount, data: arrayOf(numberOrNull), sourceShape: arrayOf(count, { max: MAX_RANK }) })(v, path),
+    object({ rows: positiveCount, cols: positiveCount, data: arrayOf(numberOrNull), sourceShape: arrayOf(count, { max: MAX_RANK }) })(
+      v,
+      path,
+    ),
     path,
   );
 
 const pngDataUrl: Validator<string> = (v, path) =>
-  typeof v === 'string' && /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(v) ? v : fail(path, 'a PNG data URL (data:image/png;base64,…)', v);
+  typeof v === 'string' && /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(v)
+    ? v
+    : fail(path, 'a PNG data URL (data:image/png;base64,…)', v);
 
 const images = object({
   width: positiveCount,
@@ -87,10 +92,12 @@ export interface Histogram {
 
 const histogram: Validator<Histogram> = (v, path) => {
   const h = object({ binEdges: arrayOf(finiteNumber, { min: 2 }), counts: arrayOf(nonNegativeNumber) })(v, path);
-  if (h.binEdges.length !== h.counts.length + 1) fail(field(path, 'binEdges'), `counts.length + 1 = ${h.counts.length + 1} edges`, h.binEdges);
+  if (h.binEdges.length !== h.counts.length + 1)
+    fail(field(path, 'binEdges'), `counts.length + 1 = ${h.counts.length + 1} edges`, h.binEdges);
   // Out-of-order edges put bars outside the plot (found by the fuzz test).
   for (let i = 1; i < h.binEdges.length; i++) {
-    if (h.binEdges[i]! < h.binEdges[i - 1]!) fail(`${field(path, 'binEdges')}[${i}]`, `an edge ≥ the one before (${h.binEdges[i - 1]})`, h.binEdges[i]);
+    if (h.binEdges[i]! < h.binEdges[i - 1]!)
+      fail(`${field(path, 'binEdges')}[${i}]`, `an edge ≥ the one before (${h.binEdges[i - 1]})`, h.binEdges[i]);
   }
   return h;
 };
@@ -180,7 +187,9 @@ export const confusionPayload: Validator<ConfusionView> = (v, path) => {
     { classes: arrayOf(string, { min: 1, max: MAX_CLASSES }), matrix: arrayOf(arrayOf(nonNegativeNumber)) },
     {
       title: string,
-      perClass: arrayOf(object({ label: string, precision: numberOrNull, recall: numberOrNull, f1: numberOrNull, support: nonNegativeNumber })),
+      perClass: arrayOf(
+        object({ label: string, precision: numberOrNull, recall: numberOrNull, f1: numberOrNull, support: nonNegativeNumber }),
+      ),
       accuracy: finiteNumber,
     },
   )(v, path);
@@ -211,12 +220,16 @@ const labels = { xLabel: string, yLabel: string, title: string };
 
 export type ChartPoint = { x: number | string; y: number | null };
 export type ChartSeriesView = { name: string; points: ChartPoint[] };
-export type LineChartView = { kind: 'line' | 'scatter'; series: ChartSeriesView[]; xLabel?: string; yLabel?: string; title?: string; logY?: boolean };
+export type LineChartView = {
+  kind: 'line' | 'scatter';
+  series: ChartSeriesView[];
+  xLabel?: string;
+  yLabel?: string;
+  title?: string;
+  logY?: boolean;
+};
 export type HeatmapChartView = Omit<Extract<ChartPayload, { kind: 'heatmap' }>, 'data'> & { data: Array<number | null> };
-export type ChartView =
-  | LineChartView
-  | Extract<ChartPayload, { kind: 'bar' | 'histogram' | 'table' }>
-  | HeatmapChartView;
+export type ChartView = LineChartView | Extract<ChartPayload, { kind: 'bar' | 'histogram' | 'table' }> | HeatmapChartView;
 
 const domain: Validator<[number, number]> = (v, path) => {
   const d = arrayOf(finiteNumber, { min: 2, max: 2 })(v, path);
@@ -226,10 +239,16 @@ const domain: Validator<[number, number]> = (v, path) => {
 const point: Validator<ChartPoint> = object({ x: either(finiteNumber, string, 'a finite number or a string'), y: numberOrNull });
 
 const chartByKind = {
-  line: object({ kind: literal('line', 'scatter'), series: arrayOf(object({ name: string, points: arrayOf(point) })) }, { ...labels, logY: boolean }),
+  line: object(
+    { kind: literal('line', 'scatter'), series: arrayOf(object({ name: string, points: arrayOf(point) })) },
+    { ...labels, logY: boolean },
+  ),
   bar: object({ kind: literal('bar'), bars: arrayOf(object({ label: string, value: finiteNumber })) }, labels),
   histogram: (v: unknown, path: string) => {
-    const h = object({ kind: literal('histogram'), binEdges: arrayOf(finiteNumber, { min: 2 }), counts: arrayOf(nonNegativeNumber) }, { ...labels, stats })(v, path);
+    const h = object(
+      { kind: literal('histogram'), binEdges: arrayOf(finiteNumber, { min: 2 }), counts: arrayOf(nonNegativeNumber) },
+      { ...labels, stats },
+    )(v, path);
     histogram(h, path);
     return h;
   },
@@ -242,7 +261,11 @@ const chartByKind = {
       path,
     ),
   table: object(
-    { kind: literal('table'), headers: arrayOf(string), rows: arrayOf(arrayOf(either(string, numberOrNull, 'a string, a finite number or null'))) },
+    {
+      kind: literal('table'),
+      headers: arrayOf(string),
+      rows: arrayOf(arrayOf(either(string, numberOrNull, 'a string, a finite number or null'))),
+    },
     { title: string },
   ),
 } satisfies Record<string, Validator<ChartView>>;

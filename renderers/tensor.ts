@@ -31,7 +31,10 @@ function constantNote(t: TensorView): HTMLElement | null {
   if (!s || s.min === null || s.min !== s.max) return null;
   if (t.size < 2) return null;
   const finite = t.size - s.nanCount - s.infCount;
-  return h('p', { class: 'tfnb-tensor-constant', text: `all ${formatCount(finite)}${finite === t.size ? '' : ' finite'} values are ${formatMetric(s.min)}` });
+  return h('p', {
+    class: 'tfnb-tensor-constant',
+    text: `all ${formatCount(finite)}${finite === t.size ? '' : ' finite'} values are ${formatMetric(s.min)}`,
+  });
 }
 
 function statsBlock(t: TensorView): HTMLElement {
@@ -55,7 +58,12 @@ function statsBlock(t: TensorView): HTMLElement {
   const list = h('dl', { class: 'tfnb-stats' });
   for (const [name, value, warn] of items) {
     list.appendChild(
-      h('div', { class: warn ? 'tfnb-stat tfnb-warn' : 'tfnb-stat', attrs: { 'data-stat': name } }, h('dt', { text: name }), h('dd', { text: value })),
+      h(
+        'div',
+        { class: warn ? 'tfnb-stat tfnb-warn' : 'tfnb-stat', attrs: { 'data-stat': name } },
+        h('dt', { text: name }),
+        h('dd', { text: value }),
+      ),
     );
   }
   return list;
@@ -97,15 +105,22 @@ function imagesPanel(images: NonNullable<TensorView['images']>, shape: readonly 
   const gallery = h('div', { class: 'tfnb-images', attrs: { role: 'list' } });
   images.pngDataUrls.forEach((url, i) => {
     const img = h('img', {
-      attrs: { src: url, alt: `image ${i + 1} of ${images.total}`, width: Math.round(sourceWidth * scale), height: Math.round(sourceHeight * scale) },
+      attrs: {
+        src: url,
+        alt: `image ${i + 1} of ${images.total}`,
+        width: Math.round(sourceWidth * scale),
+        height: Math.round(sourceHeight * scale),
+      },
     });
     gallery.appendChild(h('figure', { attrs: { role: 'listitem' } }, img, h('figcaption', { text: String(i) })));
   });
   const channels = images.channels === 1 ? 'grayscale' : images.channels === 3 ? 'RGB' : 'RGBA';
   const count = `${formatCount(images.total)} ${channels} image${images.total === 1 ? '' : 's'}, ${sourceHeight} × ${sourceWidth}`;
   const why: string[] = [];
-  if (images.pngDataUrls.length < images.total) why.push(`showing the first ${images.pngDataUrls.length}: the rest do not fit the output's size budget`);
-  if (images.width < sourceWidth || images.height < sourceHeight) why.push(`stored at ${images.height} × ${images.width} to fit the output's size budget`);
+  if (images.pngDataUrls.length < images.total)
+    why.push(`showing the first ${images.pngDataUrls.length}: the rest do not fit the output's size budget`);
+  if (images.width < sourceWidth || images.height < sourceHeight)
+    why.push(`stored at ${images.height} × ${images.width} to fit the output's size budget`);
   return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: [count, ...why].join('; ') }), gallery);
 }
 
@@ -126,29 +141,47 @@ export const createTensorView: CreateView<TensorView> = (host, initial) => {
     const slot = h('div', { class: 'tfnb-panel-slot' }, panel());
     const toggle =
       modes.length > 1 && mode
-        ? segmented('Tensor view', modes.map((m) => ({ value: m, label: MODE_LABELS[m] })), mode, (next) => {
-            mode = next;
-            fill(slot, panel());
-          }).element
+        ? segmented(
+            'Tensor view',
+            modes.map((m) => ({ value: m, label: MODE_LABELS[m] })),
+            mode,
+            (next) => {
+              mode = next;
+              fill(slot, panel());
+            },
+          ).element
         : null;
-    const histogram = constantNote(payload) ?? (payload.histogram
-      ? h(
-          'figure',
-          { class: 'tfnb-tensor-histogram' },
-          histogramSvg(payload.histogram.binEdges, payload.histogram.counts, { width: 320, height: 120, label: 'Histogram of the values' }),
-          h('figcaption', { text: 'Histogram of the finite values' }),
-        )
-      : null);
+    const histogram =
+      constantNote(payload) ??
+      (payload.histogram
+        ? h(
+            'figure',
+            { class: 'tfnb-tensor-histogram' },
+            histogramSvg(payload.histogram.binEdges, payload.histogram.counts, {
+              width: 320,
+              height: 120,
+              label: 'Histogram of the values',
+            }),
+            h('figcaption', { text: 'Histogram of the finite values' }),
+          )
+        : null);
     fill(
       host,
       heading(payload.title, 'Tensor', h('span', { class: 'tfnb-muted', text: `${formatShape(payload.shape)} ${payload.dtype}` })),
       h('div', { class: 'tfnb-tensor-summary' }, statsBlock(payload), histogram),
       toggle,
       slot,
-      payload.truncated ? h('div', { class: 'tfnb-note', text: 'Summarised like NumPy: only the edge values of long axes are shown (… and ⋮ mark the rest).' }) : null,
+      payload.truncated
+        ? h('div', {
+            class: 'tfnb-note',
+            text: 'Summarised like NumPy: only the edge values of long axes are shown (… and ⋮ mark the rest).',
+          })
+        : null,
     );
   };
 
   // Everything here is styled by CSS variables, and heatmap colours do not depend on the theme.
-  return redrawingView(host, render, (next) => { payload = next; });
+  return redrawingView(host, render, (next) => {
+    payload = next;
+  });
 };

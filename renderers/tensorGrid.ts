@@ -22,7 +22,14 @@ function cell(value: unknown, format: Format, position: string): HTMLTableCellEl
 }
 
 /** A 1-D (one row) or 2-D grid. `prefix` holds the indices of the leading axes. */
-function grid2d(rows: unknown[][] | null, row: unknown[] | null, shape: number[], prefix: number[], format: Format, where: string): HTMLTableElement {
+function grid2d(
+  rows: unknown[][] | null,
+  row: unknown[] | null,
+  shape: number[],
+  prefix: number[],
+  format: Format,
+  where: string,
+): HTMLTableElement {
   const twoD = rows !== null;
   const rowItems: unknown[] = twoD ? rows : [row];
   const rowIndex = twoD ? axisIndices(shape[0]!, rowItems, where) : [null];
@@ -63,7 +70,14 @@ function grid2d(rows: unknown[][] | null, row: unknown[] | null, shape: number[]
 export function valuesGrid(allValues: unknown, shape: number[], dtype: string): HTMLElement {
   const { values, summarised } = summariseValues(allValues, shape);
   const grid = valuesGridOf(values, shape, dtype);
-  return summarised ? h('div', {}, grid, h('div', { class: 'tfnb-note', text: 'Only the edge values of long axes are shown (the payload held every value).' })) : grid;
+  return summarised
+    ? h(
+        'div',
+        {},
+        grid,
+        h('div', { class: 'tfnb-note', text: 'Only the edge values of long axes are shown (the payload held every value).' }),
+      )
+    : grid;
 }
 
 function valuesGridOf(values: unknown, shape: number[], dtype: string): HTMLElement {
@@ -72,7 +86,8 @@ function valuesGridOf(values: unknown, shape: number[], dtype: string): HTMLElem
   const format = tensorValueFormatter(leaves, dtype);
   if (shape.length === 0) return h('div', { class: 'tfnb-scalar', text: format(values) });
   if (shape.length === 1) return h('div', { class: 'tfnb-values-scroll' }, grid2d(null, values as unknown[], shape, [], format, 'values'));
-  if (shape.length === 2) return h('div', { class: 'tfnb-values-scroll' }, grid2d(values as unknown[][], null, shape, [], format, 'values'));
+  if (shape.length === 2)
+    return h('div', { class: 'tfnb-values-scroll' }, grid2d(values as unknown[][], null, shape, [], format, 'values'));
 
   const box = h('div', { class: 'tfnb-values-scroll tfnb-slices' });
   let slices = 0;

@@ -15,7 +15,8 @@ export function axisIndices(length: number, items: readonly unknown[], where: st
   }
   if (items.lastIndexOf(null) !== gap) throw new PayloadError(`${where}: at most one elided ("null") position per axis`);
   const after = items.length - gap - 1;
-  if (gap + after >= length) throw new PayloadError(`${where}: ${items.length - 1} shown entries leave nothing to elide on an axis of ${length}`);
+  if (gap + after >= length)
+    throw new PayloadError(`${where}: ${items.length - 1} shown entries leave nothing to elide on an axis of ${length}`);
   return items.map((_, i) => (i < gap ? i : i === gap ? null : length - after + (i - gap - 1)));
 }
 
@@ -73,7 +74,8 @@ export function summariseValues(values: unknown, shape: readonly number[]): { va
   const walk = (items: unknown, axis: number): unknown => {
     if (axis === shape.length) return items;
     const list = items as unknown[];
-    const kept = !list.includes(null) && list.length > 2 * EDGE_ITEMS ? [...list.slice(0, EDGE_ITEMS), null, ...list.slice(-EDGE_ITEMS)] : list;
+    const kept =
+      !list.includes(null) && list.length > 2 * EDGE_ITEMS ? [...list.slice(0, EDGE_ITEMS), null, ...list.slice(-EDGE_ITEMS)] : list;
     return kept.map((item) => (item === null ? null : walk(item, axis + 1)));
   };
   return { values: walk(values, 0), summarised: true };

@@ -32,10 +32,16 @@ function progressFraction(p: Progress): number | null {
 
 function progressText(p: Progress, epochsDone: number): string {
   if (p.done) {
-    const what = p.stopped ? `Stopped after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}` : `Done: ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}`;
+    const what = p.stopped
+      ? `Stopped after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}`
+      : `Done: ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}`;
     return `${what} in ${formatDuration(p.elapsedMs)}`;
   }
-  const parts = [`Epoch ${p.epoch}${p.totalEpochs ? `/${p.totalEpochs}` : ''}`, `Batch ${p.batch}${p.batchesPerEpoch ? `/${p.batchesPerEpoch}` : ''}`, `${formatDuration(p.elapsedMs)} elapsed`];
+  const parts = [
+    `Epoch ${p.epoch}${p.totalEpochs ? `/${p.totalEpochs}` : ''}`,
+    `Batch ${p.batch}${p.batchesPerEpoch ? `/${p.batchesPerEpoch}` : ''}`,
+    `${formatDuration(p.elapsedMs)} elapsed`,
+  ];
   const fraction = progressFraction(p);
   const eta = p.etaMs ?? (fraction && fraction > 0 ? (p.elapsedMs / fraction) * (1 - fraction) : undefined);
   if (eta !== undefined) parts.push(`~${formatDuration(eta)} left`);
@@ -74,7 +80,11 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
   const runState = h('span', { class: 'tfnb-muted tfnb-run-state' });
   title.appendChild(runState);
   const bar = h('div', { class: 'tfnb-progress-fill' });
-  const progressBar = h('div', { class: 'tfnb-progress', attrs: { role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100 } }, bar);
+  const progressBar = h(
+    'div',
+    { class: 'tfnb-progress', attrs: { role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100 } },
+    bar,
+  );
   const progressLabel = h('span', { class: 'tfnb-progress-text' });
   const stop = h('button', { class: 'tfnb-stop', text: 'Stop', attrs: { type: 'button', title: 'Stop training after the current batch' } });
   const progressRow = h('div', { class: 'tfnb-progress-row' }, progressBar, progressLabel, stop);

@@ -43,7 +43,11 @@ function value(logs: MetricLogs, key: string, logY: boolean): number | null {
   return logY && v <= 0 ? null : v;
 }
 
-export function buildCurve(payload: TrainingView, metric: string, options: { logY: boolean; showBatches: boolean; maxBatchPoints: number }): Curve {
+export function buildCurve(
+  payload: TrainingView,
+  metric: string,
+  options: { logY: boolean; showBatches: boolean; maxBatchPoints: number },
+): Curve {
   const { logY } = options;
   const valKey = `val_${metric}`;
   const epochs = payload.epochs;

@@ -33,16 +33,29 @@ const builds = [
   { ...node, entryPoints: { 'interrupt-worker': 'src/kernel/interruptWorker.ts' }, outdir: dist },
 ];
 if (existsSync(join(root, 'src/cli/main.ts'))) {
-  builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } });
+  builds.push({
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: dist,
+    external: ['esbuild'],
+    banner: { js: '#!/usr/bin/env node' },
+  });
 }
 if (existsSync(join(root, 'src/extension/extension.ts'))) {
   builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: ['vscode'] });
 }
 if (existsSync(join(root, 'renderers/index.ts'))) {
   builds.push({
-    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', minify: production,
-    sourcemap: production ? false : 'inline', logLevel: 'warning', absWorkingDir: root,
-    entryPoints: { 'renderers/index': 'renderers/index.ts' }, outdir: dist,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: { 'renderers/index': 'renderers/index.ts' },
+    outdir: dist,
     loader: { '.css': 'text' },
   });
 }
@@ -61,7 +74,9 @@ for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmD
 const dataScripts = join(root, 'scripts', 'data');
 if (existsSync(dataScripts)) {
   const { spawnSync } = await import('node:child_process');
-  for (const f of readdirSync(dataScripts).filter((n) => n.endsWith('.mjs')).sort()) {
+  for (const f of readdirSync(dataScripts)
+    .filter((n) => n.endsWith('.mjs'))
+    .sort()) {
     const r = spawnSync(process.execPath, [join(dataScripts, f), join(dist, 'data')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) throw new Error(`scripts/data/${f} failed`);
   }
@@ -81,8 +96,12 @@ if (watch) {
   const announce = {
     name: 'watch-status',
     setup(build) {
-      build.onStart(() => { if (building++ === 0) console.log('[watch] build started'); });
-      build.onEnd(() => { if (--building === 0) console.log('[watch] build finished'); });
+      build.onStart(() => {
+        if (building++ === 0) console.log('[watch] build started');
+      });
+      build.onEnd(() => {
+        if (--building === 0) console.log('[watch] build finished');
+      });
     },
   };
   for (const b of builds) await (await esbuild.context({ ...b, plugins: [...(b.plugins ?? []), announce] })).watch();

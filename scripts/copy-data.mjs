@@ -14,7 +14,8 @@ export function copyDataSet(name, files, argv = process.argv) {
   const to = join(outRoot, name);
   mkdirSync(to, { recursive: true });
   for (const f of files) {
-    const src = join(from, f), dst = join(to, f);
+    const src = join(from, f),
+      dst = join(to, f);
     const s = statSync(src);
     if (existsSync(dst) && statSync(dst).size === s.size && statSync(dst).mtimeMs >= s.mtimeMs) continue;
     copyFileSync(src, dst);

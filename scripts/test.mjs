@@ -14,6 +14,11 @@ const files = [];
   }
 })('test');
 const selected = filters.length ? files.filter((f) => filters.some((s) => f.includes(s))) : files;
-if (selected.length === 0) { console.error('no test files matched'); process.exit(1); }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
+if (selected.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...selected], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

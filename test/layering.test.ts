@@ -15,8 +15,9 @@ function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) { if (entry.name !== 'node_modules') out.push(...sourceFiles(path)); }
-    else if (SOURCE.test(entry.name)) out.push(path);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') out.push(...sourceFiles(path));
+    } else if (SOURCE.test(entry.name)) out.push(path);
   }
   return out;
 }
@@ -65,14 +66,20 @@ function findCycle(edges: Edges): string[] | undefined {
         const cycle = [...path.slice(path.indexOf(next)), next];
         return cycle.slice(1).map((to, i) => edges.get(cycle[i]!)!.get(to)!);
       }
-      if (!state.has(next)) { const found = visit(next); if (found) return found; }
+      if (!state.has(next)) {
+        const found = visit(next);
+        if (found) return found;
+      }
     }
     path.pop();
     state.set(node, 'done');
     return undefined;
   };
   for (const node of [...edges.keys()].sort()) {
-    if (!state.has(node)) { const found = visit(node); if (found) return found; }
+    if (!state.has(node)) {
+      const found = visit(node);
+      if (found) return found;
+    }
   }
   return undefined;
 }
@@ -94,7 +101,15 @@ describe('layering', () => {
       ['c', new Map([['a', 'c/z.ts imports ../a/x']])],
     ]);
     assert.deepEqual(findCycle(edges), ['a/x.ts imports ../b/y', 'b/y.ts imports ../c/z', 'c/z.ts imports ../a/x']);
-    assert.equal(findCycle(new Map([['a', new Map([['b', '']])], ['b', new Map([['c', '']])]])), undefined);
+    assert.equal(
+      findCycle(
+        new Map([
+          ['a', new Map([['b', '']])],
+          ['b', new Map([['c', '']])],
+        ]),
+      ),
+      undefined,
+    );
   });
 
   it('has no cycle between top-level folders', () => {

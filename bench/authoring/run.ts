@@ -29,8 +29,12 @@ async function main(): Promise<void> {
     const server = await TsServer.start(probeDir, scratch.dir);
     try {
       await server.request('updateOpen', {
-        openFiles: [...longCells.map((c) => ({ c, root: long })), ...shortCells.map((c) => ({ c, root: short }))]
-          .map(({ c, root }) => ({ file: c.serverFile, fileContent: c.text, projectRootPath: root, scriptKindName: 'TS' })),
+        openFiles: [...longCells.map((c) => ({ c, root: long })), ...shortCells.map((c) => ({ c, root: short }))].map(({ c, root }) => ({
+          file: c.serverFile,
+          fileContent: c.text,
+          projectRootPath: root,
+          scriptKindName: 'TS',
+        })),
       });
       const config = pluginConfig(typesDir, long, longCells);
       await server.configure({ typesDir, notebooks: [...config.notebooks, ...pluginConfig(typesDir, short, shortCells).notebooks] });
@@ -44,24 +48,49 @@ async function main(): Promise<void> {
       const middle = longCells[50]!;
       const only = shortCells[0]!;
 
-      const lastVsOne = await sideBySide(server, () => keystrokeToDiagnostics(server, last, [last]), () => keystrokeToDiagnostics(server, only, [only]));
+      const lastVsOne = await sideBySide(
+        server,
+        () => keystrokeToDiagnostics(server, last, [last]),
+        () => keystrokeToDiagnostics(server, only, [only]),
+      );
       results.push(...rows('keystroke → diagnostics of the edited cell (last of 100 cells)', lastVsOne, '≤ 1.5'));
 
-      const middleVsOne = await sideBySide(server, () => keystrokeToDiagnostics(server, middle, [middle]), () => keystrokeToDiagnostics(server, only, [only]));
+      const middleVsOne = await sideBySide(
+        server,
+        () => keystrokeToDiagnostics(server, middle, [middle]),
+        () => keystrokeToDiagnostics(server, only, [only]),
+      );
       results.push(...rows('keystroke → diagnostics of the edited cell (cell 51 of 100)', middleVsOne, '≤ 1.5'));
 
       const below = longCells.slice(50);
-      const belowVsOne = await sideBySide(server, () => keystrokeToDiagnostics(server, middle, below), () => keystrokeToDiagnostics(server, only, [only]));
+      const belowVsOne = await sideBySide(
+        server,
+        () => keystrokeToDiagnostics(server, middle, below),
+        () => keystrokeToDiagnostics(server, only, [only]),
+      );
       results.push(...rows('keystroke in cell 51 → diagnostics of it and the 49 cells below', belowVsOne, 'info'));
       // What each cell below adds to that pass, after the edited cell's own problems are shown.
       const perCellBelow = (median(belowVsOne.tfnb) - median(middleVsOne.tfnb)) / (below.length - 1);
-      results.push({ ratio: null, target: 'info', what: `each of the ${below.length - 1} cells below, re-checked after the edited cell (pass − edited cell) ÷ ${below.length - 1}: median wall time`,
-        tfnb: ms(perCellBelow), baseline: '—', baselineName: '—' });
+      results.push({
+        ratio: null,
+        target: 'info',
+        what: `each of the ${below.length - 1} cells below, re-checked after the edited cell (pass − edited cell) ÷ ${below.length - 1}: median wall time`,
+        tfnb: ms(perCellBelow),
+        baseline: '—',
+        baselineName: '—',
+      });
 
-      const newName = await sideBySide(server, () => typeNewName(server, middle), () => typeNewName(server, only));
+      const newName = await sideBySide(
+        server,
+        () => typeNewName(server, middle),
+        () => typeNewName(server, only),
+      );
       results.push(...rows('keystroke that changes a top-level name (cell 51 of 100) → its diagnostics', newName, '≤ 1.5'));
 
-      printTable('Authoring: keystroke → updated diagnostics, 100-cell vs 1-cell notebook (TypeScript server + tfnb plugin, measured in Node)', results);
+      printTable(
+        'Authoring: keystroke → updated diagnostics, 100-cell vs 1-cell notebook (TypeScript server + tfnb plugin, measured in Node)',
+        results,
+      );
     } finally {
       await server.stop();
     }
@@ -70,7 +99,12 @@ async function main(): Promise<void> {
   }
 }
 
-interface Pair { tfnb: number[]; baseline: number[]; tfnbCpu: number; baselineCpu: number }
+interface Pair {
+  tfnb: number[];
+  baseline: number[];
+  tfnbCpu: number;
+  baselineCpu: number;
+}
 
 /**
  * Alternates the two measurements so both see the same machine load. Besides wall time, sums
@@ -85,11 +119,14 @@ async function sideBySide(server: TsServer, measured: () => Promise<number>, bas
     const b = await baseline();
     const cpu2 = server.cpuMs();
     if (i >= WARMUP) {
-      pair.tfnb.push(a); pair.baseline.push(b);
-      pair.tfnbCpu += cpu1 - cpu0; pair.baselineCpu += cpu2 - cpu1;
+      pair.tfnb.push(a);
+      pair.baseline.push(b);
+      pair.tfnbCpu += cpu1 - cpu0;
+      pair.baselineCpu += cpu2 - cpu1;
     }
   }
-  pair.tfnbCpu /= ROUNDS; pair.baselineCpu /= ROUNDS;
+  pair.tfnbCpu /= ROUNDS;
+  pair.baselineCpu /= ROUNDS;
   return pair;
 }
 
@@ -125,8 +162,18 @@ function rows(what: string, pair: Pair, target: string): Row[] {
   const b = median(pair.baseline);
   return [
     { ratio: a / b, target, what: `${what}: median wall time`, tfnb: ms(a), baseline: ms(b), baselineName: 'same edit, one-cell notebook' },
-    { ratio: pair.tfnbCpu / pair.baselineCpu, target, what: `${what}: server CPU time (mean)`, tfnb: ms(pair.tfnbCpu), baseline: ms(pair.baselineCpu), baselineName: 'same edit, one-cell notebook' },
+    {
+      ratio: pair.tfnbCpu / pair.baselineCpu,
+      target,
+      what: `${what}: server CPU time (mean)`,
+      tfnb: ms(pair.tfnbCpu),
+      baseline: ms(pair.baselineCpu),
+      baselineName: 'same edit, one-cell notebook',
+    },
   ];
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -33,11 +33,27 @@ await rate(false);
 `;
 
 async function main(): Promise<void> {
-  const k = new KernelClient({ notebookDir: mkdtempSync(join(tmpdir(), 'tfnb-bench-')), kernelScript: join(ROOT, 'dist', 'kernel.js'), backend: 'wasm', wasmThreads: 1 });
+  const k = new KernelClient({
+    notebookDir: mkdtempSync(join(tmpdir(), 'tfnb-bench-')),
+    kernelScript: join(ROOT, 'dist', 'kernel.js'),
+    backend: 'wasm',
+    wasmThreads: 1,
+  });
   await k.start();
   const value = async (code: string) => {
     let text = '';
-    await k.execute(code, { language: 'javascript', cellName: 'bench' }, { onResult: (d) => { text = d['text/plain']; }, onError: (e) => { throw new Error(e.traceback.join('\n')); } }).done;
+    await k.execute(
+      code,
+      { language: 'javascript', cellName: 'bench' },
+      {
+        onResult: (d) => {
+          text = d['text/plain'];
+        },
+        onError: (e) => {
+          throw new Error(e.traceback.join('\n'));
+        },
+      },
+    ).done;
     return Number(text);
   };
   await value(SETUP + '\n0');
@@ -53,8 +69,18 @@ async function main(): Promise<void> {
   }
   await k.close();
   printTable('Live training curves: fit with tfvis.show.fitCallbacks ÷ without (MLP, wasm, 1 thread; median of 5 paired rounds)', [
-    { ratio: median(ratios), target: '≥ 0.97', what: 'training samples/s with live curves attached', tfnb: `${median(withRates).toFixed(0)}/s`, baseline: `${median(withoutRates).toFixed(0)}/s`, baselineName: 'same fit, no callbacks' },
+    {
+      ratio: median(ratios),
+      target: '≥ 0.97',
+      what: 'training samples/s with live curves attached',
+      tfnb: `${median(withRates).toFixed(0)}/s`,
+      baseline: `${median(withoutRates).toFixed(0)}/s`,
+      baselineName: 'same fit, no callbacks',
+    },
   ]);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

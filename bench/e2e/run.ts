@@ -25,7 +25,10 @@ const FLOOD = 'for (let i = 0; i < 10000; i++) console.log(`line ${i}`);';
 const CELL = { trivial: 0, flood: 1 } as const;
 
 declare global {
-  interface Window { tfnbClickAt?: number; tfnbSeen?: Promise<number> }
+  interface Window {
+    tfnbClickAt?: number;
+    tfnbSeen?: Promise<number>;
+  }
 }
 
 /** Epoch ms of the next click anywhere in the workbench (recorded in the page, at dispatch). */
@@ -56,11 +59,26 @@ async function clickRun(wb: Workbench, index: number): Promise<void> {
   await row.locator('.run-button-container .action-label').first().click();
 }
 
-interface Probe { tasks: number[]; gap: number }
+interface Probe {
+  tasks: number[];
+  gap: number;
+}
 
-async function inVsCode(): Promise<{ trivial: number[]; floodMs: number; longestTaskMs: number; blockedMs: number; workbenchGapMs: number; webviewGapMs: number }> {
+async function inVsCode(): Promise<{
+  trivial: number[];
+  floodMs: number;
+  longestTaskMs: number;
+  blockedMs: number;
+  workbenchGapMs: number;
+  webviewGapMs: number;
+}> {
   const server = await startCodeServer({
-    workspaceFiles: { 'bench.ipynb': notebookJson([{ kind: 'code', source: TRIVIAL }, { kind: 'code', source: FLOOD }]) },
+    workspaceFiles: {
+      'bench.ipynb': notebookJson([
+        { kind: 'code', source: TRIVIAL },
+        { kind: 'code', source: FLOOD },
+      ]),
+    },
   });
   const browser = await launchBrowser(server);
   try {
@@ -96,10 +114,17 @@ async function inVsCode(): Promise<{ trivial: number[]; floodMs: number; longest
     const clicked = await wb.page.evaluate(() => window.tfnbClickAt!);
     await wb.waitForCellDone(CELL.flood);
     const read = `window.tfnbProbing = false; ({ tasks: window.tfnbLongTasks, gap: window.tfnbMaxGap })`;
-    const probes = [await wb.page.evaluate(read) as Probe, await frame.evaluate(read) as Probe];
+    const probes = [(await wb.page.evaluate(read)) as Probe, (await frame.evaluate(read)) as Probe];
     await wb.screenshot('bench-flood');
     const tasks = probes.flatMap((p) => p.tasks);
-    return { trivial, floodMs: seen - clicked, longestTaskMs: Math.max(0, ...tasks), blockedMs: tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0), workbenchGapMs: probes[0]!.gap, webviewGapMs: probes[1]!.gap };
+    return {
+      trivial,
+      floodMs: seen - clicked,
+      longestTaskMs: Math.max(0, ...tasks),
+      blockedMs: tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0),
+      workbenchGapMs: probes[0]!.gap,
+      webviewGapMs: probes[1]!.gap,
+    };
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
@@ -107,19 +132,39 @@ async function inVsCode(): Promise<{ trivial: number[]; floodMs: number; longest
 }
 
 async function direct(): Promise<{ trivial: number[]; floodMs: number }> {
-  const kernel = new KernelClient({ notebookDir: mkdtempSync(join(tmpdir(), 'tfnb-bench-e2e-')), kernelScript: join(ROOT, 'dist/kernel.js'), backend: 'wasm' });
+  const kernel = new KernelClient({
+    notebookDir: mkdtempSync(join(tmpdir(), 'tfnb-bench-e2e-')),
+    kernelScript: join(ROOT, 'dist/kernel.js'),
+    backend: 'wasm',
+  });
   try {
     await kernel.start();
     const trivial: number[] = [];
     for (let i = 1; i <= WARMUP + ROUNDS; i++) {
       const t0 = performance.now();
       let t1 = 0;
-      await kernel.execute(TRIVIAL, { cellName: 'cell 1' }, { onResult: () => { t1 = performance.now(); } }).done;
+      await kernel.execute(
+        TRIVIAL,
+        { cellName: 'cell 1' },
+        {
+          onResult: () => {
+            t1 = performance.now();
+          },
+        },
+      ).done;
       if (i > WARMUP) trivial.push(t1 - t0);
     }
     const t0 = performance.now();
     let last = 0;
-    await kernel.execute(FLOOD, { cellName: 'cell 2' }, { onStream: (_n, text) => { if (text.includes('line 9999')) last = performance.now(); } }).done;
+    await kernel.execute(
+      FLOOD,
+      { cellName: 'cell 2' },
+      {
+        onStream: (_n, text) => {
+          if (text.includes('line 9999')) last = performance.now();
+        },
+      },
+    ).done;
     return { trivial, floodMs: last - t0 };
   } finally {
     await kernel.close();
@@ -130,13 +175,51 @@ async function main(): Promise<void> {
   const base = await direct();
   const vs = await inVsCode();
   const rows: Row[] = [
-    { ratio: median(vs.trivial) / median(base.trivial), target: 'median ≤ 300 ms', what: `trivial cell: Run → output drawn (median of ${ROUNDS})`, tfnb: ms(median(vs.trivial)), baseline: ms(median(base.trivial)), baselineName: 'KernelClient execute → result, same kernel' },
-    { ratio: null, target: '', what: 'trivial cell: slowest of the runs', tfnb: ms(Math.max(...vs.trivial)), baseline: ms(Math.max(...base.trivial)), baselineName: 'same' },
-    { ratio: vs.floodMs / base.floodMs, target: 'editor responsive', what: '10,000 printed lines: Run → last line drawn', tfnb: ms(vs.floodMs), baseline: ms(base.floodMs), baselineName: 'KernelClient execute → last line received' },
-    { ratio: null, target: '', what: '10,000 lines: longest main-thread task (workbench + webview)', tfnb: ms(vs.longestTaskMs), baseline: '—', baselineName: `blocked time (beyond 50 ms per task): ${ms(vs.blockedMs)}` },
-    { ratio: null, target: '', what: '10,000 lines: longest gap between painted frames', tfnb: `${ms(vs.workbenchGapMs)} workbench, ${ms(vs.webviewGapMs)} outputs`, baseline: '—', baselineName: '16.7 ms is a smooth 60 Hz' },
+    {
+      ratio: median(vs.trivial) / median(base.trivial),
+      target: 'median ≤ 300 ms',
+      what: `trivial cell: Run → output drawn (median of ${ROUNDS})`,
+      tfnb: ms(median(vs.trivial)),
+      baseline: ms(median(base.trivial)),
+      baselineName: 'KernelClient execute → result, same kernel',
+    },
+    {
+      ratio: null,
+      target: '',
+      what: 'trivial cell: slowest of the runs',
+      tfnb: ms(Math.max(...vs.trivial)),
+      baseline: ms(Math.max(...base.trivial)),
+      baselineName: 'same',
+    },
+    {
+      ratio: vs.floodMs / base.floodMs,
+      target: 'editor responsive',
+      what: '10,000 printed lines: Run → last line drawn',
+      tfnb: ms(vs.floodMs),
+      baseline: ms(base.floodMs),
+      baselineName: 'KernelClient execute → last line received',
+    },
+    {
+      ratio: null,
+      target: '',
+      what: '10,000 lines: longest main-thread task (workbench + webview)',
+      tfnb: ms(vs.longestTaskMs),
+      baseline: '—',
+      baselineName: `blocked time (beyond 50 ms per task): ${ms(vs.blockedMs)}`,
+    },
+    {
+      ratio: null,
+      target: '',
+      what: '10,000 lines: longest gap between painted frames',
+      tfnb: `${ms(vs.workbenchGapMs)} workbench, ${ms(vs.webviewGapMs)} outputs`,
+      baseline: '—',
+      baselineName: '16.7 ms is a smooth 60 Hz',
+    },
   ];
   printTable('tfnb in VS Code (code-server 4.100.3, headless Chromium, wasm backend)', rows);
 }
 
-void main().catch((e: unknown) => { console.error(e); process.exit(1); });
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -16,9 +16,16 @@ function option(name: string, fallback: string): string {
 }
 
 function measure(model: string, backend: string, batch: number, seconds: number): GpuTrainResult | string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'train.ts'), model, backend, String(batch), String(seconds)], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'train.ts'), model, backend, String(batch), String(seconds)], {
+    encoding: 'utf8',
+    timeout: (seconds + 120) * 1000,
+  });
   const last = r.stdout.trim().split('\n').pop() ?? '';
-  try { return JSON.parse(last) as GpuTrainResult; } catch { return `failed: ${(r.stderr.trim().split('\n').pop() ?? '') || `exit ${r.status}`}`; }
+  try {
+    return JSON.parse(last) as GpuTrainResult;
+  } catch {
+    return `failed: ${(r.stderr.trim().split('\n').pop() ?? '') || `exit ${r.status}`}`;
+  }
 }
 
 function main(): void {
@@ -27,7 +34,9 @@ function main(): void {
   const backends = ['webgpu', 'wasm'];
   if (findInstalledPackage('@tensorflow/tfjs-node-gpu', process.cwd())) backends.push('tensorflow-gpu');
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log(`gpu bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${seconds} s per run; backends ${backends.join(', ')}`);
+  log(
+    `gpu bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${seconds} s per run; backends ${backends.join(', ')}`,
+  );
   const rows = [];
   let adapter = '';
   for (const model of ['mlp', 'cnn']) {
@@ -36,7 +45,9 @@ function main(): void {
       for (const backend of backends) {
         const r = measure(model, backend, batch, seconds);
         results.set(backend, r);
-        log(`${model} batch ${batch} ${backend}: ${typeof r === 'string' ? r : `${r.samplesPerSecond.toFixed(0)} samples/s on ${r.device} (first step ${r.firstStepSeconds.toFixed(1)} s, ${r.steps} steps)`}`);
+        log(
+          `${model} batch ${batch} ${backend}: ${typeof r === 'string' ? r : `${r.samplesPerSecond.toFixed(0)} samples/s on ${r.device} (first step ${r.firstStepSeconds.toFixed(1)} s, ${r.steps} steps)`}`,
+        );
         if (backend === 'webgpu' && typeof r !== 'string') adapter = r.device;
       }
       const wasm = results.get('wasm');
@@ -54,7 +65,10 @@ function main(): void {
       }
     }
   }
-  printTable(`GPU backends: training samples/s (Adam, random MNIST-shaped data), ratio = backend / wasm on all cores${adapter ? `; webgpu adapter: ${adapter}` : ''}`, rows);
+  printTable(
+    `GPU backends: training samples/s (Adam, random MNIST-shaped data), ratio = backend / wasm on all cores${adapter ? `; webgpu adapter: ${adapter}` : ''}`,
+    rows,
+  );
   console.log(`\n${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}.`);
 }
 

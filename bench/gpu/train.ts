@@ -9,7 +9,13 @@ import { setupWasmBackend } from '../../src/kernel/wasm/index';
 import { setupWebgpuBackend } from '../../src/kernel/webgpu/index';
 import { buildModel, randomBatch, type ModelName } from '../wasm/models';
 
-export interface GpuTrainResult { samplesPerSecond: number; steps: number; seconds: number; device: string; firstStepSeconds: number }
+export interface GpuTrainResult {
+  samplesPerSecond: number;
+  steps: number;
+  seconds: number;
+  device: string;
+  firstStepSeconds: number;
+}
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -53,4 +59,10 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().then(() => process.exit(0), (e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

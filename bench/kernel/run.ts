@@ -53,15 +53,22 @@ async function coldStart(): Promise<{ tfnb: number; plain: number }> {
   const tfnb = performance.now() - t0;
   await k.close();
   const script = join(work, 'plain-start.cjs');
-  writeFileSync(script, `const tf = require('@tensorflow/tfjs'); const w = require('@tensorflow/tfjs-backend-wasm'); w.setWasmPaths(${JSON.stringify(join(ROOT, 'dist') + '/')}); tf.setBackend('wasm').then(() => console.log(1 + 1));`);
+  writeFileSync(
+    script,
+    `const tf = require('@tensorflow/tfjs'); const w = require('@tensorflow/tfjs-backend-wasm'); w.setWasmPaths(${JSON.stringify(join(ROOT, 'dist') + '/')}); tf.setBackend('wasm').then(() => console.log(1 + 1));`,
+  );
   const t1 = performance.now();
   spawnSync(process.execPath, [script], { cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
   return { tfnb, plain: performance.now() - t1 };
 }
 
 function perCellOverhead(): { perCell: number; nodeSpawn: number } {
-  const cells = (n: number) => ({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', language: 'typescript' } },
-    cells: Array.from({ length: n }, (_, i) => ({ cell_type: 'code', source: `${i}`, metadata: {}, outputs: [], execution_count: null })) });
+  const cells = (n: number) => ({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tfnb', language: 'typescript' } },
+    cells: Array.from({ length: n }, (_, i) => ({ cell_type: 'code', source: `${i}`, metadata: {}, outputs: [], execution_count: null })),
+  });
   const time = (n: number) => {
     const p = join(work, `cells-${n}.ipynb`);
     writeFileSync(p, JSON.stringify(cells(n)));
@@ -85,7 +92,18 @@ async function trainingRatio(rounds: number): Promise<{ kernel: number[]; plain:
   await k.start();
   for (let i = 0; i < rounds; i++) {
     let text = '';
-    await k.execute(MLP + '\nsamplesPerSecond', { cellName: 'bench' }, { onResult: (d) => { text = d['text/plain']; }, onError: (e) => { throw new Error(e.traceback.join('\n')); } }).done;
+    await k.execute(
+      MLP + '\nsamplesPerSecond',
+      { cellName: 'bench' },
+      {
+        onResult: (d) => {
+          text = d['text/plain'];
+        },
+        onError: (e) => {
+          throw new Error(e.traceback.join('\n'));
+        },
+      },
+    ).done;
     kernelRates.push(Number(text));
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8' });
     plainRates.push(JSON.parse(r.stdout.trim().split('\n').pop()!).samplesPerSecond);
@@ -104,12 +122,39 @@ export async function kernelBench(): Promise<Row[]> {
   const k = median(train.kernel);
   const p = median(train.plain);
   return [
-    { ratio: k / p, target: '≥ 0.98', what: 'MLP training samples/s, kernel ÷ plain node (wasm, 1 thread)', tfnb: `${k.toFixed(0)}/s`, baseline: `${p.toFixed(0)}/s`, baselineName: 'same code, plain node script, same wasm set-up' },
-    { ratio: start.tfnb / start.plain, target: '≤ 1 s abs', what: 'cold start to first result of 1 + 1, tf loaded', tfnb: ms(start.tfnb), baseline: ms(start.plain), baselineName: 'node loading tfjs + wasm, printing 1+1' },
-    { ratio: null, target: '≤ 2 ms', what: 'per-cell overhead, 100 trivial cells via tfnb run', tfnb: ms(cells.perCell), baseline: ms(cells.nodeSpawn), baselineName: '(tfnb run of 1 cell, whole process)' },
+    {
+      ratio: k / p,
+      target: '≥ 0.98',
+      what: 'MLP training samples/s, kernel ÷ plain node (wasm, 1 thread)',
+      tfnb: `${k.toFixed(0)}/s`,
+      baseline: `${p.toFixed(0)}/s`,
+      baselineName: 'same code, plain node script, same wasm set-up',
+    },
+    {
+      ratio: start.tfnb / start.plain,
+      target: '≤ 1 s abs',
+      what: 'cold start to first result of 1 + 1, tf loaded',
+      tfnb: ms(start.tfnb),
+      baseline: ms(start.plain),
+      baselineName: 'node loading tfjs + wasm, printing 1+1',
+    },
+    {
+      ratio: null,
+      target: '≤ 2 ms',
+      what: 'per-cell overhead, 100 trivial cells via tfnb run',
+      tfnb: ms(cells.perCell),
+      baseline: ms(cells.nodeSpawn),
+      baselineName: '(tfnb run of 1 cell, whole process)',
+    },
   ];
 }
 
 if (require.main === module) {
-  kernelBench().then((rows) => printTable('Kernel (wasm backend, one thread; medians of 3)', rows), (e) => { console.error(e); process.exit(1); });
+  kernelBench().then(
+    (rows) => printTable('Kernel (wasm backend, one thread; medians of 3)', rows),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

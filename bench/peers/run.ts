@@ -19,7 +19,10 @@ function ensurePeers(): boolean {
   }
   console.error(`installing ${PACKAGES.join(', ')} with apt-get …`);
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return r.status === 0;
 }
 
@@ -30,5 +33,5 @@ const mnist = mnistBench(epochs);
 printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
 for (const n of mnist.notes) console.log(`\n${n}`);
 const full = fullMnistBench(Number(process.env.TFNB_BENCH_FULL_ROUNDS ?? 1));
-printTable('The seed\'s workload: full MNIST, 10 epochs, via tfnb run (wasm) vs the reference PyTorch script, same IDX files', full.rows);
+printTable("The seed's workload: full MNIST, 10 epochs, via tfnb run (wasm) vs the reference PyTorch script, same IDX files", full.rows);
 for (const n of full.notes) console.log(`\n${n}`);

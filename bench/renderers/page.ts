@@ -46,7 +46,11 @@ let api: RendererApi;
 
 /** Training logs as fit() would produce them, `perEpoch` batches an epoch. */
 function batchLog(step: number): { step: number; loss: number; acc: number } {
-  return { step, loss: 1.5 * Math.exp(-step / 30000) + 0.05 + 0.04 * Math.sin(step * 0.37), acc: 0.5 + 0.45 * (1 - Math.exp(-step / 25000)) };
+  return {
+    step,
+    loss: 1.5 * Math.exp(-step / 30000) + 0.05 + 0.04 * Math.sin(step * 0.37),
+    acc: 0.5 + 0.45 * (1 - Math.exp(-step / 25000)),
+  };
 }
 
 /** As src/kernel/display/training.ts MAX_BATCH_POINTS. */
@@ -107,7 +111,12 @@ const bench = {
    * parsed from JSON text each time as VS Code does). mode 'raw': every point so far handed
    * to the renderer as an object (the 1 MB guard bypassed: this times the drawing alone).
    */
-  async liveCurve(mode: 'kernel' | 'raw', updates: number, perUpdate: number, intervalMs: number): Promise<{ times: number[]; points: number; drawn: string }> {
+  async liveCurve(
+    mode: 'kernel' | 'raw',
+    updates: number,
+    perUpdate: number,
+    intervalMs: number,
+  ): Promise<{ times: number[]; points: number; drawn: string }> {
     const el = slot();
     const perEpoch = 1000;
     const totalSteps = updates * perUpdate;
@@ -120,16 +129,30 @@ const bench = {
         batches.push(batchLog(step));
         if ((step + 1) % perEpoch === 0) {
           const e = epochs.length;
-          epochs.push({ epoch: e + 1, loss: batchLog(step).loss, acc: batchLog(step).acc, val_loss: batchLog(step).loss * 1.1, val_acc: batchLog(step).acc * 0.97 });
+          epochs.push({
+            epoch: e + 1,
+            loss: batchLog(step).loss,
+            acc: batchLog(step).acc,
+            val_loss: batchLog(step).loss * 1.1,
+            val_acc: batchLog(step).acc * 0.97,
+          });
         }
       }
       const payload = {
         trainingId: 'bench',
         epochs,
         batches: mode === 'kernel' ? kernelDownsample(batches, KERNEL_MAX_BATCH_POINTS) : batches,
-        progress: { epoch: epochs.length + 1, totalEpochs: totalSteps / perEpoch, batch: batches.length % perEpoch, batchesPerEpoch: perEpoch, elapsedMs: u * intervalMs, done: false },
+        progress: {
+          epoch: epochs.length + 1,
+          totalEpochs: totalSteps / perEpoch,
+          batch: batches.length % perEpoch,
+          batchesPerEpoch: perEpoch,
+          elapsedMs: u * intervalMs,
+          done: false,
+        },
       };
-      const output = mode === 'kernel' ? item(TRAINING, 'live', JSON.stringify(payload)) : item(TRAINING, 'live', '', payload, new Uint8Array(0));
+      const output =
+        mode === 'kernel' ? item(TRAINING, 'live', JSON.stringify(payload)) : item(TRAINING, 'live', '', payload, new Uint8Array(0));
       times.push(await timed(el, () => void api.renderOutputItem(output, el, new AbortController().signal)));
       await sleep(intervalMs);
     }
@@ -144,7 +167,11 @@ const bench = {
     const el = slot();
     const x: number[] = [];
     const loss: number[] = [];
-    const plot = new uPlot({ width: 800, height: 260, scales: { x: { time: false } }, series: [{}, { label: 'loss', stroke: '#3794ff', width: 1 }] }, [[], []], el);
+    const plot = new uPlot(
+      { width: 800, height: 260, scales: { x: { time: false } }, series: [{}, { label: 'loss', stroke: '#3794ff', width: 1 }] },
+      [[], []],
+      el,
+    );
     const times: number[] = [];
     for (let u = 0; u < updates; u++) {
       for (let i = 0; i < perUpdate; i++) {
@@ -162,6 +189,12 @@ const bench = {
   },
 };
 
-api = (await activate({ workspace: { isTrusted: true }, getState: () => undefined, setState: () => {}, getRenderer: async () => undefined, postMessage: () => {} }))!;
+api = (await activate({
+  workspace: { isTrusted: true },
+  getState: () => undefined,
+  setState: () => {},
+  getRenderer: async () => undefined,
+  postMessage: () => {},
+}))!;
 (window as unknown as { bench: typeof bench }).bench = bench;
 (window as unknown as { benchReady: boolean }).benchReady = true;

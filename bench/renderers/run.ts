@@ -59,7 +59,14 @@ async function main(): Promise<void> {
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
@@ -75,7 +82,10 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
     type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
     const call = <T>(fn: string, ...args: unknown[]): Promise<T> =>
-      page.evaluate(([f, a]) => (window as unknown as { bench: Bench }).bench[f as string]!(...(a as unknown[])), [fn, args] as const) as Promise<T>;
+      page.evaluate(([f, a]) => (window as unknown as { bench: Bench }).bench[f as string]!(...(a as unknown[])), [
+        fn,
+        args,
+      ] as const) as Promise<T>;
 
     const tensorText = JSON.stringify(bigTensor());
     const rows: Row[] = [];
@@ -87,11 +97,21 @@ async function main(): Promise<void> {
       ours.push(...(await call<number[]>('renderTensor', tensorText, TENSOR_RUNS / 4)));
       base.push(...(await call<number[]>('baselineTensor', tensorText, TENSOR_RUNS / 4)));
     }
-    rows.push({ name: `tensor 1000×1000 render (${(tensorText.length / 1024).toFixed(0)} KB payload)`, times: ours, target: 100, baseline: { name: 'JSON in <pre>', times: base } });
+    rows.push({
+      name: `tensor 1000×1000 render (${(tensorText.length / 1024).toFixed(0)} KB payload)`,
+      times: ours,
+      target: 100,
+      baseline: { name: 'JSON in <pre>', times: base },
+    });
     rows.push({ name: 'tensor 1000×1000 Values→Heatmap toggle', times: await call<number[]>('toggleHeatmap', tensorText, TENSOR_RUNS) });
 
     const kernel = await call<{ times: number[]; points: number; drawn: string }>('liveCurve', 'kernel', UPDATES, PER_UPDATE, INTERVAL_MS);
-    rows.push({ name: `live curve → ${kernel.points.toLocaleString('en-US')} pts, kernel payload (≤1,000 batch pts, JSON parsed)`, times: kernel.times, target: 16, note: `${kernel.drawn} points drawn at the end; ${tail(kernel.times)}` });
+    rows.push({
+      name: `live curve → ${kernel.points.toLocaleString('en-US')} pts, kernel payload (≤1,000 batch pts, JSON parsed)`,
+      times: kernel.times,
+      target: 16,
+      note: `${kernel.drawn} points drawn at the end; ${tail(kernel.times)}`,
+    });
     const raw = await call<{ times: number[]; points: number; drawn: string }>('liveCurve', 'raw', UPDATES, PER_UPDATE, INTERVAL_MS);
     const bare = await call<number[]>('baselineCurve', UPDATES, PER_UPDATE, INTERVAL_MS);
     rows.push({
@@ -115,7 +135,9 @@ async function main(): Promise<void> {
     ];
     console.log(lines.join('\n'));
     for (const r of rows) if (r.note) console.log(`- ${r.name}: ${r.note}`);
-    console.log(`- ${UPDATES} updates ${INTERVAL_MS} ms apart for the live curves; ${TENSOR_RUNS} renders for the tensor; Chromium ${browser.version()}; targets checked on p95.`);
+    console.log(
+      `- ${UPDATES} updates ${INTERVAL_MS} ms apart for the live curves; ${TENSOR_RUNS} renders for the tensor; Chromium ${browser.version()}; targets checked on p95.`,
+    );
   } finally {
     await browser.close();
   }

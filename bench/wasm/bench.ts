@@ -15,9 +15,18 @@ export type Runtime = 'tfjs wasm' | 'tfjs cpu' | 'PyTorch';
  * interrupted: the machine is shared, and a run's mean swings twofold with other work), by
  * the wall clock over the whole run, and per second of CPU time the process used.
  */
-export interface Rate { p10: number; wall: number; cpu: number }
+export interface Rate {
+  p10: number;
+  wall: number;
+  cpu: number;
+}
 
-export interface Measurement { model: ModelName; runtime: Runtime; threads: number; runs: Rate[] }
+export interface Measurement {
+  model: ModelName;
+  runtime: Runtime;
+  threads: number;
+  runs: Rate[];
+}
 
 export interface BenchRow extends Measurement {
   /** Median of the runs' 10th-percentile throughput. */
@@ -42,7 +51,11 @@ const here = __dirname;
 const PYTHONS = ['/usr/bin/python3', 'python3'];
 
 function lastJsonLine(stdout: string): Record<string, unknown> {
-  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (!line) throw new Error(`no result in output:\n${stdout}`);
   return JSON.parse(line) as Record<string, unknown>;
 }
@@ -90,13 +103,21 @@ export function runWasmBenchmark({ rounds, secondsPerRun, log }: BenchOptions): 
     let m = measurements.find((x) => x.model === model && x.runtime === runtime && x.threads === threads);
     if (!m) measurements.push((m = { model, runtime, threads, runs: [] }));
     m.runs.push(rate);
-    log(`round ${round + 1}: ${model} ${runtime} x${threads}: ${rate.p10.toFixed(0)} samples/s at the 10th-percentile step, ` +
-      `${rate.wall.toFixed(0)} over the run, ${rate.cpu.toFixed(0)} per CPU-second`);
+    log(
+      `round ${round + 1}: ${model} ${runtime} x${threads}: ${rate.p10.toFixed(0)} samples/s at the 10th-percentile step, ` +
+        `${rate.wall.toFixed(0)} over the run, ${rate.cpu.toFixed(0)} per CPU-second`,
+    );
   };
   for (let round = 0; round < rounds; round++) {
     for (const model of ['cnn', 'mlp'] as const) {
       for (const threads of threadCounts) {
-        record(model, 'tfjs wasm', threads, rateOf(runNode('tfjsTrain.ts', [model, 'wasm', String(threads), String(secondsPerRun)])), round);
+        record(
+          model,
+          'tfjs wasm',
+          threads,
+          rateOf(runNode('tfjsTrain.ts', [model, 'wasm', String(threads), String(secondsPerRun)])),
+          round,
+        );
         if (python) record(model, 'PyTorch', threads, runTorch(python, model, threads, secondsPerRun), round);
       }
       // The pure-JS cpu backend is two orders of magnitude slower: one short run is enough.

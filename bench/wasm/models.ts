@@ -22,10 +22,7 @@ function cnn(tf: typeof tfType): tfType.Sequential {
 /** The tutorial MLP: 784 -> 128 (relu) -> 10. */
 function mlp(tf: typeof tfType): tfType.Sequential {
   return tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
+    layers: [tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })],
   });
 }
 
@@ -38,7 +35,8 @@ export function buildModel(tf: typeof tfType, name: ModelName): tfType.Sequentia
 /** One batch of uniform random pixels and random one-hot labels. */
 export function randomBatch(tf: typeof tfType, name: ModelName, seed: number, batch = BATCH): { xs: tfType.Tensor; ys: tfType.Tensor } {
   return tf.tidy(() => {
-    const xs = name === 'cnn' ? tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed) : tf.randomUniform([batch, 784], 0, 1, 'float32', seed);
+    const xs =
+      name === 'cnn' ? tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed) : tf.randomUniform([batch, 784], 0, 1, 'float32', seed);
     const labels = tf.randomUniform([batch], 0, 10, 'int32', seed + 1);
     return { xs, ys: tf.oneHot(labels, 10).toFloat() };
   });

@@ -9,7 +9,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setupWasmBackend } from '../../src/kernel/wasm/index';
 import { BATCH, buildModel, randomBatch, type ModelName } from './models';
 
-export interface KernelShare { kernel: string; callsPerStep: number; msPerStep: number; share: number }
+export interface KernelShare {
+  kernel: string;
+  callsPerStep: number;
+  msPerStep: number;
+  share: number;
+}
 export interface StepProfile {
   model: ModelName;
   threads: number;
@@ -43,7 +48,9 @@ function median(xs: number[]): number {
 
 export async function profileStep(name: ModelName, threads: number | 'auto', steps: number): Promise<StepProfile> {
   const report = await setupWasmBackend(tf, {
-    wasmDir: join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'), threads, log: () => {},
+    wasmDir: join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'),
+    threads,
+    log: () => {},
   });
   const net = buildModel(tf, name);
   const full = randomBatch(tf, name, 7, BATCH);
@@ -54,7 +61,9 @@ export async function profileStep(name: ModelName, threads: number | 'auto', ste
   const perStep = new Map<string, { calls: number; ms: number[] }>();
   let kernelCount = 0;
   for (let i = 0; i < steps; i++) {
-    const info = await tf.profile(async () => { await net.trainOnBatch(full.xs, full.ys); });
+    const info = await tf.profile(async () => {
+      await net.trainOnBatch(full.xs, full.ys);
+    });
     const thisStep = new Map<string, number>();
     for (const k of info.kernels) {
       thisStep.set(k.name, (thisStep.get(k.name) ?? 0) + Number(k.kernelTimeMs));
@@ -70,8 +79,14 @@ export async function profileStep(name: ModelName, threads: number | 'auto', ste
     .map(([kernel, v]) => ({ kernel, callsPerStep: v.calls / steps, msPerStep: median(v.ms), share: median(v.ms) / stepMs }))
     .sort((a, b) => b.msPerStep - a.msPerStep);
   return {
-    model: name, threads: report.threads, stepMs, stepMsBatch1, kernelsPerStep,
-    overheadMsPerKernel: stepMsBatch1 / kernelsPerStep, overheadShare: stepMsBatch1 / stepMs, kernels,
+    model: name,
+    threads: report.threads,
+    stepMs,
+    stepMsBatch1,
+    kernelsPerStep,
+    overheadMsPerKernel: stepMsBatch1 / kernelsPerStep,
+    overheadShare: stepMsBatch1 / stepMs,
+    kernels,
   };
 }
 

@@ -53,8 +53,12 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const result: TrainResult = {
-    samplesPerSecond: (steps * BATCH) / seconds, samplesPerSecondP10: (BATCH * 1000) / p10,
-    samplesPerCpuSecond: (steps * BATCH) / cpuSeconds, steps, seconds, cpuSeconds,
+    samplesPerSecond: (steps * BATCH) / seconds,
+    samplesPerSecondP10: (BATCH * 1000) / p10,
+    samplesPerCpuSecond: (steps * BATCH) / cpuSeconds,
+    steps,
+    seconds,
+    cpuSeconds,
     ...(threads ? { threads } : {}),
   };
   console.log(JSON.stringify(result));

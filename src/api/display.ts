@@ -35,7 +35,11 @@ export interface ImagesOptions extends DisplayOptions {
 }
 
 /** Shape-and-data duck type: a tensor from any copy of tfjs. */
-export interface ImageTensor { shape: number[]; dtype: string; dataSync(): ArrayLike<number> | unknown }
+export interface ImageTensor {
+  shape: number[];
+  dtype: string;
+  dataSync(): ArrayLike<number> | unknown;
+}
 
 /** The standard notebook MIME types, as `display.html(...)`, `display.png(...)` and so on. */
 export interface RichDisplay {

@@ -8,12 +8,25 @@
  */
 import type { Tensor, LayersModel, layers } from '@tensorflow/tfjs';
 
-export interface SurfaceInfo { name: string; tab?: string; styles?: Record<string, unknown> }
+export interface SurfaceInfo {
+  name: string;
+  tab?: string;
+  styles?: Record<string, unknown>;
+}
 
 /** Stands in for the HTMLElements of a tfjs-vis surface; usable as a container itself. */
-export interface SurfaceElement { readonly name: string; readonly tab: string }
+export interface SurfaceElement {
+  readonly name: string;
+  readonly tab: string;
+}
 
-export interface VisorSurface { readonly name: string; readonly tab: string; container: SurfaceElement; label: SurfaceElement; drawArea: SurfaceElement }
+export interface VisorSurface {
+  readonly name: string;
+  readonly tab: string;
+  container: SurfaceElement;
+  label: SurfaceElement;
+  drawArea: SurfaceElement;
+}
 
 /**
  * Anything tfjs-vis accepts as a container (HTMLElement, {name, tab}, Surface, {drawArea}), or a
@@ -41,8 +54,17 @@ export interface Visor {
 /** Labels or predictions: class ids (array or tensor), [n, 1] ids, or [n, k] scores (argmax per row). */
 export type ClassIds = unknown;
 
-export interface ClassMetrics { precision: number; recall: number; f1: number; support: number }
-export interface AveragedMetrics { precision: number; recall: number; f1: number }
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+export interface AveragedMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
 export interface ClassificationReport {
   /** One entry per class id 0..numClasses-1. */
@@ -77,36 +99,91 @@ export interface TfvisFitCallbacks {
   onBatchEnd(batch: number, logs?: unknown): Promise<void>;
 }
 
-export interface Point2D { x: number; y: number }
+export interface Point2D {
+  x: number;
+  y: number;
+}
 
-export interface VisOptions { width?: number; height?: number; xLabel?: string; yLabel?: string; fontSize?: number; xType?: string; yType?: string }
+export interface VisOptions {
+  width?: number;
+  height?: number;
+  xLabel?: string;
+  yLabel?: string;
+  fontSize?: number;
+  xType?: string;
+  yType?: string;
+}
 
-export interface XYPlotOptions extends VisOptions { xAxisDomain?: [number, number]; yAxisDomain?: [number, number]; zoomToFit?: boolean; seriesColors?: string[] }
+export interface XYPlotOptions extends VisOptions {
+  xAxisDomain?: [number, number];
+  yAxisDomain?: [number, number];
+  zoomToFit?: boolean;
+  seriesColors?: string[];
+}
 
-export interface XYPlotData { values: Point2D[][] | Point2D[]; series?: string[] }
+export interface XYPlotData {
+  values: Point2D[][] | Point2D[];
+  series?: string[];
+}
 
-export interface BarChartOptions extends VisOptions { color?: string | string[] }
+export interface BarChartOptions extends VisOptions {
+  color?: string | string[];
+}
 
-export interface HistogramStats { numVals?: number; min?: number; max?: number; numNans?: number; numZeros?: number; numInfs?: number }
+export interface HistogramStats {
+  numVals?: number;
+  min?: number;
+  max?: number;
+  numNans?: number;
+  numZeros?: number;
+  numInfs?: number;
+}
 
-export interface HistogramOptions extends VisOptions { stats?: HistogramStats | false; maxBins?: number; color?: string }
+export interface HistogramOptions extends VisOptions {
+  stats?: HistogramStats | false;
+  maxBins?: number;
+  color?: string;
+}
 
 export type NamedColorMap = 'greyscale' | 'viridis' | 'blues';
 
 /** `values[x][y]` (column-major) unless `rowMajor`; a Tensor2D is read the same way. */
-export interface HeatmapData { values: number[][] | Tensor; xTickLabels?: string[]; yTickLabels?: string[] }
+export interface HeatmapData {
+  values: number[][] | Tensor;
+  xTickLabels?: string[];
+  yTickLabels?: string[];
+}
 
-export interface HeatmapOptions extends VisOptions { colorMap?: NamedColorMap; domain?: number[]; rowMajor?: boolean }
+export interface HeatmapOptions extends VisOptions {
+  colorMap?: NamedColorMap;
+  domain?: number[];
+  rowMajor?: boolean;
+}
 
-export interface ConfusionMatrixData { values: number[][]; tickLabels?: string[] }
+export interface ConfusionMatrixData {
+  values: number[][];
+  tickLabels?: string[];
+}
 
-export interface ConfusionMatrixOptions extends VisOptions { shadeDiagonal?: boolean; showTextOverlay?: boolean; colorMap?: NamedColorMap | [string, string] }
+export interface ConfusionMatrixOptions extends VisOptions {
+  shadeDiagonal?: boolean;
+  showTextOverlay?: boolean;
+  colorMap?: NamedColorMap | [string, string];
+}
 
-export interface TableData { headers: string[]; values: unknown[][] }
+export interface TableData {
+  headers: string[];
+  values: unknown[][];
+}
 
-export type HistoryInput = { history: Record<string, ArrayLike<unknown>>; epoch?: number[] } | Array<Record<string, unknown>> | Array<Array<Record<string, unknown>>>;
+export type HistoryInput =
+  | { history: Record<string, ArrayLike<unknown>>; epoch?: number[] }
+  | Array<Record<string, unknown>>
+  | Array<Array<Record<string, unknown>>>;
 
-export interface HistoryOptions extends XYPlotOptions { zoomToFitAccuracy?: boolean }
+export interface HistoryOptions extends XYPlotOptions {
+  zoomToFitAccuracy?: boolean;
+}
 
 /** `tfvis.render`: charts of plain data, each drawn as an output titled by its container. */
 export interface TfvisRender {

@@ -22,13 +22,25 @@ export interface CellDeclarations {
 
 export type DeclarationKind = 'const' | 'let' | 'var' | 'function' | 'class' | 'interface' | 'type' | 'enum' | 'module' | 'alias';
 
-export const NO_DECLARATIONS: CellDeclarations = { names: [], mutable: [], exported: [], positions: new Map(), kinds: new Map(), identifiers: new Set() };
+export const NO_DECLARATIONS: CellDeclarations = {
+  names: [],
+  mutable: [],
+  exported: [],
+  positions: new Map(),
+  kinds: new Map(),
+  identifiers: new Set(),
+};
 
 type Ts = typeof ts;
 
 export function readCellDeclarations(tsModule: Ts, text: string, isJavaScript: boolean): CellDeclarations {
-  const source = tsModule.createSourceFile(isJavaScript ? 'cell.js' : 'cell.ts', text, tsModule.ScriptTarget.Latest, false,
-    isJavaScript ? tsModule.ScriptKind.JS : tsModule.ScriptKind.TS);
+  const source = tsModule.createSourceFile(
+    isJavaScript ? 'cell.js' : 'cell.ts',
+    text,
+    tsModule.ScriptTarget.Latest,
+    false,
+    isJavaScript ? tsModule.ScriptKind.JS : tsModule.ScriptKind.TS,
+  );
   const positions = new Map<string, number>();
   const kinds = new Map<string, DeclarationKind>();
   const mutable = new Set<string>();
@@ -49,7 +61,12 @@ export function readCellDeclarations(tsModule: Ts, text: string, isJavaScript: b
     if (isExported && !hasModifier(tsModule, statement, tsModule.SyntaxKind.DefaultKeyword)) {
       for (const name of positions.keys()) if (!before.has(name)) exported.add(name);
     }
-    if (tsModule.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && tsModule.isNamedExports(statement.exportClause)) {
+    if (
+      tsModule.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      statement.exportClause &&
+      tsModule.isNamedExports(statement.exportClause)
+    ) {
       for (const spec of statement.exportClause.elements) exported.add(spec.name.text);
     }
   }
@@ -67,7 +84,12 @@ type Declare = (id: ts.Identifier | undefined, kind: DeclarationKind) => void;
 function declareStatement(tsModule: Ts, node: ts.Statement, declare: Declare): void {
   if (tsModule.isVariableStatement(node)) {
     const flags = node.declarationList.flags;
-    const kind = flags & tsModule.NodeFlags.Let ? 'let' : flags & (tsModule.NodeFlags.Const | tsModule.NodeFlags.Using | tsModule.NodeFlags.AwaitUsing) ? 'const' : 'var';
+    const kind =
+      flags & tsModule.NodeFlags.Let
+        ? 'let'
+        : flags & (tsModule.NodeFlags.Const | tsModule.NodeFlags.Using | tsModule.NodeFlags.AwaitUsing)
+          ? 'const'
+          : 'var';
     for (const d of node.declarationList.declarations) declareBinding(tsModule, d.name, kind, declare);
   } else if (tsModule.isFunctionDeclaration(node)) declare(node.name, 'function');
   else if (tsModule.isClassDeclaration(node)) declare(node.name, 'class');
@@ -89,7 +111,10 @@ function declareStatement(tsModule: Ts, node: ts.Statement, declare: Declare): v
 }
 
 function declareBinding(tsModule: Ts, name: ts.BindingName, kind: DeclarationKind, declare: Declare): void {
-  if (tsModule.isIdentifier(name)) { declare(name, kind); return; }
+  if (tsModule.isIdentifier(name)) {
+    declare(name, kind);
+    return;
+  }
   for (const element of name.elements) {
     if (tsModule.isBindingElement(element)) declareBinding(tsModule, element.name, kind, declare);
   }

@@ -11,7 +11,12 @@ import type { ServerDiagnostic, TypeScriptExtension } from './typescriptExtensio
 /** Quiet time after a keystroke before asking the server (VS Code's own TypeScript waits similarly). */
 const TYPING_DELAY_MS = 120;
 
-interface Pass { timer?: NodeJS.Timeout; from: number; generation: number; cancel: vscode.CancellationTokenSource }
+interface Pass {
+  timer?: NodeJS.Timeout;
+  from: number;
+  generation: number;
+  cancel: vscode.CancellationTokenSource;
+}
 
 export class CellDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('tfnb');
@@ -44,7 +49,11 @@ export class CellDiagnostics implements vscode.Disposable {
   clear(notebook: vscode.NotebookDocument): void {
     const key = notebook.uri.toString();
     const pass = this.passes.get(key);
-    if (pass) { clearTimeout(pass.timer); pass.cancel.cancel(); this.passes.delete(key); }
+    if (pass) {
+      clearTimeout(pass.timer);
+      pass.cancel.cancel();
+      this.passes.delete(key);
+    }
     for (const cell of this.published.get(key) ?? []) this.collection.delete(vscode.Uri.parse(cell));
     this.published.delete(key);
   }
@@ -79,7 +88,10 @@ export class CellDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const pass of this.passes.values()) { clearTimeout(pass.timer); pass.cancel.cancel(); }
+    for (const pass of this.passes.values()) {
+      clearTimeout(pass.timer);
+      pass.cancel.cancel();
+    }
     this.passes.clear();
     this.collection.dispose();
   }
@@ -99,9 +111,13 @@ function toDiagnostic(d: ServerDiagnostic): vscode.Diagnostic {
 
 function severity(category: string): vscode.DiagnosticSeverity {
   switch (category) {
-    case 'error': return vscode.DiagnosticSeverity.Error;
-    case 'warning': return vscode.DiagnosticSeverity.Warning;
-    case 'suggestion': return vscode.DiagnosticSeverity.Hint;
-    default: return vscode.DiagnosticSeverity.Information;
+    case 'error':
+      return vscode.DiagnosticSeverity.Error;
+    case 'warning':
+      return vscode.DiagnosticSeverity.Warning;
+    case 'suggestion':
+      return vscode.DiagnosticSeverity.Hint;
+    default:
+      return vscode.DiagnosticSeverity.Information;
   }
 }

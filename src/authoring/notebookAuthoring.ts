@@ -15,7 +15,9 @@ const DECLARE_GLOBAL = /\bdeclare\s+global\b/;
 /** Whether an editor tab shows the notebook: one without is closed to the person (its problems go). */
 function hasTab(notebook: vscode.NotebookDocument): boolean {
   const key = notebook.uri.toString();
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputNotebook && t.input.uri.toString() === key));
+  return vscode.window.tabGroups.all.some((g) =>
+    g.tabs.some((t) => t.input instanceof vscode.TabInputNotebook && t.input.uri.toString() === key),
+  );
 }
 
 export class NotebookAuthoring implements vscode.Disposable {
@@ -30,31 +32,44 @@ export class NotebookAuthoring implements vscode.Disposable {
   /** Whether tfnb's controller is selected for each notebook it said something about. */
   private readonly selections = new SelectionRecord();
 
-  constructor(private readonly typesDir: string, private readonly typescript: TypeScriptExtension, selection: KernelSelection | undefined) {
+  constructor(
+    private readonly typesDir: string,
+    private readonly typescript: TypeScriptExtension,
+    selection: KernelSelection | undefined,
+  ) {
     this.sentConfig = JSON.stringify(pluginConfig(typesDir, []));
     this.diagnostics = new CellDiagnostics(typescript);
     this.disposables.push(
       this.diagnostics,
       vscode.workspace.onDidOpenNotebookDocument(() => this.update()),
       // The closing notebook may still be listed in workspace.notebookDocuments while this event runs.
-      vscode.workspace.onDidCloseNotebookDocument((nb) => { this.selections.forget(nb); this.update(undefined, nb); }),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => {
+        this.selections.forget(nb);
+        this.update(undefined, nb);
+      }),
       // VS Code keeps a notebook's document open for a while after its last editor tab closed.
       vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       // The backend setting decides whether the kernel's tf can be tfjs-node(-gpu).
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('tfnb.backend')) this.update(undefined, undefined, true); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tfnb.backend')) this.update(undefined, undefined, true);
+      }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         // Cells added, removed or moved, or metadata (kernelspec) changed; text edits come below.
         if (e.contentChanges.length || e.metadata) this.update(e.notebook);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.textChanged(e)),
       // A cell's language change reopens its document.
-      vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.scheme === 'vscode-notebook-cell') this.update(this.notebookOf(d)); }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.uri.scheme === 'vscode-notebook-cell') this.update(this.notebookOf(d));
+      }),
     );
     if (selection) {
-      this.disposables.push(selection.onDidChangeSelection((nb) => {
-        this.selections.record(nb, selection.isTfnbFor(nb));
-        this.update(nb);
-      }));
+      this.disposables.push(
+        selection.onDidChangeSelection((nb) => {
+          this.selections.record(nb, selection.isTfnbFor(nb));
+          this.update(nb);
+        }),
+      );
     }
     this.update();
   }
@@ -104,4 +119,3 @@ export class NotebookAuthoring implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
-

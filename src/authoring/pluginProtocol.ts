@@ -58,12 +58,21 @@ export function cellKeyOfServerFile(fileName: string): string | undefined {
 export function isPluginConfig(value: unknown): value is PluginConfig {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.typesDir === 'string' && Array.isArray(v.notebooks) && v.notebooks.every((nb: unknown) => {
-    const n = nb as Record<string, unknown> | null;
-    return !!n && typeof n.dir === 'string' && Array.isArray(n.cells) && (n.nativeBackends === undefined || typeof n.nativeBackends === 'boolean')
-      && n.cells.every((c: unknown) => {
-        const cell = c as Record<string, unknown> | null;
-        return !!cell && typeof cell.key === 'string' && (cell.language === 'typescript' || cell.language === 'javascript');
-      });
-  });
+  return (
+    typeof v.typesDir === 'string' &&
+    Array.isArray(v.notebooks) &&
+    v.notebooks.every((nb: unknown) => {
+      const n = nb as Record<string, unknown> | null;
+      return (
+        !!n &&
+        typeof n.dir === 'string' &&
+        Array.isArray(n.cells) &&
+        (n.nativeBackends === undefined || typeof n.nativeBackends === 'boolean') &&
+        n.cells.every((c: unknown) => {
+          const cell = c as Record<string, unknown> | null;
+          return !!cell && typeof cell.key === 'string' && (cell.language === 'typescript' || cell.language === 'javascript');
+        })
+      );
+    })
+  );
 }

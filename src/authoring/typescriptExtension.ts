@@ -9,8 +9,12 @@ import { PLUGIN_NAME, type PluginConfig } from './pluginProtocol';
 
 const EXTENSION_ID = 'vscode.typescript-language-features';
 
-interface TypeScriptApi { configurePlugin(pluginId: string, configuration: unknown): void }
-interface TypeScriptExtensionExports { getAPI(version: 0): TypeScriptApi | undefined }
+interface TypeScriptApi {
+  configurePlugin(pluginId: string, configuration: unknown): void;
+}
+interface TypeScriptExtensionExports {
+  getAPI(version: 0): TypeScriptApi | undefined;
+}
 
 /** A diagnostic as the server sends it (ts.server.protocol.Diagnostic). */
 export interface ServerDiagnostic {
@@ -34,7 +38,7 @@ export class TypeScriptExtension {
     this.api ??= (async () => {
       const extension = vscode.extensions.getExtension<TypeScriptExtensionExports>(EXTENSION_ID);
       if (!extension) {
-        this.log('VS Code\'s TypeScript extension is not available: notebook type checking is off');
+        this.log("VS Code's TypeScript extension is not available: notebook type checking is off");
         return undefined;
       }
       const exports = await extension.activate();
@@ -51,7 +55,12 @@ export class TypeScriptExtension {
   async semanticDiagnostics(cell: vscode.Uri, token?: vscode.CancellationToken): Promise<ServerDiagnostic[] | undefined> {
     if (!(await this.ready())) return undefined;
     const response = await vscode.commands.executeCommand<{ type?: string; success?: boolean; body?: unknown } | undefined>(
-      'typescript.tsserverRequest', 'semanticDiagnosticsSync', { file: cell, includeLinePosition: false }, undefined /* exec config */, token);
+      'typescript.tsserverRequest',
+      'semanticDiagnosticsSync',
+      { file: cell, includeLinePosition: false },
+      undefined /* exec config */,
+      token,
+    );
     if (response?.type !== 'response' || !response.success || !Array.isArray(response.body)) return undefined;
     return response.body as ServerDiagnostic[];
   }

@@ -24,15 +24,22 @@ export async function gpuCommand(args: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     console.log(`installing ${DAWN_PACKAGE}@${DAWN_VERSION} (Dawn, prebuilt for Linux, macOS and Windows) into ${dir}`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['install', '--prefix', dir, '--no-audit', '--no-fund', '--save-exact', `${DAWN_PACKAGE}@${DAWN_VERSION}`], { stdio: 'inherit', shell: process.platform === 'win32' });
-    if (r.status !== 0) { console.error(`tfnb: npm install ${DAWN_PACKAGE}@${DAWN_VERSION} failed${r.error ? `: ${r.error.message}` : ''}`); return 1; }
+    const r = spawnSync(npm, ['install', '--prefix', dir, '--no-audit', '--no-fund', '--save-exact', `${DAWN_PACKAGE}@${DAWN_VERSION}`], {
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
+    if (r.status !== 0) {
+      console.error(`tfnb: npm install ${DAWN_PACKAGE}@${DAWN_VERSION} failed${r.error ? `: ${r.error.message}` : ''}`);
+      return 1;
+    }
   }
   return status(process.cwd());
 }
 
 async function status(notebookDir: string): Promise<number> {
   const nodes = gpuDeviceNodes();
-  if (process.platform === 'linux') console.log(`GPU device nodes: ${nodes.length ? nodes.join(', ') : 'none (/dev/nvidia*, /dev/dri/renderD*)'}`);
+  if (process.platform === 'linux')
+    console.log(`GPU device nodes: ${nodes.length ? nodes.join(', ') : 'none (/dev/nvidia*, /dev/dri/renderD*)'}`);
   const found = findDawn(notebookDir, TFNB_ROOT);
   if ('missing' in found) {
     console.log(`${found.missing}.\nInstall it: npx tfnb gpu install`);
@@ -41,11 +48,21 @@ async function status(notebookDir: string): Promise<number> {
   console.log(`Dawn ${found.version}: ${found.packageDir}`);
   const { adapters, failures } = await probeAdapters(loadDawn(found), probeSteps());
   for (const f of failures) console.log(`  ${f}`);
-  for (const { report } of adapters) console.log(`  adapter: ${adapterLabel(report)}${report.description ? ` — ${report.description}` : ''}`);
-  const auto = chooseAdapter(adapters.map((a) => a.report), false).chosen;
-  const forced = chooseAdapter(adapters.map((a) => a.report), true).chosen;
+  for (const { report } of adapters)
+    console.log(`  adapter: ${adapterLabel(report)}${report.description ? ` — ${report.description}` : ''}`);
+  const auto = chooseAdapter(
+    adapters.map((a) => a.report),
+    false,
+  ).chosen;
+  const forced = chooseAdapter(
+    adapters.map((a) => a.report),
+    true,
+  ).chosen;
   if (auto) console.log(`--backend auto takes webgpu on ${adapterLabel(auto)} (when tfjs-node-gpu and tfjs-node are not installed)`);
-  else if (forced) console.log(`--backend auto skips webgpu: ${adapterLabel(forced)} is ${isSoftwareAdapter(forced) ? 'a software adapter (the CPU)' : 'not usable'}; --backend webgpu forces it`);
-  else console.log('no adapter: on Linux the GPU needs the Vulkan loader (libvulkan1) and the driver\'s Vulkan ICD; see docs/gpu.md');
+  else if (forced)
+    console.log(
+      `--backend auto skips webgpu: ${adapterLabel(forced)} is ${isSoftwareAdapter(forced) ? 'a software adapter (the CPU)' : 'not usable'}; --backend webgpu forces it`,
+    );
+  else console.log("no adapter: on Linux the GPU needs the Vulkan loader (libvulkan1) and the driver's Vulkan ICD; see docs/gpu.md");
   return auto ? 0 : 1;
 }

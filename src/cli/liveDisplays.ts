@@ -40,7 +40,10 @@ export class LiveDisplayLines {
       state = { lastAt: -Infinity };
       this.states.set(displayId, state);
     }
-    if (line === state.lastText) { state.pending = undefined; return; }
+    if (line === state.lastText) {
+      state.pending = undefined;
+      return;
+    }
     const wait = state.lastAt + this.intervalMs - this.now();
     if (wait <= 0) {
       this.printNow(state, line);
@@ -48,7 +51,10 @@ export class LiveDisplayLines {
     }
     state.pending = line;
     if (!state.timer) {
-      state.timer = setTimeout(() => { state.timer = undefined; this.printPending(state); }, wait);
+      state.timer = setTimeout(() => {
+        state.timer = undefined;
+        this.printPending(state);
+      }, wait);
       state.timer.unref();
     }
   }
@@ -59,7 +65,10 @@ export class LiveDisplayLines {
   }
 
   private printPending(state: LiveState): void {
-    if (state.timer) { clearTimeout(state.timer); state.timer = undefined; }
+    if (state.timer) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+    }
     if (state.pending !== undefined) this.printNow(state, state.pending);
   }
 
@@ -74,7 +83,10 @@ export class LiveDisplayLines {
 /** A display's text/plain as one line: its first non-empty lines joined, clipped. */
 export function oneLine(text: unknown): string {
   if (typeof text !== 'string') return '';
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const joined = lines.slice(0, MAX_LINES_JOINED).join(' · ') + (lines.length > MAX_LINES_JOINED ? ' …' : '');
   return joined.length > MAX_LINE_CHARS ? `${joined.slice(0, MAX_LINE_CHARS - 1)}…` : joined;
 }

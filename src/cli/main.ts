@@ -42,20 +42,40 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) { console.log(USAGE); return 0; }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const [command, notebook, ...extra] = positionals;
-  if (command !== 'run' || !notebook || extra.length) { console.error(USAGE); return 2; }
+  if (command !== 'run' || !notebook || extra.length) {
+    console.error(USAGE);
+    return 2;
+  }
   const backend = values.backend as BackendChoice;
-  if (!BACKENDS.includes(backend)) { console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`); return 2; }
+  if (!BACKENDS.includes(backend)) {
+    console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`);
+    return 2;
+  }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   // Infinity (or any huge number) is allowed: the queue's timer re-arms past Node's 24.8-day limit.
-  if (timeout !== undefined && !(timeout > 0)) { console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)'); return 2; }
+  if (timeout !== undefined && !(timeout > 0)) {
+    console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)');
+    return 2;
+  }
   const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
   // Measured: below 24 MB the kernel cannot even start (Node 20); 32 leaves room for a small cell.
-  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_KERNEL_HEAP_MB)) { console.error(`tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_KERNEL_HEAP_MB} or more (a kernel needs about 24 MB to start)`); return 2; }
+  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_KERNEL_HEAP_MB)) {
+    console.error(
+      `tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_KERNEL_HEAP_MB} or more (a kernel needs about 24 MB to start)`,
+    );
+    return 2;
+  }
 
   const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
-  if (maxOutputBytes !== undefined && !(Number.isInteger(maxOutputBytes) && maxOutputBytes >= MIN_OUTPUT_BYTES)) { console.error(`tfnb: --max-output-bytes must be a whole number of bytes, ${MIN_OUTPUT_BYTES} or more`); return 2; }
+  if (maxOutputBytes !== undefined && !(Number.isInteger(maxOutputBytes) && maxOutputBytes >= MIN_OUTPUT_BYTES)) {
+    console.error(`tfnb: --max-output-bytes must be a whole number of bytes, ${MIN_OUTPUT_BYTES} or more`);
+    return 2;
+  }
 
   let params;
   try {
@@ -68,11 +88,15 @@ async function main(argv: string[]): Promise<number> {
   // A signal, or a reader that went away (`tfnb run nb | head -1`), stops the run; the cells that
   // completed are still written, and the exit code says which signal (128 + its number).
   const stop = new AbortController();
-  const stopWith = (request: StopRequest) => { if (!stop.signal.aborted) stop.abort(request); };
+  const stopWith = (request: StopRequest) => {
+    if (!stop.signal.aborted) stop.abort(request);
+  };
   process.on('SIGINT', () => stopWith({ signal: 'SIGINT', exitCode: 130 }));
   process.on('SIGTERM', () => stopWith({ signal: 'SIGTERM', exitCode: 143 }));
   process.on('SIGHUP', () => stopWith({ signal: 'SIGHUP', exitCode: 129 }));
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') stopWith({ signal: 'SIGPIPE', exitCode: 141 }); });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') stopWith({ signal: 'SIGPIPE', exitCode: 141 });
+  });
   process.stderr.on('error', () => undefined);
 
   const t0 = performance.now();
@@ -89,8 +113,12 @@ async function main(argv: string[]): Promise<number> {
     progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
     kernelLog: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] kernel log: ${line}\n`),
   });
-  if ('saveProblem' in result) { console.error(`tfnb: ${result.saveProblem}`); return result.exitCode; }
-  if ('stoppedBy' in result) console.error(`tfnb: stopped by ${result.stoppedBy}; the cells that completed were written: ${result.outputPath}`);
+  if ('saveProblem' in result) {
+    console.error(`tfnb: ${result.saveProblem}`);
+    return result.exitCode;
+  }
+  if ('stoppedBy' in result)
+    console.error(`tfnb: stopped by ${result.stoppedBy}; the cells that completed were written: ${result.outputPath}`);
   else if (result.exitCode === 0) console.error(`tfnb: all cells ran; executed notebook: ${result.outputPath}`);
   else if (result.exitCode === 1) {
     if (result.timedOut) console.error(`tfnb: cell ${result.failedCell} ${result.reason}; executed notebook: ${result.outputPath}`);
@@ -99,4 +127,12 @@ async function main(argv: string[]): Promise<number> {
   return result.exitCode;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(`tfnb: internal error: ${(e as Error).stack ?? e}`); process.exitCode = 1; });
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(`tfnb: internal error: ${(e as Error).stack ?? e}`);
+    process.exitCode = 1;
+  },
+);

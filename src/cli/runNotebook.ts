@@ -62,14 +62,24 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     if ('saveProblem' in saved) return { exitCode: 1, saveProblem: saved.saveProblem };
     return { exitCode: 0, outputPath: saved.outputPath };
   }
-  const kernel = new KernelClient({ notebookDir: dirname(input), notebookPath: input, backend: options.backend, kernelScript: options.kernelScript, maxOutputBytes: options.maxOutputBytes,
+  const kernel = new KernelClient({
+    notebookDir: dirname(input),
+    notebookPath: input,
+    backend: options.backend,
+    kernelScript: options.kernelScript,
+    maxOutputBytes: options.maxOutputBytes,
     nodeArgs: options.maxHeapMB ? [`--max-old-space-size=${options.maxHeapMB}`] : [],
     // Every cell's late output is saved under it, however many cells ran since.
-    rememberFinished: Infinity });
+    rememberFinished: Infinity,
+  });
   const started = performance.now();
   const kernelLog = options.kernelLog;
   // Not the kernel's info lines (the backend ladder: see `kernel ready`).
-  if (kernelLog) kernel.on('log', (e) => { if (e.level !== 'info' || e.source === 'native') kernelLog(e.source === 'native' ? `[kernel ${kernel.pid ?? '?'}] ${e.text}` : e.text); });
+  if (kernelLog)
+    kernel.on('log', (e) => {
+      if (e.level !== 'info' || e.source === 'native')
+        kernelLog(e.source === 'native' ? `[kernel ${kernel.pid ?? '?'}] ${e.text}` : e.text);
+    });
   const stopped = new Promise<StopRequest>((resolve) => {
     if (options.stop?.aborted) resolve(options.stop.reason as StopRequest);
     else options.stop?.addEventListener('abort', () => resolve(options.stop!.reason as StopRequest), { once: true });
@@ -80,7 +90,9 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       await kernel.close();
       return { exitCode: first.exitCode, reason: `stopped by ${first.signal} before any cell ran; nothing was written` };
     }
-    options.progress(`kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} thread${first.threads === 1 ? '' : 's'})` : ''}${first.adapter ? ` on ${first.adapter}` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`);
+    options.progress(
+      `kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} thread${first.threads === 1 ? '' : 's'})` : ''}${first.adapter ? ` on ${first.adapter}` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`,
+    );
     if (first.gpuHint) options.progress(first.gpuHint);
   } catch (e) {
     await kernel.close();
@@ -90,7 +102,11 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   // Every cell is queued at once, each to run only if the one before ended ok: the kernel
   // compiles the next cell while one runs, and a failure cancels the rest (stop on error).
   const live = options.echo ? new LiveDisplayLines(options.progress) : undefined;
-  const echo = options.echo ? (name: StreamName, text: string) => { if (!process[name].destroyed) process[name].write(text); } : undefined;
+  const echo = options.echo
+    ? (name: StreamName, text: string) => {
+        if (!process[name].destroyed) process[name].write(text);
+      }
+    : undefined;
   let previous: string | undefined;
   const runs = codeCells.map(({ cell, index }, n) => {
     const label = `cell ${index + 1}`;
@@ -101,7 +117,11 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       onStart: () => options.progress(`${label} (${n + 1} of ${codeCells.length} code cells) running`),
     });
     const timeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000;
-    const exec = kernel.execute(sourceText(cell.source), { language: languages[index]!, cellName: label, after: previous, timeoutMs, timeoutSetBy: `--timeout ${options.timeoutSeconds}` }, collector);
+    const exec = kernel.execute(
+      sourceText(cell.source),
+      { language: languages[index]!, cellName: label, after: previous, timeoutMs, timeoutSetBy: `--timeout ${options.timeoutSeconds}` },
+      collector,
+    );
     previous = exec.executionId;
     return { cell, index, collector, executionId: exec.executionId, done: exec.done };
   });
@@ -126,12 +146,19 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   try {
     for (const r of runs) {
       const first = await Promise.race([r.done, stopped]);
-      if (isStop(first)) { stop = first; break; }
+      if (isStop(first)) {
+        stop = first;
+        break;
+      }
       outcomes.push(first);
       if (first.status === 'cancelled') continue;
       if (first.status !== 'ok' && !failure) {
-        const reason = first.status === 'died' ? `the kernel died: ${first.deathReason}`
-          : first.status === 'timedOut' ? `timed out after ${options.timeoutSeconds} s` : first.status;
+        const reason =
+          first.status === 'died'
+            ? `the kernel died: ${first.deathReason}`
+            : first.status === 'timedOut'
+              ? `timed out after ${options.timeoutSeconds} s`
+              : first.status;
         failure = { cell: r.index + 1, reason, timedOut: first.status === 'timedOut' };
       }
     }
@@ -157,33 +184,52 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   });
   const saved = saveExecuted(file, nb, options.progress, ` (${ms(performance.now() - started)} in all)`);
   if ('saveProblem' in saved) {
-    const cells = stop ? `stopped by ${stop.signal}; ` : failure ? `cell ${failure.cell} ${failure.timedOut ? failure.reason : `failed (${failure.reason})`}; ` : 'all cells ran; ';
+    const cells = stop
+      ? `stopped by ${stop.signal}; `
+      : failure
+        ? `cell ${failure.cell} ${failure.timedOut ? failure.reason : `failed (${failure.reason})`}; `
+        : 'all cells ran; ';
     return { exitCode: 1, saveProblem: cells + saved.saveProblem };
   }
   const outputPath = saved.outputPath;
   if (stop) return { exitCode: stop.exitCode, outputPath, stoppedBy: stop.signal };
   if (failure) return { exitCode: 1, outputPath, failedCell: failure.cell, reason: failure.reason, timedOut: failure.timedOut };
   if (lateErrors.length) {
-    return { exitCode: 1, outputPath, failedCell: lateErrors[0]!, reason: 'an error was thrown by work it left running (a timer, a callback or a promise nobody awaited)' };
+    return {
+      exitCode: 1,
+      outputPath,
+      failedCell: lateErrors[0]!,
+      reason: 'an error was thrown by work it left running (a timer, a callback or a promise nobody awaited)',
+    };
   }
   return { exitCode: 0, outputPath };
 }
 
 /** The executed notebook onto disk (NotebookFile: lossless, safe); a copy beside a changed input or a failed write is a problem to report. */
-function saveExecuted(file: NotebookFile, nb: Notebook, progress: (line: string) => void, took = ''): { outputPath: string } | { saveProblem: string } {
+function saveExecuted(
+  file: NotebookFile,
+  nb: Notebook,
+  progress: (line: string) => void,
+  took = '',
+): { outputPath: string } | { saveProblem: string } {
   try {
     const saved = file.writeExecuted(nb);
     progress(`wrote ${saved.path}${took}`);
-    if (saved.besideBecause) return { saveProblem: `${saved.besideBecause}, so it was left as it is; the executed notebook was written beside it: ${saved.path}` };
+    if (saved.besideBecause)
+      return { saveProblem: `${saved.besideBecause}, so it was left as it is; the executed notebook was written beside it: ${saved.path}` };
     return { outputPath: saved.path };
   } catch (e) {
-    if (e instanceof NotebookWriteError || e instanceof NotebookFormatError) return { saveProblem: `the executed notebook was not written: ${e.message}` };
+    if (e instanceof NotebookWriteError || e instanceof NotebookFormatError)
+      return { saveProblem: `the executed notebook was not written: ${e.message}` };
     throw e;
   }
 }
 
 /** Why the run should stop early: a signal to `tfnb run`, or its stdout closed (EPIPE, as SIGPIPE). */
-export interface StopRequest { signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE'; exitCode: 129 | 130 | 141 | 143 }
+export interface StopRequest {
+  signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
+  exitCode: 129 | 130 | 141 | 143;
+}
 
 function isStop(v: unknown): v is StopRequest {
   return typeof v === 'object' && v !== null && 'signal' in v && 'exitCode' in v;

@@ -11,7 +11,11 @@ export type { ErrorOutput, ExecutionHandlers } from '../protocol/executionOutput
 /** Where a log line came from: the client itself, the kernel's own log, or the process's raw stdout/stderr. */
 export type LogSource = 'client' | 'kernel' | 'native';
 export type LogLevel = 'info' | 'warn' | 'error';
-export interface LogEvent { level: LogLevel; source: LogSource; text: string }
+export interface LogEvent {
+  level: LogLevel;
+  source: LogSource;
+  text: string;
+}
 
 /**
  * How an execution ended. Every execution request ends in exactly one of these:
@@ -55,7 +59,13 @@ export interface ExecutionSink extends ExecutionHandlers {
   onEnd?(outcome: ExecutionOutcome): void;
 }
 
-export interface DoneEvent { executionId: string; outcome: ExecutionOutcome }
-export interface KernelDiedEvent { reason: string; pid: number | undefined }
+export interface DoneEvent {
+  executionId: string;
+  outcome: ExecutionOutcome;
+}
+export interface KernelDiedEvent {
+  reason: string;
+  pid: number | undefined;
+}
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'closed';

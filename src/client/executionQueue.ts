@@ -12,14 +12,28 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import {
-  DEFAULT_LIVE_UPDATE_INTERVAL_MS, DEFAULT_MAX_OUTPUT_BYTES,
-  type BackendInfo, type CellLanguage, type KernelLaunchOptions, type KernelToClient, type StreamName,
+  DEFAULT_LIVE_UPDATE_INTERVAL_MS,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type BackendInfo,
+  type CellLanguage,
+  type KernelLaunchOptions,
+  type KernelToClient,
+  type StreamName,
 } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
 import { BoundedMap } from '../shared/boundedMap';
 import { DisplayIdRegistry } from './displayIds';
 import type {
-  DoneEvent, ErrorOutput, ExecuteOptions, ExecutionOutcome, ExecutionSink, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
+  DoneEvent,
+  ErrorOutput,
+  ExecuteOptions,
+  ExecutionOutcome,
+  ExecutionSink,
+  KernelDiedEvent,
+  KernelState,
+  LogEvent,
+  OutcomeStatus,
+  OutputEvent,
 } from './events';
 import { KernelProcess } from './kernelProcess';
 import { setLongTimeout, type LongTimer } from './longTimer';
@@ -83,7 +97,11 @@ interface Execution {
 }
 
 /** Why the client ended the kernel process itself; the running cell's outcome says so. */
-interface ClientKill { status: 'timedOut' | 'died'; error: ErrorOutput; reason: string }
+interface ClientKill {
+  status: 'timedOut' | 'died';
+  error: ErrorOutput;
+  reason: string;
+}
 
 /** How many cells may wait inside the kernel (compiled ahead) besides the running one. */
 const MAX_SENT_AHEAD = 8;
@@ -123,9 +141,15 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     this.finished = new BoundedMap(options.rememberFinished ?? DEFAULT_REMEMBER_FINISHED);
   }
 
-  get state(): KernelState { return this._state; }
-  get backend(): BackendInfo | undefined { return this._info; }
-  get pid(): number | undefined { return this.process?.pid; }
+  get state(): KernelState {
+    return this._state;
+  }
+  get backend(): BackendInfo | undefined {
+    return this._info;
+  }
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
 
   /** Starts the kernel if it is not running; resolves with its backend once it is ready. */
   start(): Promise<BackendInfo> {
@@ -137,7 +161,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
         throw e;
       });
       this.startPromise = starting;
-      starting.catch(() => { if (this.startPromise === starting) this.startPromise = undefined; });
+      starting.catch(() => {
+        if (this.startPromise === starting) this.startPromise = undefined;
+      });
     }
     return this.startPromise;
   }
@@ -145,11 +171,21 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   execute(code: string, options: ExecuteOptions, handlers: ExecutionSink): { executionId: string; done: Promise<ExecutionOutcome> } {
     const executionId = `x${process.pid}-${++executionCounter}`;
     let resolve!: (outcome: ExecutionOutcome) => void;
-    const done = new Promise<ExecutionOutcome>((r) => { resolve = r; });
+    const done = new Promise<ExecutionOutcome>((r) => {
+      resolve = r;
+    });
     const execution: Execution = {
-      executionId, code, handlers, resolve, phase: 'queued',
-      language: options.language ?? 'typescript', cellName: options.cellName ?? 'cell',
-      after: options.after, cellKey: options.cellKey, timeoutMs: options.timeoutMs, timeoutSetBy: options.timeoutSetBy,
+      executionId,
+      code,
+      handlers,
+      resolve,
+      phase: 'queued',
+      language: options.language ?? 'typescript',
+      cellName: options.cellName ?? 'cell',
+      after: options.after,
+      cellKey: options.cellKey,
+      timeoutMs: options.timeoutMs,
+      timeoutSetBy: options.timeoutSetBy,
     };
     if (this.closed) {
       this.finish(execution, { status: 'cancelled', durationMs: 0 });
@@ -208,16 +244,27 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     const nodeArgs = this.options.nodeArgs ?? [];
     this.setState('starting');
     const kernelScript = this.options.kernelScript ?? join(__dirname, 'kernel.js');
-    this.log('info', 'client', `starting kernel: ${[nodePath, ...nodeArgs, kernelScript].join(' ')} (cwd ${launch.notebookDir}, backend ${launch.backend})`);
+    this.log(
+      'info',
+      'client',
+      `starting kernel: ${[nodePath, ...nodeArgs, kernelScript].join(' ')} (cwd ${launch.notebookDir}, backend ${launch.backend})`,
+    );
     const proc = new KernelProcess({
-      launch, nodePath, nodeArgs, kernelScript,
+      launch,
+      nodePath,
+      nodeArgs,
+      kernelScript,
       env: this.options.env ?? process.env,
       startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
     });
     this.process = proc;
     proc.on('log', (e) => this.emit('log', e));
-    proc.on('message', (m) => { if (this.process === proc) this.onMessage(m); });
-    proc.on('native', (name, text) => { if (this.process === proc) this.onNative(name, text); });
+    proc.on('message', (m) => {
+      if (this.process === proc) this.onMessage(m);
+    });
+    proc.on('native', (name, text) => {
+      if (this.process === proc) this.onNative(name, text);
+    });
     proc.on('exit', (reason) => this.onExit(proc, reason));
     const info = await proc.ready;
     if (this.process !== proc) throw new Error('the kernel was stopped while it started');
@@ -283,7 +330,8 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     if (running.timedOut) {
       // It died while being interrupted for its time limit (e.g. Node aborted).
       const message = `${running.timedOut.error.evalue.replace(/; the kernel kept its state$/, '')}, and the kernel died while being interrupted (${reason}). Its state is lost; the next cell starts a fresh kernel.`;
-      if (!running.timedOut.delivered) this.deliverError(running, { ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
+      if (!running.timedOut.delivered)
+        this.deliverError(running, { ename: 'Timeout', evalue: message, traceback: [`Timeout: ${message}`] });
       running.timedOut.delivered = true;
       this.finish(running, { status: 'timedOut', durationMs, deathReason: reason });
       return;
@@ -297,11 +345,21 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
 
   private onMessage(m: KernelToClient): void {
     switch (m.type) {
-      case 'log': this.log(m.level, 'kernel', m.message); return;
-      case 'stream': this.deliver(m.executionId, { kind: 'stream', name: m.name, text: m.text }); return;
-      case 'result': this.deliver(m.executionId, { kind: 'result', data: m.data }); return;
-      case 'error': this.deliver(m.executionId, { kind: 'error', error: { ename: m.ename, evalue: m.evalue, traceback: m.traceback } }); return;
-      case 'display': this.onDisplay(m.executionId, m.data, m.displayId, m.update); return;
+      case 'log':
+        this.log(m.level, 'kernel', m.message);
+        return;
+      case 'stream':
+        this.deliver(m.executionId, { kind: 'stream', name: m.name, text: m.text });
+        return;
+      case 'result':
+        this.deliver(m.executionId, { kind: 'result', data: m.data });
+        return;
+      case 'error':
+        this.deliver(m.executionId, { kind: 'error', error: { ename: m.ename, evalue: m.evalue, traceback: m.traceback } });
+        return;
+      case 'display':
+        this.onDisplay(m.executionId, m.data, m.displayId, m.update);
+        return;
       case 'done': {
         const execution = this.sent.find((e) => e.executionId === m.executionId);
         // A cell the client cancelled ends here too: it was already finished.
@@ -314,7 +372,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
         }
         return;
       }
-      case 'ready': case 'startup-error': return;
+      case 'ready':
+      case 'startup-error':
+        return;
     }
   }
 
@@ -343,14 +403,23 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
       this.log('warn', 'kernel', `output with no cell: ${describeOutput(event)}`);
       return;
     }
-    if (event.kind === 'error') { this.deliverError(execution, event.error); return; }
+    if (event.kind === 'error') {
+      this.deliverError(execution, event.error);
+      return;
+    }
     const late = execution.phase === 'finished';
     this.emit('output', { ...event, executionId: execution.executionId, late });
     const h = execution.handlers;
     switch (event.kind) {
-      case 'stream': this.guard(execution, () => h.onStream?.(event.name, event.text)); return;
-      case 'result': this.guard(execution, () => h.onResult?.(event.data)); return;
-      case 'display': this.guard(execution, () => h.onDisplay?.(event.data, event.displayId, event.update)); return;
+      case 'stream':
+        this.guard(execution, () => h.onStream?.(event.name, event.text));
+        return;
+      case 'result':
+        this.guard(execution, () => h.onResult?.(event.data));
+        return;
+      case 'display':
+        this.guard(execution, () => h.onDisplay?.(event.data, event.displayId, event.update));
+        return;
     }
   }
 
@@ -392,7 +461,15 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
       const next = this.queue.shift()!;
       next.phase = 'sent';
       this.sent.push(next);
-      this.readyProcess.send({ type: 'execute', executionId: next.executionId, code: next.code, language: next.language, cellName: next.cellName, epoch: this.epoch, after: next.after });
+      this.readyProcess.send({
+        type: 'execute',
+        executionId: next.executionId,
+        code: next.code,
+        language: next.language,
+        cellName: next.cellName,
+        epoch: this.epoch,
+        after: next.after,
+      });
     }
     this.advance();
   }
@@ -519,9 +596,12 @@ function stoppedError(reason: string): ErrorOutput {
 const LOGGED_OUTPUT_CHARS = 2000;
 
 function describeOutput(event: DistributiveOmit<OutputEvent, 'executionId' | 'late'>): string {
-  const text = event.kind === 'stream' ? event.text
-    : event.kind === 'error' ? event.error.traceback.join('\n')
-    : String(event.data['text/plain'] ?? Object.keys(event.data).join(', '));
+  const text =
+    event.kind === 'stream'
+      ? event.text
+      : event.kind === 'error'
+        ? event.error.traceback.join('\n')
+        : String(event.data['text/plain'] ?? Object.keys(event.data).join(', '));
   const t = text.replace(/\n+$/, '');
   return t.length > LOGGED_OUTPUT_CHARS ? `${t.slice(0, LOGGED_OUTPUT_CHARS)}… (${t.length - LOGGED_OUTPUT_CHARS} more characters)` : t;
 }

@@ -6,5 +6,15 @@
 export { ExecutionQueue as KernelClient, type ExecutionQueueOptions as KernelClientOptions, type Executor } from './executionQueue';
 export { describeExit } from './kernelProcess';
 export type {
-  DoneEvent, ErrorOutput, ExecuteOptions, ExecutionHandlers, ExecutionOutcome, ExecutionSink, KernelDiedEvent, KernelState, LogEvent, OutcomeStatus, OutputEvent,
+  DoneEvent,
+  ErrorOutput,
+  ExecuteOptions,
+  ExecutionHandlers,
+  ExecutionOutcome,
+  ExecutionSink,
+  KernelDiedEvent,
+  KernelState,
+  LogEvent,
+  OutcomeStatus,
+  OutputEvent,
 } from './events';

@@ -9,8 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import {
-  INTERRUPT_FD, PROTOCOL_VERSION,
-  type BackendInfo, type ClientToKernel, type KernelLaunchOptions, type KernelToClient, type StreamName,
+  INTERRUPT_FD,
+  PROTOCOL_VERSION,
+  type BackendInfo,
+  type ClientToKernel,
+  type KernelLaunchOptions,
+  type KernelToClient,
+  type StreamName,
 } from '../protocol/messages';
 import type { LogEvent } from './events';
 
@@ -43,7 +48,8 @@ const PIPE_DRAIN_MS = 500;
 export const SHUTDOWN_GRACE_MS = 2000;
 
 /** The inspector's notices: the kernel evaluates cells through an in-process inspector session. */
-const INSPECTOR_NOISE = /Waiting for the debugger to disconnect|Debugger (listening|attached)|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector/;
+const INSPECTOR_NOISE =
+  /Waiting for the debugger to disconnect|Debugger (listening|attached)|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector/;
 
 export class KernelProcess extends EventEmitter<KernelProcessEvents> {
   private readonly child: ChildProcess;
@@ -68,8 +74,12 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
     this.ready.catch(() => undefined);
   }
 
-  get pid(): number | undefined { return this.child.pid; }
-  get exited(): boolean { return this._exited; }
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  get exited(): boolean {
+    return this._exited;
+  }
 
   send(message: ClientToKernel): void {
     if (this.child.connected) this.child.send(message);
@@ -113,7 +123,10 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
     const onNative = (name: StreamName) => (chunk: Buffer) => {
       const text = chunk.toString();
       if (name === 'stderr') this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_BYTES);
-      const kept = text.split(/(?<=\n)/).filter((line) => !INSPECTOR_NOISE.test(line)).join('');
+      const kept = text
+        .split(/(?<=\n)/)
+        .filter((line) => !INSPECTOR_NOISE.test(line))
+        .join('');
       if (kept) this.emit('native', name, kept);
     };
     child.stdout?.on('data', onNative('stdout'));
@@ -122,7 +135,10 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
 
     return new Promise<BackendInfo>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => fail(new Error(`the kernel did not start within ${options.startTimeoutMs / 1000} s`)), options.startTimeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`the kernel did not start within ${options.startTimeoutMs / 1000} s`)),
+        options.startTimeoutMs,
+      );
       const fail = (e: Error) => {
         if (settled) return;
         settled = true;
@@ -135,7 +151,11 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
         const m = raw as KernelToClient;
         if (!settled && m.type === 'ready') {
           if (m.protocolVersion !== PROTOCOL_VERSION) {
-            fail(new Error(`the kernel (${options.kernelScript}) speaks protocol ${String(m.protocolVersion)} but this client speaks protocol ${PROTOCOL_VERSION}: they come from different tfnb builds. Reinstall tfnb (or rebuild it with npm run build).`));
+            fail(
+              new Error(
+                `the kernel (${options.kernelScript}) speaks protocol ${String(m.protocolVersion)} but this client speaks protocol ${PROTOCOL_VERSION}: they come from different tfnb builds. Reinstall tfnb (or rebuild it with npm run build).`,
+              ),
+            );
             return;
           }
           settled = true;
@@ -143,7 +163,10 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
           resolve(m.backend);
           return;
         }
-        if (!settled && m.type === 'startup-error') { fail(new Error(m.message)); return; }
+        if (!settled && m.type === 'startup-error') {
+          fail(new Error(m.message));
+          return;
+        }
         this.emit('message', m);
       });
       child.once('exit', (code, signal) => {
@@ -151,8 +174,15 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
         this.kill();
         // Wait for its pipes to deliver what it wrote last (an abort's message), but not for a
         // grandchild that left the group and holds them open.
-        const drained = [child.stdout, child.stderr].filter((s): s is Readable => s !== null && !s.readableEnded && !s.destroyed)
-          .map((s) => new Promise<void>((r) => { s.once('end', r); s.once('close', r); }));
+        const drained = [child.stdout, child.stderr]
+          .filter((s): s is Readable => s !== null && !s.readableEnded && !s.destroyed)
+          .map(
+            (s) =>
+              new Promise<void>((r) => {
+                s.once('end', r);
+                s.once('close', r);
+              }),
+          );
         // Messages it sent before exiting are still in the IPC channel until it disconnects.
         if (child.connected) drained.push(new Promise<void>((r) => child.once('disconnect', r)));
         const cut = setTimeout(() => {
@@ -177,7 +207,12 @@ export class KernelProcess extends EventEmitter<KernelProcessEvents> {
 export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): string {
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   const oom = /heap out of memory|Reached heap limit|Allocation failed/i.test(stderrTail);
-  const tail = stderrTail.trim().split('\n').filter((l) => l.trim() && !INSPECTOR_NOISE.test(l)).slice(-3).join(' | ');
+  const tail = stderrTail
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !INSPECTOR_NOISE.test(l))
+    .slice(-3)
+    .join(' | ');
   if (oom) return `out of memory: the JavaScript heap is full (${how})`;
   if (signal === 'SIGABRT') return `aborted (${how})${tail ? `: ${tail}` : ''}`;
   if (signal === 'SIGKILL') return `killed (${how}), possibly by the system for lack of memory`;

@@ -5,7 +5,9 @@
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface LongTimer { clear(): void }
+export interface LongTimer {
+  clear(): void;
+}
 
 export function setLongTimeout(callback: () => void, delayMs: number): LongTimer {
   let timer: NodeJS.Timeout | undefined;

@@ -13,7 +13,9 @@ export function prefersTfnb(notebook: vscode.NotebookDocument): boolean {
   const kernelspec = record(meta?.kernelspec);
   const languageInfo = record(meta?.language_info);
   if (kernelspec?.name === KERNELSPEC.name) return true;
-  const languages = [kernelspec?.language, languageInfo?.name].filter((l): l is string => typeof l === 'string').map((l) => l.toLowerCase());
+  const languages = [kernelspec?.language, languageInfo?.name]
+    .filter((l): l is string => typeof l === 'string')
+    .map((l) => l.toLowerCase());
   return languages.includes('typescript');
 }
 
@@ -25,7 +27,9 @@ export function watchAffinity(controller: vscode.NotebookController): vscode.Dis
   return vscode.Disposable.from(
     vscode.workspace.onDidOpenNotebookDocument(update),
     // Metadata can change after open (e.g. an untitled notebook gets its kernelspec).
-    vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.metadata) update(e.notebook); }),
+    vscode.workspace.onDidChangeNotebookDocument((e) => {
+      if (e.metadata) update(e.notebook);
+    }),
   );
 }
 

@@ -8,7 +8,12 @@ import * as vscode from 'vscode';
 import type { StreamName } from '../protocol/messages';
 import { streamItem, streamOutput } from './outputs';
 
-interface RunSummary { order?: number; startTime?: number; endTime?: number; success?: boolean }
+interface RunSummary {
+  order?: number;
+  startTime?: number;
+  endTime?: number;
+  success?: boolean;
+}
 
 /** How long a late-output execution stays open for more output before it ends. */
 const LATE_OUTPUT_WINDOW_MS = 300;
@@ -52,7 +57,9 @@ export class CellWriter {
     execution.end(success, now);
   }
 
-  get running(): boolean { return this.live !== undefined; }
+  get running(): boolean {
+    return this.live !== undefined;
+  }
 
   stream(name: StreamName, text: string): void {
     this.write((execution) => {
@@ -111,6 +118,8 @@ export class CellWriter {
   }
 
   private settle(edit: Thenable<void>): void {
-    Promise.resolve(edit).catch((e: unknown) => this.log.warn(`cell ${this.cell.index + 1}: output edit failed: ${e instanceof Error ? e.message : String(e)}`));
+    Promise.resolve(edit).catch((e: unknown) =>
+      this.log.warn(`cell ${this.cell.index + 1}: output edit failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 }

@@ -39,7 +39,8 @@ export function watchNotebooks(watch: NotebookWatch): vscode.Disposable {
    * document may be reverted to what is on disk afterwards).
    */
   const savedAs = new Map<string, { to: vscode.Uri; at: number }>();
-  const recentlyOpened = (document: vscode.NotebookDocument) => opened.some((o) => o.document === document && o.at >= Date.now() - SUCCESSOR_WINDOW_MS);
+  const recentlyOpened = (document: vscode.NotebookDocument) =>
+    opened.some((o) => o.document === document && o.at >= Date.now() - SUCCESSOR_WINDOW_MS);
   const decide = (uri: vscode.Uri) => {
     const key = uri.toString();
     const closed = documentClosed.delete(key);
@@ -55,10 +56,13 @@ export function watchNotebooks(watch: NotebookWatch): vscode.Disposable {
   const check = (uri: vscode.Uri) => {
     const key = uri.toString();
     if (timers.has(key)) return;
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      decide(uri);
-    }, SETTLE_MS));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        decide(uri);
+      }, SETTLE_MS),
+    );
   };
   return vscode.Disposable.from(
     vscode.workspace.onDidOpenNotebookDocument((document) => {
@@ -71,7 +75,13 @@ export function watchNotebooks(watch: NotebookWatch): vscode.Disposable {
       for (const [key, pair] of savedAs) if (pair.at < Date.now() - SUCCESSOR_WINDOW_MS) savedAs.delete(key);
       const cells = fingerprint(notebook);
       for (const source of vscode.workspace.notebookDocuments) {
-        if (source !== notebook && source.notebookType === notebook.notebookType && !source.isClosed && watch.isTracked(source.uri) && fingerprint(source) === cells) {
+        if (
+          source !== notebook &&
+          source.notebookType === notebook.notebookType &&
+          !source.isClosed &&
+          watch.isTracked(source.uri) &&
+          fingerprint(source) === cells
+        ) {
           savedAs.set(source.uri.toString(), { to: notebook.uri, at: Date.now() });
         }
       }

@@ -17,7 +17,12 @@ const BACKEND_DETAIL: Record<BackendChoice, string> = {
   cpu: 'Plain JavaScript: slowest, for debugging',
 };
 
-export function registerCommands(controller: TfnbController, kernels: KernelManager, log: vscode.LogOutputChannel, extensionUri: vscode.Uri): vscode.Disposable {
+export function registerCommands(
+  controller: TfnbController,
+  kernels: KernelManager,
+  log: vscode.LogOutputChannel,
+  extensionUri: vscode.Uri,
+): vscode.Disposable {
   const restart = async (arg?: unknown, backend?: BackendChoice) => {
     const notebook = targetNotebook(arg);
     if (!notebook) return;
@@ -33,14 +38,21 @@ export function registerCommands(controller: TfnbController, kernels: KernelMana
     if (!notebook) return;
     const current = kernels.backendChoice(notebook);
     const pick = await vscode.window.showQuickPick(
-      BACKEND_CHOICES.map((choice) => ({ label: choice, description: choice === current ? '(current)' : undefined, detail: BACKEND_DETAIL[choice], choice })),
+      BACKEND_CHOICES.map((choice) => ({
+        label: choice,
+        description: choice === current ? '(current)' : undefined,
+        detail: BACKEND_DETAIL[choice],
+        choice,
+      })),
       { title: 'tfnb: backend for this notebook (restarts its kernel)' },
     );
     if (pick) await restart(notebook, pick.choice);
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.newNotebook, () => createNewNotebook()),
-    vscode.commands.registerCommand(COMMANDS.openSample, (file?: unknown) => openSample(extensionUri, typeof file === 'string' ? file : undefined)),
+    vscode.commands.registerCommand(COMMANDS.openSample, (file?: unknown) =>
+      openSample(extensionUri, typeof file === 'string' ? file : undefined),
+    ),
     vscode.commands.registerCommand(COMMANDS.restartKernel, (arg?: unknown) => restart(arg)),
     vscode.commands.registerCommand(COMMANDS.interruptKernel, (arg?: unknown) => {
       const notebook = targetNotebook(arg);
@@ -54,8 +66,20 @@ export function registerCommands(controller: TfnbController, kernels: KernelMana
       const session = kernels.get(notebook);
       const items: Array<vscode.QuickPickItem & { run(): unknown }> = [
         { label: '$(debug-restart) Restart Kernel', detail: 'A fresh kernel: all variables are lost', run: () => restart(notebook) },
-        ...(session?.state === 'busy' ? [{ label: '$(debug-stop) Interrupt Kernel', detail: 'Stop the running cell; variables are kept', run: () => controller.interrupt(notebook) }] : []),
-        { label: '$(server-process) Choose Backend…', detail: `Now: ${session?.backend ? describeBackend(session.backend) : kernels.backendChoice(notebook)}`, run: () => selectBackend(notebook) },
+        ...(session?.state === 'busy'
+          ? [
+              {
+                label: '$(debug-stop) Interrupt Kernel',
+                detail: 'Stop the running cell; variables are kept',
+                run: () => controller.interrupt(notebook),
+              },
+            ]
+          : []),
+        {
+          label: '$(server-process) Choose Backend…',
+          detail: `Now: ${session?.backend ? describeBackend(session.backend) : kernels.backendChoice(notebook)}`,
+          run: () => selectBackend(notebook),
+        },
         { label: '$(output) Show Kernel Log', run: () => log.show(true) },
       ];
       const pick = await vscode.window.showQuickPick(items, { title: 'tfnb kernel' });
@@ -84,5 +108,10 @@ function isNotebookDocument(value: unknown): value is vscode.NotebookDocument {
 function isToolbarContext(value: unknown): value is { notebookEditor: { notebookUri: vscode.Uri } } {
   if (typeof value !== 'object' || value === null || !('notebookEditor' in value)) return false;
   const editor = (value as { notebookEditor: unknown }).notebookEditor;
-  return typeof editor === 'object' && editor !== null && 'notebookUri' in editor && (editor as { notebookUri: unknown }).notebookUri instanceof vscode.Uri;
+  return (
+    typeof editor === 'object' &&
+    editor !== null &&
+    'notebookUri' in editor &&
+    (editor as { notebookUri: unknown }).notebookUri instanceof vscode.Uri
+  );
 }

@@ -21,7 +21,10 @@ export class TfnbController implements vscode.Disposable {
   readonly onDidChangeSelection = this.selectionChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly kernels: KernelManager, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly kernels: KernelManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, CONTROLLER_LABEL);
     this.controller.supportedLanguages = [...SUPPORTED_LANGUAGES];
     this.controller.supportsExecutionOrder = true;
@@ -32,8 +35,13 @@ export class TfnbController implements vscode.Disposable {
     this.disposables.push(
       this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         const key = notebook.uri.toString();
-        if (selected) { this.selected.add(key); this.deselected.delete(key); }
-        else { this.selected.delete(key); this.deselected.add(key); }
+        if (selected) {
+          this.selected.add(key);
+          this.deselected.delete(key);
+        } else {
+          this.selected.delete(key);
+          this.deselected.add(key);
+        }
         this.selectionChanged.fire(notebook);
       }),
       watchNotebooks({

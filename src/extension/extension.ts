@@ -27,7 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerAuthoring(context, controller, log);
-  log.info(`tfnb ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version}, extension host Node ${process.versions.node})`);
+  log.info(
+    `tfnb ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version}, extension host Node ${process.versions.node})`,
+  );
 }
 
 /** Ends every kernel when the window closes or the extension is disabled. */

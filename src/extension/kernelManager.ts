@@ -17,7 +17,10 @@ class SessionEntry {
   /** The session once made (its kernel may not have started yet). */
   made: KernelSession | undefined;
 
-  constructor(public uri: vscode.Uri, make: (entry: SessionEntry) => Promise<KernelSession>) {
+  constructor(
+    public uri: vscode.Uri,
+    make: (entry: SessionEntry) => Promise<KernelSession>,
+  ) {
     this.session = make(this);
   }
 }
@@ -105,12 +108,21 @@ export class KernelManager implements vscode.Disposable {
   }
 
   /** Re-check the Node binary on the next kernel start (tfnb.nodePath changed). */
-  resetNodeRuntime(): void { this.nodeRuntime = undefined; }
+  resetNodeRuntime(): void {
+    this.nodeRuntime = undefined;
+  }
 
   async dispose(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(all.map((e) => e.session.then((made) => made.dispose(), () => undefined)));
+    await Promise.all(
+      all.map((e) =>
+        e.session.then(
+          (made) => made.dispose(),
+          () => undefined,
+        ),
+      ),
+    );
     this.changed.dispose();
   }
 
@@ -142,7 +154,9 @@ export class KernelManager implements vscode.Disposable {
     if (!this.nodeRuntime || this.nodeRuntime.configured !== configured) {
       const found = findNodeRuntime(configured, (line) => this.log.info(line));
       this.nodeRuntime = { configured, found };
-      found.catch(() => { if (this.nodeRuntime?.found === found) this.nodeRuntime = undefined; });
+      found.catch(() => {
+        if (this.nodeRuntime?.found === found) this.nodeRuntime = undefined;
+      });
     }
     return this.nodeRuntime.found;
   }

@@ -4,7 +4,14 @@
  * restart makes a new session, so changed settings apply from then on.
  */
 import * as vscode from 'vscode';
-import { KernelClient, type ExecuteOptions, type ExecutionOutcome, type ExecutionSink, type KernelState, type LogEvent } from '../client/kernelClient';
+import {
+  KernelClient,
+  type ExecuteOptions,
+  type ExecutionOutcome,
+  type ExecutionSink,
+  type KernelState,
+  type LogEvent,
+} from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
@@ -41,7 +48,9 @@ export class KernelSession implements vscode.Disposable {
       nodePath: node.path,
       nodeArgs: kernelNodeArgs(settings),
     });
-    this.client.on('log', (e) => logLine(log, e, `[${label}] ${e.source === 'native' ? `[kernel ${this.client.pid ?? '?'}] ` : ''}${e.text}`));
+    this.client.on('log', (e) =>
+      logLine(log, e, `[${label}] ${e.source === 'native' ? `[kernel ${this.client.pid ?? '?'}] ` : ''}${e.text}`),
+    );
     this.client.on('state', (state) => {
       if (state === 'dead') {
         // A new process holds no tensors yet (and numbers its executions from 1: the queue does that).
@@ -53,7 +62,9 @@ export class KernelSession implements vscode.Disposable {
     this.client.on('ready', (info) => {
       this._lastError = undefined;
       // The kernel logs each backend it tried itself.
-      log.info(`[${label}] kernel ready: backend ${describeBackend(info)} (Node ${node.version} from ${node.source}: ${node.path}, pid ${this.client.pid ?? '?'})`);
+      log.info(
+        `[${label}] kernel ready: backend ${describeBackend(info)} (Node ${node.version} from ${node.source}: ${node.path}, pid ${this.client.pid ?? '?'})`,
+      );
     });
     this.client.on('kernelDied', ({ reason }) => {
       this._lastError = reason;
@@ -62,13 +73,25 @@ export class KernelSession implements vscode.Disposable {
     });
   }
 
-  get state(): KernelState { return this.client.state; }
-  get backend(): BackendInfo | undefined { return this.client.backend; }
-  get memory(): MemoryReport | undefined { return this._memory; }
-  get pid(): number | undefined { return this.client.pid; }
-  get lastError(): string | undefined { return this._lastError; }
+  get state(): KernelState {
+    return this.client.state;
+  }
+  get backend(): BackendInfo | undefined {
+    return this.client.backend;
+  }
+  get memory(): MemoryReport | undefined {
+    return this._memory;
+  }
+  get pid(): number | undefined {
+    return this.client.pid;
+  }
+  get lastError(): string | undefined {
+    return this._lastError;
+  }
   /** Counts kernel processes: display ids and late output belong to one process. */
-  get generation(): number { return this._generation; }
+  get generation(): number {
+    return this._generation;
+  }
 
   start(): Promise<BackendInfo> {
     return this.client.start().catch((e: unknown) => {
@@ -91,9 +114,13 @@ export class KernelSession implements vscode.Disposable {
     };
   }
 
-  interrupt(): void { this.client.interrupt(); }
+  interrupt(): void {
+    this.client.interrupt();
+  }
 
-  sendRendererMessage(message: RendererToKernelMessage): void { this.client.sendRendererMessage(message); }
+  sendRendererMessage(message: RendererToKernelMessage): void {
+    this.client.sendRendererMessage(message);
+  }
 
   async dispose(): Promise<void> {
     await this.client.close().catch((e: unknown) => this.options.log.warn(`[${this.options.label}] closing the kernel: ${String(e)}`));
@@ -102,7 +129,14 @@ export class KernelSession implements vscode.Disposable {
 }
 
 export function describeBackend(info: BackendInfo): string {
-  const extra = [info.adapter ?? '', info.gpu ? 'GPU' : '', info.threads ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : '', `tfjs ${info.tfVersion}`].filter(Boolean).join(', ');
+  const extra = [
+    info.adapter ?? '',
+    info.gpu ? 'GPU' : '',
+    info.threads ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : '',
+    `tfjs ${info.tfVersion}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${info.name} (${extra})`;
 }
 

@@ -28,7 +28,9 @@ export async function findNodeRuntime(configuredPath: string, log: (line: string
   if (configuredPath) {
     const version = await nodeVersion(configuredPath);
     if (version.ok) return { path: configuredPath, version: version.version, source: 'tfnb.nodePath' };
-    throw new NodeRuntimeError(`The setting tfnb.nodePath is "${configuredPath}", which cannot run the kernel: ${version.why}. Point it at Node.js ${MIN_NODE_MAJOR} or newer, or clear it to use the node on PATH.`);
+    throw new NodeRuntimeError(
+      `The setting tfnb.nodePath is "${configuredPath}", which cannot run the kernel: ${version.why}. Point it at Node.js ${MIN_NODE_MAJOR} or newer, or clear it to use the node on PATH.`,
+    );
   }
   const tried: string[] = [];
   const candidates: Array<{ path: string; source: NodeRuntime['source'] }> = [
@@ -45,33 +47,49 @@ export async function findNodeRuntime(configuredPath: string, log: (line: string
     tried.push(`${candidate.path} (${version.why})`);
     log(`node candidate rejected: ${candidate.path}: ${version.why}`);
   }
-  throw new NodeRuntimeError(`No Node.js ${MIN_NODE_MAJOR}+ was found to run the tfnb kernel. Tried: ${tried.join('; ')}. Install Node.js ${MIN_NODE_MAJOR} or newer, or set tfnb.nodePath to its binary.`);
+  throw new NodeRuntimeError(
+    `No Node.js ${MIN_NODE_MAJOR}+ was found to run the tfnb kernel. Tried: ${tried.join('; ')}. Install Node.js ${MIN_NODE_MAJOR} or newer, or set tfnb.nodePath to its binary.`,
+  );
 }
 
 type VersionCheck = { ok: true; version: string } | { ok: false; why: string };
 
 export function nodeVersion(binary: string): Promise<VersionCheck> {
   return new Promise((resolve) => {
-    execFile(binary, ['-p', 'process.versions.node'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 15_000, windowsHide: true }, (error, stdout) => {
-      if (error) { resolve({ ok: false, why: error.message.split('\n')[0] ?? String(error) }); return; }
-      const version = stdout.trim();
-      const major = Number(version.split('.')[0]);
-      if (!Number.isInteger(major)) resolve({ ok: false, why: `did not report a Node.js version (printed "${version.slice(0, 80)}")` });
-      else if (major < MIN_NODE_MAJOR) resolve({ ok: false, why: `it is Node.js ${version}; tfnb needs ${MIN_NODE_MAJOR} or newer` });
-      else resolve({ ok: true, version });
-    });
+    execFile(
+      binary,
+      ['-p', 'process.versions.node'],
+      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 15_000, windowsHide: true },
+      (error, stdout) => {
+        if (error) {
+          resolve({ ok: false, why: error.message.split('\n')[0] ?? String(error) });
+          return;
+        }
+        const version = stdout.trim();
+        const major = Number(version.split('.')[0]);
+        if (!Number.isInteger(major)) resolve({ ok: false, why: `did not report a Node.js version (printed "${version.slice(0, 80)}")` });
+        else if (major < MIN_NODE_MAJOR) resolve({ ok: false, why: `it is Node.js ${version}; tfnb needs ${MIN_NODE_MAJOR} or newer` });
+        else resolve({ ok: true, version });
+      },
+    );
   });
 }
 
 function onPath(): string[] {
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, exe)).filter((p) => existsSync(p));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, exe))
+    .filter((p) => existsSync(p));
 }
 
 /** Where nvm, Volta, fnm and asdf put node, for hosts whose PATH lacks the shell's setup (e.g. Remote-SSH). */
 function fromVersionManagers(): string[] {
   const home = homedir();
   const found: string[] = [];
-  const add = (p: string | undefined) => { if (p && existsSync(p)) found.push(p); };
+  const add = (p: string | undefined) => {
+    if (p && existsSync(p)) found.push(p);
+  };
   add(process.env.NVM_BIN && join(process.env.NVM_BIN, exe));
   const nvmVersions = join(process.env.NVM_DIR ?? join(home, '.nvm'), 'versions', 'node');
   for (const v of newestFirst(nvmVersions)) add(join(nvmVersions, v, 'bin', exe));
@@ -86,11 +104,13 @@ function fromVersionManagers(): string[] {
 function newestFirst(dir: string): string[] {
   try {
     const parse = (v: string) => v.replace(/^v/, '').split('.').map(Number);
-    return readdirSync(dir).filter((v) => /^v?\d+\.\d+\.\d+$/.test(v)).sort((a, b) => {
-      const [x, y] = [parse(a), parse(b)];
-      for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (y[i] ?? 0) - (x[i] ?? 0);
-      return 0;
-    });
+    return readdirSync(dir)
+      .filter((v) => /^v?\d+\.\d+\.\d+$/.test(v))
+      .sort((a, b) => {
+        const [x, y] = [parse(a), parse(b)];
+        for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (y[i] ?? 0) - (x[i] ?? 0);
+        return 0;
+      });
   } catch {
     return [];
   }

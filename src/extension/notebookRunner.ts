@@ -62,7 +62,12 @@ export class NotebookRunner {
       const language = cellLanguage(cell.document.languageId);
       if (!language) {
         writer.begin(execution, undefined);
-        writer.append(messageOutput('UnsupportedLanguage', `tfnb runs TypeScript and JavaScript cells; this cell is ${cell.document.languageId}. Change its language with the picker in the cell's lower right corner.`));
+        writer.append(
+          messageOutput(
+            'UnsupportedLanguage',
+            `tfnb runs TypeScript and JavaScript cells; this cell is ${cell.document.languageId}. Change its language with the picker in the cell's lower right corner.`,
+          ),
+        );
         writer.end(false);
         continue;
       }
@@ -91,7 +96,9 @@ export class NotebookRunner {
     // Queued, not awaited: VS Code's run command waits for this handler, and a cell queued behind
     // a running one must not hold it (the cells end on their own, through their executions).
     for (const run of runs) {
-      this.submit(session, run).catch((e: unknown) => this.log.error(`cell ${run.cell.index + 1}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+      this.submit(session, run).catch((e: unknown) =>
+        this.log.error(`cell ${run.cell.index + 1}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      );
     }
   }
 
@@ -129,8 +136,14 @@ export class NotebookRunner {
     const after = this.tail && !this.tail.ended ? this.tail.executionId : undefined;
     const cellName = `cell ${run.cell.index + 1}`;
     const tail = { executionId: '', ended: false };
-    run.ended = () => { tail.ended = true; };
-    const { executionId, done } = session.execute(run.code, { language: run.language, cellName, after, cellKey: run.cell.document.uri.toString() }, this.handlers(run));
+    run.ended = () => {
+      tail.ended = true;
+    };
+    const { executionId, done } = session.execute(
+      run.code,
+      { language: run.language, cellName, after, cellKey: run.cell.document.uri.toString() },
+      this.handlers(run),
+    );
     tail.executionId = executionId;
     if (!tail.ended) this.tail = tail;
     this.inFlight.add(done);

@@ -9,7 +9,16 @@ import type { StreamName } from '../protocol/messages';
 import type { MimeBundle } from '../protocol/mime';
 
 /** Richest first: VS Code shows the first item it has a renderer for, unless the user chose otherwise. */
-const MIME_RANK = ['application/vnd.tfnb.', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg', 'text/markdown', 'application/json', 'text/plain'];
+const MIME_RANK = [
+  'application/vnd.tfnb.',
+  'text/html',
+  'image/svg+xml',
+  'image/png',
+  'image/jpeg',
+  'text/markdown',
+  'application/json',
+  'text/plain',
+];
 
 function rank(mime: string): number {
   const i = MIME_RANK.findIndex((prefix) => mime.startsWith(prefix));
@@ -54,7 +63,9 @@ export function streamOutput(name: StreamName, text: string): vscode.NotebookCel
 /** The traceback's lines already name `cell N, line M`: they become the error's stack. */
 export function errorOutput(error: ErrorOutput): vscode.NotebookCellOutput {
   const stack = error.traceback.length ? error.traceback.join('\n') : `${error.ename}: ${error.evalue}`;
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: error.ename, message: error.evalue, stack })], { outputType: 'error' });
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: error.ename, message: error.evalue, stack })], {
+    outputType: 'error',
+  });
 }
 
 export function messageOutput(name: string, message: string): vscode.NotebookCellOutput {

@@ -8,15 +8,43 @@
  */
 import * as vscode from 'vscode';
 
-export interface Sample { file: string; title: string; description: string }
+export interface Sample {
+  file: string;
+  title: string;
+  description: string;
+}
 
 export const SAMPLES: readonly Sample[] = [
-  { file: '01-tensors.ipynb', title: 'Tensors and y = f(Wx + b)', description: 'Shapes, broadcasting, tf.grad; a dense layer by hand; gradient descent; cross-entropy vs MSE' },
-  { file: '02-mnist.ipynb', title: 'MNIST, the classic loop', description: '784 → 128 → 10, Adam, cross-entropy, live curves, accuracy, confusion matrix' },
-  { file: '03-cnn.ipynb', title: 'A convolutional network (vision)', description: 'A small CNN on MNIST; filters and activations as images; against the MLP' },
-  { file: '04-text.ipynb', title: 'Text classification (language)', description: 'Tokens, vocabulary, an embedding-bag classifier on real spam/ham mail; try your own sentence' },
-  { file: '05-speech.ipynb', title: 'Spoken digits (speech)', description: 'Audio as tensors, spectrograms with tf.signal.stft, a classifier, the confusion matrix' },
-  { file: '06-evaluation.ipynb', title: 'Evaluating a model', description: 'Precision, recall, F1 and when they mislead; robustness to noise; saliency maps' },
+  {
+    file: '01-tensors.ipynb',
+    title: 'Tensors and y = f(Wx + b)',
+    description: 'Shapes, broadcasting, tf.grad; a dense layer by hand; gradient descent; cross-entropy vs MSE',
+  },
+  {
+    file: '02-mnist.ipynb',
+    title: 'MNIST, the classic loop',
+    description: '784 → 128 → 10, Adam, cross-entropy, live curves, accuracy, confusion matrix',
+  },
+  {
+    file: '03-cnn.ipynb',
+    title: 'A convolutional network (vision)',
+    description: 'A small CNN on MNIST; filters and activations as images; against the MLP',
+  },
+  {
+    file: '04-text.ipynb',
+    title: 'Text classification (language)',
+    description: 'Tokens, vocabulary, an embedding-bag classifier on real spam/ham mail; try your own sentence',
+  },
+  {
+    file: '05-speech.ipynb',
+    title: 'Spoken digits (speech)',
+    description: 'Audio as tensors, spectrograms with tf.signal.stft, a classifier, the confusion matrix',
+  },
+  {
+    file: '06-evaluation.ipynb',
+    title: 'Evaluating a model',
+    description: 'Precision, recall, F1 and when they mislead; robustness to noise; saliency maps',
+  },
 ];
 
 /** Opens a sample: `file` names one directly (walkthrough links), else a quick pick asks. */

@@ -14,13 +14,18 @@ export class KernelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tfnb.kernelStatus', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly controller: TfnbController, private readonly kernels: KernelManager) {
+  constructor(
+    private readonly controller: TfnbController,
+    private readonly kernels: KernelManager,
+  ) {
     this.item.name = 'tfnb kernel';
     this.item.command = COMMANDS.kernelMenu;
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor(() => this.update()),
       controller.onDidChangeSelection(() => this.update()),
-      kernels.onDidChange((uri) => { if (uri.toString() === this.activeNotebook()?.uri.toString()) this.update(); }),
+      kernels.onDidChange((uri) => {
+        if (uri.toString() === this.activeNotebook()?.uri.toString()) this.update();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
     );
     this.update();
@@ -45,7 +50,8 @@ export class KernelStatusBar implements vscode.Disposable {
     const session = this.kernels.get(notebook);
     this.item.text = statusText(session, this.kernels.backendChoice(notebook));
     this.item.tooltip = tooltip(session);
-    this.item.backgroundColor = session?.state === 'dead' && session.lastError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      session?.state === 'dead' && session.lastError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 
@@ -55,11 +61,17 @@ export class KernelStatusBar implements vscode.Disposable {
   }
 }
 
-const STATE_ICON = { starting: '$(loading~spin)', idle: '$(circle-large-outline)', busy: '$(circle-large-filled)', dead: '$(debug-disconnect)', closed: '$(debug-disconnect)' } as const;
+const STATE_ICON = {
+  starting: '$(loading~spin)',
+  idle: '$(circle-large-outline)',
+  busy: '$(circle-large-filled)',
+  dead: '$(debug-disconnect)',
+  closed: '$(debug-disconnect)',
+} as const;
 
 export function statusText(session: KernelSession | undefined, choice: string): string {
   if (!session || (session.state === 'dead' && !session.backend)) return `$(circle-large-outline) tfnb: ${choice} · not started`;
-  const backend = session.backend?.adapter ? `${session.backend.name} · ${session.backend.adapter}` : session.backend?.name ?? choice;
+  const backend = session.backend?.adapter ? `${session.backend.name} · ${session.backend.adapter}` : (session.backend?.name ?? choice);
   const parts = [`${STATE_ICON[session.state]} tfnb: ${backend}`, session.state];
   if (session.memory) parts.push(formatMemory(session.memory));
   return parts.join(' · ');
@@ -76,7 +88,8 @@ function tooltip(session: KernelSession | undefined): vscode.MarkdownString {
   if (session.backend) md.appendMarkdown(`Backend: ${describeBackend(session.backend)}\n\n`);
   if (session.backend?.gpuHint) md.appendMarkdown(`$(warning) ${session.backend.gpuHint}\n\n`);
   md.appendMarkdown(`Node.js ${node.version} (${node.source})${session.pid ? `, pid ${session.pid}` : ''}\n\n`);
-  if (session.memory) md.appendMarkdown(`Memory after the last cell: ${formatMemory(session.memory)} (${tensorDelta(session.memory.deltaTensors)})\n\n`);
+  if (session.memory)
+    md.appendMarkdown(`Memory after the last cell: ${formatMemory(session.memory)} (${tensorDelta(session.memory.deltaTensors)})\n\n`);
   if (session.lastError) md.appendMarkdown(`Last problem: ${session.lastError}\n\n`);
   md.appendMarkdown('Click for restart, backend choice and the log.');
   return md;

@@ -8,7 +8,8 @@
 import * as vscode from 'vscode';
 import { messageOutput } from './outputs';
 
-export const UNTRUSTED_MESSAGE = 'tfnb runs notebook code only in a trusted workspace, because cells can do anything your user account can. To run this notebook, trust its folder: run "Workspaces: Manage Workspace Trust" and choose "Trust".';
+export const UNTRUSTED_MESSAGE =
+  'tfnb runs notebook code only in a trusted workspace, because cells can do anything your user account can. To run this notebook, trust its folder: run "Workspaces: Manage Workspace Trust" and choose "Trust".';
 
 export function isTrusted(): boolean {
   return vscode.workspace.isTrusted;

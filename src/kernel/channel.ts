@@ -15,7 +15,10 @@ export interface KernelChannel {
 /** How long sendSync keeps trying while the client does not read (its socket buffer is full). */
 const SYNC_SEND_PATIENCE_MS = 5_000;
 
-interface ChannelControl { fd?: number; refCounted?: () => void }
+interface ChannelControl {
+  fd?: number;
+  refCounted?: () => void;
+}
 
 export function processChannel(): KernelChannel {
   if (!process.send) throw new Error('tfnb kernel must be started with an IPC channel (by the tfnb client)');
@@ -31,11 +34,16 @@ export function processChannel(): KernelChannel {
       // Node's IPC channel ('json' serialization) is one JSON text and a newline per message.
       // Writing to its socket directly is safe only when none of Node's own writes is queued
       // (a message half written would be interleaved): else the ordinary send, best effort.
-      if (fd === undefined || queue.queued() !== 0) { for (const m of messages) send(m); return; }
+      if (fd === undefined || queue.queued() !== 0) {
+        for (const m of messages) send(m);
+        return;
+      }
       const text = messages.map((m) => `${JSON.stringify(m)}\n`).join('');
       if (!writeAll(fd, Buffer.from(text))) for (const m of messages) send(m);
     },
-    onMessage: (handler) => { process.on('message', (m) => handler(m as ClientToKernel)); },
+    onMessage: (handler) => {
+      process.on('message', (m) => handler(m as ClientToKernel));
+    },
   };
 }
 
@@ -47,24 +55,34 @@ export function processChannel(): KernelChannel {
  * the queue counts as never empty and sendSync falls back to the ordinary send.
  */
 function trackQueuedWrites(control: ChannelControl | undefined): { send: (m: KernelToClient) => void; queued: () => number } {
-  const plainSend = (m: KernelToClient) => { process.send!(m); };
+  const plainSend = (m: KernelToClient) => {
+    process.send!(m);
+  };
   if (!control || typeof control.refCounted !== 'function') return { send: plainSend, queued: () => 1 };
   let queued = 0;
   let sending = false;
   let wentAsync = false;
   const ref = control.refCounted.bind(control);
-  control.refCounted = () => { if (sending) wentAsync = true; ref(); };
+  control.refCounted = () => {
+    if (sending) wentAsync = true;
+    ref();
+  };
   return {
     send: (m) => {
       sending = true;
       wentAsync = false;
       let counted = false;
       try {
-        process.send!(m, undefined, undefined, () => { if (counted) queued--; });
+        process.send!(m, undefined, undefined, () => {
+          if (counted) queued--;
+        });
       } finally {
         sending = false;
       }
-      if (wentAsync) { counted = true; queued++; }
+      if (wentAsync) {
+        counted = true;
+        queued++;
+      }
     },
     queued: () => queued,
   };

@@ -22,9 +22,16 @@ export function commonJsGlobals(notebookDir: string, notebookPath: string | unde
   });
   const exports: Record<string, unknown> = {};
   const module = {
-    id: '.', path: notebookDir, filename, exports, loaded: false, children: [] as unknown[], paths: loader.resolvePaths('x') ?? [],
-    require: cellRequire, parent: null, isPreloading: false,
+    id: '.',
+    path: notebookDir,
+    filename,
+    exports,
+    loaded: false,
+    children: [] as unknown[],
+    paths: loader.resolvePaths('x') ?? [],
+    require: cellRequire,
+    parent: null,
+    isPreloading: false,
   };
   return { require: cellRequire, module, exports, __dirname: notebookDir, __filename: filename };
 }
-

@@ -8,7 +8,12 @@ import type { ErrorOutput } from '../protocol/executionOutputs';
 import { BoundedMap } from '../shared/boundedMap';
 
 /** The map stays a string until an error needs it: most cells never throw. */
-interface CellScript { cellName: string; sourceMap: string; executionId: string; map?: TraceMap }
+interface CellScript {
+  cellName: string;
+  sourceMap: string;
+  executionId: string;
+  map?: TraceMap;
+}
 
 const MAX_REMEMBERED = 2000;
 const FRAME = /([\w.-]*tfnb-cell-\d+\.js):(\d+):(\d+)/g;
@@ -30,7 +35,8 @@ export class CellScripts {
 
   /** The execution whose script holds the innermost cell frame of the error's stack, if any. */
   executionOf(error: unknown): string | undefined {
-    const stack = error instanceof Error || (error && typeof error === 'object' && 'stack' in error) ? (error as { stack?: unknown }).stack : undefined;
+    const stack =
+      error instanceof Error || (error && typeof error === 'object' && 'stack' in error) ? (error as { stack?: unknown }).stack : undefined;
     if (typeof stack !== 'string') return undefined;
     const name = new RegExp(FRAME.source).exec(stack)?.[1];
     return name === undefined ? undefined : this.scripts.get(name)?.executionId;
@@ -55,7 +61,10 @@ export class CellScripts {
    * holds only the kernel's frames. Named by the cell, and the line where V8 gives a position
    * (0:0 when a name clashes with an earlier evaluation: then the line declaring that name).
    */
-  compileError(error: unknown, where: { scriptName: string; cellName: string; code: string; line: number; column: number }): FormattedError | undefined {
+  compileError(
+    error: unknown,
+    where: { scriptName: string; cellName: string; code: string; line: number; column: number },
+  ): FormattedError | undefined {
     if (!(error instanceof Error) || error.name !== 'SyntaxError') return undefined;
     if (typeof error.stack === 'string' && new RegExp(FRAME.source).test(error.stack)) return undefined;
     let location: string | undefined;
@@ -81,11 +90,17 @@ export class CellScripts {
     const stack = typeof rawStack === 'string' ? framesOf(rawStack) : [];
     const frames = stack.filter((l) => /^\s+at /.test(l));
     let lastCellFrame = -1;
-    frames.forEach((f, i) => { if (FRAME.test(f)) lastCellFrame = i; FRAME.lastIndex = 0; });
+    frames.forEach((f, i) => {
+      if (FRAME.test(f)) lastCellFrame = i;
+      FRAME.lastIndex = 0;
+    });
     const kept = lastCellFrame >= 0 ? frames.slice(0, lastCellFrame + 1) : frames.filter((f) => !isKernelFrame(f));
     const header = `${ename}: ${evalue}`;
-    const lines = collapseRepeats(summarizeKernelRuns(kept.map((f) => this.mapStackLine(capText(f, MAX_TRACEBACK_LINE_CHARS, 'characters')))));
-    if (lines.length > MAX_TRACEBACK_LINES) lines.splice(MAX_TRACEBACK_LINES, lines.length, `    ... ${lines.length - MAX_TRACEBACK_LINES} more frames`);
+    const lines = collapseRepeats(
+      summarizeKernelRuns(kept.map((f) => this.mapStackLine(capText(f, MAX_TRACEBACK_LINE_CHARS, 'characters')))),
+    );
+    if (lines.length > MAX_TRACEBACK_LINES)
+      lines.splice(MAX_TRACEBACK_LINES, lines.length, `    ... ${lines.length - MAX_TRACEBACK_LINES} more frames`);
     return { ename, evalue, traceback: [header, ...lines] };
   }
 }
@@ -97,7 +112,11 @@ export function capText(text: string, maxChars: number, unit: string): string {
 }
 
 function readSafely<T>(read: () => T): T | undefined {
-  try { return read(); } catch { return undefined; }
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -111,7 +130,8 @@ function framesOf(stack: string): string[] {
   while (at < stack.length && frames.length < 1000) {
     let end = stack.indexOf('\n', at);
     if (end < 0) end = stack.length;
-    if (/^\s+at /.test(stack.slice(at, Math.min(end, at + 16)))) frames.push(stack.slice(at, Math.min(end, at + MAX_TRACEBACK_LINE_CHARS * 2)));
+    if (/^\s+at /.test(stack.slice(at, Math.min(end, at + 16))))
+      frames.push(stack.slice(at, Math.min(end, at + MAX_TRACEBACK_LINE_CHARS * 2)));
     at = end + 1;
   }
   return frames;
@@ -125,7 +145,11 @@ function framesOf(stack: string): string[] {
 export function installStackTraceCap(): void {
   Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]): string => {
     let header: string;
-    try { header = errorHeader(error); } catch { header = 'Error'; }
+    try {
+      header = errorHeader(error);
+    } catch {
+      header = 'Error';
+    }
     return header + frames.map((f) => `\n    at ${f.toString()}`).join('');
   };
 }
@@ -152,7 +176,11 @@ export function explainWasmMemoryExhaustion(error: FormattedError, heapBytes: nu
   if (heapBytes === undefined || !crash.test(error.evalue)) return error;
   const gb = (heapBytes / 2 ** 30).toFixed(1);
   const why = `the wasm backend ran out of memory: its heap (now ${gb} GB) cannot grow past WebAssembly's 4 GB limit. Dispose tensors you no longer need (tf.dispose, tf.tidy) and restart the kernel, or use the native backend, which has no such limit (tfnb.backend "tensorflow", or tfnb run --backend tensorflow, with @tensorflow/tfjs-node installed)`;
-  return { ename: error.ename, evalue: `${error.evalue} (${why})`, traceback: [`${error.traceback[0] ?? error.ename}`, `    [tfnb] ${why}`, ...error.traceback.slice(1)] };
+  return {
+    ename: error.ename,
+    evalue: `${error.evalue} (${why})`,
+    traceback: [`${error.traceback[0] ?? error.ename}`, `    [tfnb] ${why}`, ...error.traceback.slice(1)],
+  };
 }
 
 /** 0-based line of the cell source that declares `name`, or -1. */
@@ -182,7 +210,10 @@ function summarizeKernelRuns(frames: string[]): string[] {
     run = 0;
   };
   for (const f of frames) {
-    if (isKernelFrame(f)) { run++; continue; }
+    if (isKernelFrame(f)) {
+      run++;
+      continue;
+    }
     flush();
     out.push(f);
   }
@@ -211,5 +242,9 @@ function isKernelFrame(frame: string): boolean {
 
 export function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
-  try { return JSON.stringify(value) ?? String(value); } catch { return String(value); }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

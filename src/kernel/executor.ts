@@ -20,8 +20,18 @@ import type { Tf } from './backend';
 import { settleGpuDisplays } from './webgpu/gpuDisplay';
 import { readToCpu } from './webgpu/syncReads';
 
-interface RemoteObject { type: string; subtype?: string; value?: unknown; unserializableValue?: string; objectId?: string; description?: string }
-interface EvaluateResult { result: RemoteObject; exceptionDetails?: { text: string; lineNumber: number; columnNumber: number; exception?: RemoteObject } }
+interface RemoteObject {
+  type: string;
+  subtype?: string;
+  value?: unknown;
+  unserializableValue?: string;
+  objectId?: string;
+  description?: string;
+}
+interface EvaluateResult {
+  result: RemoteObject;
+  exceptionDetails?: { text: string; lineNumber: number; columnNumber: number; exception?: RemoteObject };
+}
 
 const OBJECT_GROUP = 'tfnb-cell';
 const CAPTURE = Symbol.for('tfnb.capture');
@@ -81,12 +91,20 @@ export class CellExecutor {
     this.session.connect();
     // A session still connected at exit makes Node print "Waiting for the debugger to disconnect".
     process.once('exit', () => this.session.disconnect());
-    Object.defineProperty(globalThis, CAPTURE, { value: (v: unknown) => { this.captured = v; }, enumerable: false });
+    Object.defineProperty(globalThis, CAPTURE, {
+      value: (v: unknown) => {
+        this.captured = v;
+      },
+      enumerable: false,
+    });
     // The trailing expression's value comes here, in this realm: nothing is serialized, however
     // big, and a promise stays a promise (to be awaited). It returns undefined, so the script's
     // completion value, which the inspector would serialize, is undefined.
     Object.defineProperty(globalThis, RESULT_GLOBAL, {
-      value: (value: unknown): undefined => { this.result = { executionId: executionContext.getStore()?.executionId, value }; return undefined; },
+      value: (value: unknown): undefined => {
+        this.result = { executionId: executionContext.getStore()?.executionId, value };
+        return undefined;
+      },
       enumerable: false,
     });
   }
@@ -103,7 +121,9 @@ export class CellExecutor {
   execute(request: ExecuteRequest): Promise<void> {
     const scriptName = `tfnb-cell-${++this.scriptCounter}.js`;
     const transpiling: Promise<Transpiled> = transpileCell(request.code, request.language, scriptName).then(
-      (cell) => ({ ok: true, cell }), (error: unknown) => ({ ok: false, error }));
+      (cell) => ({ ok: true, cell }),
+      (error: unknown) => ({ ok: false, error }),
+    );
     const run = this.queue.then(() => this.run(request, transpiling));
     this.queue = run.catch(() => undefined);
     return run;
@@ -117,7 +137,9 @@ export class CellExecutor {
     else this.earlyInterrupts.add(executionId);
   }
 
-  get runningExecutionId(): string | undefined { return this.running?.executionId; }
+  get runningExecutionId(): string | undefined {
+    return this.running?.executionId;
+  }
 
   /** An error as the user should read it: frames of cell scripts mapped to `cell N, line M`. */
   formatError(error: unknown): FormattedError {
@@ -127,7 +149,11 @@ export class CellExecutor {
       // A thrown value that cannot even be looked at (a Proxy whose every trap throws): the
       // cell still fails, and says so, rather than the kernel losing track of it.
       const why = e instanceof Error ? e.message : 'unknown';
-      return { ename: 'Error', evalue: `a value was thrown that cannot be shown (reading it failed: ${why.slice(0, 200)})`, traceback: ['Error: a value was thrown that cannot be shown'] };
+      return {
+        ename: 'Error',
+        evalue: `a value was thrown that cannot be shown (reading it failed: ${why.slice(0, 200)})`,
+        traceback: ['Error: a value was thrown that cannot be shown'],
+      };
     }
   }
 
@@ -156,7 +182,13 @@ export class CellExecutor {
       this.earlyInterrupts.delete(executionId);
       this.markNotOk(executionId);
       const now = this.deps.tf.memory();
-      this.deps.output.send({ type: 'done', executionId, status: 'cancelled', durationMs: 0, memory: this.memoryNow(now.numTensors, now.numBytes) });
+      this.deps.output.send({
+        type: 'done',
+        executionId,
+        status: 'cancelled',
+        durationMs: 0,
+        memory: this.memoryNow(now.numTensors, now.numBytes),
+      });
       return;
     }
     const started = performance.now();
@@ -170,7 +202,11 @@ export class CellExecutor {
     } catch (e) {
       // Whatever failed inside the kernel (the esbuild service gone, a thrown value that breaks
       // every look at it), the cell ends, and says why: every execution gets its done.
-      this.sendError(executionId, { ename: 'KernelError', evalue: `tfnb's kernel failed running this cell: ${describeInternal(e)}`, traceback: [`KernelError: tfnb's kernel failed running this cell: ${describeInternal(e)}`] });
+      this.sendError(executionId, {
+        ename: 'KernelError',
+        evalue: `tfnb's kernel failed running this cell: ${describeInternal(e)}`,
+        traceback: [`KernelError: tfnb's kernel failed running this cell: ${describeInternal(e)}`],
+      });
       status = 'error';
     }
     await settleGpuDisplays(); // displays of GPU tensors still reading (webgpu): part of this cell
@@ -188,7 +224,12 @@ export class CellExecutor {
     if (dropped) {
       // On the stream that hit the cap, so it ends that output: VS Code draws consecutive stream
       // outputs into one element, and a redraw of a huge stdout could wipe a separate notice.
-      this.deps.output.send({ type: 'stream', executionId, name: dropped.stream, text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n` });
+      this.deps.output.send({
+        type: 'stream',
+        executionId,
+        name: dropped.stream,
+        text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n`,
+      });
     }
     this.reportMemory(executionId, memory, variablesBefore);
     // Work the cell started may have failed up to this moment (reportStray).
@@ -205,11 +246,21 @@ export class CellExecutor {
   private reportMemory(executionId: string, memory: MemoryReport, variablesBefore: VariableSnapshot): void {
     const made = variablesSince(this.deps.tf, variablesBefore);
     if (made.count > 0) {
-      this.deps.output.send({ type: 'stream', executionId, name: 'stdout', text: `[tfnb] +${plural(made.count, 'variable')}, ${formatBytes(made.bytes)} held by models\n` });
+      this.deps.output.send({
+        type: 'stream',
+        executionId,
+        name: 'stdout',
+        text: `[tfnb] +${plural(made.count, 'variable')}, ${formatBytes(made.bytes)} held by models\n`,
+      });
     }
     const leftTensors = memory.deltaTensors - made.count;
     if (leftTensors > 0) {
-      this.deps.output.send({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] +${plural(leftTensors, 'tensor')}, ${formatBytes(Math.max(0, memory.deltaBytes - made.bytes))} not disposed\n` });
+      this.deps.output.send({
+        type: 'stream',
+        executionId,
+        name: 'stderr',
+        text: `[tfnb] +${plural(leftTensors, 'tensor')}, ${formatBytes(Math.max(0, memory.deltaBytes - made.bytes))} not disposed\n`,
+      });
     }
   }
 
@@ -218,7 +269,11 @@ export class CellExecutor {
     if (!compiled.ok) {
       const e = compiled.error;
       if (e instanceof CellSyntaxError) {
-        this.sendError(executionId, { ename: 'SyntaxError', evalue: e.message, traceback: [`SyntaxError: ${e.message}`, `    at ${request.cellName}, line ${e.line}, column ${e.column}`] });
+        this.sendError(executionId, {
+          ename: 'SyntaxError',
+          evalue: e.message,
+          traceback: [`SyntaxError: ${e.message}`, `    at ${request.cellName}, line ${e.line}, column ${e.column}`],
+        });
         return 'error';
       }
       throw e;
@@ -231,7 +286,9 @@ export class CellExecutor {
     }
 
     let stop!: (why: Stop) => void;
-    const stopped = new Promise<Stop>((resolve) => { stop = resolve; });
+    const stopped = new Promise<Stop>((resolve) => {
+      stop = resolve;
+    });
     this.running = { executionId, stop };
     this.result = undefined;
     setRunningExecution(executionId);
@@ -242,9 +299,15 @@ export class CellExecutor {
         awaitPromise: true,
         objectGroup: OBJECT_GROUP,
         silent: false,
-      }));
+      }),
+    );
     // Whatever happens next, the evaluation may have put objects in the group.
-    evaluation.then((r) => { if (r.result?.objectId || r.exceptionDetails?.exception?.objectId) this.groupHolds = true; }, () => undefined);
+    evaluation.then(
+      (r) => {
+        if (r.result?.objectId || r.exceptionDetails?.exception?.objectId) this.groupHolds = true;
+      },
+      () => undefined,
+    );
     const outcome = await Promise.race([evaluation.catch(terminatedOrThrow), stopped]);
     if (outcome === FAILED) {
       evaluation.catch(() => undefined);
@@ -266,7 +329,13 @@ export class CellExecutor {
       const { lineNumber: line, columnNumber: column } = outcome.exceptionDetails;
       let compileError: FormattedError | undefined;
       try {
-        compileError = this.scripts.compileError(thrown, { scriptName: transpiled.scriptName, cellName: request.cellName, code: request.code, line, column });
+        compileError = this.scripts.compileError(thrown, {
+          scriptName: transpiled.scriptName,
+          cellName: request.cellName,
+          code: request.code,
+          line,
+          column,
+        });
       } catch {
         compileError = undefined; // a value that cannot be looked at is no SyntaxError; formatError says so
       }
@@ -280,8 +349,16 @@ export class CellExecutor {
       // A promise as the value (`f()` of an async f, `tfvis.render.table(...)`) is awaited, as
       // Deno and tslab do: its rejection is the cell's error, its value the cell's result.
       // The built-in then: a promise subclass's own may do anything.
-      const then = Promise.prototype.then as (this: Promise<unknown>, ok: (v: unknown) => Settled, fail: (e: unknown) => Settled) => Promise<Settled>;
-      const outcome = then.call(value, (v) => ({ ok: true, value: v }), (e) => ({ ok: false, error: e }));
+      const then = Promise.prototype.then as (
+        this: Promise<unknown>,
+        ok: (v: unknown) => Settled,
+        fail: (e: unknown) => Settled,
+      ) => Promise<Settled>;
+      const outcome = then.call(
+        value,
+        (v) => ({ ok: true, value: v }),
+        (e) => ({ ok: false, error: e }),
+      );
       const settled = await Promise.race([outcome, stopped]);
       if (settled === FAILED) return 'error';
       if (settled === INTERRUPTED) {
@@ -318,11 +395,20 @@ export class CellExecutor {
 
   private memoryNow(tensorsBefore: number, bytesBefore: number): MemoryReport {
     const after = this.deps.tf.memory();
-    return { numTensors: after.numTensors, numBytes: after.numBytes, deltaTensors: after.numTensors - tensorsBefore, deltaBytes: after.numBytes - bytesBefore };
+    return {
+      numTensors: after.numTensors,
+      numBytes: after.numBytes,
+      deltaTensors: after.numTensors - tensorsBefore,
+      deltaBytes: after.numBytes - bytesBefore,
+    };
   }
 
   private sendInterrupted(executionId: string): void {
-    this.sendError(executionId, { ename: 'Interrupted', evalue: 'The cell was interrupted; the kernel kept its state.', traceback: ['Interrupted: the cell was interrupted; the kernel kept its state.'] });
+    this.sendError(executionId, {
+      ename: 'Interrupted',
+      evalue: 'The cell was interrupted; the kernel kept its state.',
+      traceback: ['Interrupted: the cell was interrupted; the kernel kept its state.'],
+    });
   }
 
   private sendError(executionId: string, error: FormattedError): void {
@@ -334,7 +420,8 @@ export class CellExecutor {
     // Boxed: an async function returning a thenable would await it (a thrown promise).
     if (remote.type === 'undefined') return { value: undefined };
     // Primitives come by value: no round trip through the inspector.
-    if (!remote.objectId) return { value: remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value };
+    if (!remote.objectId)
+      return { value: remote.unserializableValue !== undefined ? unserializable(remote.unserializableValue) : remote.value };
     this.captured = undefined;
     await this.post('Runtime.callFunctionOn', {
       objectId: this.globalObjectId,
@@ -355,7 +442,11 @@ export class CellExecutor {
 }
 
 function describeInternal(e: unknown): string {
-  try { return (e instanceof Error ? e.message : String(e)).slice(0, 500); } catch { return 'unknown'; }
+  try {
+    return (e instanceof Error ? e.message : String(e)).slice(0, 500);
+  } catch {
+    return 'unknown';
+  }
 }
 
 function plural(n: number, noun: string): string {

@@ -39,7 +39,8 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
   const builtins = new Set(builtinModules);
 
   const isBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s) || builtins.has(s.split('/')[0]!);
-  const isPath = (s: string) => s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..' || isAbsolute(s) || s.startsWith('file:');
+  const isPath = (s: string) =>
+    s.startsWith('./') || s.startsWith('../') || s === '.' || s === '..' || isAbsolute(s) || s.startsWith('file:');
 
   /** Resolves a specifier to a file path (or a builtin name), with import conditions. */
   function resolveForImport(specifier: string): string {
@@ -51,7 +52,11 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       if (esm) return pathToFileURL(esm).href;
     }
     for (const req of [userRequire, ownRequire]) {
-      try { return pathToFileURL(req.resolve(specifier)).href; } catch { /* next */ }
+      try {
+        return pathToFileURL(req.resolve(specifier)).href;
+      } catch {
+        /* next */
+      }
     }
     throw moduleNotFound(specifier, notebookDir);
   }
@@ -67,8 +72,13 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       if (special) return special();
       if (isBuiltin(specifier)) return ownRequire(specifier);
       if (isPath(specifier)) return explainEsm(specifier, notebookDir, () => userRequire(resolvePath(notebookDir, specifier)));
-      for (const [req, base] of [[userRequire, notebookDir], [ownRequire, dirname(__filename)]] as const) {
-        try { return explainEsm(specifier, base, () => req(specifier)); } catch (e) {
+      for (const [req, base] of [
+        [userRequire, notebookDir],
+        [ownRequire, dirname(__filename)],
+      ] as const) {
+        try {
+          return explainEsm(specifier, base, () => req(specifier));
+        } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
         }
       }
@@ -79,7 +89,11 @@ export function createModuleLoader(notebookDir: string, specialModules: Readonly
       if (isBuiltin(specifier)) return specifier;
       if (isPath(specifier)) return userRequire.resolve(resolvePath(notebookDir, specifier));
       for (const req of [userRequire, ownRequire]) {
-        try { return req.resolve(specifier); } catch { /* next */ }
+        try {
+          return req.resolve(specifier);
+        } catch {
+          /* next */
+        }
       }
       throw moduleNotFound(specifier, notebookDir);
     },
@@ -117,7 +131,9 @@ function resolveEsmPackage(specifier: string, base: string): string | undefined 
       let entries: string[] | undefined;
       try {
         entries = resolveExports(pkg, subpath, { conditions: ['node', 'import'] }) ?? undefined;
-      } catch { entries = undefined; }
+      } catch {
+        entries = undefined;
+      }
       if (!entries && subpath === '.') {
         const legacy = resolveLegacy(pkg, { fields: ['module', 'main'] });
         entries = typeof legacy === 'string' ? [legacy] : undefined;
@@ -150,20 +166,26 @@ function explainEsm<T>(specifier: string, base: string, load: () => T): T {
     return load();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const esm = code === 'ERR_REQUIRE_ESM' || (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' && resolveEsmPackage(specifier, base) !== undefined);
+    const esm =
+      code === 'ERR_REQUIRE_ESM' || (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' && resolveEsmPackage(specifier, base) !== undefined);
     if (!esm) throw e;
     const name = JSON.stringify(specifier);
-    const why = code === 'ERR_REQUIRE_ESM'
-      ? `is an ES module, which require() cannot load on Node ${process.version}`
-      : 'is an ES module package with no entry for require() (its "exports" name only an "import" entry)';
-    const explained = new Error(`'${specifier}' ${why}. Use import instead: \`import * as m from ${name}\` or \`const m = await import(${name})\`.`);
+    const why =
+      code === 'ERR_REQUIRE_ESM'
+        ? `is an ES module, which require() cannot load on Node ${process.version}`
+        : 'is an ES module package with no entry for require() (its "exports" name only an "import" entry)';
+    const explained = new Error(
+      `'${specifier}' ${why}. Use import instead: \`import * as m from ${name}\` or \`const m = await import(${name})\`.`,
+    );
     (explained as NodeJS.ErrnoException).code = 'ERR_REQUIRE_ESM';
     throw explained;
   }
 }
 
 function moduleNotFound(specifier: string, notebookDir: string): Error {
-  const e = new Error(`Cannot find module '${specifier}' from the notebook's folder (${notebookDir}) or tfnb's bundled packages. Install it next to the notebook: npm install ${specifier}`);
+  const e = new Error(
+    `Cannot find module '${specifier}' from the notebook's folder (${notebookDir}) or tfnb's bundled packages. Install it next to the notebook: npm install ${specifier}`,
+  );
   (e as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
   return e;
 }

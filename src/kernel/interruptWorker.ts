@@ -11,7 +11,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RESET_ASYNC_STACK_EXPRESSION } from './asyncStackReset';
 import { ACKED, EPOCH, type InterruptRequest, type InterruptWorkerData } from './interruptShared';
 
-
 const { fd, shared: sharedBuffer, graceMs } = workerData as InterruptWorkerData;
 const shared = new Int32Array(sharedBuffer);
 const session = new Session();

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const channel = processChannel();
   // The client is gone: so is the kernel (no orphan processes).
   process.on('disconnect', () => process.exit(0));
-  const output = new OutputRouter((m) => channel.send(m), options.maxOutputBytes, (ms) => channel.sendSync(ms));
+  const output = new OutputRouter(
+    (m) => channel.send(m),
+    options.maxOutputBytes,
+    (ms) => channel.sendSync(ms),
+  );
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => output.send({ type: 'log', level, message });
   captureStdio(output);
   deliverOutputBeforeExit(output);
@@ -35,7 +39,13 @@ async function main(): Promise<void> {
 
   let loaded;
   try {
-    loaded = await loadBackend({ choice: options.backend, notebookDir: options.notebookDir, wasmDir: __dirname, wasmThreads: options.wasmThreads, log });
+    loaded = await loadBackend({
+      choice: options.backend,
+      notebookDir: options.notebookDir,
+      wasmDir: __dirname,
+      wasmThreads: options.wasmThreads,
+      log,
+    });
   } catch (e) {
     const attempts = e instanceof BackendLoadError ? e.attempts : [];
     output.send({ type: 'startup-error', message: e instanceof Error ? e.message : String(e), attempts });
@@ -45,11 +55,28 @@ async function main(): Promise<void> {
   }
   const { tf, info } = loaded;
   trackTraining(tf);
-  const runtime = installRuntime({ tf, notebookDir: options.notebookDir, notebookPath: options.notebookPath, output, liveUpdateIntervalMs: options.liveUpdateIntervalMs });
+  const runtime = installRuntime({
+    tf,
+    notebookDir: options.notebookDir,
+    notebookPath: options.notebookPath,
+    output,
+    liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+  });
   let executor: CellExecutor | undefined;
-  const interruptEpoch = listenForInterrupts(INTERRUPT_FD, (id) => executor?.interrupt(id), (m) => log(m, 'warn'));
+  const interruptEpoch = listenForInterrupts(
+    INTERRUPT_FD,
+    (id) => executor?.interrupt(id),
+    (m) => log(m, 'warn'),
+  );
   const wasmHeapBytes = info.name === 'wasm' ? () => wasmMemoryOf(tf.backend() as BackendWasm)?.buffer.byteLength : undefined;
-  executor = new CellExecutor({ tf, output, toBundle: runtime.toBundle, beforeCell: () => runtime.display.resetSurfaces(), interruptEpoch, wasmHeapBytes });
+  executor = new CellExecutor({
+    tf,
+    output,
+    toBundle: runtime.toBundle,
+    beforeCell: () => runtime.display.resetSurfaces(),
+    interruptEpoch,
+    wasmHeapBytes,
+  });
   const ready = executor;
   reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
   await executor.init();
@@ -57,7 +84,9 @@ async function main(): Promise<void> {
   channel.onMessage((message: ClientToKernel) => {
     switch (message.type) {
       case 'execute':
-        void executor!.execute(message).catch((e) => log(`execution ${message.executionId} failed inside the kernel: ${String(e)}`, 'error'));
+        void executor!
+          .execute(message)
+          .catch((e) => log(`execution ${message.executionId} failed inside the kernel: ${String(e)}`, 'error'));
         break;
       case 'renderer-message':
         if (message.message.type === 'stop-training') runtime.display.stopTraining(message.message.trainingId);

@@ -11,7 +11,6 @@ import type { MimeBundle } from '../protocol/mime';
 import { formatBytes } from '../shared/formatBytes';
 import { capText, type FormattedError } from './errors';
 
-
 const FLUSH_DELAY_MS = 15;
 const MAX_PENDING_CHARS = 256 * 1024;
 /** Errors one execution sends at most: a timer that throws every millisecond must not flood the client. */
@@ -26,7 +25,10 @@ interface ExecutionBudget {
 }
 
 /** What an execution lost to the cap, and on which stream the cap was hit. */
-export interface DroppedOutput { bytes: number; stream: StreamName }
+export interface DroppedOutput {
+  bytes: number;
+  stream: StreamName;
+}
 
 export class OutputRouter {
   private pending: KernelToClient[] = [];
@@ -106,7 +108,12 @@ export class OutputRouter {
     const budget = this.budget(executionId);
     if (++budget.errors > MAX_ERRORS_PER_EXECUTION) {
       if (budget.errors === MAX_ERRORS_PER_EXECUTION + 1) {
-        this.pending.push({ type: 'stream', executionId, name: 'stderr', text: `[tfnb] this cell has sent ${MAX_ERRORS_PER_EXECUTION} errors; later ones are not shown\n` });
+        this.pending.push({
+          type: 'stream',
+          executionId,
+          name: 'stderr',
+          text: `[tfnb] this cell has sent ${MAX_ERRORS_PER_EXECUTION} errors; later ones are not shown\n`,
+        });
         this.flush();
       }
       return;
@@ -116,20 +123,28 @@ export class OutputRouter {
     if (bytes > room) {
       const note = `[tfnb] this error's text (${bytes > this.maxOutputBytes ? `over ${formatBytes(this.maxOutputBytes)}` : formatBytes(bytes)}) was cut: over this cell's output limit (setting tfnb.maxOutputBytes)`;
       const evalue = capText(error.evalue, 500, 'characters');
-      error = { ename: error.ename, evalue, traceback: [`${error.ename}: ${evalue}`, ...error.traceback.slice(1, 6).map((l) => capText(l, 500, 'characters')), note] };
+      error = {
+        ename: error.ename,
+        evalue,
+        traceback: [`${error.ename}: ${evalue}`, ...error.traceback.slice(1, 6).map((l) => capText(l, 500, 'characters')), note],
+      };
     }
     budget.written += Math.min(bytes, room);
     this.send({ type: 'error', executionId, ...error });
   }
 
   /** Runs before an execution's 'done' is queued: what it shows last then precedes its end. */
-  onBeforeDone(hook: (executionId: string) => void): void { this.beforeDone.push(hook); }
+  onBeforeDone(hook: (executionId: string) => void): void {
+    this.beforeDone.push(hook);
+  }
 
   /** Sends a message after everything queued before it. */
   send(message: KernelToClient): void {
     if (message.type === 'done') {
       for (const hook of this.beforeDone) {
-        try { hook(message.executionId); } catch (e) {
+        try {
+          hook(message.executionId);
+        } catch (e) {
           // A failing live output must not keep the cell from ending.
           this.stream(message.executionId, 'stderr', `[tfnb] could not send a live output's final state: ${String(e)}\n`);
         }
@@ -147,7 +162,10 @@ export class OutputRouter {
   }
 
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.pending;
     this.pending = [];
     for (const m of batch) this.sendNow(m);
@@ -155,8 +173,14 @@ export class OutputRouter {
 
   /** Sends everything pending before returning: the process is about to exit or abort. */
   flushSync(): void {
-    if (!this.sendNowSync) { this.flush(); return; }
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (!this.sendNowSync) {
+      this.flush();
+      return;
+    }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.pending;
     this.pending = [];
     if (batch.length > 0) this.sendNowSync(batch);
@@ -172,7 +196,11 @@ export class OutputRouter {
       return data;
     }
     const size = payloadBytes(data, this.maxOutputBytes * 64 + 1);
-    return droppedNote(what, size > this.maxOutputBytes * 64 ? `over ${formatBytes(this.maxOutputBytes * 64)}` : formatBytes(size), room < this.maxOutputBytes);
+    return droppedNote(
+      what,
+      size > this.maxOutputBytes * 64 ? `over ${formatBytes(this.maxOutputBytes * 64)}` : formatBytes(size),
+      room < this.maxOutputBytes,
+    );
   }
 
   private fitAlone(data: MimeBundle, what: string): MimeBundle {
@@ -182,13 +210,19 @@ export class OutputRouter {
 
   private budget(executionId: string): ExecutionBudget {
     let b = this.budgets.get(executionId);
-    if (!b) { b = { written: 0, dropped: 0, errors: 0 }; this.budgets.set(executionId, b); }
+    if (!b) {
+      b = { written: 0, dropped: 0, errors: 0 };
+      this.budgets.set(executionId, b);
+    }
     return b;
   }
 
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.flush(); }, FLUSH_DELAY_MS);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, FLUSH_DELAY_MS);
     this.timer.unref();
   }
 }

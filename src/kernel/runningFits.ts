@@ -37,7 +37,10 @@ export function stopModel(model: { stopTraining: boolean }): void {
 export function stopTrainingFor(executionId: string): number {
   let n = 0;
   for (const [model, id] of active) {
-    if (id === executionId) { stopModel(model); n++; }
+    if (id === executionId) {
+      stopModel(model);
+      n++;
+    }
   }
   return n;
 }

@@ -21,7 +21,15 @@ import { installTfNode } from './tfnode/install';
 import { kernelModules } from './tfnode/kernelModules';
 import { installModuleHooks, registerEsmHooksOnFirstLoad } from './tfnode/moduleHooks';
 import { createTslabModule } from './display/tslab';
-import { createDisplayApi, createRichDisplay, customBundle, toMimeBundle, type DisplayApi, type DisplayContext, type DisplayOptions } from './display/index';
+import {
+  createDisplayApi,
+  createRichDisplay,
+  customBundle,
+  toMimeBundle,
+  type DisplayApi,
+  type DisplayContext,
+  type DisplayOptions,
+} from './display/index';
 import { readGpuTensorsFirst } from './webgpu/gpuDisplay';
 
 export interface RuntimeOptions {
@@ -37,7 +45,6 @@ export interface Runtime {
   toBundle(value: unknown): MimeBundle;
   display: DisplayApi;
 }
-
 
 export function installRuntime(options: RuntimeOptions): Runtime {
   const { tf, output } = options;
@@ -80,8 +87,11 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   const loader = registerEsmHooksOnFirstLoad(createModuleLoader(options.notebookDir, special), moduleHooks, special);
   // On webgpu a tensor on the GPU is read with data() before it is drawn (webgpu/gpuDisplay.ts).
   const rich = createRichDisplay(show);
-  const display: Display = Object.assign(readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show), rich,
-    { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) });
+  const display: Display = Object.assign(
+    readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show),
+    rich,
+    { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) },
+  );
   const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 
   const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, ...commonJs };
@@ -98,6 +108,9 @@ export function installRuntime(options: RuntimeOptions): Runtime {
 }
 
 function textBundle(value: unknown): MimeBundle {
-  const text = typeof value === 'string' ? inspect(value, { maxStringLength: 100_000 }) : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+  const text =
+    typeof value === 'string'
+      ? inspect(value, { maxStringLength: 100_000 })
+      : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
   return { 'text/plain': text };
 }

@@ -12,7 +12,10 @@ export function captureStdio(output: OutputRouter): void {
   for (const name of ['stdout', 'stderr'] as StreamName[]) {
     const stream = process[name];
     const write = function (this: unknown, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      const text =
+        typeof chunk === 'string'
+          ? chunk
+          : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       output.stream(currentExecutionId(), name, text);
       const cb = typeof encoding === 'function' ? encoding : callback;
       if (typeof cb === 'function') process.nextTick(cb as () => void);

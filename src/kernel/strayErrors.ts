@@ -21,7 +21,8 @@ export function reportStrayErrors(sink: StrayErrorSink): void {
     // The async context of the failing work names its cell (timers, callbacks, promises all
     // carry it); a promise carries the context it was made in; else a cell frame in its stack;
     // else the cell running now.
-    const executionId = executionContext.getStore()?.executionId ?? (promise && storeOfPromise(promise)) ?? sink.executionOf(error) ?? currentExecutionId();
+    const executionId =
+      executionContext.getStore()?.executionId ?? (promise && storeOfPromise(promise)) ?? sink.executionOf(error) ?? currentExecutionId();
     if (executionId === null) {
       sink.log(`${kind} outside any cell: ${describe(error)}`);
       return;
@@ -33,7 +34,11 @@ export function reportStrayErrors(sink: StrayErrorSink): void {
     try {
       report(kind, error, promise);
     } catch (e) {
-      try { sink.log(`${kind} (could not be reported: ${describe(e)}): ${describe(error)}`); } catch { /* nothing left to tell */ }
+      try {
+        sink.log(`${kind} (could not be reported: ${describe(e)}): ${describe(error)}`);
+      } catch {
+        /* nothing left to tell */
+      }
     }
   };
   process.on('uncaughtException', (e) => guarded('uncaught exception', e));
@@ -48,13 +53,18 @@ function storeOfPromise(promise: Promise<unknown>): string | undefined {
   for (const symbol of Object.getOwnPropertySymbols(promise)) {
     if (symbol.description !== 'kResourceStore') continue;
     const store = (promise as unknown as Record<symbol, unknown>)[symbol];
-    if (store && typeof store === 'object' && typeof (store as { executionId?: unknown }).executionId === 'string') return (store as { executionId: string }).executionId;
+    if (store && typeof store === 'object' && typeof (store as { executionId?: unknown }).executionId === 'string')
+      return (store as { executionId: string }).executionId;
   }
   return undefined;
 }
 
 function describe(error: unknown): string {
   let text: string;
-  try { text = error instanceof Error ? error.stack ?? String(error) : String(error); } catch { text = 'a value that cannot be shown'; }
+  try {
+    text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  } catch {
+    text = 'a value that cannot be shown';
+  }
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

@@ -32,6 +32,6 @@ export function trailingExpressionRange(code: string, language: CellLanguage): {
     return undefined;
   }
   const last = program.body[program.body.length - 1];
-  if (!last || last.type !== 'ExpressionStatement' || 'directive' in last && typeof last.directive === 'string') return undefined;
+  if (!last || last.type !== 'ExpressionStatement' || ('directive' in last && typeof last.directive === 'string')) return undefined;
   return { start: last.expression.start, end: last.expression.end };
 }

@@ -28,7 +28,11 @@ export interface TranspiledCell {
 
 /** A cell that does not compile: the message and the 1-based line/column in the cell. */
 export class CellSyntaxError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(message);
     this.name = 'SyntaxError';
   }
@@ -39,9 +43,7 @@ export const RUNTIME_GLOBAL = '__tfnb';
 
 export async function transpileCell(code: string, language: CellLanguage, scriptName: string): Promise<TranspiledCell> {
   const plain = plainJavaScriptProgram(code, language);
-  const { js, map } = plain
-    ? { js: code, map: identitySourceMap(code, scriptName) }
-    : await viaEsbuild(code, language, scriptName);
+  const { js, map } = plain ? { js: code, map: identitySourceMap(code, scriptName) } : await viaEsbuild(code, language, scriptName);
   let rewritten: { script: string; hasResult: boolean };
   try {
     rewritten = rewriteForRepl(js, plain);
@@ -90,14 +92,19 @@ function toCellPosition(e: CellSyntaxError, sourceMap: string): CellSyntaxError 
   return pos.line === null ? new CellSyntaxError(message, e.line, e.column) : new CellSyntaxError(message, pos.line, pos.column + 1);
 }
 
-interface Edit { start: number; end: number; text: string }
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
 
 /** Rewrites module syntax into REPL-script syntax without changing line numbers. */
 export function rewriteForRepl(js: string, parsed?: acorn.Program): { script: string; hasResult: boolean } {
   let program: acorn.Program;
   try {
     // A plain cell's tree is already at hand (plainCell.ts parsed the same text).
-    program = parsed ?? acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
+    program =
+      parsed ?? acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true });
   } catch (e) {
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
     throw new CellSyntaxError(err.message, err.loc?.line ?? 1, (err.loc?.column ?? 0) + 1);
@@ -125,7 +132,8 @@ export function rewriteForRepl(js: string, parsed?: acorn.Program): { script: st
     // After a directive prologue ("use strict"), on its line: no line moves.
     let at = 0;
     for (const node of program.body) {
-      if (node.type === 'ExpressionStatement' && typeof (node as acorn.ExpressionStatement & { directive?: string }).directive === 'string') at = node.end;
+      if (node.type === 'ExpressionStatement' && typeof (node as acorn.ExpressionStatement & { directive?: string }).directive === 'string')
+        at = node.end;
       else break;
     }
     edits.push({ start: at, end: at, text: at === 0 ? prelude : ` ${prelude}` });
@@ -211,7 +219,10 @@ function unifyDeclarationKind(node: acorn.Node, edits: Edit[], hoisted: Hoisted)
 }
 
 /** Names the script's first-line `let` declares: var names, and functions with their hidden declaration. */
-interface Hoisted { vars: Set<string>; functions: Map<string, string> }
+interface Hoisted {
+  vars: Set<string>;
+  functions: Map<string, string>;
+}
 
 /** Prefix of the hidden name a top-level function declaration gets (see unifyDeclarationKind). */
 export const HIDDEN_FUNCTION_PREFIX = '__tfnb_fn_';
@@ -230,28 +241,47 @@ function rewriteVars(statement: acorn.Node | null | undefined, edits: Edit[], ho
     case 'BlockStatement':
       for (const b of s.body) rewriteVars(b, edits, hoisted);
       return;
-    case 'IfStatement': rewriteVars(s.consequent, edits, hoisted); rewriteVars(s.alternate, edits, hoisted); return;
-    case 'LabeledStatement': case 'WhileStatement': case 'DoWhileStatement': case 'WithStatement':
-      rewriteVars(s.body, edits, hoisted); return;
+    case 'IfStatement':
+      rewriteVars(s.consequent, edits, hoisted);
+      rewriteVars(s.alternate, edits, hoisted);
+      return;
+    case 'LabeledStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'WithStatement':
+      rewriteVars(s.body, edits, hoisted);
+      return;
     case 'ForStatement':
       if (s.init?.type === 'VariableDeclaration' && s.init.kind === 'var') varToAssignment(s.init, 'for-init', edits, hoisted);
-      rewriteVars(s.body, edits, hoisted); return;
-    case 'ForInStatement': case 'ForOfStatement':
+      rewriteVars(s.body, edits, hoisted);
+      return;
+    case 'ForInStatement':
+    case 'ForOfStatement':
       if (s.left.type === 'VariableDeclaration' && s.left.kind === 'var') varToAssignment(s.left, 'for-in', edits, hoisted);
-      rewriteVars(s.body, edits, hoisted); return;
+      rewriteVars(s.body, edits, hoisted);
+      return;
     case 'TryStatement':
-      rewriteVars(s.block, edits, hoisted); rewriteVars(s.handler?.body, edits, hoisted); rewriteVars(s.finalizer, edits, hoisted); return;
+      rewriteVars(s.block, edits, hoisted);
+      rewriteVars(s.handler?.body, edits, hoisted);
+      rewriteVars(s.finalizer, edits, hoisted);
+      return;
     case 'SwitchStatement':
       for (const c of s.cases) for (const b of c.consequent) rewriteVars(b, edits, hoisted);
       return;
     case 'ExportNamedDeclaration':
-      rewriteVars(s.declaration, edits, hoisted); return;
+      rewriteVars(s.declaration, edits, hoisted);
+      return;
     default:
       return;
   }
 }
 
-function varToAssignment(decl: acorn.VariableDeclaration, where: 'statement' | 'for-init' | 'for-in', edits: Edit[], hoisted: Hoisted): void {
+function varToAssignment(
+  decl: acorn.VariableDeclaration,
+  where: 'statement' | 'for-init' | 'for-in',
+  edits: Edit[],
+  hoisted: Hoisted,
+): void {
   for (const d of decl.declarations) collectBindingNames(d.id, hoisted.vars);
   const keywordEnd = decl.start + 'var'.length;
   if (where !== 'statement') {
@@ -268,14 +298,23 @@ function varToAssignment(decl: acorn.VariableDeclaration, where: 'statement' | '
 
 function collectBindingNames(pattern: acorn.Pattern, names: Set<string>): void {
   switch (pattern.type) {
-    case 'Identifier': names.add(pattern.name); return;
+    case 'Identifier':
+      names.add(pattern.name);
+      return;
     case 'ObjectPattern':
       for (const p of pattern.properties) collectBindingNames(p.type === 'RestElement' ? p.argument : p.value, names);
       return;
-    case 'ArrayPattern': for (const e of pattern.elements) if (e) collectBindingNames(e, names); return;
-    case 'RestElement': collectBindingNames(pattern.argument, names); return;
-    case 'AssignmentPattern': collectBindingNames(pattern.left, names); return;
-    default: return;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) if (e) collectBindingNames(e, names);
+      return;
+    case 'RestElement':
+      collectBindingNames(pattern.argument, names);
+      return;
+    case 'AssignmentPattern':
+      collectBindingNames(pattern.left, names);
+      return;
+    default:
+      return;
   }
 }
 
@@ -283,14 +322,18 @@ function collectBindingNames(pattern: acorn.Pattern, names: Set<string>): void {
 function hoistedDeclaration(hoisted: Hoisted): string {
   const parts: string[] = [];
   for (const name of hoisted.vars) if (!hoisted.functions.has(name)) parts.push(name);
-  for (const [name, hidden] of hoisted.functions) parts.push(`${name} = ${RUNTIME_GLOBAL}.nameFunction(${hidden}, ${JSON.stringify(name)})`);
+  for (const [name, hidden] of hoisted.functions)
+    parts.push(`${name} = ${RUNTIME_GLOBAL}.nameFunction(${hidden}, ${JSON.stringify(name)})`);
   return parts.length ? `let ${parts.join(', ')}; ` : '';
 }
 
 /** `import(x)` cannot run in a REPL evaluation (no module host); route it to the kernel. */
 function collectDynamicImports(program: acorn.Program, edits: Edit[]): void {
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) { for (const v of value) visit(v); return; }
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
     const node = value as acorn.Node & Record<string, unknown>;
     if (typeof node.type !== 'string') return;

@@ -4,7 +4,11 @@
  */
 import type { Tf } from './backend';
 
-interface VariableLike { size: number; dtype: string; isDisposed?: boolean }
+interface VariableLike {
+  size: number;
+  dtype: string;
+  isDisposed?: boolean;
+}
 export type VariableSnapshot = ReadonlySet<VariableLike>;
 
 function registered(tf: Tf): VariableLike[] {

@@ -3,7 +3,19 @@
  * read back and compared, and only then renamed over the target. On any failure (a full disk, a
  * read-only or vanished folder) the target is left as it was and the temp file is removed.
  */
-import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError } from './boundedRead';
 import { NotebookWriteError } from './errors';
@@ -54,8 +66,18 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, options
     created = false;
     syncFolder(dirname(path));
   } catch (e) {
-    if (fd !== undefined) try { closeSync(fd); } catch { /* already failing */ }
-    if (created) try { unlinkSync(tmp); } catch { /* already gone */ }
+    if (fd !== undefined)
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    if (created)
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* already gone */
+      }
     if ((e as NodeJS.ErrnoException).code === 'EEXIST' && options.noOverwrite) throw e;
     throw new NotebookWriteError(`cannot write ${path}: ${describeFsError(e)}`);
   }
@@ -67,7 +89,9 @@ function syncFolder(dir: string): void {
   try {
     fd = openSync(dir, 'r');
     fsyncSync(fd);
-  } catch { /* best effort */ } finally {
+  } catch {
+    /* best effort */
+  } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }

@@ -24,7 +24,8 @@ export function readRegularFile(path: string, maxBytes = MAX_NOTEBOOK_BYTES): Fi
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new NotebookFormatError(`${path} is ${fileKind(stat)}, not a regular file; tfnb reads notebooks from regular files only`);
+    if (!stat.isFile())
+      throw new NotebookFormatError(`${path} is ${fileKind(stat)}, not a regular file; tfnb reads notebooks from regular files only`);
     if (stat.size > maxBytes) throw new NotebookFormatError(`${path} is ${mb(stat.size)}; tfnb reads notebooks up to ${mb(maxBytes)}`);
     // The size can change while we read (a file still being written): read at most the cap + 1.
     const chunks: Buffer[] = [];
@@ -35,7 +36,8 @@ export function readRegularFile(path: string, maxBytes = MAX_NOTEBOOK_BYTES): Fi
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw new NotebookFormatError(`${path} grew past ${mb(maxBytes)} while being read; tfnb reads notebooks up to ${mb(maxBytes)}`);
+      if (total > maxBytes)
+        throw new NotebookFormatError(`${path} grew past ${mb(maxBytes)} while being read; tfnb reads notebooks up to ${mb(maxBytes)}`);
     }
     return { bytes: Buffer.concat(chunks, total), stat };
   } catch (e) {
@@ -60,7 +62,9 @@ export function fileKind(stat: Stats): string {
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (typeof err?.code === 'string') {
-    const text = String(err.message).replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+    const text = String(err.message)
+      .replace(/^[A-Z]+: /, '')
+      .replace(/, \w+( '.*')?$/, '');
     return `${text} (${err.code})`;
   }
   return e instanceof Error ? e.message : String(e);

@@ -10,10 +10,29 @@ import { validateNotebook } from './validate';
 
 /** nbformat 4 types, as much as tfnb reads or writes; other fields pass through untouched. */
 export type MultilineString = string | string[];
-export interface NbOutputStream { output_type: 'stream'; name: 'stdout' | 'stderr'; text: MultilineString }
-export interface NbOutputDisplay { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }
-export interface NbOutputResult { output_type: 'execute_result'; execution_count: number | null; data: Record<string, unknown>; metadata: Record<string, unknown> }
-export interface NbOutputError { output_type: 'error'; ename: string; evalue: string; traceback: string[] }
+export interface NbOutputStream {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: MultilineString;
+}
+export interface NbOutputDisplay {
+  output_type: 'display_data';
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient?: { display_id?: string };
+}
+export interface NbOutputResult {
+  output_type: 'execute_result';
+  execution_count: number | null;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+export interface NbOutputError {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
 export type NbOutput = NbOutputStream | NbOutputDisplay | NbOutputResult | NbOutputError;
 
 export interface NbCell {
@@ -55,10 +74,16 @@ export function decodeUtf8(bytes: Uint8Array, label: string): string {
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let lo = 0, hi = bytes.length;
+  let lo = 0,
+    hi = bytes.length;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    try { decoder.decode(bytes.subarray(0, mid), { stream: true }); lo = mid; } catch { hi = mid; }
+    try {
+      decoder.decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
   }
   // The longest decodable prefix may end inside the bad sequence: back up to its lead byte.
   let start = lo;
@@ -82,7 +107,8 @@ export function parseNotebook(text: string, label = 'notebook'): Notebook {
 export function notebookLanguage(nb: Notebook): string {
   const kernelspec = nb.metadata.kernelspec;
   const info = nb.metadata.language_info;
-  const fromKernel = isObject(kernelspec) && typeof kernelspec.language === 'string' && kernelspec.language.trim() !== '' ? kernelspec.language : undefined;
+  const fromKernel =
+    isObject(kernelspec) && typeof kernelspec.language === 'string' && kernelspec.language.trim() !== '' ? kernelspec.language : undefined;
   const fromInfo = isObject(info) && typeof info.name === 'string' ? info.name : undefined;
   return (fromInfo ?? fromKernel ?? 'typescript').toLowerCase();
 }
@@ -91,9 +117,15 @@ export function notebookLanguage(nb: Notebook): string {
 export function cellLanguage(nb: Notebook, cell: NbCell, index: number): CellLanguage {
   const vscodeMeta = cell.metadata?.vscode;
   // An empty languageId says nothing: the notebook's language applies.
-  const perCell = isObject(vscodeMeta) && typeof vscodeMeta.languageId === 'string' && vscodeMeta.languageId.trim() !== '' ? vscodeMeta.languageId : undefined;
+  const perCell =
+    isObject(vscodeMeta) && typeof vscodeMeta.languageId === 'string' && vscodeMeta.languageId.trim() !== ''
+      ? vscodeMeta.languageId
+      : undefined;
   const lang = normaliseLanguage(perCell ?? notebookLanguage(nb));
-  if (!lang) throw new NotebookFormatError(`cell ${index + 1} is in ${perCell ?? notebookLanguage(nb)}, which tfnb does not run (TypeScript and JavaScript only)`);
+  if (!lang)
+    throw new NotebookFormatError(
+      `cell ${index + 1} is in ${perCell ?? notebookLanguage(nb)}, which tfnb does not run (TypeScript and JavaScript only)`,
+    );
   return lang;
 }
 

@@ -8,10 +8,24 @@
 import { createScanner, type JSONScanner } from 'jsonc-parser/lib/esm/main.js';
 
 // jsonc-parser's SyntaxKind is a const enum, which esbuild cannot inline from a .d.ts.
-const OPEN_BRACE = 1, CLOSE_BRACE = 2, OPEN_BRACKET = 3, CLOSE_BRACKET = 4, COMMA = 5, STRING = 10, EOF = 17;
+const OPEN_BRACE = 1,
+  CLOSE_BRACE = 2,
+  OPEN_BRACKET = 3,
+  CLOSE_BRACKET = 4,
+  COMMA = 5,
+  STRING = 10,
+  EOF = 17;
 
-export interface JsonSpan { start: number; end: number }
-export interface JsonProperty { key: string; keyStart: number; keyEnd: number; value: JsonNode }
+export interface JsonSpan {
+  start: number;
+  end: number;
+}
+export interface JsonProperty {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: JsonNode;
+}
 export type JsonNode =
   | (JsonSpan & { kind: 'object'; properties: JsonProperty[] })
   | (JsonSpan & { kind: 'array'; items: JsonNode[] })

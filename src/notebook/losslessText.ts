@@ -23,7 +23,10 @@ export interface OriginalText {
   cellOrigin: ReadonlyMap<object, number>;
 }
 
-interface Style { newline: string; unit: string }
+interface Style {
+  newline: string;
+  unit: string;
+}
 
 export function renderLossless(original: OriginalText, edited: unknown): string {
   const { text, shape } = original;
@@ -33,7 +36,10 @@ export function renderLossless(original: OriginalText, edited: unknown): string 
 }
 
 class Renderer {
-  constructor(private readonly original: OriginalText, private readonly style: Style) {}
+  constructor(
+    private readonly original: OriginalText,
+    private readonly style: Style,
+  ) {}
 
   private slice(from: number, to: number): string {
     return this.original.text.slice(from, to);
@@ -42,12 +48,27 @@ class Renderer {
   /** The value's text: the original where it is unchanged, else edited or written anew. */
   value(node: JsonNode, before: unknown, after: unknown, path: ReadonlyArray<string | number>, indent: string): string {
     if (sameJson(before, after)) return this.slice(node.start, node.end);
-    if (node.kind === 'object' && isPlainObject(before) && isPlainObject(after) && node.properties.length > 0) return this.object(node.properties, node, before, after, path);
-    if (node.kind === 'array' && path.length === 1 && path[0] === 'cells' && Array.isArray(before) && Array.isArray(after) && node.items.length > 0) return this.cells(node.items, node, before, after, path);
+    if (node.kind === 'object' && isPlainObject(before) && isPlainObject(after) && node.properties.length > 0)
+      return this.object(node.properties, node, before, after, path);
+    if (
+      node.kind === 'array' &&
+      path.length === 1 &&
+      path[0] === 'cells' &&
+      Array.isArray(before) &&
+      Array.isArray(after) &&
+      node.items.length > 0
+    )
+      return this.cells(node.items, node, before, after, path);
     return this.fresh(after, indent);
   }
 
-  private object(props: JsonProperty[], node: JsonNode, before: Record<string, unknown>, after: Record<string, unknown>, path: ReadonlyArray<string | number>): string {
+  private object(
+    props: JsonProperty[],
+    node: JsonNode,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    path: ReadonlyArray<string | number>,
+  ): string {
     const last = new Map(props.map((p, i) => [p.key, i]));
     const memberIndent = this.lineIndent(props[0]!.keyStart);
     const pieces: Array<{ at: number | undefined; text: string }> = [];
@@ -57,9 +78,11 @@ class Renderer {
       const b = before[p.key];
       const indent = this.lineIndent(p.keyStart);
       // Only a key's last occurrence is what JSON.parse kept; an earlier duplicate is rewritten whole.
-      const valueText = sameJson(b, a) ? this.slice(p.value.start, p.value.end)
-        : last.get(p.key) === i ? this.value(p.value, b, a, [...path, p.key], indent)
-        : this.fresh(a, indent);
+      const valueText = sameJson(b, a)
+        ? this.slice(p.value.start, p.value.end)
+        : last.get(p.key) === i
+          ? this.value(p.value, b, a, [...path, p.key], indent)
+          : this.fresh(a, indent);
       pieces.push({ at: i, text: this.slice(p.keyStart, p.value.start) + valueText });
     });
     const colon = this.slice(props[0]!.keyEnd, props[0]!.value.start);
@@ -95,7 +118,10 @@ class Renderer {
         out += prev !== undefined && origin[j] === prev + 1 ? separator(prev) : anySeparator;
       }
       const k = origin[j];
-      out += k !== undefined && items[k] ? this.value(items[k]!, before[k], cell, [...path, k], this.lineIndent(items[k]!.start)) : this.fresh(cell, itemIndent);
+      out +=
+        k !== undefined && items[k]
+          ? this.value(items[k]!, before[k], cell, [...path, k], this.lineIndent(items[k]!.start))
+          : this.fresh(cell, itemIndent);
     });
     return out + this.slice(items[items.length - 1]!.end, node.end);
   }

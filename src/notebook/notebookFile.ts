@@ -43,7 +43,12 @@ export interface WriteOutcome {
 }
 
 /** What was read: its mode (kept for a copy written beside it) and a hash of its bytes (for change detection). */
-interface Identity { mode: number; size: number; mtimeMs: number; sha256: string }
+interface Identity {
+  mode: number;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
 
 export class NotebookFile {
   private constructor(
@@ -92,7 +97,9 @@ export class NotebookFile {
     } catch (e) {
       if (!(e instanceof NotebookWriteError)) throw e;
       const rescue = this.rescue(text);
-      throw new NotebookWriteError(`${e.message}; ${current ? `${this.targetPath} was left as it was` : 'nothing was written there'}${rescue}`);
+      throw new NotebookWriteError(
+        `${e.message}; ${current ? `${this.targetPath} was left as it was` : 'nothing was written there'}${rescue}`,
+      );
     }
     return { path: this.targetPath };
   }
@@ -188,12 +195,17 @@ function resolveTarget(path: string): string {
  */
 function checkWritable(target: string, what: string): void {
   const stat = statOrUndefined(target);
-  if (stat && !stat.isFile()) throw new NotebookFormatError(`${what}: ${target} is ${fileKind(stat)}; tfnb writes the executed notebook only to a regular file`);
-  if (stat && (stat.mode & 0o222) === 0) throw new NotebookFormatError(`${what}: ${target} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}); make it writable or give --output`);
+  if (stat && !stat.isFile())
+    throw new NotebookFormatError(`${what}: ${target} is ${fileKind(stat)}; tfnb writes the executed notebook only to a regular file`);
+  if (stat && (stat.mode & 0o222) === 0)
+    throw new NotebookFormatError(
+      `${what}: ${target} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}); make it writable or give --output`,
+    );
   let dir = dirname(target);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const dirStat = statOrUndefined(dir);
-  if (!dirStat?.isDirectory()) throw new NotebookFormatError(`${what}: cannot write ${target}: ${dir} is ${dirStat ? fileKind(dirStat) : 'missing'}, not a folder`);
+  if (!dirStat?.isDirectory())
+    throw new NotebookFormatError(`${what}: cannot write ${target}: ${dir} is ${dirStat ? fileKind(dirStat) : 'missing'}, not a folder`);
   const probe = tempPathFor(join(dir, basename(target)));
   try {
     closeSync(openSync(probe, 'wx', 0o600));

@@ -87,7 +87,8 @@ export function toNbData(bundle: MimeBundle): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const [mime, value] of Object.entries(bundle)) {
     const isJson = mime === 'application/json' || mime.endsWith('+json');
-    data[mime] = !isJson && typeof value === 'string' && (mime.startsWith('text/') || mime === 'image/svg+xml') ? toMultiline(value) : value;
+    data[mime] =
+      !isJson && typeof value === 'string' && (mime.startsWith('text/') || mime === 'image/svg+xml') ? toMultiline(value) : value;
   }
   return data;
 }

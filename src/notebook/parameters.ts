@@ -53,7 +53,10 @@ function checkDeclarable(name: string): void {
       ok = false;
     }
   }
-  if (!ok) throw new NotebookFormatError(`parameter name "${name}" cannot be declared in a cell (\`let ${name} = …\` is an error: a reserved word or a built-in constant); rename the variable in the notebook`);
+  if (!ok)
+    throw new NotebookFormatError(
+      `parameter name "${name}" cannot be declared in a cell (\`let ${name} = …\` is an error: a reserved word or a built-in constant); rename the variable in the notebook`,
+    );
 }
 
 const hasTag = (cell: NbCell, tag: string) => {
@@ -65,8 +68,18 @@ export function injectParameters(nb: Notebook, params: ReadonlyArray<[string, Pa
   if (params.length === 0) return;
   nb.cells = nb.cells.filter((c) => !hasTag(c, 'injected-parameters'));
   const at = nb.cells.findIndex((c) => hasTag(c, 'parameters'));
-  const source = ['// Parameters injected by `tfnb run -p`\n', ...params.map(([name, value]) => `let ${name} = ${JSON.stringify(value)};\n`)];
-  const cell: NbCell = { cell_type: 'code', id: `injected-parameters-${Date.now().toString(36)}`, metadata: { tags: ['injected-parameters'] }, source, outputs: [], execution_count: null };
+  const source = [
+    '// Parameters injected by `tfnb run -p`\n',
+    ...params.map(([name, value]) => `let ${name} = ${JSON.stringify(value)};\n`),
+  ];
+  const cell: NbCell = {
+    cell_type: 'code',
+    id: `injected-parameters-${Date.now().toString(36)}`,
+    metadata: { tags: ['injected-parameters'] },
+    source,
+    outputs: [],
+    execution_count: null,
+  };
   if (nb.nbformat_minor < 5) delete cell.id;
   nb.cells.splice(at + 1, 0, cell);
 }

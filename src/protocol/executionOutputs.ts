@@ -7,7 +7,11 @@ import type { StreamName } from './messages';
 import type { MimeBundle } from './mime';
 
 /** An error as Jupyter shows it: its class name, message, and traceback lines. */
-export interface ErrorOutput { ename: string; evalue: string; traceback: string[] }
+export interface ErrorOutput {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
 
 /** One execution's outputs, delivered as they come, also after its `done` (work it left running). */
 export interface ExecutionHandlers {

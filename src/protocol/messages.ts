@@ -68,10 +68,7 @@ export interface ExecuteRequest {
   after?: string;
 }
 
-export type ClientToKernel =
-  | ExecuteRequest
-  | { type: 'renderer-message'; message: RendererToKernelMessage }
-  | { type: 'shutdown' };
+export type ClientToKernel = ExecuteRequest | { type: 'renderer-message'; message: RendererToKernelMessage } | { type: 'shutdown' };
 
 // ---- kernel -> client ------------------------------------------------------------------
 

@@ -67,9 +67,9 @@ export interface TrainingPayload {
   /** Optional batch-level series, downsampled in the kernel; `step` is the global batch index. */
   batches?: Array<Record<string, number> & { step: number }>;
   progress?: {
-    epoch: number;          // 1-based epoch in progress
+    epoch: number; // 1-based epoch in progress
     totalEpochs?: number;
-    batch: number;          // 1-based batch within the epoch
+    batch: number; // 1-based batch within the epoch
     batchesPerEpoch?: number;
     elapsedMs: number;
     etaMs?: number;
@@ -123,7 +123,19 @@ export type ChartPayload =
   | { kind: 'bar'; bars: Array<{ label: string; value: number }>; xLabel?: string; yLabel?: string; title?: string }
   | { kind: 'histogram'; binEdges: number[]; counts: number[]; xLabel?: string; yLabel?: string; title?: string; stats?: TensorStats }
   /** heatmap `data` is row-major; a NaN block (no finite values) arrives as JSON `null`. */
-  | { kind: 'heatmap'; rows: number; cols: number; data: number[]; domain?: [number, number]; xTickLabels?: string[]; yTickLabels?: string[]; xLabel?: string; yLabel?: string; title?: string; colorMap?: string }
+  | {
+      kind: 'heatmap';
+      rows: number;
+      cols: number;
+      data: number[];
+      domain?: [number, number];
+      xTickLabels?: string[];
+      yTickLabels?: string[];
+      xLabel?: string;
+      yLabel?: string;
+      title?: string;
+      colorMap?: string;
+    }
   | { kind: 'table'; headers: string[]; rows: Array<Array<string | number | null>>; title?: string };
 
 /** Messages a renderer posts to the kernel (via the controller's renderer messaging). */

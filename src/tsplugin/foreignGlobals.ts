@@ -35,12 +35,21 @@ export class ForeignGlobals {
     const visit = (node: ts.Node): void => {
       if (node.pos >= cellLength) return;
       if (this.tsModule.isIdentifier(node) && candidates.has(node.text)) {
-        const symbol = this.tsModule.isShorthandPropertyAssignment(node.parent) && node.parent.name === node
-          ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+        const symbol =
+          this.tsModule.isShorthandPropertyAssignment(node.parent) && node.parent.name === node
+            ? checker.getShorthandAssignmentValueSymbol(node.parent)
+            : checker.getSymbolAtLocation(node);
         const kind = symbol && this.kindOf(program, symbol);
         if (kind) {
           const start = node.getStart(file);
-          found.push({ file, start, length: node.end - start, category: this.tsModule.DiagnosticCategory.Error, code: CANNOT_FIND_NAME, messageText: message(node.text, kind) });
+          found.push({
+            file,
+            start,
+            length: node.end - start,
+            category: this.tsModule.DiagnosticCategory.Error,
+            code: CANNOT_FIND_NAME,
+            messageText: message(node.text, kind),
+          });
         }
       }
       this.tsModule.forEachChild(node, visit);
@@ -87,7 +96,11 @@ export class ForeignGlobals {
 
   /** A source file (not declarations) whose top-level names are globals: no import/export, not CommonJS. */
   private isScript(file: ts.SourceFile): boolean {
-    return !file.isDeclarationFile && !this.tsModule.isExternalModule(file) && !(file as { commonJsModuleIndicator?: unknown }).commonJsModuleIndicator;
+    return (
+      !file.isDeclarationFile &&
+      !this.tsModule.isExternalModule(file) &&
+      !(file as { commonJsModuleIndicator?: unknown }).commonJsModuleIndicator
+    );
   }
 
   private candidateNames(program: ts.Program): ReadonlySet<string> {
@@ -113,8 +126,17 @@ export class ForeignGlobals {
     };
     for (const statement of file.statements) {
       if (t.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) bindings(d.name);
-      else if ((t.isFunctionDeclaration(statement) || t.isClassDeclaration(statement) || t.isInterfaceDeclaration(statement) || t.isTypeAliasDeclaration(statement)
-        || t.isEnumDeclaration(statement) || t.isModuleDeclaration(statement)) && statement.name && t.isIdentifier(statement.name)) list.push(statement.name.text);
+      else if (
+        (t.isFunctionDeclaration(statement) ||
+          t.isClassDeclaration(statement) ||
+          t.isInterfaceDeclaration(statement) ||
+          t.isTypeAliasDeclaration(statement) ||
+          t.isEnumDeclaration(statement) ||
+          t.isModuleDeclaration(statement)) &&
+        statement.name &&
+        t.isIdentifier(statement.name)
+      )
+        list.push(statement.name.text);
     }
     names = list;
     this.topLevel.set(file, names);
@@ -129,8 +151,15 @@ function isTopLevel(t: typeof ts, declaration: ts.Declaration, file: ts.SourceFi
     while (t.isBindingElement(node) || t.isObjectBindingPattern(node) || t.isArrayBindingPattern(node)) node = node.parent;
     return t.isVariableDeclaration(node) && node.parent.parent.parent === file;
   }
-  return (t.isFunctionDeclaration(declaration) || t.isClassDeclaration(declaration) || t.isInterfaceDeclaration(declaration)
-    || t.isTypeAliasDeclaration(declaration) || t.isEnumDeclaration(declaration) || t.isModuleDeclaration(declaration)) && declaration.parent === file;
+  return (
+    (t.isFunctionDeclaration(declaration) ||
+      t.isClassDeclaration(declaration) ||
+      t.isInterfaceDeclaration(declaration) ||
+      t.isTypeAliasDeclaration(declaration) ||
+      t.isEnumDeclaration(declaration) ||
+      t.isModuleDeclaration(declaration)) &&
+    declaration.parent === file
+  );
 }
 
 function message(name: string, kind: ForeignKind): string {

@@ -26,7 +26,9 @@ function init(modules: { typescript: typeof ts }): PluginModule {
     create(info) {
       if (!supported(tsModule)) {
         // Cells' imports resolve through resolveModuleNameLiterals, which TypeScript has since 5.0.
-        info.project.projectService.logger.info(`tfnb-tsplugin: TypeScript ${tsModule.version} is older than 5.0; notebook cells are left as they are`);
+        info.project.projectService.logger.info(
+          `tfnb-tsplugin: TypeScript ${tsModule.version} is older than 5.0; notebook cells are left as they are`,
+        );
         return info.languageService;
       }
       project = info.project;

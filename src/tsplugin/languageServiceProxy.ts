@@ -15,7 +15,8 @@ export function createLanguageServiceProxy(tsModule: typeof ts, ls: Ls, model: N
   const proxy = Object.create(null) as Ls;
   for (const key of Object.keys(ls) as (keyof Ls)[]) {
     const member = ls[key];
-    (proxy as unknown as Record<string, unknown>)[key] = typeof member === 'function' ? (member as (...a: unknown[]) => unknown).bind(ls) : member;
+    (proxy as unknown as Record<string, unknown>)[key] =
+      typeof member === 'function' ? (member as (...a: unknown[]) => unknown).bind(ls) : member;
   }
 
   /** True when (fileName, pos) is in a tfnb cell's generated suffix. */
@@ -27,7 +28,9 @@ export function createLanguageServiceProxy(tsModule: typeof ts, ls: Ls, model: N
   const visibleSpan = <T extends { fileName: string; textSpan: ts.TextSpan }>(items: readonly T[] | undefined): T[] | undefined =>
     items?.filter((i) => !generated(i.fileName, i.textSpan.start));
   const visibleChanges = (changes: readonly ts.FileTextChanges[]): ts.FileTextChanges[] =>
-    changes.map((c) => ({ ...c, textChanges: c.textChanges.filter((t) => !generated(c.fileName, t.span.start)) })).filter((c) => c.textChanges.length > 0);
+    changes
+      .map((c) => ({ ...c, textChanges: c.textChanges.filter((t) => !generated(c.fileName, t.span.start)) }))
+      .filter((c) => c.textChanges.length > 0);
   const mentionsCells = (changes: readonly ts.FileTextChanges[]): boolean =>
     changes.some((c) => c.textChanges.some((t) => CELL_MODULE.test(t.newText)));
 
@@ -39,12 +42,25 @@ export function createLanguageServiceProxy(tsModule: typeof ts, ls: Ls, model: N
   proxy.getTypeDefinitionAtPosition = (fileName, position) => visibleSpan(ls.getTypeDefinitionAtPosition(fileName, position));
   proxy.getImplementationAtPosition = (fileName, position) => visibleSpan(ls.getImplementationAtPosition(fileName, position));
   proxy.getReferencesAtPosition = (fileName, position) => visibleSpan(ls.getReferencesAtPosition(fileName, position));
-  proxy.findReferences = (fileName, position) => ls.findReferences(fileName, position)
-    ?.map((s) => ({ ...s, references: visibleSpan(s.references) ?? [] })).filter((s) => s.references.length > 0);
-  proxy.findRenameLocations = ((fileName: string, position: number, findInStrings: boolean, findInComments: boolean, preferences?: ts.UserPreferences | boolean) =>
-    visibleSpan(ls.findRenameLocations(fileName, position, findInStrings, findInComments, preferences as ts.UserPreferences))) as Ls['findRenameLocations'];
-  proxy.getDocumentHighlights = (fileName, position, filesToSearch) => ls.getDocumentHighlights(fileName, position, filesToSearch)
-    ?.map((h) => ({ ...h, highlightSpans: h.highlightSpans.filter((s) => !generated(h.fileName, s.textSpan.start)) }));
+  proxy.findReferences = (fileName, position) =>
+    ls
+      .findReferences(fileName, position)
+      ?.map((s) => ({ ...s, references: visibleSpan(s.references) ?? [] }))
+      .filter((s) => s.references.length > 0);
+  proxy.findRenameLocations = ((
+    fileName: string,
+    position: number,
+    findInStrings: boolean,
+    findInComments: boolean,
+    preferences?: ts.UserPreferences | boolean,
+  ) =>
+    visibleSpan(
+      ls.findRenameLocations(fileName, position, findInStrings, findInComments, preferences as ts.UserPreferences),
+    )) as Ls['findRenameLocations'];
+  proxy.getDocumentHighlights = (fileName, position, filesToSearch) =>
+    ls
+      .getDocumentHighlights(fileName, position, filesToSearch)
+      ?.map((h) => ({ ...h, highlightSpans: h.highlightSpans.filter((s) => !generated(h.fileName, s.textSpan.start)) }));
 
   proxy.getNavigationTree = (fileName) => {
     const tree = ls.getNavigationTree(fileName);
@@ -52,24 +68,28 @@ export function createLanguageServiceProxy(tsModule: typeof ts, ls: Ls, model: N
       if (item.spans.every((s) => generated(fileName, s.start))) return undefined;
       return { ...item, childItems: item.childItems?.map(prune).filter((c): c is ts.NavigationTree => c !== undefined) };
     };
-    return files.cellLength(fileName) === undefined ? tree : prune(tree) ?? { ...tree, childItems: [] };
+    return files.cellLength(fileName) === undefined ? tree : (prune(tree) ?? { ...tree, childItems: [] });
   };
   proxy.getNavigationBarItems = (fileName) => {
     const items = ls.getNavigationBarItems(fileName);
     if (files.cellLength(fileName) === undefined) return items;
-    const prune = (list: ts.NavigationBarItem[]): ts.NavigationBarItem[] => list
-      .filter((i) => !i.spans.every((s) => generated(fileName, s.start)))
-      .map((i) => ({ ...i, childItems: prune(i.childItems) }));
+    const prune = (list: ts.NavigationBarItem[]): ts.NavigationBarItem[] =>
+      list.filter((i) => !i.spans.every((s) => generated(fileName, s.start))).map((i) => ({ ...i, childItems: prune(i.childItems) }));
     return prune(items);
   };
-  proxy.getOutliningSpans = (fileName) => ls.getOutliningSpans(fileName).filter((s) => !generated(fileName, s.textSpan.start + s.textSpan.length - 1));
+  proxy.getOutliningSpans = (fileName) =>
+    ls.getOutliningSpans(fileName).filter((s) => !generated(fileName, s.textSpan.start + s.textSpan.length - 1));
 
-  proxy.getFormattingEditsForDocument = (fileName, options) => ls.getFormattingEditsForDocument(fileName, options).filter((e) => !generated(fileName, e.span.start));
-  proxy.getFormattingEditsForRange = (fileName, start, end, options) => ls.getFormattingEditsForRange(fileName, start, end, options).filter((e) => !generated(fileName, e.span.start));
-  proxy.getFormattingEditsAfterKeystroke = (fileName, position, key, options) => ls.getFormattingEditsAfterKeystroke(fileName, position, key, options).filter((e) => !generated(fileName, e.span.start));
+  proxy.getFormattingEditsForDocument = (fileName, options) =>
+    ls.getFormattingEditsForDocument(fileName, options).filter((e) => !generated(fileName, e.span.start));
+  proxy.getFormattingEditsForRange = (fileName, start, end, options) =>
+    ls.getFormattingEditsForRange(fileName, start, end, options).filter((e) => !generated(fileName, e.span.start));
+  proxy.getFormattingEditsAfterKeystroke = (fileName, position, key, options) =>
+    ls.getFormattingEditsAfterKeystroke(fileName, position, key, options).filter((e) => !generated(fileName, e.span.start));
 
   proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) =>
-    ls.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences)
+    ls
+      .getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences)
       .filter((f) => !mentionsCells(f.changes))
       .map((f) => ({ ...f, changes: visibleChanges(f.changes) }))
       .filter((f) => f.changes.length > 0 || (f.commands?.length ?? 0) > 0);
@@ -82,16 +102,23 @@ export function createLanguageServiceProxy(tsModule: typeof ts, ls: Ls, model: N
     return model.cellOf(args.fileName) ? visibleChanges(changes) : changes;
   };
 
-  proxy.provideInlayHints = (fileName, span, preferences) => ls.provideInlayHints(fileName, span, preferences).filter((h) => !generated(fileName, h.position));
-  proxy.getEncodedSemanticClassifications = (fileName, span, format) => withoutGeneratedSpans(fileName, ls.getEncodedSemanticClassifications(fileName, span, format), generated);
-  proxy.getEncodedSyntacticClassifications = (fileName, span) => withoutGeneratedSpans(fileName, ls.getEncodedSyntacticClassifications(fileName, span), generated);
+  proxy.provideInlayHints = (fileName, span, preferences) =>
+    ls.provideInlayHints(fileName, span, preferences).filter((h) => !generated(fileName, h.position));
+  proxy.getEncodedSemanticClassifications = (fileName, span, format) =>
+    withoutGeneratedSpans(fileName, ls.getEncodedSemanticClassifications(fileName, span, format), generated);
+  proxy.getEncodedSyntacticClassifications = (fileName, span) =>
+    withoutGeneratedSpans(fileName, ls.getEncodedSyntacticClassifications(fileName, span), generated);
 
   installNotebookAnswers(tsModule, ls, proxy, model, files);
   return proxy;
 }
 
 /** Classifications come as (start, length, class) triples. */
-function withoutGeneratedSpans(fileName: string, c: ts.Classifications, generated: (f: string, pos: number) => boolean): ts.Classifications {
+function withoutGeneratedSpans(
+  fileName: string,
+  c: ts.Classifications,
+  generated: (f: string, pos: number) => boolean,
+): ts.Classifications {
   const spans: number[] = [];
   for (let i = 0; i + 2 < c.spans.length; i += 3) {
     if (!generated(fileName, c.spans[i]!)) spans.push(c.spans[i]!, c.spans[i + 1]!, c.spans[i + 2]!);

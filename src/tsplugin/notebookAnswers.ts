@@ -73,7 +73,11 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     const info = ls.getQuickInfoAtPosition(fileName, position, ...rest);
     const ref = model.cellOf(fileName);
     if (!ref || info?.kind !== tsModule.ScriptElementKind.alias) return info;
-    const name = ls.getProgram()?.getSourceFile(fileName)?.text.slice(info.textSpan.start, info.textSpan.start + info.textSpan.length) ?? '';
+    const name =
+      ls
+        .getProgram()
+        ?.getSourceFile(fileName)
+        ?.text.slice(info.textSpan.start, info.textSpan.start + info.textSpan.length) ?? '';
     const source = model.suffixOf(ref).importedFrom.get(name);
     const there = source !== undefined ? quickInfoInCell(ref, name, source) : undefined;
     if (there) return { ...there, textSpan: info.textSpan };
@@ -87,8 +91,10 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     const result = ls.getCompletionsAtPosition(fileName, position, options, formatting);
     const ref = model.cellOf(fileName);
     if (!result || !ref) return result;
-    const fromCell = (e: ts.CompletionEntry) => (e.data?.fileName !== undefined && model.cellOf(e.data.fileName) !== undefined)
-      || CELL_MODULE.test(e.source ?? '') || CELL_MODULE.test(e.data?.moduleSpecifier ?? '');
+    const fromCell = (e: ts.CompletionEntry) =>
+      (e.data?.fileName !== undefined && model.cellOf(e.data.fileName) !== undefined) ||
+      CELL_MODULE.test(e.source ?? '') ||
+      CELL_MODULE.test(e.data?.moduleSpecifier ?? '');
     const program = ls.getProgram();
     const file = program?.getSourceFile(fileName);
     const hidden = program && file && !result.isMemberCompletion ? foreign.namesInScope(program, file) : undefined;
@@ -119,8 +125,16 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     const from = model.visibleAt(ref).get(entryName);
     const there = from !== undefined ? quickInfoInCell(ref, entryName, from) : undefined;
     if (there) {
-      return { name: entryName, kind: there.kind, kindModifiers: there.kindModifiers, displayParts: there.displayParts ?? [],
-        documentation: there.documentation, tags: there.tags, codeActions: details?.codeActions, sourceDisplay: details?.sourceDisplay };
+      return {
+        name: entryName,
+        kind: there.kind,
+        kindModifiers: there.kindModifiers,
+        displayParts: there.displayParts ?? [],
+        documentation: there.documentation,
+        tags: there.tags,
+        codeActions: details?.codeActions,
+        sourceDisplay: details?.sourceDisplay,
+      };
     }
     if (details && isKernelGlobal(ref, entryName)) return asKernelGlobal(details, entryName);
     return details;
@@ -139,23 +153,38 @@ function unaliased(parts: readonly ts.SymbolDisplayPart[] | undefined, name: str
   if (list[0]?.text === '(' && list[1]?.text === 'alias' && list[2]?.text === ')') list = list.slice(list[3]?.kind === 'space' ? 4 : 3);
   const importAt = list.findIndex((p, i) => p.kind === 'keyword' && p.text === 'import' && (i === 0 || list[i - 1]!.kind === 'lineBreak'));
   if (importAt >= 0) list = list.slice(0, Math.max(0, importAt - 1));
-  return list.length ? list : [{ text: 'namespace', kind: 'keyword' }, { text: ' ', kind: 'space' }, { text: name, kind: 'moduleName' }];
+  return list.length
+    ? list
+    : [
+        { text: 'namespace', kind: 'keyword' },
+        { text: ' ', kind: 'space' },
+        { text: name, kind: 'moduleName' },
+      ];
 }
 
 const KERNEL_KINDS: Readonly<Record<string, ts.ScriptElementKind>> = {
-  tf: 'module' as ts.ScriptElementKind, display: 'function' as ts.ScriptElementKind,
-  tfvis: 'const' as ts.ScriptElementKind, require: 'const' as ts.ScriptElementKind,
+  tf: 'module' as ts.ScriptElementKind,
+  display: 'function' as ts.ScriptElementKind,
+  tfvis: 'const' as ts.ScriptElementKind,
+  require: 'const' as ts.ScriptElementKind,
 };
 
 /** `tf` is a module, not a declaration with its own comment (see virtualCell.ts KERNEL_TF_MODULE). */
-const TF_DOCUMENTATION: ts.SymbolDisplayPart[] = [{ kind: 'text', text: 'TensorFlow.js as the kernel loads it: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed from the notebook\'s folder upward, else tfnb\'s bundled tfjs (on the backend the kernel chose).' }];
+const TF_DOCUMENTATION: ts.SymbolDisplayPart[] = [
+  {
+    kind: 'text',
+    text: "TensorFlow.js as the kernel loads it: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node when installed from the notebook's folder upward, else tfnb's bundled tfjs (on the backend the kernel chose).",
+  },
+];
 
 /** A kernel global's hover or details, read as the global it is: `function display(…)`, `namespace tf`. */
-function asKernelGlobal<T extends { kind: ts.ScriptElementKind; displayParts?: ts.SymbolDisplayPart[]; documentation?: ts.SymbolDisplayPart[] }>(info: T, name: string): T {
+function asKernelGlobal<
+  T extends { kind: ts.ScriptElementKind; displayParts?: ts.SymbolDisplayPart[]; documentation?: ts.SymbolDisplayPart[] },
+>(info: T, name: string): T {
   const kind = KERNEL_KINDS[name] ?? info.kind;
   let parts = unaliased(info.displayParts, name);
-  if (kind === 'function' && parts[0]?.text === name) parts = [{ text: 'function', kind: 'keyword' }, { text: ' ', kind: 'space' }, ...parts];
+  if (kind === 'function' && parts[0]?.text === name)
+    parts = [{ text: 'function', kind: 'keyword' }, { text: ' ', kind: 'space' }, ...parts];
   const documentation = name === 'tf' && !info.documentation?.length ? TF_DOCUMENTATION : info.documentation;
   return { ...info, kind, displayParts: parts, documentation };
 }
-

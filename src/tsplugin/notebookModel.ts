@@ -14,7 +14,10 @@ export interface CellRef {
   readonly index: number;
 }
 
-interface ReadDeclarations { version: string; declarations: CellDeclarations }
+interface ReadDeclarations {
+  version: string;
+  declarations: CellDeclarations;
+}
 
 export class NotebookState {
   /** Server file name of each cell, once the server has it open. */
@@ -29,8 +32,12 @@ export class NotebookState {
     this.suffixVersions = config.cells.map(() => 0);
   }
 
-  get dir(): string { return this.config.dir; }
-  get cells(): PluginNotebook['cells'] { return this.config.cells; }
+  get dir(): string {
+    return this.config.dir;
+  }
+  get cells(): PluginNotebook['cells'] {
+    return this.config.cells;
+  }
 }
 
 /** How the model reads the server's real (unsuffixed) cell texts. */
@@ -52,9 +59,14 @@ export class NotebookModel {
   /** Bumped on every configuration change; part of every cell's virtual version. */
   generation = 0;
 
-  constructor(private readonly tsModule: typeof ts, private readonly source: CellSource) {}
+  constructor(
+    private readonly tsModule: typeof ts,
+    private readonly source: CellSource,
+  ) {}
 
-  get typesDir(): string | undefined { return this.config?.typesDir; }
+  get typesDir(): string | undefined {
+    return this.config?.typesDir;
+  }
 
   configure(config: PluginConfig): void {
     this.config = config;
@@ -90,7 +102,10 @@ export class NotebookModel {
   /** Names declared by the cells above (not by this cell) -> index of the cell that declares each last. */
   visibleAt(ref: CellRef): Map<string, number> {
     this.refresh();
-    const cells = ref.notebook.cells.map((cell, index) => ({ key: cell.key, declarations: ref.notebook.fileNames[index] ? this.declarationsOf({ notebook: ref.notebook, index }) : NO_DECLARATIONS }));
+    const cells = ref.notebook.cells.map((cell, index) => ({
+      key: cell.key,
+      declarations: ref.notebook.fileNames[index] ? this.declarationsOf({ notebook: ref.notebook, index }) : NO_DECLARATIONS,
+    }));
     return visibleNames(cells, ref.index);
   }
 
@@ -112,7 +127,12 @@ export class NotebookModel {
 
   private refreshNotebook(notebook: NotebookState): void {
     const cells = notebook.cells.map((cell, index) => ({ key: cell.key, declarations: this.declarationsOf({ notebook, index }) }));
-    const signature = cells.map((c, i) => `${notebook.fileNames[i] ? 1 : 0}${c.declarations.names.join(',')}|${c.declarations.mutable.join(',')}|${c.declarations.exported.join(',')}|${[...c.declarations.identifiers].join(',')}`).join('\n');
+    const signature = cells
+      .map(
+        (c, i) =>
+          `${notebook.fileNames[i] ? 1 : 0}${c.declarations.names.join(',')}|${c.declarations.mutable.join(',')}|${c.declarations.exported.join(',')}|${[...c.declarations.identifiers].join(',')}`,
+      )
+      .join('\n');
     if (signature === notebook.signature) return;
     notebook.signature = signature;
     // A cell the server does not have open cannot be imported from: leave its names out.

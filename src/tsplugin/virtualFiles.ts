@@ -20,12 +20,18 @@ import type { CellRef, NotebookModel } from './notebookModel';
  */
 class VirtualSnapshot implements ts.IScriptSnapshot {
   private text: string | undefined;
-  constructor(readonly inner: ts.IScriptSnapshot, readonly suffix: string, readonly generation: number) {}
+  constructor(
+    readonly inner: ts.IScriptSnapshot,
+    readonly suffix: string,
+    readonly generation: number,
+  ) {}
   getText(start: number, end: number): string {
     this.text ??= this.inner.getText(0, this.inner.getLength()) + this.suffix;
     return this.text.slice(start, end);
   }
-  getLength(): number { return this.inner.getLength() + this.suffix.length; }
+  getLength(): number {
+    return this.inner.getLength() + this.suffix.length;
+  }
   getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
     if (!(old instanceof VirtualSnapshot) || old.suffix !== this.suffix || old.generation !== this.generation) return undefined;
     return this.inner.getChangeRange(old.inner);
@@ -67,14 +73,18 @@ export function installVirtualFiles(tsModule: typeof ts, host: ts.LanguageServic
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, options, containingSourceFile, reusedNames) => {
     const ref = model.cellOf(containingFile);
     if (!ref || model.typesDir === undefined) {
-      if (resolveModuleNameLiterals) return resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile, reusedNames);
+      if (resolveModuleNameLiterals)
+        return resolveModuleNameLiterals(literals, containingFile, redirected, options, containingSourceFile, reusedNames);
       return literals.map((l) => tsModule.resolveModuleName(l.text, containingFile, options, moduleHost(host)));
     }
     return literals.map((l) => resolveFromCell(tsModule, host, ref, model.typesDir!, l.text, options, kernelTf));
   };
 
   // The kernel's tf per notebook folder, looked up again once anything in the project changed.
-  let tfAt: { version: string | undefined; byDir: Map<string, ts.ResolvedModuleWithFailedLookupLocations> } = { version: undefined, byDir: new Map() };
+  let tfAt: { version: string | undefined; byDir: Map<string, ts.ResolvedModuleWithFailedLookupLocations> } = {
+    version: undefined,
+    byDir: new Map(),
+  };
   const kernelTf: KernelTf = (dir, nativeBackends, typesDir, options) => {
     const version = host.getProjectVersion?.();
     if (version === undefined || tfAt.version !== version) tfAt = { version, byDir: new Map() };
@@ -103,18 +113,30 @@ function moduleHost(host: ts.LanguageServiceHost): ts.ModuleResolutionHost {
     realpath: host.realpath ? (p) => host.realpath!(p) : undefined,
     getCurrentDirectory: () => host.getCurrentDirectory(),
     getDirectories: host.getDirectories ? (d) => host.getDirectories!(d) : undefined,
-    useCaseSensitiveFileNames: typeof host.useCaseSensitiveFileNames === 'function' ? host.useCaseSensitiveFileNames() : host.useCaseSensitiveFileNames,
+    useCaseSensitiveFileNames:
+      typeof host.useCaseSensitiveFileNames === 'function' ? host.useCaseSensitiveFileNames() : host.useCaseSensitiveFileNames,
   };
 }
 
-type KernelTf = (dir: string, nativeBackends: boolean, typesDir: string, options: ts.CompilerOptions) => ts.ResolvedModuleWithFailedLookupLocations;
+type KernelTf = (
+  dir: string,
+  nativeBackends: boolean,
+  typesDir: string,
+  options: ts.CompilerOptions,
+) => ts.ResolvedModuleWithFailedLookupLocations;
 
 /**
  * The module the kernel's `tf` is for a notebook in `dir`, found as its backend ladder finds it
  * (src/kernel/backend.ts): tfjs-node-gpu, then tfjs-node, installed from the folder upward; else
  * (or without `dir`: the backend setting skips the native packages) the tfjs tfnb bundles.
  */
-function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, dir: string | undefined, typesDir: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+function resolveKernelTf(
+  tsModule: typeof ts,
+  mHost: ts.ModuleResolutionHost,
+  dir: string | undefined,
+  typesDir: string,
+  options: ts.CompilerOptions,
+): ts.ResolvedModuleWithFailedLookupLocations {
   for (const name of dir === undefined ? [] : NATIVE_TF_PACKAGES) {
     const native = tsModule.resolveModuleName(name, join(dir!, '__tfnb_cell__.ts'), options, mHost);
     if (native.resolvedModule) return native;
@@ -122,8 +144,15 @@ function resolveKernelTf(tsModule: typeof ts, mHost: ts.ModuleResolutionHost, di
   return tsModule.resolveModuleName('@tensorflow/tfjs', join(typesDir, '__tfnb_cell__.ts'), options, mHost);
 }
 
-function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, ref: CellRef, typesDir: string,
-  specifier: string, options: ts.CompilerOptions, kernelTf: KernelTf): ts.ResolvedModuleWithFailedLookupLocations {
+function resolveFromCell(
+  tsModule: typeof ts,
+  host: ts.LanguageServiceHost,
+  ref: CellRef,
+  typesDir: string,
+  specifier: string,
+  options: ts.CompilerOptions,
+  kernelTf: KernelTf,
+): ts.ResolvedModuleWithFailedLookupLocations {
   const cellKey = cellKeyOfSpecifier(specifier);
   if (cellKey !== undefined) {
     const index = ref.notebook.cells.findIndex((c) => c.key === cellKey);
@@ -134,10 +163,13 @@ function resolveFromCell(tsModule: typeof ts, host: ts.LanguageServiceHost, ref:
   }
   const shipped = specifier === KERNEL_MODULE ? TYPES_FILES.kernel : KERNEL_PROVIDED.get(specifier);
   if (shipped) {
-    return { resolvedModule: { resolvedFileName: join(typesDir, shipped), extension: tsModule.Extension.Dts, isExternalLibraryImport: false } };
+    return {
+      resolvedModule: { resolvedFileName: join(typesDir, shipped), extension: tsModule.Extension.Dts, isExternalLibraryImport: false },
+    };
   }
   // Every TensorFlow.js package name is the kernel's one tf (src/kernel/runtime.ts).
-  if (specifier === KERNEL_TF_MODULE || TF_PACKAGES.includes(specifier)) return kernelTf(ref.notebook.dir, ref.notebook.config.nativeBackends !== false, typesDir, options);
+  if (specifier === KERNEL_TF_MODULE || TF_PACKAGES.includes(specifier))
+    return kernelTf(ref.notebook.dir, ref.notebook.config.nativeBackends !== false, typesDir, options);
   const mHost = moduleHost(host);
   // As the kernel: the notebook's folder (and the folders above it) first...
   const own = tsModule.resolveModuleName(specifier, join(ref.notebook.dir, '__tfnb_cell__.ts'), options, mHost);

@@ -7,26 +7,47 @@ const read = (text: string, js = false) => readCellDeclarations(ts, text, js);
 
 describe('readCellDeclarations', () => {
   it('finds every kind of top-level declaration, in order, each once', () => {
-    const d = read([
-      "import * as tf from '@tensorflow/tfjs';",
-      "import def, { a as alias, b } from 'm';",
-      'import fs = require("fs");',
-      'const model = tf.sequential(), { x, y: [z, ...rest] } = obj;',
-      'let count = 0;',
-      'var legacy = 1;',
-      'function train() {}',
-      'class Net {}',
-      'interface Shape { n: number }',
-      'type Id = string;',
-      'enum Color { Red }',
-      'namespace Util { export const k = 1; }',
-      'declare global { interface Window { t: number } }',
-      'declare module "other" {}',
-      'model.fit();',
-      'if (true) { const inner = 1; }',
-      'function inner2() { const hidden = 2; }',
-    ].join('\n'));
-    assert.deepEqual(d.names, ['tf', 'def', 'alias', 'b', 'fs', 'model', 'x', 'z', 'rest', 'count', 'legacy', 'train', 'Net', 'Shape', 'Id', 'Color', 'Util', 'inner2']);
+    const d = read(
+      [
+        "import * as tf from '@tensorflow/tfjs';",
+        "import def, { a as alias, b } from 'm';",
+        'import fs = require("fs");',
+        'const model = tf.sequential(), { x, y: [z, ...rest] } = obj;',
+        'let count = 0;',
+        'var legacy = 1;',
+        'function train() {}',
+        'class Net {}',
+        'interface Shape { n: number }',
+        'type Id = string;',
+        'enum Color { Red }',
+        'namespace Util { export const k = 1; }',
+        'declare global { interface Window { t: number } }',
+        'declare module "other" {}',
+        'model.fit();',
+        'if (true) { const inner = 1; }',
+        'function inner2() { const hidden = 2; }',
+      ].join('\n'),
+    );
+    assert.deepEqual(d.names, [
+      'tf',
+      'def',
+      'alias',
+      'b',
+      'fs',
+      'model',
+      'x',
+      'z',
+      'rest',
+      'count',
+      'legacy',
+      'train',
+      'Net',
+      'Shape',
+      'Id',
+      'Color',
+      'Util',
+      'inner2',
+    ]);
     assert.deepEqual(d.mutable, ['count', 'legacy', 'train', 'Net', 'inner2']);
     assert.equal(d.kinds.get('model'), 'const');
     assert.equal(d.kinds.get('count'), 'let');

@@ -33,11 +33,20 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
   });
 
   /** Opens a notebook; unless `foreign`, tells the plugin it is tfnb's. */
-  async function open(name: string, sources: string[], options: { foreign?: boolean; language?: 'typescript' | 'javascript'; dir?: string } = {}): Promise<TestCell[]> {
+  async function open(
+    name: string,
+    sources: string[],
+    options: { foreign?: boolean; language?: 'typescript' | 'javascript'; dir?: string } = {},
+  ): Promise<TestCell[]> {
     const dir = options.dir ?? ws;
     const cells = notebookCells(join(dir, name), sources, options.language);
     await tss.request('updateOpen', {
-      openFiles: cells.map((c) => ({ file: c.serverFile, fileContent: c.text, projectRootPath: ws, scriptKindName: c.language === 'javascript' ? 'JS' : 'TS' })),
+      openFiles: cells.map((c) => ({
+        file: c.serverFile,
+        fileContent: c.text,
+        projectRootPath: ws,
+        scriptKindName: c.language === 'javascript' ? 'JS' : 'TS',
+      })),
     });
     if (!options.foreign) await setOrder(name, cells, dir);
     return cells;
@@ -69,7 +78,7 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
   it('a genuine type error is reported once, on its cell and line', async () => {
     const cells = await open('error.ipynb', [
       'const model = tf.sequential();',
-      "model.summary();\nconst name: string = model.countParams();\nconsole.log(name);",
+      'model.summary();\nconst name: string = model.countParams();\nconsole.log(name);',
     ]);
     assert.deepEqual(summary(await problems(cells[0]!)), []);
     assert.deepEqual(summary(await problems(cells[1]!)), ["2:7 TS2322 Type 'number' is not assignable to type 'string'."]);
@@ -87,7 +96,7 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.deepEqual(summary(await problems(cells[2]!)), ["3:1 TS2588 Cannot assign to 'model' because it is a constant."]);
   });
 
-  it('completion after `model.` lists the model\'s methods; names of cells above are offered before they are used', async () => {
+  it("completion after `model.` lists the model's methods; names of cells above are offered before they are used", async () => {
     const cells = await open('complete.ipynb', ['const model = tf.sequential();\nconst learningRate = 0.01;', 'model.', 'const rate = ']);
     const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[1]!, 'model.', 6) });
     const names = members.entries.map((e) => e.name);
@@ -98,12 +107,19 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     const globals = await tss.request<server.protocol.CompletionInfo>('completionInfo', end);
     const learningRate = globals.entries.find((e) => e.name === 'learningRate');
     assert.equal(learningRate?.kind, 'const');
-    for (const name of ['model', 'tf', 'display', 'tfvis']) assert.ok(globals.entries.some((e) => e.name === name), name);
-    const [details] = await tss.request<server.protocol.CompletionEntryDetails[]>('completionEntryDetails', { ...end, entryNames: ['learningRate'] });
+    for (const name of ['model', 'tf', 'display', 'tfvis'])
+      assert.ok(
+        globals.entries.some((e) => e.name === name),
+        name,
+      );
+    const [details] = await tss.request<server.protocol.CompletionEntryDetails[]>('completionEntryDetails', {
+      ...end,
+      entryNames: ['learningRate'],
+    });
     assert.equal(details!.displayParts.map((p) => p.text).join(''), 'const learningRate: 0.01');
   });
 
-  it('hover shows a name\'s type from its cell; the kernel\'s globals read as globals', async () => {
+  it("hover shows a name's type from its cell; the kernel's globals read as globals", async () => {
     const cells = await open('hover.ipynb', ['const model = tf.sequential();', 'display(model);']);
     const model = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'model'));
     assert.equal(model.displayString, 'const model: tf.Sequential');
@@ -121,7 +137,10 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
       "import { mnist } from 'tfnb/datasets';\nconst digits = await mnist.load({ subset: 100 });",
     ]);
     const example = (info: server.protocol.QuickInfoResponseBody): string =>
-      info.tags.filter((t) => t.name === 'example').map((t) => (typeof t.text === 'string' ? t.text : (t.text ?? []).map((p) => p.text).join(''))).join('\n');
+      info.tags
+        .filter((t) => t.name === 'example')
+        .map((t) => (typeof t.text === 'string' ? t.text : (t.text ?? []).map((p) => p.text).join('')))
+        .join('\n');
     const markdown = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'markdown'));
     assert.equal(markdown.displayString, '(method) RichDisplay.markdown(markdown: string, options?: DisplayOptions): void');
     assert.match(markdown.documentation as string, /Markdown/);
@@ -136,19 +155,30 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
   });
 
   it('go to definition lands on the declaring cell and line', async () => {
-    const cells = await open('definition.ipynb', ['// data\nconst data = [1, 2];\n\nfunction double(x: number) { return 2 * x; }', 'double(data[0]!);']);
+    const cells = await open('definition.ipynb', [
+      '// data\nconst data = [1, 2];\n\nfunction double(x: number) { return 2 * x; }',
+      'double(data[0]!);',
+    ]);
     const [definition] = await tss.request<server.protocol.FileSpanWithContext[]>('definition', at(cells[1]!, 'double'));
     assert.equal(definition!.file, cells[0]!.serverFile);
     assert.deepEqual(definition!.start, { line: 4, offset: 10 });
     const references = await tss.request<server.protocol.ReferencesResponseBody>('references', at(cells[0]!, 'const data', 7));
     // Only places a person can see: the declaration and the use, nothing in generated code.
-    assert.deepEqual(references.refs.map((r) => [r.file === cells[0]!.serverFile ? 0 : 1, r.start.line, r.lineText]),
-      [[0, 2, 'const data = [1, 2];'], [1, 1, 'double(data[0]!);']]);
+    assert.deepEqual(
+      references.refs.map((r) => [r.file === cells[0]!.serverFile ? 0 : 1, r.start.line, r.lineText]),
+      [
+        [0, 2, 'const data = [1, 2];'],
+        [1, 1, 'double(data[0]!);'],
+      ],
+    );
   });
 
   it('order follows the notebook, and updates when cells move, are added or deleted', async () => {
     const cells = await open('order.ipynb', ['const later = total * 2;', 'const total = 21;']);
-    assert.deepEqual(summary(await problems(cells[0]!)).map((s) => s.replace(/ TS\d+ .*/, '')), ['1:15']);
+    assert.deepEqual(
+      summary(await problems(cells[0]!)).map((s) => s.replace(/ TS\d+ .*/, '')),
+      ['1:15'],
+    );
     assert.match(summary(await problems(cells[0]!))[0]!, /Cannot find name 'total'/);
     // Move the second cell up.
     await setOrder('order.ipynb', [cells[1]!, cells[0]!]);
@@ -162,7 +192,9 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.match(summary(await problems(cells[0]!))[0] ?? '', /Cannot find name 'total'/);
     // Add a cell: VS Code opens its document, then the extension sends the new order.
     const added = notebookCells(join(ws, 'order.ipynb'), ['', '', 'const total = 5;'])[2]!;
-    await tss.request('updateOpen', { openFiles: [{ file: added.serverFile, fileContent: added.text, projectRootPath: ws, scriptKindName: 'TS' }] });
+    await tss.request('updateOpen', {
+      openFiles: [{ file: added.serverFile, fileContent: added.text, projectRootPath: ws, scriptKindName: 'TS' }],
+    });
     await setOrder('order.ipynb', [cells[0]!, added]);
     assert.match(summary(await problems(cells[0]!))[0] ?? '', /Cannot find name 'total'/, 'a cell added below does not count');
     await setOrder('order.ipynb', [added, cells[0]!]);
@@ -178,24 +210,31 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
   };
 
   it('`declare global` in a later cell reaches the cells above (the extension then re-checks them)', async () => {
-    const cells = await open('global.ipynb', ['const n: number = sharedCount;', 'declare global { var sharedCount: number }\nsharedCount = 1;']);
+    const cells = await open('global.ipynb', [
+      'const n: number = sharedCount;',
+      'declare global { var sharedCount: number }\nsharedCount = 1;',
+    ]);
     assert.deepEqual(summary(await problems(cells[0]!)), []);
     assert.deepEqual(summary(await problems(cells[1]!)), []);
     await tss.setText(cells[1]!, 'const nothing = 0;');
     assert.match(summary(await problems(cells[0]!)).join('\n'), /TS2304 Cannot find name 'sharedCount'/);
   });
 
-  it('imports resolve as the kernel resolves them: its own modules, the notebook\'s folder, then tfnb\'s packages', async () => {
+  it("imports resolve as the kernel resolves them: its own modules, the notebook's folder, then tfnb's packages", async () => {
     const dir = join(ws, 'with-deps');
     fakePackage(dir, 'local-lib', 'export declare function localHelper(): number;\n');
     // The kernel always answers tfjs-vis itself, even when a copy is installed.
     fakePackage(dir, '@tensorflow/tfjs-vis', 'export declare const notWhatTheKernelGives: number;\n');
     // A copy of tfjs beside the notebook is not what the kernel gives for the name either: that is its tf.
     fakePackage(dir, '@tensorflow/tfjs', 'export declare const installedCopy: true;\n');
-    const withDeps = await open('deps.ipynb', [
-      "import { localHelper } from 'local-lib';\nimport * as vis from '@tensorflow/tfjs-vis';\nimport * as tfjs from '@tensorflow/tfjs';",
-      "const n: number = localHelper();\nvis.render.barchart({ name: 'b' }, [{ index: 0, value: n }]);\nconst t: tf.Tensor = tfjs.tensor([n]);",
-    ], { dir });
+    const withDeps = await open(
+      'deps.ipynb',
+      [
+        "import { localHelper } from 'local-lib';\nimport * as vis from '@tensorflow/tfjs-vis';\nimport * as tfjs from '@tensorflow/tfjs';",
+        "const n: number = localHelper();\nvis.render.barchart({ name: 'b' }, [{ index: 0, value: n }]);\nconst t: tf.Tensor = tfjs.tensor([n]);",
+      ],
+      { dir },
+    );
     assert.deepEqual(summary(await problems(withDeps[0]!)), []);
     assert.deepEqual(summary(await problems(withDeps[1]!)), []);
 
@@ -220,7 +259,7 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.match(summary(await problems(tslabCells[1]!))[0] ?? '', /TS2339 Property 'nope' does not exist on type 'TslabDisplay'/);
   });
 
-  it('`tf` and every TensorFlow.js package are what the kernel loads: tfjs-node-gpu, then tfjs-node, from the notebook\'s folder upward, else tfjs', async () => {
+  it("`tf` and every TensorFlow.js package are what the kernel loads: tfjs-node-gpu, then tfjs-node, from the notebook's folder upward, else tfjs", async () => {
     // tfjs-node as installed: its types re-export tfjs (its dependency, installed beside it) and add `node`.
     const nativeNode = join(ws, 'native-node');
     const tfjsNodeTypes = [
@@ -236,14 +275,21 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     symlinkSync(join(typesDir, 'node_modules/@tensorflow/tfjs'), join(nativeNode, 'node_modules/@tensorflow/tfjs'), 'dir');
     const sub = join(nativeNode, 'notebooks', 'week1');
     mkdirSync(sub, { recursive: true });
-    const cells = await open('native.ipynb', [
-      "const image = tf.node.decodeImage(new Uint8Array(4), 3);\nconst board = tf.node.tensorBoard('/tmp/logs');\nconst t: tf.Tensor = tf.zeros([1]);\ntfvis.render.heatmap({ name: 'h' }, { values: tf.tensor2d([[1]]) });\ndisplay(image);",
-      "import * as gpu from '@tensorflow/tfjs-node-gpu';\nimport * as core from '@tensorflow/tfjs-core';\nimport * as plain from '@tensorflow/tfjs';\nconst decode = [gpu.node.decodeImage, core.node.decodeImage, plain.node.tensorBoard];\nconst s: tf.Tensor = gpu.tensor([1]);\nconsole.log(decode, s, board, t);",
-      'tf.node.nope();',
-    ], { dir: sub });
+    const cells = await open(
+      'native.ipynb',
+      [
+        "const image = tf.node.decodeImage(new Uint8Array(4), 3);\nconst board = tf.node.tensorBoard('/tmp/logs');\nconst t: tf.Tensor = tf.zeros([1]);\ntfvis.render.heatmap({ name: 'h' }, { values: tf.tensor2d([[1]]) });\ndisplay(image);",
+        "import * as gpu from '@tensorflow/tfjs-node-gpu';\nimport * as core from '@tensorflow/tfjs-core';\nimport * as plain from '@tensorflow/tfjs';\nconst decode = [gpu.node.decodeImage, core.node.decodeImage, plain.node.tensorBoard];\nconst s: tf.Tensor = gpu.tensor([1]);\nconsole.log(decode, s, board, t);",
+        'tf.node.nope();',
+      ],
+      { dir: sub },
+    );
     assert.deepEqual(summary(await problems(cells[0]!)), []);
     assert.deepEqual(summary(await problems(cells[1]!)), []);
-    assert.deepEqual(summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')), ["1:9 TS2339 Property 'nope' does not exist"]);
+    assert.deepEqual(
+      summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')),
+      ["1:9 TS2339 Property 'nope' does not exist"],
+    );
     const hover = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'image'));
     assert.equal(hover.displayString, 'const image: tf.Tensor3D | tf.Tensor4D');
 
@@ -254,14 +300,21 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.match(summary(await problems(cells[2]!)).join('\n'), /^1:4 TS2339 Property 'node' does not exist/);
     tfnb.set('native.ipynb', native);
     await tss.configure({ typesDir, notebooks: [...tfnb.values()] });
-    assert.deepEqual(summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')), ["1:9 TS2339 Property 'nope' does not exist"]);
+    assert.deepEqual(
+      summary(await problems(cells[2]!)).map((p) => p.replace(/ on type .*/, '')),
+      ["1:9 TS2339 Property 'nope' does not exist"],
+    );
 
     // With tfjs-node-gpu installed too, the kernel loads that one first.
     const both = join(ws, 'native-both');
     fakePackage(both, '@tensorflow/tfjs-node', "export * from '@tensorflow/tfjs';\nexport declare const cpuOnly: true;\n");
     fakePackage(both, '@tensorflow/tfjs-node-gpu', "export * from '@tensorflow/tfjs';\nexport declare const gpuOnly: true;\n");
     symlinkSync(join(typesDir, 'node_modules/@tensorflow/tfjs'), join(both, 'node_modules/@tensorflow/tfjs'), 'dir');
-    const gpuCells = await open('gpu.ipynb', ["const g: true = tf.gpuOnly;\nimport * as n from '@tensorflow/tfjs-node';\nconst alsoG: true = n.gpuOnly;", 'tf.cpuOnly;'], { dir: both });
+    const gpuCells = await open(
+      'gpu.ipynb',
+      ["const g: true = tf.gpuOnly;\nimport * as n from '@tensorflow/tfjs-node';\nconst alsoG: true = n.gpuOnly;", 'tf.cpuOnly;'],
+      { dir: both },
+    );
     assert.deepEqual(summary(await problems(gpuCells[0]!)), []);
     assert.match(summary(await problems(gpuCells[1]!)).join('\n'), /TS(2339|2551) Property 'cpuOnly' does not exist/);
 
@@ -275,18 +328,24 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     const jsCells = notebookCells(join(ws, 'mixed.ipynb'), ['', 'model.'], 'javascript').slice(1);
     jsCells[0]!.uri.fragment = 'W1sZmlsZQ==';
     jsCells[0]!.serverFile = ts[0]!.serverFile.replace('W0sZmlsZQ==', 'W1sZmlsZQ==');
-    await tss.request('updateOpen', { openFiles: [{ file: jsCells[0]!.serverFile, fileContent: jsCells[0]!.text, projectRootPath: ws, scriptKindName: 'JS' }] });
+    await tss.request('updateOpen', {
+      openFiles: [{ file: jsCells[0]!.serverFile, fileContent: jsCells[0]!.text, projectRootPath: ws, scriptKindName: 'JS' }],
+    });
     await setOrder('mixed.ipynb', [...ts, ...jsCells]);
     const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(jsCells[0]!, 'model.', 6) });
     assert.ok(members.entries.some((e) => e.name === 'fit'));
   });
 
-  it('tfnb\'s sample notebooks have no problems (no false errors on real notebooks)', async () => {
+  it("tfnb's sample notebooks have no problems (no false errors on real notebooks)", async () => {
     const samples = join(ROOT, 'samples');
     const found: string[] = [];
     let checked = 0;
-    for (const name of readdirSync(samples).filter((f) => f.endsWith('.ipynb')).sort()) {
-      const nb = JSON.parse(readFileSync(join(samples, name), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+    for (const name of readdirSync(samples)
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()) {
+      const nb = JSON.parse(readFileSync(join(samples, name), 'utf8')) as {
+        cells: Array<{ cell_type: string; source: string | string[] }>;
+      };
       const sources = nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
       const cells = await open(name, sources, { dir: samples });
       for (const [i, cell] of cells.entries()) {
@@ -307,8 +366,10 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.equal(info.displayString, 'const y: number');
   });
 
-  it('a tfnb cell does not see other notebooks\' names nor the browser\'s DOM, as the kernel does not; Node\'s globals stay', async () => {
-    await open('other.ipynb', ['const leaked = 5;\ninterface LeakedShape { n: number }\nfunction leakedFn() { return 1; }'], { foreign: true });
+  it("a tfnb cell does not see other notebooks' names nor the browser's DOM, as the kernel does not; Node's globals stay", async () => {
+    await open('other.ipynb', ['const leaked = 5;\ninterface LeakedShape { n: number }\nfunction leakedFn() { return 1; }'], {
+      foreign: true,
+    });
     const cells = await open('sees.ipynb', [
       'const z: number = leaked;\nconst shape: LeakedShape = { n: leakedFn() };\nconst o = { leaked };',
       "document.body.innerHTML = 'x';\nconst w = window.innerWidth;\nconst el: HTMLElement | undefined = undefined;\nconsole.log(w, el);\nsetTimeout(() => {}, 1);\nconst u = new URL('http://x');\nconst enc = new TextEncoder();\nperformance.now();\nconsole.log(u, enc, process.env.HOME, Buffer.from('x'), structuredClone({}), typeof fetch);",
@@ -317,11 +378,16 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     ]);
     const cannotFind = (ds: Diagnostic[]) => ds.map((d) => `${d.start.line}:${d.start.offset} TS${d.code} ${d.text.replace(/\. .*/, '.')}`);
     assert.deepEqual(cannotFind(await problems(cells[0]!)), [
-      "1:19 TS2304 Cannot find name 'leaked'.", "2:14 TS2304 Cannot find name 'LeakedShape'.", "2:33 TS2304 Cannot find name 'leakedFn'.", "3:13 TS2304 Cannot find name 'leaked'.",
+      "1:19 TS2304 Cannot find name 'leaked'.",
+      "2:14 TS2304 Cannot find name 'LeakedShape'.",
+      "2:33 TS2304 Cannot find name 'leakedFn'.",
+      "3:13 TS2304 Cannot find name 'leaked'.",
     ]);
     assert.match((await problems(cells[0]!))[0]!.text, /declared outside this notebook/);
     assert.deepEqual(cannotFind(await problems(cells[1]!)), [
-      "1:1 TS2304 Cannot find name 'document'.", "2:11 TS2304 Cannot find name 'window'.", "3:11 TS2304 Cannot find name 'HTMLElement'.",
+      "1:1 TS2304 Cannot find name 'document'.",
+      "2:11 TS2304 Cannot find name 'window'.",
+      "3:11 TS2304 Cannot find name 'HTMLElement'.",
     ]);
     assert.match((await problems(cells[1]!))[0]!.text, /runs in Node\.js, which has no browser DOM/);
     // A cell's own declarations, and those of the cells above, are the ones used.
@@ -330,8 +396,11 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
 
     // Completions leave them out too, and keep Node's and the notebook's own.
     const fresh = await open('completes.ipynb', ['const mine = 1;', '']);
-    const listed = (await tss.request<server.protocol.CompletionInfo>('completionInfo', { file: fresh[1]!.serverFile, line: 1, offset: 1 })).entries.map((e) => e.name);
-    for (const name of ['leaked', 'leakedFn', 'document', 'window', 'HTMLElement']) assert.ok(!listed.includes(name), `${name} is not offered`);
+    const listed = (
+      await tss.request<server.protocol.CompletionInfo>('completionInfo', { file: fresh[1]!.serverFile, line: 1, offset: 1 })
+    ).entries.map((e) => e.name);
+    for (const name of ['leaked', 'leakedFn', 'document', 'window', 'HTMLElement'])
+      assert.ok(!listed.includes(name), `${name} is not offered`);
     for (const name of ['mine', 'tf', 'console', 'setTimeout', 'process', 'URL']) assert.ok(listed.includes(name), `${name} is offered`);
   });
 
@@ -339,9 +408,25 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     const cells = await open('fixes.ipynb', ['const a = laterName;', 'export const laterName = 1;']);
     const [missing] = await problems(cells[0]!);
     assert.equal(missing?.code, 2304);
-    const fixes = await tss.request<server.protocol.CodeFixAction[]>('getCodeFixes', { file: cells[0]!.serverFile, startLine: 1, startOffset: 11, endLine: 1, endOffset: 20, errorCodes: [2304] });
-    assert.deepEqual(fixes.filter((f) => /import/i.test(f.description)).map((f) => f.description), []);
-    const edits = await tss.request<server.protocol.CodeEdit[]>('format', { file: cells[1]!.serverFile, line: 1, offset: 1, endLine: 1, endOffset: 30 });
+    const fixes = await tss.request<server.protocol.CodeFixAction[]>('getCodeFixes', {
+      file: cells[0]!.serverFile,
+      startLine: 1,
+      startOffset: 11,
+      endLine: 1,
+      endOffset: 20,
+      errorCodes: [2304],
+    });
+    assert.deepEqual(
+      fixes.filter((f) => /import/i.test(f.description)).map((f) => f.description),
+      [],
+    );
+    const edits = await tss.request<server.protocol.CodeEdit[]>('format', {
+      file: cells[1]!.serverFile,
+      line: 1,
+      offset: 1,
+      endLine: 1,
+      endOffset: 30,
+    });
     for (const e of edits) assert.equal(e.start.line, 1);
   });
 });

@@ -16,7 +16,10 @@ describe('plugin protocol', () => {
 
   it('untitled notebooks and Windows paths', () => {
     assert.equal(cellKeyOfUri({ path: 'Untitled-1.ipynb', fragment: 'W0sdW50aXRsZWQ=' }), '/Untitled-1.ipynb#W0sdW50aXRsZWQ=');
-    assert.equal(cellKeyOfServerFile('^/vscode-notebook-cell/ts-nul-authority/Untitled-1.ipynb#W0sdW50aXRsZWQ='), '/Untitled-1.ipynb#W0sdW50aXRsZWQ=');
+    assert.equal(
+      cellKeyOfServerFile('^/vscode-notebook-cell/ts-nul-authority/Untitled-1.ipynb#W0sdW50aXRsZWQ='),
+      '/Untitled-1.ipynb#W0sdW50aXRsZWQ=',
+    );
     assert.equal(cellKeyOfServerFile('^/vscode-notebook-cell/ts-nul-authority/c:/Users/me/nb.ipynb#W0s'), '/c:/Users/me/nb.ipynb#W0s');
   });
 
@@ -27,8 +30,14 @@ describe('plugin protocol', () => {
   });
 
   it('accepts only well-formed configurations', () => {
-    assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'typescript' }] }] }), true);
-    assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'python' }] }] }), false);
+    assert.equal(
+      isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'typescript' }] }] }),
+      true,
+    );
+    assert.equal(
+      isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [{ key: '/d/n.ipynb#W0', language: 'python' }] }] }),
+      false,
+    );
     assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [], nativeBackends: false }] }), true);
     assert.equal(isPluginConfig({ typesDir: '/t', notebooks: [{ dir: '/d', cells: [], nativeBackends: 'no' }] }), false);
     assert.equal(isPluginConfig({ notebooks: [] }), false);

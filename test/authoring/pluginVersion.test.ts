@@ -9,8 +9,10 @@ import { supported } from '../../src/tsplugin/index';
 
 describe('TypeScript versions the plugin works with', () => {
   it('5.0 and newer, not 4.x', () => {
-    for (const v of ['5.0', '5.4', '5.9', '6.0', '10.1']) assert.equal(supported({ versionMajorMinor: v } as Pick<typeof ts, 'versionMajorMinor'>), true, v);
-    for (const v of ['4.9', '4.0', '3.9']) assert.equal(supported({ versionMajorMinor: v } as Pick<typeof ts, 'versionMajorMinor'>), false, v);
+    for (const v of ['5.0', '5.4', '5.9', '6.0', '10.1'])
+      assert.equal(supported({ versionMajorMinor: v } as Pick<typeof ts, 'versionMajorMinor'>), true, v);
+    for (const v of ['4.9', '4.0', '3.9'])
+      assert.equal(supported({ versionMajorMinor: v } as Pick<typeof ts, 'versionMajorMinor'>), false, v);
     assert.equal(supported(ts), true, `the TypeScript tfnb builds with (${ts.version})`);
   });
 });

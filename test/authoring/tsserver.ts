@@ -20,9 +20,18 @@ export const ROOT = resolve(__dirname, '../..');
 
 /** What VS Code 1.100's TypeScript extension sends as compilerOptionsForInferredProjects (defaults). */
 export const VSCODE_INFERRED_OPTIONS = {
-  module: 'Preserve', moduleResolution: 'Bundler', target: 'ES2022', jsx: 'react-jsx', allowImportingTsExtensions: true,
-  strictNullChecks: true, strictFunctionTypes: true, sourceMap: true,
-  allowJs: true, allowSyntheticDefaultImports: true, allowNonTsExtensions: true, resolveJsonModule: true,
+  module: 'Preserve',
+  moduleResolution: 'Bundler',
+  target: 'ES2022',
+  jsx: 'react-jsx',
+  allowImportingTsExtensions: true,
+  strictNullChecks: true,
+  strictFunctionTypes: true,
+  sourceMap: true,
+  allowJs: true,
+  allowSyntheticDefaultImports: true,
+  allowNonTsExtensions: true,
+  resolveJsonModule: true,
 };
 
 /** Bundles the plugin into `<dir>/node_modules/tfnb-tsplugin` and the shipped types into `<dir>/types`. */
@@ -31,17 +40,30 @@ export async function preparePlugin(dir: string): Promise<{ probeDir: string; ty
   mkdirSync(pkg, { recursive: true });
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: PLUGIN_NAME, main: 'index.js' }));
   await build({
-    entryPoints: [join(ROOT, 'src/tsplugin/index.ts')], outfile: join(pkg, 'index.js'), bundle: true, platform: 'node',
-    target: 'node20', format: 'cjs', external: ['typescript'], logLevel: 'warning',
+    entryPoints: [join(ROOT, 'src/tsplugin/index.ts')],
+    outfile: join(pkg, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['typescript'],
+    logLevel: 'warning',
     footer: { js: 'module.exports = module.exports.default;' },
   });
-  const shipTypes = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
+  const shipTypes = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as {
+    shipTypes(root: string, out: string): Promise<string>;
+  };
   const typesDir = await shipTypes.shipTypes(ROOT, join(dir, 'types'));
   return { probeDir: dir, typesDir };
 }
 
 /** A notebook cell as VS Code names it: `vscode-notebook-cell:<path>#W<n>sZmlsZQ==`. */
-export interface TestCell { uri: { path: string; fragment: string }; text: string; language: CellLanguage; serverFile: string }
+export interface TestCell {
+  uri: { path: string; fragment: string };
+  text: string;
+  language: CellLanguage;
+  serverFile: string;
+}
 
 export function notebookCells(notebookPath: string, sources: readonly string[], language: CellLanguage = 'typescript'): TestCell[] {
   return sources.map((text, i) => {
@@ -54,7 +76,11 @@ export function pluginConfig(typesDir: string, notebookDir: string, cells: reado
   return { typesDir, notebooks: [{ dir: notebookDir, cells: cells.map((c) => ({ key: cellKeyOfUri(c.uri), language: c.language })) }] };
 }
 
-interface Pending { resolve(body: unknown): void; reject(e: Error): void; command: string }
+interface Pending {
+  resolve(body: unknown): void;
+  reject(e: Error): void;
+  command: string;
+}
 
 export class TsServer {
   private seq = 0;
@@ -62,7 +88,11 @@ export class TsServer {
   private readonly pending = new Map<number, Pending>();
   readonly log: string;
 
-  private constructor(private readonly child: ChildProcess, log: string, private readonly logDir: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    log: string,
+    private readonly logDir: string,
+  ) {
     this.log = log;
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.on('exit', (code) => {
@@ -74,12 +104,32 @@ export class TsServer {
   static async start(probeDir: string, projectRoot: string): Promise<TsServer> {
     const logDir = mkdtempSync(join(tmpdir(), 'tfnb-tsserver-log-'));
     const log = join(logDir, 'tsserver.log');
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/lib/tsserver.js'),
-      '--useInferredProjectPerProjectRoot', '--disableAutomaticTypingAcquisition', '--locale', 'en', '--noGetErrOnBackgroundUpdate',
-      '--suppressDiagnosticEvents', '--globalPlugins', PLUGIN_NAME, '--pluginProbeLocations', probeDir,
-      '--logVerbosity', process.env.TFNB_KEEP_TSSERVER_LOG ? 'verbose' : 'normal', '--logFile', log], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/lib/tsserver.js'),
+        '--useInferredProjectPerProjectRoot',
+        '--disableAutomaticTypingAcquisition',
+        '--locale',
+        'en',
+        '--noGetErrOnBackgroundUpdate',
+        '--suppressDiagnosticEvents',
+        '--globalPlugins',
+        PLUGIN_NAME,
+        '--pluginProbeLocations',
+        probeDir,
+        '--logVerbosity',
+        process.env.TFNB_KEEP_TSSERVER_LOG ? 'verbose' : 'normal',
+        '--logFile',
+        log,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot },
+    );
     const server = new TsServer(child, log, logDir);
-    await server.request('configure', { hostInfo: 'vscode', preferences: { includeCompletionsForModuleExports: true, includeCompletionsWithInsertText: true } });
+    await server.request('configure', {
+      hostInfo: 'vscode',
+      preferences: { includeCompletionsForModuleExports: true, includeCompletionsWithInsertText: true },
+    });
     await server.request('compilerOptionsForInferredProjects', { options: VSCODE_INFERRED_OPTIONS });
     return server;
   }
@@ -95,7 +145,12 @@ export class TsServer {
   /** Opens the cells as VS Code does (one updateOpen), then sends the plugin its configuration. */
   async openNotebook(projectRoot: string, cells: readonly TestCell[], config: PluginConfig): Promise<void> {
     await this.request('updateOpen', {
-      openFiles: cells.map((c) => ({ file: c.serverFile, fileContent: c.text, projectRootPath: projectRoot, scriptKindName: c.language === 'javascript' ? 'JS' : 'TS' })),
+      openFiles: cells.map((c) => ({
+        file: c.serverFile,
+        fileContent: c.text,
+        projectRootPath: projectRoot,
+        scriptKindName: c.language === 'javascript' ? 'JS' : 'TS',
+      })),
     });
     await this.configure(config);
   }
@@ -108,14 +163,23 @@ export class TsServer {
   async setText(cell: TestCell, text: string): Promise<void> {
     const lines = cell.text.split('\n');
     await this.request('updateOpen', {
-      changedFiles: [{ fileName: cell.serverFile, textChanges: [{ start: { line: 1, offset: 1 }, end: { line: lines.length, offset: lines[lines.length - 1]!.length + 1 }, newText: text }] }],
+      changedFiles: [
+        {
+          fileName: cell.serverFile,
+          textChanges: [
+            { start: { line: 1, offset: 1 }, end: { line: lines.length, offset: lines[lines.length - 1]!.length + 1 }, newText: text },
+          ],
+        },
+      ],
     });
     cell.text = text;
   }
 
   /** Inserts text at a 1-based line/offset (a keystroke). */
   async insert(cell: TestCell, line: number, offset: number, text: string): Promise<void> {
-    await this.request('updateOpen', { changedFiles: [{ fileName: cell.serverFile, textChanges: [{ start: { line, offset }, end: { line, offset }, newText: text }] }] });
+    await this.request('updateOpen', {
+      changedFiles: [{ fileName: cell.serverFile, textChanges: [{ start: { line, offset }, end: { line, offset }, newText: text }] }],
+    });
     const lines = cell.text.split('\n');
     const l = lines[line - 1]!;
     lines[line - 1] = l.slice(0, offset - 1) + text + l.slice(offset - 1);

@@ -2,9 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { readCellDeclarations } from '../../src/authoring/cellDeclarations';
-import { buildSuffixes, cellKeyOfSpecifier, cellModuleSpecifier, KERNEL_MODULE, KERNEL_TF_MODULE, visibleNames, type SuffixCell } from '../../src/authoring/virtualCell';
+import {
+  buildSuffixes,
+  cellKeyOfSpecifier,
+  cellModuleSpecifier,
+  KERNEL_MODULE,
+  KERNEL_TF_MODULE,
+  visibleNames,
+  type SuffixCell,
+} from '../../src/authoring/virtualCell';
 
-const cells = (...texts: string[]): SuffixCell[] => texts.map((t, i) => ({ key: `/nb.ipynb#W${i}`, declarations: readCellDeclarations(ts, t, false) }));
+const cells = (...texts: string[]): SuffixCell[] =>
+  texts.map((t, i) => ({ key: `/nb.ipynb#W${i}`, declarations: readCellDeclarations(ts, t, false) }));
 
 /** Parses the suffix's import lines into { module: names } (a namespace import as `* as name`). */
 function imports(suffix: string): Record<string, string[]> {
@@ -16,7 +25,11 @@ function imports(suffix: string): Record<string, string[]> {
 
 describe('cell suffixes', () => {
   it('import each name a cell uses from the last cell above that declares it, and the kernel globals', () => {
-    const nb = cells('const model = tf.sequential();\nlet data = [1];', 'const model = 2;', 'model.toFixed(); data.push(1); display(model);');
+    const nb = cells(
+      'const model = tf.sequential();\nlet data = [1];',
+      'const model = 2;',
+      'model.toFixed(); data.push(1); display(model);',
+    );
     const suffixes = buildSuffixes(nb);
     assert.deepEqual(imports(suffixes[2]!.text), {
       [KERNEL_MODULE]: ['display', 'tfvis', 'require'],
@@ -24,7 +37,13 @@ describe('cell suffixes', () => {
       [cellModuleSpecifier('/nb.ipynb#W0')]: ['data'],
       [cellModuleSpecifier('/nb.ipynb#W1')]: ['model'],
     });
-    assert.deepEqual([...suffixes[2]!.importedFrom], [['model', 1], ['data', 0]]);
+    assert.deepEqual(
+      [...suffixes[2]!.importedFrom],
+      [
+        ['model', 1],
+        ['data', 0],
+      ],
+    );
   });
 
   it('never imports a name the cell declares itself (redeclaring is allowed) nor one declared only below', () => {
@@ -41,7 +60,7 @@ describe('cell suffixes', () => {
     assert.deepEqual([...suffixes[50]!.importedFrom.keys()].sort(), ['v42', 'v7']);
   });
 
-  it('export the cell\'s own names except those it exports itself', () => {
+  it("export the cell's own names except those it exports itself", () => {
     const [s] = buildSuffixes(cells('export const a = 1; const b = 2; function c() {}'));
     assert.match(s!.text, /export \{ b, c \};/);
   });

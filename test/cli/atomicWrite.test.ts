@@ -9,8 +9,18 @@ describe('tfnb run killed with SIGKILL', () => {
   it('never leaves a half-written notebook, wherever the kill lands', async () => {
     const dir = tempDir('tfnb-kill-');
     // Large outputs make the final write take a while, widening the window a kill can hit.
-    const cells = Array.from({ length: 4 }, (_, i) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: `console.log("${i}".repeat(400_000))` }));
-    const original = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', language: 'typescript' } }, cells }, null, 1);
+    const cells = Array.from({ length: 4 }, (_, i) => ({
+      cell_type: 'code',
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+      source: `console.log("${i}".repeat(400_000))`,
+    }));
+    const original = JSON.stringify(
+      { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', language: 'typescript' } }, cells },
+      null,
+      1,
+    );
     const input = join(dir, 'nb.ipynb');
     for (let round = 0; round < 12; round++) {
       writeFileSync(input, original);
@@ -25,7 +35,11 @@ describe('tfnb run killed with SIGKILL', () => {
       const text = readFileSync(input, 'utf8');
       const nb = JSON.parse(text); // must always parse: the old file or the complete new one
       assert.equal(nb.cells.length, 4);
-      if (text !== original) assert.ok(nb.cells.every((c: { execution_count: number }) => c.execution_count > 0), 'a new file is complete');
+      if (text !== original)
+        assert.ok(
+          nb.cells.every((c: { execution_count: number }) => c.execution_count > 0),
+          'a new file is complete',
+        );
     }
     // Temp files of killed writes may remain (hidden, .tmp); the notebook itself is never partial.
     assert.ok(readdirSync(dir).every((f) => f === 'nb.ipynb' || /^\.nb\.ipynb\.tfnb-\d+-\d+\.tmp$/.test(f)));

@@ -6,11 +6,20 @@ import { gpuDeviceNodes } from '../../src/kernel/webgpu/probe';
 import { CLI_SCRIPT, tempDir } from '../helpers/kernel';
 import { webgpuUnavailable } from '../kernel/webgpu/helpers';
 
-const cli = (args: string[]) => spawnSync(process.execPath, [CLI_SCRIPT, ...args], { cwd: tempDir(), encoding: 'utf8', timeout: 120_000, env: { ...process.env, TFNB_CACHE_DIR: tempDir() } });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [CLI_SCRIPT, ...args], {
+    cwd: tempDir(),
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, TFNB_CACHE_DIR: tempDir() },
+  });
 
 describe('tfnb gpu', () => {
   it('lists the adapters Dawn finds and says whether auto would take one', { skip: webgpuUnavailable() }, (t) => {
-    if (gpuDeviceNodes().length > 0) { t.skip('this machine has a GPU: the adapter list differs'); return; }
+    if (gpuDeviceNodes().length > 0) {
+      t.skip('this machine has a GPU: the adapter list differs');
+      return;
+    }
     const r = cli(['gpu']);
     assert.match(r.stdout, /^GPU device nodes: none/m);
     assert.match(r.stdout, /^Dawn 0\.6\.\d+: .*node_modules\/webgpu$/m);

@@ -8,8 +8,17 @@ import { describe, it } from 'node:test';
 import { CLI_SCRIPT, tempDir, writeCodeNotebook as writeNotebook } from '../helpers/kernel';
 import { serveFolder, writeMnistFixture } from '../kernel/datasets/mnistFixtures';
 
-interface Output { output_type: string; name?: string; text?: string[]; data?: Record<string, unknown>; ename?: string }
-interface SavedCell { outputs: Output[]; execution_count: number | null }
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+}
+interface SavedCell {
+  outputs: Output[];
+  execution_count: number | null;
+}
 
 function tfnb(args: string[]) {
   const r = spawnSync(process.execPath, [CLI_SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -20,16 +29,34 @@ function tfnb(args: string[]) {
 function tfnbAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`tfnb run timed out\n${stderr}`)); }, 120_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tfnb run timed out\n${stderr}`));
+    }, 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
 const cells = (path: string): SavedCell[] => JSON.parse(readFileSync(path, 'utf8')).cells;
-const texts = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? `${o.name}:${o.text!.join('')}` : o.output_type === 'display_data' ? `display:${(o.data!['text/plain'] as string[]).join('')}` : o.output_type));
+const texts = (outputs: Output[]) =>
+  outputs.map((o) =>
+    o.output_type === 'stream'
+      ? `${o.name}:${o.text!.join('')}`
+      : o.output_type === 'display_data'
+        ? `display:${(o.data!['text/plain'] as string[]).join('')}`
+        : o.output_type,
+  );
 
 describe('tfnb run: display ids, late and stray output, live displays', () => {
   it('display ids are notebook-wide: an update from a later cell replaces every output with that id, in place', () => {
@@ -70,7 +97,12 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /from the timer/);
     const [c1, c2, c3] = cells(input) as [SavedCell, SavedCell, SavedCell];
-    assert.deepEqual(texts(c1.outputs), ['execute_result', 'stdout:from the timer\n', 'display:a display from the timer', 'stderr:from the promise\n']);
+    assert.deepEqual(texts(c1.outputs), [
+      'execute_result',
+      'stdout:from the timer\n',
+      'display:a display from the timer',
+      'stderr:from the promise\n',
+    ]);
     assert.deepEqual(texts(c2.outputs), ['stdout:cell 2\n']);
     assert.deepEqual(texts(c3.outputs), ['execute_result']);
   });
@@ -82,7 +114,7 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     const input = writeNotebook(dir, [
       "let release!: () => void;\nvoid new Promise<void>((r) => { release = r; }).then(() => console.log('from cell 1, long gone'));",
       ...Array.from({ length: 201 }, () => '0'),
-      "release();\nawait new Promise((r) => setTimeout(r, 100));",
+      'release();\nawait new Promise((r) => setTimeout(r, 100));',
     ]);
     const r = tfnb(['run', input, '--backend', 'wasm', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
@@ -117,7 +149,10 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
     const lines = r.stderr.split('\n').filter((l) => / cell 1: step /.test(l));
     // 30 updates over at least 2.4 s: a line at most every second, at least one before the last.
     assert.ok(lines.length >= 2 && lines.length < 30, lines.join('\n'));
-    assert.ok(lines.every((l) => /^\[tfnb \d+\.\ds\] cell 1: step \d+ of 30$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => /^\[tfnb \d+\.\ds\] cell 1: step \d+ of 30$/.test(l)),
+      lines.join('\n'),
+    );
     assert.match(lines.at(-1)!, /step 30 of 30$/);
     // The final state comes before the cell's own end line.
     assert.ok(r.stderr.indexOf('cell 1: step 30 of 30') < r.stderr.indexOf('cell 1 ok in'));
@@ -142,7 +177,10 @@ describe('tfnb run: display ids, late and stray output, live displays', () => {
       const r = await tfnbAsync(['run', input, '--backend', 'wasm'], { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-') });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(server.requests.length, 4);
-      assert.match(r.stderr, /^\[tfnb \d+\.\ds\] cell 1: MNIST: downloaded 4 files \([\d.]+ MB\) from http:\/\/127\.0\.0\.1:\d+\/mnist\/ into .*mnist$/m);
+      assert.match(
+        r.stderr,
+        /^\[tfnb \d+\.\ds\] cell 1: MNIST: downloaded 4 files \([\d.]+ MB\) from http:\/\/127\.0\.0\.1:\d+\/mnist\/ into .*mnist$/m,
+      );
       const outputs = cells(input)[0]!.outputs;
       assert.match(texts(outputs)[0]!, /^display:MNIST: downloaded 4 files/);
     } finally {

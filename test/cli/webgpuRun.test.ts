@@ -31,9 +31,21 @@ describe('tfnb run --backend webgpu', { skip: webgpuUnavailable() }, () => {
   it('trains the tutorial MLP on MNIST digits and says which adapter it ran on', async () => {
     const dir = tempDir('tfnb-webgpu-');
     const input = join(dir, 'mlp.ipynb');
-    writeFileSync(input, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: cells.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })) }));
+    writeFileSync(
+      input,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: cells.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+      }),
+    );
     const output = join(dir, 'out.ipynb');
-    const r = spawnSync(process.execPath, [CLI_SCRIPT, 'run', input, '--output', output, '--backend', 'webgpu'], { encoding: 'utf8', env: await offlineEnv(), timeout: 600_000 });
+    const r = spawnSync(process.execPath, [CLI_SCRIPT, 'run', input, '--output', output, '--backend', 'webgpu'], {
+      encoding: 'utf8',
+      env: await offlineEnv(),
+      timeout: 600_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /kernel ready: backend webgpu on .+ \((Vulkan|OpenGL ES|Metal|D3D12|WebGPU)(, software)?\)/);
     if (gpuDeviceNodes().length === 0) assert.match(r.stderr, /kernel ready: backend webgpu on llvmpipe \(OpenGL ES, software\)/);

@@ -21,9 +21,22 @@ export const NEEDS_TFNODE_API: Readonly<Record<string, { reason: string; error: 
 };
 
 /** Also run on the pure-JavaScript backend: small ones that cover the kinds of code in the corpus. */
-const CPU_SUBSET = ['getting-started', 'polynomial-regression-core', 'iris', 'guide-tensors-operations', 'guide-train-models', 'nnb-visualizations', 'tslab-getting-started', 'cart-pole'];
+const CPU_SUBSET = [
+  'getting-started',
+  'polynomial-regression-core',
+  'iris',
+  'guide-tensors-operations',
+  'guide-train-models',
+  'nnb-visualizations',
+  'tslab-getting-started',
+  'cart-pole',
+];
 
-interface Cell { cell_type: string; source: string | string[]; outputs?: Array<{ output_type: string; ename?: string; evalue?: string; traceback?: string[] }> }
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Array<{ output_type: string; ename?: string; evalue?: string; traceback?: string[] }>;
+}
 const text = (source: string | string[]) => (Array.isArray(source) ? source.join('') : source);
 
 /** Each corpus entry is a folder holding one notebook (and the files it uses). */
@@ -46,30 +59,49 @@ function corpusNotebooks(): Array<{ name: string; notebook: string }> {
   return entries;
 }
 
-interface RunResult { code: number | null; stderr: string; cells: Cell[] }
+interface RunResult {
+  code: number | null;
+  stderr: string;
+  cells: Cell[];
+}
 
 function runNotebook(name: string, notebook: string, backend: 'wasm' | 'cpu'): Promise<RunResult> {
   const work = tempDir(`tfnb-corpus-${name}-`);
   cpSync(join(CORPUS, name), join(work, name), { recursive: true });
   const output = join(work, 'executed.ipynb');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_SCRIPT, 'run', join(work, name, notebook), '--output', output, '--backend', backend, '--timeout', '300', '--quiet'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI_SCRIPT, 'run', join(work, name, notebook), '--output', output, '--backend', backend, '--timeout', '300', '--quiet'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     // --timeout bounds each cell; this bounds a notebook whose kernel stops answering.
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name}: tfnb run did not end in 10 minutes\n${stderr}`)); }, 600_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name}: tfnb run did not end in 10 minutes\n${stderr}`));
+    }, 600_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       let cells: Cell[] = [];
-      try { cells = (JSON.parse(readFileSync(output, 'utf8')) as { cells: Cell[] }).cells; } catch { /* nothing written */ }
+      try {
+        cells = (JSON.parse(readFileSync(output, 'utf8')) as { cells: Cell[] }).cells;
+      } catch {
+        /* nothing written */
+      }
       resolve({ code, stderr, cells });
     });
   });
 }
 
 const errorsOf = (cells: Cell[]) => cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
-const describeErrors = (r: RunResult) => errorsOf(r.cells).map((e) => (e.traceback ?? [`${e.ename}: ${e.evalue}`]).join('\n')).join('\n---\n') || r.stderr.slice(-3000);
+const describeErrors = (r: RunResult) =>
+  errorsOf(r.cells)
+    .map((e) => (e.traceback ?? [`${e.ename}: ${e.evalue}`]).join('\n'))
+    .join('\n---\n') || r.stderr.slice(-3000);
 
 const notebooks = corpusNotebooks();
 
@@ -85,7 +117,11 @@ describe('the corpus: notebooks written by others', () => {
       const first = (JSON.parse(readFileSync(join(CORPUS, name, notebook), 'utf8')) as { cells: Cell[] }).cells[0]!;
       assert.equal(first.cell_type, 'markdown', name);
       const header = text(first.source);
-      assert.match(header, /\*\*Source\*\*: \[[\w.-]+\/[\w.-]+\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\) — \[`[^`]+`\]/, `${name}: source repository and path`);
+      assert.match(
+        header,
+        /\*\*Source\*\*: \[[\w.-]+\/[\w.-]+\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\) — \[`[^`]+`\]/,
+        `${name}: source repository and path`,
+      );
       assert.match(header, /\*\*Commit\*\*: `[0-9a-f]{40}`/, `${name}: commit`);
       assert.match(header, /\*\*Licence\*\*: (Apache-2\.0|MIT)/, `${name}: licence`);
       assert.match(header, /\*\*Substituted\*\*: \S/, `${name}: substitutions`);
@@ -116,7 +152,10 @@ describe('the corpus: notebooks written by others', () => {
       const r = await runNotebook(name, notebook, 'wasm');
       assert.equal(r.code, 0, `${name} failed:\n${describeErrors(r)}`);
       assert.deepEqual(errorsOf(r.cells), []);
-      assert.ok(r.cells.some((c) => c.cell_type === 'code' && (c.outputs?.length ?? 0) > 0), `${name}: no cell showed anything`);
+      assert.ok(
+        r.cells.some((c) => c.cell_type === 'code' && (c.outputs?.length ?? 0) > 0),
+        `${name}: no cell showed anything`,
+      );
     });
   }
 

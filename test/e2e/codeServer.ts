@@ -22,7 +22,9 @@ export function ensureCodeServer(): string {
   const dir = codeServerDir();
   const bin = join(dir, 'node_modules/.bin/code-server');
   if (existsSync(bin)) return bin;
-  const script = [join(ROOT, '../shared/e2e/install-code-server.sh'), join(ROOT, 'shared/e2e/install-code-server.sh')].find((p) => existsSync(p));
+  const script = [join(ROOT, '../shared/e2e/install-code-server.sh'), join(ROOT, 'shared/e2e/install-code-server.sh')].find((p) =>
+    existsSync(p),
+  );
   if (!script) throw new Error(`code-server is not in ${dir} and install-code-server.sh was not found beside the project`);
   console.log(`[e2e] installing code-server into ${dir} (about 90 s)`);
   const r = spawnSync('bash', [script, dir], { stdio: 'inherit' });
@@ -59,7 +61,9 @@ export function ensureVsix(): string {
   }
   const listing = spawnSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' });
   if (listing.status === 0 && !listing.stdout.includes('extension/node_modules/esbuild/lib/main.js')) {
-    throw new Error(`${VSIX} lacks node_modules/esbuild, which the kernel needs at run time: esbuild must be listed in package.json "dependencies" for vsce to pack it`);
+    throw new Error(
+      `${VSIX} lacks node_modules/esbuild, which the kernel needs at run time: esbuild must be listed in package.json "dependencies" for vsce to pack it`,
+    );
   }
   return VSIX;
 }
@@ -118,12 +122,23 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const dirs = { ud: join(runDir, 'ud'), ext: join(runDir, 'ext'), ws: join(runDir, 'ws'), xdg: join(runDir, 'xdg') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.ud, 'User'), { recursive: true });
-  const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {};
+  const trust = options.untrusted
+    ? {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.untrustedFiles': 'open',
+      }
+    : {};
   writeFileSync(join(dirs.ud, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...options.settings }, null, 1));
   for (const [name, content] of Object.entries(options.workspaceFiles)) writeFileSync(join(dirs.ws, name), content);
 
   // XDG_*: without them code-server writes ~/.config/code-server and Chromium ~/.config/chromium.
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: dirs.xdg, XDG_DATA_HOME: dirs.xdg, XDG_CACHE_HOME: join(dirs.xdg, 'cache') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.xdg,
+    XDG_DATA_HOME: dirs.xdg,
+    XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+  };
   const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext];
   for (const file of [vsix, ...(options.extraVsix ?? [])]) {
     const install = spawnSync(bin, [...common, '--install-extension', file], { env, encoding: 'utf8' });
@@ -131,18 +146,38 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   }
 
   const port = await freePort();
-  const server = spawn(bin, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', dirs.ws],
-  { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(
+    bin,
+    [
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.untrusted ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      dirs.ws,
+    ],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let serverOutput = '';
-  server.stdout?.on('data', (b: Buffer) => { serverOutput += b.toString(); });
-  server.stderr?.on('data', (b: Buffer) => { serverOutput += b.toString(); });
+  server.stdout?.on('data', (b: Buffer) => {
+    serverOutput += b.toString();
+  });
+  server.stderr?.on('data', (b: Buffer) => {
+    serverOutput += b.toString();
+  });
   await waitForListening(server, () => serverOutput);
 
   const exthostLogs = (): string[] => {
     const logs = join(dirs.ud, 'logs');
     if (!existsSync(logs)) return [];
-    return readdirSync(logs).map((d) => join(logs, d, 'exthost1/remoteexthost.log')).filter((f) => existsSync(f));
+    return readdirSync(logs)
+      .map((d) => join(logs, d, 'exthost1/remoteexthost.log'))
+      .filter((f) => existsSync(f));
   };
   // Every extension host log, also those of later hosts (exthost2, ...) and later sessions.
   const allExthostLogs = (): string[] => {
@@ -151,7 +186,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     return readdirSync(logs).flatMap((d) => {
       const session = join(logs, d);
       if (!statSync(session).isDirectory()) return [];
-      return readdirSync(session).filter((h) => /^exthost\d+$/.test(h)).map((h) => join(session, h, 'remoteexthost.log')).filter((f) => existsSync(f));
+      return readdirSync(session)
+        .filter((h) => /^exthost\d+$/.test(h))
+        .map((h) => join(session, h, 'remoteexthost.log'))
+        .filter((f) => existsSync(f));
     });
   };
   return {
@@ -162,8 +200,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     env,
     pid: server.pid ?? 0,
     extensionHostReady: () => exthostLogs().some((f) => /Eager extensions activated/.test(readFileSync(f, 'utf8'))),
-    extensionHostActivations: () => allExthostLogs().reduce((n, f) => n + (readFileSync(f, 'utf8').match(/Eager extensions activated/g)?.length ?? 0), 0),
-    extensionHostLog: () => exthostLogs().map((f) => readFileSync(f, 'utf8')).join('\n'),
+    extensionHostActivations: () =>
+      allExthostLogs().reduce((n, f) => n + (readFileSync(f, 'utf8').match(/Eager extensions activated/g)?.length ?? 0), 0),
+    extensionHostLog: () =>
+      exthostLogs()
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n'),
     stop: async () => {
       await killGroup(server);
       rmSync(runDir, { recursive: true, force: true });
@@ -175,10 +217,16 @@ function waitForListening(server: ChildProcess, output: () => string): Promise<v
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${output()}`)), 60_000);
     const check = () => {
-      if (/HTTP server listening/.test(output())) { clearTimeout(timer); resolvePromise(); }
+      if (/HTTP server listening/.test(output())) {
+        clearTimeout(timer);
+        resolvePromise();
+      }
     };
     server.stdout?.on('data', check);
-    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${output()}`)); });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code}:\n${output()}`));
+    });
   });
 }
 
@@ -186,10 +234,18 @@ function waitForListening(server: ChildProcess, output: () => string): Promise<v
 async function killGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
   const timeout = new Promise<void>((r) => setTimeout(r, 3000));
   await Promise.race([exited, timeout]);
-  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
 }
 
 function freePort(): Promise<number> {

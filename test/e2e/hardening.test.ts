@@ -54,16 +54,11 @@ const NOTEBOOKS: Record<string, string> = {
     code("const who = 'A';\n(globalThis as any).mark = 'set in A';\nconsole.log(process.pid)"),
     code('console.log(who, (globalThis as any).mark)'),
   ]),
-  'b.ipynb': notebookJson([
-    code('console.log(process.pid, typeof who, typeof (globalThis as any).mark)'),
-  ]),
+  'b.ipynb': notebookJson([code('console.log(process.pid, typeof who, typeof (globalThis as any).mark)')]),
   // These two also write their kernel's pid to a file (in the kernel's folder, the workspace): the
   // tests that reopen windows read it there, not from an output a new window may fail to draw.
   'idle.ipynb': notebookJson([code(pidToFile('idle.pid'))]),
-  'busy.ipynb': notebookJson([
-    code(pidToFile('busy.pid')),
-    code('const end = Date.now() + 10 * 60_000;\nwhile (Date.now() < end) {}'),
-  ]),
+  'busy.ipynb': notebookJson([code(pidToFile('busy.pid')), code('const end = Date.now() + 10 * 60_000;\nwhile (Date.now() < end) {}')]),
   'soak.ipynb': notebookJson(Array.from({ length: SOAK_CELLS }, (_, i) => code(soakCell(i)))),
   'notes.md': '# notes marker\n\nA text file to switch to while a kernel is blocked.\n',
 };
@@ -76,11 +71,16 @@ function pidToFile(file: string): string {
 function soakCell(i: number): string {
   if (i === SOAK_CELLS - 1) return `throw new Error('soak error at the end of Run All')`;
   switch (i % 5) {
-    case 0: return 'display(tf.randomNormal([8, 8]))';
-    case 1: return `display({ cell: ${i}, squares: Array.from({ length: 20 }, (_, k) => k * k) })`;
-    case 2: return `for (let k = 0; k < 20; k++) console.log('cell ${i} line', k)`;
-    case 3: return "try { JSON.parse('{') } catch (e) { console.error(String(e)) }\n" + `${i} * 2`;
-    default: return `tf.tidy(() => tf.ones([4, 4]).mul(${i}).sum())`;
+    case 0:
+      return 'display(tf.randomNormal([8, 8]))';
+    case 1:
+      return `display({ cell: ${i}, squares: Array.from({ length: 20 }, (_, k) => k * k) })`;
+    case 2:
+      return `for (let k = 0; k < 20; k++) console.log('cell ${i} line', k)`;
+    case 3:
+      return "try { JSON.parse('{') } catch (e) { console.error(String(e)) }\n" + `${i} * 2`;
+    default:
+      return `tf.tidy(() => tf.ones([4, 4]).mul(${i}).sum())`;
   }
 }
 
@@ -112,8 +112,14 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
   }
 }
 
-interface SavedNotebook { cells: Array<{ cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }> }
-interface SavedOutput { output_type: string; name?: string; text?: string | string[] }
+interface SavedNotebook {
+  cells: Array<{ cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }>;
+}
+interface SavedOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+}
 
 /** The kernel's notice that a cell's output reached tfnb.maxOutputBytes. */
 const NOTICE = /\[tfnb\] output limit reached: .* more output was dropped/;
@@ -165,10 +171,14 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     await wb.runCell(cellIndex);
     const path = join(server.workspace, file);
     let pid = NaN;
-    await waitFor(() => {
-      pid = existsSync(path) ? Number(readFileSync(path, 'utf8')) : NaN;
-      return kernelPids(server.runDir).includes(pid);
-    }, 90_000, `${file} to name a running kernel`);
+    await waitFor(
+      () => {
+        pid = existsSync(path) ? Number(readFileSync(path, 'utf8')) : NaN;
+        return kernelPids(server.runDir).includes(pid);
+      },
+      90_000,
+      `${file} to name a running kernel`,
+    );
     return pid;
   }
 
@@ -182,7 +192,11 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     for (;;) {
       const text = readFileSync(path, 'utf8');
       if (text !== before) {
-        try { return { notebook: JSON.parse(text) as SavedNotebook, bytes: statSync(path).size }; } catch { /* still being written */ }
+        try {
+          return { notebook: JSON.parse(text) as SavedNotebook, bytes: statSync(path).size };
+        } catch {
+          /* still being written */
+        }
       }
       if (Date.now() > deadline) throw new Error(`${name} was not saved within 60 s`);
       await wb.page.waitForTimeout(100);
@@ -320,7 +334,10 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     const kernelsBefore = kernelPids(server.runDir);
     await wb.openFromExplorer('flood.ipynb');
     const section = 'Output floods';
-    for (const [cell, what] of [[0, '1,000,000 console.log lines'], [1, 'one 100 MB string']] as const) {
+    for (const [cell, what] of [
+      [0, '1,000,000 console.log lines'],
+      [1, 'one 100 MB string'],
+    ] as const) {
       const palette: number[] = [];
       let noticeMs = 0;
       let doneAt = 0;
@@ -330,16 +347,24 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
       // editor 20 s after the cell ended to draw it.
       for (;;) {
         const out = await wb.outputs(cell).catch(() => ({ mimes: [], texts: [] }));
-        if (NOTICE.test(out.texts.join('\n'))) { noticeMs = performance.now() - started; break; }
+        if (NOTICE.test(out.texts.join('\n'))) {
+          noticeMs = performance.now() - started;
+          break;
+        }
         if (!doneAt && ['success', 'error'].includes(await wb.cellState(cell))) doneAt = performance.now();
         if (doneAt && performance.now() - doneAt > 20_000) {
-          throw new Error(`${what}: the cell ended ${Math.round((doneAt - started) / 1000)} s after the run, but no output-limit notice was drawn within 20 s more (outputs in the editor: ${out.mimes.join(', ')}): ${JSON.stringify(out.texts).slice(-300)}`);
+          throw new Error(
+            `${what}: the cell ended ${Math.round((doneAt - started) / 1000)} s after the run, but no output-limit notice was drawn within 20 s more (outputs in the editor: ${out.mimes.join(', ')}): ${JSON.stringify(out.texts).slice(-300)}`,
+          );
         }
         if (performance.now() - started > 240_000) throw new Error(`${what}: no output-limit notice within 240 s`);
         palette.push(await probePalette(cell));
       }
       assert.equal(await wb.waitForCellDone(cell, 60_000), 'success');
-      record(section, `${what}: run click to the capped notice on screen ${Math.round(noticeMs)} ms; palette while streaming ${summary(palette)}`);
+      record(
+        section,
+        `${what}: run click to the capped notice on screen ${Math.round(noticeMs)} ms; palette while streaming ${summary(palette)}`,
+      );
       await wb.screenshot(`hardening-flood-${cell}`);
     }
     // The kernel and the editor are still fine.
@@ -350,8 +375,13 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     record(section, `palette after both floods: ${Math.round(paletteAfter)} ms`);
 
     let saved!: { notebook: SavedNotebook; bytes: number };
-    const saveMs = await timed(async () => { saved = await saveAndRead('flood.ipynb'); });
-    record(section, `Ctrl+S until the file is on disk: ${Math.round(saveMs)} ms; flood.ipynb is ${(saved.bytes / 1024 / 1024).toFixed(2)} MiB`);
+    const saveMs = await timed(async () => {
+      saved = await saveAndRead('flood.ipynb');
+    });
+    record(
+      section,
+      `Ctrl+S until the file is on disk: ${Math.round(saveMs)} ms; flood.ipynb is ${(saved.bytes / 1024 / 1024).toFixed(2)} MiB`,
+    );
     for (const cell of [0, 1]) {
       const streams = (saved.notebook.cells[cell]?.outputs ?? []).filter((o) => o.output_type === 'stream');
       const text = streams.map((o) => joined(o.text)).join('');
@@ -360,11 +390,14 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
       const printed = Buffer.byteLength(text.replace(notice[0], ''));
       assert.ok(printed <= DEFAULT_MAX_OUTPUT_BYTES, `cell ${cell + 1}: saved output is within the cap (${printed} bytes)`);
       assert.ok(printed > DEFAULT_MAX_OUTPUT_BYTES / 2, `cell ${cell + 1}: the output up to the cap was kept (${printed} bytes)`);
-      record(section, `saved cell ${cell + 1}: ${streams.map((o) => o.name).join(' + ')} streams, ${printed} bytes of output, notice "${notice[0].trim()}"`);
+      record(
+        section,
+        `saved cell ${cell + 1}: ${streams.map((o) => o.name).join(' + ')} streams, ${printed} bytes of output, notice "${notice[0].trim()}"`,
+      );
     }
     assert.ok(saved.bytes < FLOOD_FILE_BOUND, `flood.ipynb is ${saved.bytes} bytes`);
     await closeEditor('flood.ipynb');
-    await kernelsBackTo(kernelsBefore, 'the flood notebook\'s kernel to exit');
+    await kernelsBackTo(kernelsBefore, "the flood notebook's kernel to exit");
   });
 
   it('Ctrl+S while a cell streams writes a valid notebook with the output so far; saving after it ends writes all of it', async () => {
@@ -372,19 +405,31 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     await wb.openFromExplorer('stream.ipynb');
     const section = 'Save while a cell streams';
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
-    const savedLines = (nb: SavedNotebook) => (nb.cells[0]?.outputs ?? [])
-      .filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => joined(o.text)).join('').split('\n').filter(Boolean);
+    const savedLines = (nb: SavedNotebook) =>
+      (nb.cells[0]?.outputs ?? [])
+        .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+        .map((o) => joined(o.text))
+        .join('')
+        .split('\n')
+        .filter(Boolean);
     await wb.runCell(0);
     const counts: number[] = [];
     for (const atLeast of [10, 30]) {
-      await wb.waitForOutputs(0, (o) => (o.texts[0] ?? '').includes(`line ${atLeast}\n`) || (o.texts[0] ?? '').endsWith(`line ${atLeast}`), 30_000);
+      await wb.waitForOutputs(
+        0,
+        (o) => (o.texts[0] ?? '').includes(`line ${atLeast}\n`) || (o.texts[0] ?? '').endsWith(`line ${atLeast}`),
+        30_000,
+      );
       const { notebook, bytes } = await saveAndRead('stream.ipynb');
       const got = savedLines(notebook);
       assert.equal(notebook.cells.length, 1);
       assert.deepEqual(got, lines(got.length), 'the saved output is a prefix of the final one');
       assert.ok(got.length >= atLeast && got.length < 50, `saved while running: ${got.length} lines`);
       counts.push(got.length);
-      record(section, `saved while running (after line ${atLeast} showed): ${got.length} of 50 lines, ${bytes} bytes, execution_count ${JSON.stringify(notebook.cells[0]?.execution_count)}`);
+      record(
+        section,
+        `saved while running (after line ${atLeast} showed): ${got.length} of 50 lines, ${bytes} bytes, execution_count ${JSON.stringify(notebook.cells[0]?.execution_count)}`,
+      );
     }
     assert.ok(counts[1]! > counts[0]!, 'the second save holds more output than the first');
     assert.equal(await wb.cellState(0), 'executing', 'both saves happened while the cell ran');
@@ -394,7 +439,7 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     assert.equal(notebook.cells[0]?.execution_count, 1);
     record(section, 'saved after the cell ended: all 50 lines, execution_count 1');
     await closeEditor('stream.ipynb');
-    await kernelsBackTo(kernelsBefore, 'the stream notebook\'s kernel to exit');
+    await kernelsBackTo(kernelsBefore, "the stream notebook's kernel to exit");
   });
 
   it('two notebooks get two kernel processes that share nothing; closing one ends only its kernel', async () => {
@@ -406,15 +451,15 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     const [pidText, whoType, markType] = ((await wb.waitForOutputs(0, (o) => o.texts.length > 0)).texts[0] ?? '').split(' ');
     const pidB = Number(pidText);
     assert.notEqual(pidB, pidA);
-    assert.deepEqual([whoType, markType], ['undefined', 'undefined'], 'B sees neither A\'s variable nor its global');
+    assert.deepEqual([whoType, markType], ['undefined', 'undefined'], "B sees neither A's variable nor its global");
     const both = kernelPids(server.runDir);
     assert.ok(both.includes(pidA) && both.includes(pidB), `both kernels are in the process table: ${both}`);
 
     const closing = performance.now();
-    const exited = waitFor(() => !isAlive(pidB), 20_000, 'B\'s kernel to exit').then(() => performance.now() - closing);
+    const exited = waitFor(() => !isAlive(pidB), 20_000, "B's kernel to exit").then(() => performance.now() - closing);
     await closeEditor('b.ipynb');
     record('Two notebooks', `closing B's editor (its tab's ×) until its kernel exited: ${Math.round(await exited)} ms`);
-    assert.ok(kernelPids(server.runDir).includes(pidA), 'A\'s kernel still runs');
+    assert.ok(kernelPids(server.runDir).includes(pidA), "A's kernel still runs");
 
     await wb.activateTab('a.ipynb');
     await wb.runCell(1);
@@ -422,7 +467,7 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     assert.deepEqual((await wb.waitForOutputs(1, (o) => o.texts.length > 0)).texts, ['A set in A']);
     assert.ok(isAlive(pidA) && !kernelPids(server.runDir).includes(pidB));
     await closeEditor('a.ipynb');
-    await waitFor(() => !isAlive(pidA), 20_000, 'A\'s kernel to exit');
+    await waitFor(() => !isAlive(pidA), 20_000, "A's kernel to exit");
   });
 
   it(`extension host memory over ${SOAK_RUNS * SOAK_CELLS} executions stays within ${SOAK_RSS_GROWTH_BOUND * 100} % of its post-warm-up value`, async () => {
@@ -434,16 +479,18 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     const curve: number[] = [rssKiB(host)];
     const runTimes: number[] = [];
     for (let run = 1; run <= SOAK_RUNS; run++) {
-      runTimes.push(await timed(async () => {
-        await wb.runAllFromToolbar();
-        const deadline = Date.now() + 120_000;
-        for (;;) {
-          await wb.scrollToEnd();
-          if (await wb.executionOrder(last) === `[${run * SOAK_CELLS}]` && await wb.cellState(last) === 'error') break;
-          if (Date.now() > deadline) throw new Error(`Run All ${run} did not reach the last cell in 120 s`);
-          await wb.page.waitForTimeout(200);
-        }
-      }));
+      runTimes.push(
+        await timed(async () => {
+          await wb.runAllFromToolbar();
+          const deadline = Date.now() + 120_000;
+          for (;;) {
+            await wb.scrollToEnd();
+            if ((await wb.executionOrder(last)) === `[${run * SOAK_CELLS}]` && (await wb.cellState(last)) === 'error') break;
+            if (Date.now() > deadline) throw new Error(`Run All ${run} did not reach the last cell in 120 s`);
+            await wb.page.waitForTimeout(200);
+          }
+        }),
+      );
       curve.push(rssKiB(host));
     }
     const out = await wb.waitForOutputs(last, (o) => o.texts.length > 0);
@@ -454,9 +501,15 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     const end = curve[curve.length - 1]!;
     const mib = (kib: number) => (kib / 1024).toFixed(0);
     const section = 'Extension host memory (soak)';
-    record(section, `${SOAK_RUNS} Run All passes of ${SOAK_CELLS} cells (tensors, displays, streams, caught errors, results, a final error): ${summary(runTimes)} per pass`);
+    record(
+      section,
+      `${SOAK_RUNS} Run All passes of ${SOAK_CELLS} cells (tensors, displays, streams, caught errors, results, a final error): ${summary(runTimes)} per pass`,
+    );
     record(section, `VmRSS MiB before, then after each pass: ${curve.map(mib).join(' → ')}`);
-    record(section, `post-warm-up (after pass ${SOAK_WARMUP_RUNS}) ${mib(warm)} MiB, end ${mib(end)} MiB: ${(((end - warm) / warm) * 100).toFixed(1)} %`);
+    record(
+      section,
+      `post-warm-up (after pass ${SOAK_WARMUP_RUNS}) ${mib(warm)} MiB, end ${mib(end)} MiB: ${(((end - warm) / warm) * 100).toFixed(1)} %`,
+    );
     // Why 25 %: resident size drifts up with no leak. In a 45-pass diagnostic run (inspector on the
     // extension host, GC forced) its JS heap stayed at 42-44 MiB and object counts flat while VmRSS
     // rose about 0.3-0.5 MiB a pass (V8 and malloc keep freed pages). So this bound only catches
@@ -464,7 +517,7 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     // e.g. every output or tensor view of every run kept; the curve recorded shows smaller drifts.
     assert.ok(end <= warm * (1 + SOAK_RSS_GROWTH_BOUND), `extension host RSS grew from ${mib(warm)} to ${mib(end)} MiB`);
     await closeEditor('soak.ipynb');
-    await kernelsBackTo(kernelsBefore, 'the soak notebook\'s kernel to exit');
+    await kernelsBackTo(kernelsBefore, "the soak notebook's kernel to exit");
   });
 
   /** Opens idle.ipynb (kernel idle) and busy.ipynb (kernel in a busy loop); returns their kernels' pids. */
@@ -492,9 +545,12 @@ describe('tfnb hardening in VS Code (code-server)', { timeout: 900_000 }, () => 
     const alive = () => Object.entries(kernels).filter(([, pid]) => isAlive(pid));
     await waitFor(() => alive().length === 0, 20_000, 'kernels to exit').catch(() => undefined);
     const left = alive().map(([name, pid]) => `${name} kernel ${pid}`);
-    record(section, left.length === 0
-      ? `${what}: both kernels (idle, busy) exited within ${Math.round(performance.now() - started)} ms`
-      : `${what}: LEFT BEHIND after 20 s: ${left.join(', ')}`);
+    record(
+      section,
+      left.length === 0
+        ? `${what}: both kernels (idle, busy) exited within ${Math.round(performance.now() - started)} ms`
+        : `${what}: LEFT BEHIND after 20 s: ${left.join(', ')}`,
+    );
     for (const [, pid] of alive()) process.kill(pid, 'SIGKILL');
     return left;
   }

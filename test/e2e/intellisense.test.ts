@@ -22,8 +22,12 @@ const CELL = { model: 1, uses: 2, error: 3, gpu: 4 } as const;
 
 const NOTEBOOK = notebookJson([
   { kind: 'markdown', source: '# Types across cells' },
-  { kind: 'code', source: "// the model\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 1, inputShape: [1] }));" },
-  { kind: 'code', source: "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst xs = tf.tensor2d([1, 2, 3, 4], [4, 1]);\nawait model.fit(xs, xs.mul(2), { epochs: 1 });\ndisplay(model);" },
+  { kind: 'code', source: '// the model\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 1, inputShape: [1] }));' },
+  {
+    kind: 'code',
+    source:
+      "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst xs = tf.tensor2d([1, 2, 3, 4], [4, 1]);\nawait model.fit(xs, xs.mul(2), { epochs: 1 });\ndisplay(model);",
+  },
   { kind: 'code', source: 'const epochs = 3;\nconst label: string = epochs;\nconsole.log(label);' },
   // tfjs-node-gpu is not installed in the workspace: as in the kernel, it is tfjs.
   { kind: 'code', source: "import * as g from '@tensorflow/tfjs-node-gpu';\ng.tensor([1]).fooBar();" },
@@ -33,15 +37,35 @@ const LABEL_ERROR = { message: "Type 'number' is not assignable to type 'string'
 const GPU_ERROR = { message: "Property 'fooBar' does not exist on type 'Tensor<Rank>'.", line: 2, column: 15 };
 
 /** A notebook for the Deno kernel (as Deno's Jupyter kernel writes it): tfnb's types must leave it alone. */
-const DENO_NOTEBOOK = JSON.stringify({
-  cells: [{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: 'const total = 1;\nconst fromDeno: string = 1;\nconsole.log(Deno.version, fromDeno);' }],
-  metadata: {
-    kernelspec: { name: 'deno', display_name: 'Deno', language: 'typescript' },
-    language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/x.typescript', codemirror_mode: 'typescript', nbconvert_exporter: 'script', pygments_lexer: 'typescript', version: '5.6.2' },
+const DENO_NOTEBOOK = JSON.stringify(
+  {
+    cells: [
+      {
+        cell_type: 'code',
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: 'const total = 1;\nconst fromDeno: string = 1;\nconsole.log(Deno.version, fromDeno);',
+      },
+    ],
+    metadata: {
+      kernelspec: { name: 'deno', display_name: 'Deno', language: 'typescript' },
+      language_info: {
+        name: 'typescript',
+        file_extension: '.ts',
+        mimetype: 'text/x.typescript',
+        codemirror_mode: 'typescript',
+        nbconvert_exporter: 'script',
+        pygments_lexer: 'typescript',
+        version: '5.6.2',
+      },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
   },
-  nbformat: 4,
-  nbformat_minor: 5,
-}, null, 1);
+  null,
+  1,
+);
 
 /** Row indexes in order.ipynb, as written (cells are added, moved and deleted by the tests). */
 const ORDER = { uses: 1 } as const;
@@ -50,10 +74,15 @@ const ORDER_NOTEBOOK = notebookJson([
   { kind: 'code', source: 'const doubled: number = total * 2;\nconsole.log(doubled);' },
 ]);
 
-interface Problem { message: string; line: number; column: number }
+interface Problem {
+  message: string;
+  line: number;
+  column: number;
+}
 
 /** What tfnb says of a name only another notebook declares (src/tsplugin/foreignGlobals.ts). */
-const TOTAL_ELSEWHERE = "Cannot find name 'total'. It is declared outside this notebook (another notebook or script); a tfnb cell sees only the cells above it and the kernel's globals.";
+const TOTAL_ELSEWHERE =
+  "Cannot find name 'total'. It is declared outside this notebook (another notebook or script); a tfnb cell sees only the cells above it and the kernel's globals.";
 /** The added cell's own error. */
 const OOPS = { message: "Type 'number' is not assignable to type 'string'.", line: 2, column: 7 };
 
@@ -66,7 +95,9 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
   before(async () => {
     vsix = await authoringVsix();
     process.env.TFNB_E2E_VSIX = vsix.vsix;
-    server = await startCodeServer({ workspaceFiles: { 'types.ipynb': NOTEBOOK, 'deno.ipynb': DENO_NOTEBOOK, 'order.ipynb': ORDER_NOTEBOOK } });
+    server = await startCodeServer({
+      workspaceFiles: { 'types.ipynb': NOTEBOOK, 'deno.ipynb': DENO_NOTEBOOK, 'order.ipynb': ORDER_NOTEBOOK },
+    });
     browser = await launchBrowser(server);
     wb = await Workbench.open(browser, server);
     await wb.openFromExplorer('types.ipynb');
@@ -98,7 +129,9 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
 
   /** The Problems view's markers, read from the rows' own labels. */
   async function problems(): Promise<Problem[]> {
-    const labels = await wb.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText));
+    const labels = await wb.page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText));
     return labels.flatMap((text) => {
       const m = /^(.*)\n[\s\S]*\[Ln (\d+), Col (\d+)\]$/.exec(text.trim());
       return m ? [{ message: m[1]!.trim(), line: Number(m[2]), column: Number(m[3]) }] : [];
@@ -111,11 +144,18 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
   async function waitForExactly(wanted: Problem[], what: string, timeoutMs = 60_000): Promise<void> {
     const expected = JSON.stringify(byMessage(wanted));
     let since = 0;
-    await waitForProblems((p) => {
-      if (JSON.stringify(byMessage(p)) !== expected) { since = 0; return false; }
-      since ||= Date.now();
-      return Date.now() - since > 2000;
-    }, what, timeoutMs);
+    await waitForProblems(
+      (p) => {
+        if (JSON.stringify(byMessage(p)) !== expected) {
+          since = 0;
+          return false;
+        }
+        since ||= Date.now();
+        return Date.now() - since > 2000;
+      },
+      what,
+      timeoutMs,
+    );
   }
 
   async function waitForProblems(done: (p: Problem[]) => boolean, what: string, timeoutMs = 120_000): Promise<Problem[]> {
@@ -130,8 +170,11 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
 
   const squiggles = (cell: number): Locator => wb.cell(cell).locator('.squiggly-error');
 
-  it('uses of the model from the cell above and of tf pass; a real type error is exactly one problem, on its cell and line; tfjs-node-gpu has tfjs\'s types', async () => {
-    const found = await waitForProblems((p) => p.some((x) => /not assignable/.test(x.message)) && p.some((x) => /fooBar/.test(x.message)), 'the two type errors');
+  it("uses of the model from the cell above and of tf pass; a real type error is exactly one problem, on its cell and line; tfjs-node-gpu has tfjs's types", async () => {
+    const found = await waitForProblems(
+      (p) => p.some((x) => /not assignable/.test(x.message)) && p.some((x) => /fooBar/.test(x.message)),
+      'the two type errors',
+    );
     // Settle: later passes must not add problems for the cells that use the model and tf.
     await wb.page.waitForTimeout(3000);
     assert.deepEqual(await problems(), found);
@@ -149,22 +192,26 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     for (let i = 0; i < 'epochs;'.length; i++) await wb.page.keyboard.press('Backspace');
     await wb.page.keyboard.type('String(epochs);');
     // Intermediate keystrokes have their own problems: wait until only the other cell's problem has stayed a while.
-    await waitForExactly([GPU_ERROR], 'only the tfjs-node-gpu cell\'s problem after the fix');
+    await waitForExactly([GPU_ERROR], "only the tfjs-node-gpu cell's problem after the fix");
     assert.equal(await squiggles(CELL.error).count(), 0);
   });
 
-  it('completion after `model.` in a later cell lists the model\'s methods, fit among them', async () => {
+  it("completion after `model.` in a later cell lists the model's methods, fit among them", async () => {
     await clickLineEnd(CELL.uses, 'display(model);');
     await wb.page.keyboard.press('Enter');
     await wb.page.keyboard.type('model.');
     await wb.page.keyboard.press('Control+Space');
     const widget = wb.page.locator('.editor-widget.suggest-widget.visible');
     await widget.waitFor({ timeout: 30_000 });
-    const names = async () => widget.locator('.monaco-list-row .label-name').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+    const names = async () =>
+      widget.locator('.monaco-list-row .label-name').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
     const waitForName = async (name: string): Promise<string[]> => {
       const deadline = Date.now() + 30_000;
       let listed = await names();
-      while (!listed.includes(name) && Date.now() < deadline) { await wb.page.waitForTimeout(200); listed = await names(); }
+      while (!listed.includes(name) && Date.now() < deadline) {
+        await wb.page.waitForTimeout(200);
+        listed = await names();
+      }
       return listed;
     };
     // The list is the model's members (only the rows in view are drawn)...
@@ -211,7 +258,8 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.page.keyboard.press('F12');
     const focused = wb.page.locator('.notebook-editor .monaco-list-row.focused');
     const deadline = Date.now() + 30_000;
-    while ((await focused.getAttribute('data-index').catch(() => null)) !== String(CELL.model) && Date.now() < deadline) await wb.page.waitForTimeout(200);
+    while ((await focused.getAttribute('data-index').catch(() => null)) !== String(CELL.model) && Date.now() < deadline)
+      await wb.page.waitForTimeout(200);
     await wb.screenshot('intellisense-definition');
     assert.equal(await focused.getAttribute('data-index'), String(CELL.model));
     // The declaration `const model` is on the cell's second line (its first is a comment).
@@ -227,7 +275,7 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.openFromExplorer('order.ipynb');
     // The Deno notebook's cell would have two problems under tfnb's types (`Deno`, the string);
     // its `total` is a global in VS Code's shared project, which tfnb's kernel does not have.
-    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the order notebook\'s one problem');
+    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], "the order notebook's one problem");
     await wb.screenshot('intellisense-deno-beside');
   });
 
@@ -237,19 +285,22 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     // The new cell (row 1) has the focus, in its editor.
     await wb.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index="1"] .monaco-editor.focused`).waitFor({ timeout: 10_000 });
     await wb.page.keyboard.type('const total = 21;\nconst oops: string = total;');
-    await waitForExactly([OOPS], 'only the new cell\'s own problem (`total` now comes from the cell above)');
+    await waitForExactly([OOPS], "only the new cell's own problem (`total` now comes from the cell above)");
     await wb.screenshot('intellisense-added');
 
     await wb.page.keyboard.press('Escape'); // leave the editor; the cell stays selected
     await wb.command('Notebook: Move Cell Down');
-    await waitForExactly([OOPS, { message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the use\'s problem back, with the declaring cell below it');
+    await waitForExactly(
+      [OOPS, { message: TOTAL_ELSEWHERE, line: 1, column: 25 }],
+      "the use's problem back, with the declaring cell below it",
+    );
     await wb.command('Notebook: Move Cell Up');
     await waitForExactly([OOPS], 'the declaring cell above again');
   });
 
-  it('deleting the declaring cell brings the error back and takes the deleted cell\'s problem away', async () => {
+  it("deleting the declaring cell brings the error back and takes the deleted cell's problem away", async () => {
     await wb.command('Notebook: Delete Cell');
-    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the use\'s problem, and no problem of the deleted cell');
+    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], "the use's problem, and no problem of the deleted cell");
     assert.equal(await wb.page.locator(`${ACTIVE_NOTEBOOK} .code-cell-row`).count(), 1);
     await wb.screenshot('intellisense-deleted');
   });
@@ -277,9 +328,11 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
   async function cursorLine(cell: number): Promise<{ line: number; text: string }> {
     return wb.cell(cell).evaluate((row) => {
       const cursor = row.querySelector<HTMLElement>('.cursors-layer .cursor');
-      const lines = Array.from(row.querySelectorAll<HTMLElement>('.view-lines .view-line')).sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+      const lines = Array.from(row.querySelectorAll<HTMLElement>('.view-lines .view-line')).sort(
+        (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
+      );
       const at = lines.findIndex((l) => cursor !== null && l.style.top === cursor.style.top);
-      return { line: at + 1, text: (at >= 0 ? lines[at]!.textContent ?? '' : '').replace(/\u00a0/g, ' ') };
+      return { line: at + 1, text: (at >= 0 ? (lines[at]!.textContent ?? '') : '').replace(/\u00a0/g, ' ') };
     });
   }
 

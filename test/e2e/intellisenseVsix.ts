@@ -14,13 +14,27 @@ import { build } from 'esbuild';
 import { PLUGIN_NAME } from '../../src/authoring/pluginProtocol';
 import { ensureVsix, ROOT } from './codeServer';
 
-interface Manifest { contributes?: { typescriptServerPlugins?: Array<{ name: string; enableForWorkspaceTypeScriptVersions?: boolean }> } }
+interface Manifest {
+  contributes?: { typescriptServerPlugins?: Array<{ name: string; enableForWorkspaceTypeScriptVersions?: boolean }> };
+}
 
-export interface AuthoringVsix { vsix: string; staged: boolean; dispose(): void }
+export interface AuthoringVsix {
+  vsix: string;
+  staged: boolean;
+  dispose(): void;
+}
 
 /** Files of the extension's run time that the package needs besides dist/ (as .vscodeignore allows them). */
-const RUNTIME_FILES = ['README.md', 'LICENSE', 'media/icon.png', 'node_modules/esbuild/package.json', 'node_modules/esbuild/lib/main.js',
-  'node_modules/esbuild/LICENSE.md', 'node_modules/@esbuild/linux-x64/package.json', 'node_modules/@esbuild/linux-x64/bin/esbuild'];
+const RUNTIME_FILES = [
+  'README.md',
+  'LICENSE',
+  'media/icon.png',
+  'node_modules/esbuild/package.json',
+  'node_modules/esbuild/lib/main.js',
+  'node_modules/esbuild/LICENSE.md',
+  'node_modules/@esbuild/linux-x64/package.json',
+  'node_modules/@esbuild/linux-x64/bin/esbuild',
+];
 
 export async function authoringVsix(): Promise<AuthoringVsix> {
   const wired = readFileSync(join(ROOT, 'src/extension/extension.ts'), 'utf8').includes('registerAuthoring(');
@@ -39,8 +53,12 @@ export async function authoringVsix(): Promise<AuthoringVsix> {
 function packageHasAuthoring(vsix: string): boolean {
   const files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');
   const manifest = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' })) as Manifest;
-  return files.includes(`extension/node_modules/${PLUGIN_NAME}/index.js`) && files.includes('extension/dist/types/kernel.d.ts')
-    && files.includes('extension/dist/tsplugin.js') && !!manifest.contributes?.typescriptServerPlugins?.some((p) => p.name === PLUGIN_NAME);
+  return (
+    files.includes(`extension/node_modules/${PLUGIN_NAME}/index.js`) &&
+    files.includes('extension/dist/types/kernel.d.ts') &&
+    files.includes('extension/dist/tsplugin.js') &&
+    !!manifest.contributes?.typescriptServerPlugins?.some((p) => p.name === PLUGIN_NAME)
+  );
 }
 
 /**
@@ -50,9 +68,13 @@ function packageHasAuthoring(vsix: string): boolean {
 function withAuthoringWired(dir: string): string {
   const source = readFileSync(join(ROOT, 'src/extension/extension.ts'), 'utf8')
     .replace(/from '\.\/([^']+)'/g, (_, m: string) => `from ${JSON.stringify(join(ROOT, 'src/extension', m))}`)
-    .replace(/^(import \* as vscode from 'vscode';)$/m, `$1\nimport { registerAuthoring } from ${JSON.stringify(join(ROOT, 'src/authoring/index'))};`)
+    .replace(
+      /^(import \* as vscode from 'vscode';)$/m,
+      `$1\nimport { registerAuthoring } from ${JSON.stringify(join(ROOT, 'src/authoring/index'))};`,
+    )
     .replace(/^(\s*)(log\.info\(`tfnb \$\{)/m, '$1registerAuthoring(context, controller, log);\n$1$2');
-  if (!source.includes('registerAuthoring(context, controller, log);')) throw new Error('cannot wire registerAuthoring into extension.ts for the staged package: activate changed shape');
+  if (!source.includes('registerAuthoring(context, controller, log);'))
+    throw new Error('cannot wire registerAuthoring into extension.ts for the staged package: activate changed shape');
   const entry = join(dir, 'extension-with-authoring.ts');
   writeFileSync(entry, source);
   return entry;
@@ -70,12 +92,20 @@ async function stageVsix(wired: boolean): Promise<AuthoringVsix> {
     cpSync(join(ROOT, f), join(stage, f));
   }
   const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT } as const;
-  if (!wired) await build({ ...node, entryPoints: [withAuthoringWired(dir)], outfile: join(stage, 'dist/extension.js'), external: ['vscode'] });
+  if (!wired)
+    await build({ ...node, entryPoints: [withAuthoringWired(dir)], outfile: join(stage, 'dist/extension.js'), external: ['vscode'] });
   if (!existsSync(join(stage, 'dist/tsplugin.js'))) {
-    await build({ ...node, entryPoints: [join(ROOT, 'src/tsplugin/index.ts')], outfile: join(stage, 'dist/tsplugin.js'), external: ['typescript'] });
+    await build({
+      ...node,
+      entryPoints: [join(ROOT, 'src/tsplugin/index.ts')],
+      outfile: join(stage, 'dist/tsplugin.js'),
+      external: ['typescript'],
+    });
   }
   if (!existsSync(join(stage, 'dist/types/kernel.d.ts'))) {
-    const ship = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as { shipTypes(root: string, out: string): Promise<string> };
+    const ship = (await import(pathToFileURL(join(ROOT, 'src/authoring/build/shipTypes.mjs')).href)) as {
+      shipTypes(root: string, out: string): Promise<string>;
+    };
     await ship.shipTypes(ROOT, join(stage, 'dist/types'));
   }
   cpSync(join(ROOT, 'src/tsplugin/package'), join(stage, 'node_modules', PLUGIN_NAME), { recursive: true });
@@ -83,11 +113,17 @@ async function stageVsix(wired: boolean): Promise<AuthoringVsix> {
   delete manifest.files;
   delete manifest.scripts;
   delete manifest.devDependencies;
-  manifest.contributes = { ...manifest.contributes, typescriptServerPlugins: [{ name: PLUGIN_NAME, enableForWorkspaceTypeScriptVersions: true }] };
+  manifest.contributes = {
+    ...manifest.contributes,
+    typescriptServerPlugins: [{ name: PLUGIN_NAME, enableForWorkspaceTypeScriptVersions: true }],
+  };
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
   const vsix = join(dir, 'tfnb-authoring.vsix');
-  const vsce = spawnSync(join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--target', 'linux-x64', '--out', vsix],
-    { cwd: stage, encoding: 'utf8' });
+  const vsce = spawnSync(
+    join(ROOT, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--target', 'linux-x64', '--out', vsix],
+    { cwd: stage, encoding: 'utf8' },
+  );
   if (vsce.status !== 0) throw new Error(`vsce package (staged) failed: ${vsce.stdout}${vsce.stderr}`);
   // Without dependencies vsce leaves node_modules out; add the staged ones (the plugin, esbuild) as they are.
   execFileSync('zip', ['-qr', vsix, 'extension/node_modules'], { cwd: dir });

@@ -23,7 +23,12 @@ describe('the kernel follows its notebook to a new name (code-server)', { timeou
 
   before(async () => {
     server = await startCodeServer({
-      workspaceFiles: { 'file.ipynb': notebookJson([{ kind: 'code', source: "const fromFile = 'kept across Save As';\nconsole.log(process.pid)" }, { kind: 'code', source: 'console.log(fromFile, tf.getBackend())' }]) },
+      workspaceFiles: {
+        'file.ipynb': notebookJson([
+          { kind: 'code', source: "const fromFile = 'kept across Save As';\nconsole.log(process.pid)" },
+          { kind: 'code', source: 'console.log(fromFile, tf.getBackend())' },
+        ]),
+      },
     });
     browser = await launchBrowser(server);
     wb = await Workbench.open(browser, server);
@@ -98,7 +103,10 @@ describe('the kernel follows its notebook to a new name (code-server)', { timeou
   it('saving an untitled notebook while a cell runs: the cell runs to its end in the kernel, which goes on', async () => {
     await wb.command('tfnb: New TypeScript ML Notebook');
     await wb.page.locator('.notebook-editor .code-cell-row').first().waitFor({ timeout: 30_000 });
-    await setCellText(1, "for (let i = 0; i < 8; i++) { console.log('tick', i); await new Promise((r) => setTimeout(r, 500)); }\nconst finished = process.pid;");
+    await setCellText(
+      1,
+      "for (let i = 0; i < 8; i++) { console.log('tick', i); await new Promise((r) => setTimeout(r, 500)); }\nconst finished = process.pid;",
+    );
     await wb.runCell(1);
     await wb.waitForOutputs(1, (o) => o.texts.some((t) => t.includes('tick 1')), 90_000);
     await wb.page.keyboard.press('Escape');
@@ -138,7 +146,14 @@ describe('the kernel follows its notebook to a new name (code-server)', { timeou
     await wb.waitForStatus(/tfnb: cpu · idle/);
     await wb.openKernelMenu();
     await wb.pickQuickPick('Restart Kernel');
-    await waitFor(() => { const now = kernelPids(server.runDir); return now.length === 1 && now[0] !== pid; }, 60_000, 'a new kernel process');
+    await waitFor(
+      () => {
+        const now = kernelPids(server.runDir);
+        return now.length === 1 && now[0] !== pid;
+      },
+      60_000,
+      'a new kernel process',
+    );
     await wb.waitForStatus(/tfnb: cpu · idle$/, 60_000);
     await wb.closeActiveEditorWithoutSaving();
     await waitFor(() => kernelPids(server.runDir).length === 0, 20_000, 'the kernel to end with its notebook');

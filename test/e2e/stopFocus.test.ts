@@ -16,7 +16,7 @@ const NOTEBOOK = notebookJson([
   {
     kind: 'code',
     source: [
-      "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });',
       "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });",
       'const xs = tf.randomNormal([64, 1]);',
       'const history = await model.fit(xs, xs.mul(2), { epochs: 100000, batchSize: 8, callbacks: tfvis.show.fitCallbacks({ name: "fit" }, ["loss"]) });',
@@ -80,11 +80,14 @@ describe('after Stop in a training output, the workbench keeps its keys (code-se
 
   it('the command center opens the Command Palette, and a command typed there runs', async () => {
     await wb.page.locator('.command-center .command-center-center').first().click();
-    await staysOpen('the command center\'s quick input');
+    await staysOpen("the command center's quick input");
     await wb.page.keyboard.type('>View: Toggle Panel Visibility');
     const panel = wb.page.locator('[id="workbench.panel.output"]');
     const panelWasVisible = await panel.isVisible();
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'View: Toggle Panel Visibility' }).first().waitFor({ timeout: 10_000 });
+    await wb.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'View: Toggle Panel Visibility' })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await wb.page.keyboard.press('Enter');
     await panel.waitFor({ state: panelWasVisible ? 'hidden' : 'visible', timeout: 10_000 });
   });

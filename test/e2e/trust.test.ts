@@ -44,7 +44,10 @@ describe('tfnb in an untrusted workspace (code-server, Workspace Trust on)', { t
     await wb.statusItem().hover();
     const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'not trusted' }).first();
     await hover.waitFor({ timeout: 10_000 });
-    assert.equal((await hover.innerText()).trim(), 'This workspace is not trusted, so tfnb runs nothing. Trust it with "Workspaces: Manage Workspace Trust".');
+    assert.equal(
+      (await hover.innerText()).trim(),
+      'This workspace is not trusted, so tfnb runs nothing. Trust it with "Workspaces: Manage Workspace Trust".',
+    );
     await wb.screenshot('untrusted-tooltip');
     await wb.page.mouse.move(700, 400);
   });

@@ -21,7 +21,10 @@ const ERROR = 'application/vnd.code.notebook.error';
 const MENU = { backend: 0, ticks: 1, die: 2 } as const;
 const MENU_NOTEBOOK = notebookJson([
   { kind: 'code', source: 'console.log(tf.getBackend())' },
-  { kind: 'code', source: "for (let i = 0; i < 4; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 500));\n}" },
+  {
+    kind: 'code',
+    source: 'for (let i = 0; i < 4; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 500));\n}',
+  },
   { kind: 'code', source: "process.kill(process.pid, 'SIGKILL');" },
 ]);
 
@@ -33,7 +36,10 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
   before(async () => {
     // Scrollable stream outputs: VS Code then draws appended text into the element already shown
     // (without the setting it redraws the output at each change), which the streaming test checks.
-    server = await startCodeServer({ workspaceFiles: { 'e2e.ipynb': E2E_NOTEBOOK, 'menu.ipynb': MENU_NOTEBOOK }, settings: { 'notebook.output.scrolling': true } });
+    server = await startCodeServer({
+      workspaceFiles: { 'e2e.ipynb': E2E_NOTEBOOK, 'menu.ipynb': MENU_NOTEBOOK },
+      settings: { 'notebook.output.scrolling': true },
+    });
     browser = await launchBrowser(server);
     wb = await Workbench.open(browser, server);
     await wb.openFromExplorer('e2e.ipynb');
@@ -52,7 +58,7 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await server?.stop();
   });
 
-  it('is the notebook\'s kernel without asking, and shows itself in the status bar', async () => {
+  it("is the notebook's kernel without asking, and shows itself in the status bar", async () => {
     const text = await wb.waitForStatus(/tfnb/, 30_000);
     assert.match(text, /tfnb: auto · not started/);
   });
@@ -69,7 +75,10 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
 
     const tensor = await wb.outputs(CELL.tensor);
     assert.equal(tensor.mimes[0], 'application/vnd.tfnb.tensor+json');
-    assert.match((await (await wb.rendered('.tfnb-output[data-mime="application/vnd.tfnb.tensor+json"]')).innerText()), /Tensor[\s\S]*\[2, 2\][\s\S]*float32/);
+    assert.match(
+      await (await wb.rendered('.tfnb-output[data-mime="application/vnd.tfnb.tensor+json"]')).innerText(),
+      /Tensor[\s\S]*\[2, 2\][\s\S]*float32/,
+    );
     assert.equal(await wb.executionOrder(CELL.tensor), '[2]');
 
     // Four displays with one id: the later ones replaced the first in place.
@@ -99,7 +108,7 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     assert.match(text, /tfnb: wasm · idle · \d+ tensors? · \d/);
   });
 
-  it('the toolbar\'s Interrupt stops while (true) {} and the kernel keeps its state', async () => {
+  it("the toolbar's Interrupt stops while (true) {} and the kernel keeps its state", async () => {
     await wb.runCell(CELL.spin);
     await wb.waitForCellState(CELL.spin, 'executing');
     await wb.waitForStatus(/busy/);
@@ -122,7 +131,14 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     const before = kernelPids(server.runDir);
     assert.equal(before.length, 1, `one kernel runs: ${before}`);
     await wb.command('tfnb: Restart Kernel');
-    await waitFor(() => { const now = kernelPids(server.runDir); return now.length === 1 && now[0] !== before[0]; }, 30_000, 'a new kernel process');
+    await waitFor(
+      () => {
+        const now = kernelPids(server.runDir);
+        return now.length === 1 && now[0] !== before[0];
+      },
+      30_000,
+      'a new kernel process',
+    );
     // A fresh kernel: no memory report yet.
     await wb.waitForStatus(/tfnb: wasm · idle$/);
 
@@ -134,7 +150,7 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('restarted');
   });
 
-  it('the training output\'s Stop button reaches the kernel through renderer messaging', async () => {
+  it("the training output's Stop button reaches the kernel through renderer messaging", async () => {
     await wb.runCell(CELL.train);
     // The live output grows while fit runs: its progress line moves on between two reads.
     const progressText = async () => (await (await wb.rendered('.tfnb-progress-text', 60_000)).textContent()) ?? '';
@@ -232,8 +248,13 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     // The copy is open in a notebook editor (its tab), showing the tutorial's first code cell.
     await wb.page.locator('.tabs-container .tab.active', { hasText: '02-mnist.ipynb' }).waitFor({ timeout: 30_000 });
     await wb.page.locator('.notebook-editor .code-cell-row', { hasText: 'epochs' }).first().waitFor({ timeout: 30_000 });
-    const copied = JSON.parse(readFileSync(join(server.workspace, '02-mnist.ipynb'), 'utf8')) as { cells: Array<{ source: string[] | string }> };
-    assert.ok(copied.cells.some((c) => [c.source].flat().join('').includes("mnist.load")), 'the copy is the MNIST tutorial');
+    const copied = JSON.parse(readFileSync(join(server.workspace, '02-mnist.ipynb'), 'utf8')) as {
+      cells: Array<{ source: string[] | string }>;
+    };
+    assert.ok(
+      copied.cells.some((c) => [c.source].flat().join('').includes('mnist.load')),
+      'the copy is the MNIST tutorial',
+    );
     await wb.screenshot('open-sample');
   });
 
@@ -262,7 +283,14 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
 
     await wb.openKernelMenu();
     await wb.pickQuickPick('Restart Kernel');
-    await waitFor(() => { const now = kernelPids(server.runDir); return now.length === 1 && now[0] !== onCpu[0]; }, 30_000, 'a new kernel process');
+    await waitFor(
+      () => {
+        const now = kernelPids(server.runDir);
+        return now.length === 1 && now[0] !== onCpu[0];
+      },
+      30_000,
+      'a new kernel process',
+    );
     // The backend chosen for this notebook outlives a restart.
     await wb.waitForStatus(/tfnb: cpu · idle$/);
 
@@ -274,25 +302,37 @@ describe('tfnb in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('kernel-log');
   });
 
-  it('streamed output is appended to what is drawn, not drawn anew: the first line\'s element gets the later lines', async () => {
+  it("streamed output is appended to what is drawn, not drawn anew: the first line's element gets the later lines", async () => {
     await wb.runCell(MENU.ticks);
     // Mark the element VS Code drew the first line into, as soon as it is drawn.
     let marked = false;
     for (const deadline = Date.now() + 30_000; !marked && Date.now() < deadline;) {
       for (const frame of wb.page.frames()) {
-        marked ||= await frame.evaluate(() => {
-          const el = Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]')).find((e) => e.textContent === 'tick 0\n');
-          if (el) el.dataset.tfnbFirstChunk = 'yes';
-          return el !== undefined;
-        }).catch(() => false);
+        marked ||= await frame
+          .evaluate(() => {
+            const el = Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]')).find((e) => e.textContent === 'tick 0\n');
+            if (el) el.dataset.tfnbFirstChunk = 'yes';
+            return el !== undefined;
+          })
+          .catch(() => false);
       }
       if (!marked) await wb.page.waitForTimeout(20);
     }
     assert.ok(marked, 'the first line was drawn on its own');
     assert.equal(await wb.waitForCellDone(MENU.ticks, 30_000), 'success');
-    const drawn = (await Promise.all(wb.page.frames().map((frame) => frame.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]')).filter((e) => e.textContent?.startsWith('tick 0'))
-        .map((e) => ({ marked: e.dataset.tfnbFirstChunk === 'yes', text: e.textContent, parts: e.childElementCount }))).catch(() => [])))).flat();
+    const drawn = (
+      await Promise.all(
+        wb.page.frames().map((frame) =>
+          frame
+            .evaluate(() =>
+              Array.from(document.querySelectorAll<HTMLElement>('[output-item-id]'))
+                .filter((e) => e.textContent?.startsWith('tick 0'))
+                .map((e) => ({ marked: e.dataset.tfnbFirstChunk === 'yes', text: e.textContent, parts: e.childElementCount })),
+            )
+            .catch(() => []),
+        ),
+      )
+    ).flat();
     // Had tfnb sent the whole text again at each line, VS Code would have replaced the element.
     assert.deepEqual(drawn, [{ marked: true, text: 'tick 0\ntick 1\ntick 2\ntick 3\n', parts: 4 }]);
   });

@@ -31,16 +31,26 @@ export async function launchBrowser(server: RunningCodeServer): Promise<BrowserC
     headless: true,
     viewport: { width: 1400, height: 1100 },
     env: server.env as Record<string, string>,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 export class Workbench {
-  constructor(readonly page: Page, private readonly server: RunningCodeServer) {}
+  constructor(
+    readonly page: Page,
+    private readonly server: RunningCodeServer,
+  ) {}
 
   static async open(browser: BrowserContext, server: RunningCodeServer): Promise<Workbench> {
-    const page = browser.pages()[0] ?? await browser.newPage();
+    const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(server.url);
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
     // A notebook opened before the extension host registered contributions opens as JSON text.
@@ -66,8 +76,10 @@ export class Workbench {
 
   /** The editor tab showing the file `name` (the active one only, when `active`). */
   tab(name: string, active = false): Locator {
-    return this.page.locator(`.tabs-container .tab${active ? '.active' : ''}`)
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+    return this.page
+      .locator(`.tabs-container .tab${active ? '.active' : ''}`)
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+      .first();
   }
 
   /** Brings the editor of `name` to the front by clicking its tab. */
@@ -99,7 +111,10 @@ export class Workbench {
         await this.openPalette();
         const input = this.page.locator('.quick-input-widget input');
         await input.fill(`>${title}`, { timeout: 5_000 });
-        const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+        const row = this.page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+          .first();
         await row.click({ timeout: 5_000 });
         return;
       } catch (e) {
@@ -121,7 +136,11 @@ export class Workbench {
     } else {
       // Keys typed while an output webview has focus stay in it: first click an empty part of
       // the editor's tab bar, which takes the focus back to the workbench without doing anything.
-      const bar = await this.page.locator('.tabs-and-actions-container').first().boundingBox().catch(() => null);
+      const bar = await this.page
+        .locator('.tabs-and-actions-container')
+        .first()
+        .boundingBox()
+        .catch(() => null);
       if (bar) await this.page.mouse.click(bar.x + bar.width * 0.6, bar.y + bar.height / 2);
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
@@ -135,7 +154,10 @@ export class Workbench {
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
     const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
-    await dontSave.waitFor({ timeout: 5_000 }).then(() => dontSave.click(), () => undefined);
+    await dontSave.waitFor({ timeout: 5_000 }).then(
+      () => dontSave.click(),
+      () => undefined,
+    );
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
   }
 
@@ -145,7 +167,10 @@ export class Workbench {
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
     const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
-    await dontSave.waitFor({ timeout: 5_000 }).then(() => dontSave.click(), () => undefined);
+    await dontSave.waitFor({ timeout: 5_000 }).then(
+      () => dontSave.click(),
+      () => undefined,
+    );
     await tab.waitFor({ state: 'detached', timeout: 10_000 });
   }
 
@@ -163,7 +188,9 @@ export class Workbench {
     const list = this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list > .monaco-scrollable-element`).first();
     for (let i = 0; i < 200; i++) {
       if (!(await row.count())) {
-        const shown = await this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+        const shown = await this.page
+          .locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index]`)
+          .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
         const down = shown.length === 0 || Math.max(...shown) < index;
         await this.wheel(list, down ? 1000 : -1000);
         continue;
@@ -187,7 +214,7 @@ export class Workbench {
     const list = await this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list > .monaco-scrollable-element`).first().boundingBox();
     const editors = this.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index] .cell-editor-container`);
     let clicked = false;
-    for (let i = 0; i < await editors.count() && list && !clicked; i++) {
+    for (let i = 0; i < (await editors.count()) && list && !clicked; i++) {
       const box = await editors.nth(i).boundingBox();
       if (!box || box.y < list.y || box.y + box.height > list.y + list.height) continue;
       await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -293,7 +320,9 @@ export class Workbench {
 
   async outputs(index: number): Promise<CellOutputs> {
     const row = await this.revealCell(index);
-    const mimes = await row.locator('.output-inner-container').evaluateAll((els) => els.map((e) => e.getAttribute('output-mime-type') ?? ''));
+    const mimes = await row
+      .locator('.output-inner-container')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('output-mime-type') ?? ''));
     if (mimes.length === 0) return { mimes, texts: [] };
     // The editor leaves room for outputs in the cell's row; the webview draws them at the same
     // place on screen. Match them by position (closed notebooks may leave webviews behind).
@@ -302,12 +331,16 @@ export class Workbench {
     for (const frame of await this.outputFrames()) {
       const frameBox = await (await frame.frameElement()).boundingBox();
       if (!frameBox) continue;
-      const containers = await frame.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('.cell_container')).map((c) => {
-        const outputs = Array.from(c.querySelectorAll<HTMLElement>(':scope > .output_container'))
-          .filter((o) => o.style.display !== 'none' && o.querySelector('.output'))
-          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-        return { top: outputs[0]?.getBoundingClientRect().top ?? NaN, texts: outputs.map((o) => o.innerText.trim()) };
-      })).catch(() => []);
+      const containers = await frame
+        .evaluate(() =>
+          Array.from(document.querySelectorAll<HTMLElement>('.cell_container')).map((c) => {
+            const outputs = Array.from(c.querySelectorAll<HTMLElement>(':scope > .output_container'))
+              .filter((o) => o.style.display !== 'none' && o.querySelector('.output'))
+              .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+            return { top: outputs[0]?.getBoundingClientRect().top ?? NaN, texts: outputs.map((o) => o.innerText.trim()) };
+          }),
+        )
+        .catch(() => []);
       const mine = containers.find((c) => Math.abs(frameBox.y + c.top - slot.y) < 3);
       if (mine) return { mimes, texts: mine.texts };
     }
@@ -321,7 +354,8 @@ export class Workbench {
     for (;;) {
       last = await this.outputs(index).catch(() => last);
       if (done(last)) return last;
-      if (Date.now() > deadline) throw new Error(`cell ${index}: outputs not as expected after ${timeoutMs} ms: ${JSON.stringify(last).slice(0, 2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`cell ${index}: outputs not as expected after ${timeoutMs} ms: ${JSON.stringify(last).slice(0, 2000)}`);
       await this.page.waitForTimeout(100);
     }
   }
@@ -330,7 +364,14 @@ export class Workbench {
   async outputFrames(): Promise<Frame[]> {
     const found: Frame[] = [];
     for (const f of this.page.frames()) {
-      if (await f.locator('.cell_container').count().catch(() => 0) && await shown(f)) found.push(f);
+      if (
+        (await f
+          .locator('.cell_container')
+          .count()
+          .catch(() => 0)) &&
+        (await shown(f))
+      )
+        found.push(f);
     }
     return found;
   }
@@ -393,10 +434,15 @@ export class Workbench {
     await panel.waitFor({ state: 'visible', timeout: 10_000 });
     const channel = await this.page.locator('.part.panel select.monaco-select-box').first().inputValue();
     // Long lines wrap on screen (the joins are not in the log); the editor draws spaces as no-break spaces.
-    const read = async () => (await panel.locator('.view-lines').allInnerTexts()).join('').replace(/\n/g, '').replace(/\u00a0/g, ' ');
+    const read = async () =>
+      (await panel.locator('.view-lines').allInnerTexts())
+        .join('')
+        .replace(/\n/g, '')
+        .replace(/\u00a0/g, ' ');
     let text = await read();
     // A panel that just opened draws its lines a moment later.
-    for (const deadline = Date.now() + 10_000; text.trim() === '' && Date.now() < deadline; text = await read()) await this.page.waitForTimeout(100);
+    for (const deadline = Date.now() + 10_000; text.trim() === '' && Date.now() < deadline; text = await read())
+      await this.page.waitForTimeout(100);
     return { channel, text };
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatBytes, formatMemory, tensorDelta, tensors } from '../../src/extension/memoryText';
 
-describe('the status bar\'s memory wording', () => {
+describe("the status bar's memory wording", () => {
   it('says "tensor" for one and "tensors" otherwise, with a sign on changes', () => {
     assert.equal(tensors(1), '1 tensor');
     assert.equal(tensors(0), '0 tensors');

@@ -42,7 +42,10 @@ describe('the Node.js that runs the kernel', () => {
     log.length = 0;
     const found = await findNodeRuntime('', (l) => log.push(l));
     assert.equal(found.path, join(dirname(process.execPath), 'node'));
-    assert.ok(log.some((l) => l.includes(join(oldNodeDir, 'node')) && l.includes('18.19.0') && l.includes('needs 20')), log.join('\n'));
+    assert.ok(
+      log.some((l) => l.includes(join(oldNodeDir, 'node')) && l.includes('18.19.0') && l.includes('needs 20')),
+      log.join('\n'),
+    );
   });
 
   it('falls back to the runtime running the extension when PATH has no node', async () => {
@@ -59,15 +62,21 @@ describe('the Node.js that runs the kernel', () => {
   });
 
   it('refuses a tfnb.nodePath that is too old, naming the setting and the version', async () => {
-    await assert.rejects(findNodeRuntime(join(oldNodeDir, 'node'), () => undefined), (e: unknown) => {
-      assert.ok(e instanceof NodeRuntimeError);
-      assert.match(e.message, /tfnb\.nodePath/);
-      assert.match(e.message, /Node\.js 18\.19\.0; tfnb needs 20 or newer/);
-      return true;
-    });
+    await assert.rejects(
+      findNodeRuntime(join(oldNodeDir, 'node'), () => undefined),
+      (e: unknown) => {
+        assert.ok(e instanceof NodeRuntimeError);
+        assert.match(e.message, /tfnb\.nodePath/);
+        assert.match(e.message, /Node\.js 18\.19\.0; tfnb needs 20 or newer/);
+        return true;
+      },
+    );
   });
 
   it('refuses a tfnb.nodePath that does not exist', async () => {
-    await assert.rejects(findNodeRuntime(join(dir, 'no-such-node'), () => undefined), /tfnb\.nodePath is ".*no-such-node", which cannot run the kernel: .*ENOENT/);
+    await assert.rejects(
+      findNodeRuntime(join(dir, 'no-such-node'), () => undefined),
+      /tfnb\.nodePath is ".*no-such-node", which cannot run the kernel: .*ENOENT/,
+    );
   });
 });

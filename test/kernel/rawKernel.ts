@@ -5,7 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { DEFAULT_LIVE_UPDATE_INTERVAL_MS, DEFAULT_MAX_OUTPUT_BYTES, INTERRUPT_FD, type ClientToKernel, type KernelLaunchOptions, type KernelToClient } from '../../src/protocol/messages';
+import {
+  DEFAULT_LIVE_UPDATE_INTERVAL_MS,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  INTERRUPT_FD,
+  type ClientToKernel,
+  type KernelLaunchOptions,
+  type KernelToClient,
+} from '../../src/protocol/messages';
 import { KERNEL_SCRIPT, tempDir, type RuleBackend } from '../helpers/kernel';
 
 export type Message = KernelToClient & { executionId?: string | null };
@@ -19,16 +26,33 @@ export class RawKernel {
   private epoch = 0;
 
   private constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => { resolve({ code, signal }); this.wake(); }));
-    child.on('message', (m) => { this.messages.push(m as Message); this.wake(); });
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        resolve({ code, signal });
+        this.wake();
+      }),
+    );
+    child.on('message', (m) => {
+      this.messages.push(m as Message);
+      this.wake();
+    });
     child.stdout?.resume();
     child.stderr?.resume();
   }
 
   static async start(options: { backend: RuleBackend; maxOutputBytes?: number }): Promise<RawKernel> {
     const notebookDir = tempDir();
-    const launch: KernelLaunchOptions = { notebookDir, backend: options.backend, wasmThreads: 1, maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, liveUpdateIntervalMs: DEFAULT_LIVE_UPDATE_INTERVAL_MS };
-    const child = spawn(process.execPath, [KERNEL_SCRIPT, JSON.stringify(launch)], { cwd: notebookDir, stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] });
+    const launch: KernelLaunchOptions = {
+      notebookDir,
+      backend: options.backend,
+      wasmThreads: 1,
+      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      liveUpdateIntervalMs: DEFAULT_LIVE_UPDATE_INTERVAL_MS,
+    };
+    const child = spawn(process.execPath, [KERNEL_SCRIPT, JSON.stringify(launch)], {
+      cwd: notebookDir,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+    });
     const kernel = new RawKernel(child);
     const ready = await kernel.waitFor(() => kernel.messages.find((m) => m.type === 'ready' || m.type === 'startup-error'), 60_000);
     if (ready.type !== 'ready') throw new Error(`the kernel did not start: ${JSON.stringify(ready)}`);
@@ -38,7 +62,14 @@ export class RawKernel {
   /** Sends a cell; returns its execution id. */
   send(code: string): string {
     const executionId = `x${++this.counter}`;
-    const message: ClientToKernel = { type: 'execute', executionId, code, language: 'typescript', cellName: `cell ${this.counter}`, epoch: this.epoch };
+    const message: ClientToKernel = {
+      type: 'execute',
+      executionId,
+      code,
+      language: 'typescript',
+      cellName: `cell ${this.counter}`,
+      epoch: this.epoch,
+    };
     this.child.send(message);
     return executionId;
   }
@@ -80,11 +111,22 @@ export class RawKernel {
 
   private waitFor<T>(check: () => T | undefined, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms; messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms; messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 2000)}`)),
+        timeoutMs,
+      );
       const attempt = () => {
         const value = check();
-        if (value !== undefined) { clearTimeout(timer); resolve(value); return; }
-        if (this.child.exitCode !== null || this.child.signalCode !== null) { clearTimeout(timer); reject(new Error(`the kernel exited; messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 2000)}`)); return; }
+        if (value !== undefined) {
+          clearTimeout(timer);
+          resolve(value);
+          return;
+        }
+        if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`the kernel exited; messages: ${JSON.stringify(this.messages.slice(-5)).slice(0, 2000)}`));
+          return;
+        }
         this.waiters.push(attempt);
       };
       attempt();

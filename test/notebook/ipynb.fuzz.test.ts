@@ -17,21 +17,63 @@ const multiline = fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.string({ u
 const cellId = fc.stringMatching(/^[a-zA-Z0-9_-]{1,64}$/);
 const output = fc.oneof(
   fc.record({ output_type: fc.constant('stream'), name: fc.constantFrom('stdout', 'stderr'), text: multiline }),
-  fc.record({ output_type: fc.constant('display_data'), data: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), metadata: fc.object({ maxDepth: 1 }) }),
+  fc.record({
+    output_type: fc.constant('display_data'),
+    data: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })),
+    metadata: fc.object({ maxDepth: 1 }),
+  }),
 );
 const metadata = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
-const textCell = fc.record({ cell_type: fc.constantFrom('markdown', 'raw'), source: multiline, metadata, id: cellId, attachments: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ['cell_type', 'source'] });
-const codeCell = fc.record({ cell_type: fc.constant('code'), source: multiline, metadata, outputs: fc.array(output, { maxLength: 3 }), execution_count: fc.option(fc.nat()), id: cellId }, { requiredKeys: ['cell_type', 'source'] });
-const validNotebook = fc.record({
-  nbformat: fc.constant(4),
-  nbformat_minor: fc.nat({ max: 1000 }),
-  metadata,
-  cells: fc.array(fc.oneof(textCell, codeCell), { maxLength: 8 }),
-  extra_top_level: fc.jsonValue({ maxDepth: 2 }),
-}, { requiredKeys: ['nbformat', 'nbformat_minor', 'metadata', 'cells'] });
+const textCell = fc.record(
+  {
+    cell_type: fc.constantFrom('markdown', 'raw'),
+    source: multiline,
+    metadata,
+    id: cellId,
+    attachments: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })),
+  },
+  { requiredKeys: ['cell_type', 'source'] },
+);
+const codeCell = fc.record(
+  {
+    cell_type: fc.constant('code'),
+    source: multiline,
+    metadata,
+    outputs: fc.array(output, { maxLength: 3 }),
+    execution_count: fc.option(fc.nat()),
+    id: cellId,
+  },
+  { requiredKeys: ['cell_type', 'source'] },
+);
+const validNotebook = fc.record(
+  {
+    nbformat: fc.constant(4),
+    nbformat_minor: fc.nat({ max: 1000 }),
+    metadata,
+    cells: fc.array(fc.oneof(textCell, codeCell), { maxLength: 8 }),
+    extra_top_level: fc.jsonValue({ maxDepth: 2 }),
+  },
+  { requiredKeys: ['nbformat', 'nbformat_minor', 'metadata', 'cells'] },
+);
 
 /** A valid notebook with one field replaced by junk somewhere. */
-const mutatedNotebook = fc.tuple(validNotebook, fc.jsonValue({ maxDepth: 2 }), fc.nat(), fc.constantFrom('nbformat', 'nbformat_minor', 'metadata', 'cells', 'cell', 'cell.cell_type', 'cell.source', 'cell.metadata', 'cell.outputs'))
+const mutatedNotebook = fc
+  .tuple(
+    validNotebook,
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.nat(),
+    fc.constantFrom(
+      'nbformat',
+      'nbformat_minor',
+      'metadata',
+      'cells',
+      'cell',
+      'cell.cell_type',
+      'cell.source',
+      'cell.metadata',
+      'cell.outputs',
+    ),
+  )
   .map(([nb, junk, pick, where]) => {
     const copy = JSON.parse(JSON.stringify(nb)) as Record<string, unknown> & { cells: Array<Record<string, unknown>> };
     if (!where.startsWith('cell')) (copy as Record<string, unknown>)[where] = junk;
@@ -55,49 +97,76 @@ function parseOrFormatError(text: string): Notebook | NotebookFormatError {
 
 describe('notebook parsing, fuzzed', () => {
   it('valid notebooks (any metadata, unknown fields and minor versions) round-trip exactly', () => {
-    fc.assert(fc.property(validNotebook, (nb) => {
-      const text = JSON.stringify(nb);
-      const parsed = parseNotebook(text);
-      assert.deepEqual(JSON.parse(serializeNotebook(parsed)), JSON.parse(text));
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(validNotebook, (nb) => {
+        const text = JSON.stringify(nb);
+        const parsed = parseNotebook(text);
+        assert.deepEqual(JSON.parse(serializeNotebook(parsed)), JSON.parse(text));
+      }),
+      { numRuns: 1500 },
+    );
   });
 
-  it('running a notebook changes only code cells\' outputs and execution counts', () => {
-    fc.assert(fc.property(validNotebook, (nb) => {
-      const original = JSON.parse(JSON.stringify(nb)) as Notebook;
-      const executed = parseNotebook(JSON.stringify(nb));
-      executed.cells.forEach((c, i) => {
-        if (c.cell_type === 'code') { c.outputs = [{ output_type: 'stream', name: 'stdout', text: [`ran ${i}\n`] }]; c.execution_count = i + 1; }
-      });
-      const back = JSON.parse(serializeNotebook(executed)) as Notebook;
-      const strip = (n: Notebook) => ({ ...n, cells: n.cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: null, execution_count: null } : c)) });
-      assert.deepEqual(strip(back), strip(original));
-    }), { numRuns: 1000 });
+  it("running a notebook changes only code cells' outputs and execution counts", () => {
+    fc.assert(
+      fc.property(validNotebook, (nb) => {
+        const original = JSON.parse(JSON.stringify(nb)) as Notebook;
+        const executed = parseNotebook(JSON.stringify(nb));
+        executed.cells.forEach((c, i) => {
+          if (c.cell_type === 'code') {
+            c.outputs = [{ output_type: 'stream', name: 'stdout', text: [`ran ${i}\n`] }];
+            c.execution_count = i + 1;
+          }
+        });
+        const back = JSON.parse(serializeNotebook(executed)) as Notebook;
+        const strip = (n: Notebook) => ({
+          ...n,
+          cells: n.cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: null, execution_count: null } : c)),
+        });
+        assert.deepEqual(strip(back), strip(original));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('malformed notebooks give a NotebookFormatError or a faithful parse, never another exception', () => {
-    fc.assert(fc.property(fc.oneof(mutatedNotebook, fc.jsonValue({ maxDepth: 4 })), (value) => {
-      const text = JSON.stringify(value) ?? 'null';
-      const r = parseOrFormatError(text);
-      if (r instanceof NotebookFormatError) assert.ok(r.message.length > 0);
-      else assert.deepEqual(JSON.parse(serializeNotebook(r)), JSON.parse(text));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.oneof(mutatedNotebook, fc.jsonValue({ maxDepth: 4 })), (value) => {
+        const text = JSON.stringify(value) ?? 'null';
+        const r = parseOrFormatError(text);
+        if (r instanceof NotebookFormatError) assert.ok(r.message.length > 0);
+        else assert.deepEqual(JSON.parse(serializeNotebook(r)), JSON.parse(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('arbitrary text and bytes: a clear error, never a crash; invalid UTF-8 is refused, not replaced', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-      try {
-        parseNotebook(decodeUtf8(bytes, 'nb'));
-      } catch (e) {
-        assert.ok(e instanceof NotebookFormatError, String(e));
-      }
-    }), { numRuns: 2000 });
-    const invalid = Buffer.concat([Buffer.from('{"nbformat":4,"cells":[],"metadata":{"x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        try {
+          parseNotebook(decodeUtf8(bytes, 'nb'));
+        } catch (e) {
+          assert.ok(e instanceof NotebookFormatError, String(e));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    const invalid = Buffer.concat([
+      Buffer.from('{"nbformat":4,"cells":[],"metadata":{"x":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}'),
+    ]);
     assert.throws(() => decodeUtf8(invalid, 'nb.ipynb'), /not valid UTF-8 \(first bad byte at offset 42\)/);
   });
 
   it('huge cells and deep nesting: handled or refused clearly', () => {
-    const huge = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'markdown', metadata: {}, source: 'x'.repeat(20_000_000) }] };
+    const huge = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: 'markdown', metadata: {}, source: 'x'.repeat(20_000_000) }],
+    };
     const text = JSON.stringify(huge);
     assert.equal(JSON.parse(serializeNotebook(parseNotebook(text))).cells[0].source.length, 20_000_000);
     let deep = '0';
@@ -110,7 +179,13 @@ describe('notebook parsing, fuzzed', () => {
 describe('tfnb run on generated bad and odd notebooks (real process)', () => {
   it('exits 2 with a message and leaves malformed files untouched; odd valid ones round-trip', () => {
     const dir = tempDir('tfnb-fuzz-');
-    const samples = fc.sample(fc.oneof(mutatedNotebook, validNotebook.map((nb) => ({ ...nb, cells: nb.cells.filter((c) => c.cell_type !== 'code') }))), { numRuns: 60, seed: 20261128 });
+    const samples = fc.sample(
+      fc.oneof(
+        mutatedNotebook,
+        validNotebook.map((nb) => ({ ...nb, cells: nb.cells.filter((c) => c.cell_type !== 'code') })),
+      ),
+      { numRuns: 60, seed: 20261128 },
+    );
     samples.forEach((value, i) => {
       const file = join(dir, `nb${i}.ipynb`);
       const text = JSON.stringify(value);
@@ -134,6 +209,9 @@ describe('tfnb run on generated bad and odd notebooks (real process)', () => {
         }
       }
     });
-    assert.ok(readdirSync(dir).every((f) => f.endsWith('.ipynb')), 'no temp files left');
+    assert.ok(
+      readdirSync(dir).every((f) => f.endsWith('.ipynb')),
+      'no temp files left',
+    );
   });
 });

@@ -63,29 +63,48 @@ describe('lossless re-emission', () => {
     assert.equal(render(open(TRICKY)), TRICKY);
   });
 
-  it('after a run, only the code cell\'s outputs and execution_count differ; numbers, escapes, key order, duplicates survive', () => {
+  it("after a run, only the code cell's outputs and execution_count differ; numbers, escapes, key order, duplicates survive", () => {
     const opened = open(TRICKY);
     execute(opened.notebook);
     const out = render(opened);
-    const expected = TRICKY
-      .replace('"execution_count": 7', '"execution_count": 1')
-      .replace('"outputs": [{"output_type": "stream", "name": "stdout", "text": "old"}]',
-        '"outputs": [\n    {\n     "output_type": "stream",\n     "name": "stdout",\n     "text": [\n      "ran 1\\n",\n      "é ✓\\n"\n     ]\n    }\n   ]');
+    const expected = TRICKY.replace('"execution_count": 7', '"execution_count": 1').replace(
+      '"outputs": [{"output_type": "stream", "name": "stdout", "text": "old"}]',
+      '"outputs": [\n    {\n     "output_type": "stream",\n     "name": "stdout",\n     "text": [\n      "ran 1\\n",\n      "é ✓\\n"\n     ]\n    }\n   ]',
+    );
     assert.equal(out, expected);
-    for (const literal of ['12345678901234567890', '1e400', '-0', '1.50', '1E5', '\\u00e9', '\\/', '\\ud83d\\ude00', '"dup": 1, "dup": 2', '9007199254740993', '1e-400', '0.1000000000000000055511151231257827']) {
+    for (const literal of [
+      '12345678901234567890',
+      '1e400',
+      '-0',
+      '1.50',
+      '1E5',
+      '\\u00e9',
+      '\\/',
+      '\\ud83d\\ude00',
+      '"dup": 1, "dup": 2',
+      '9007199254740993',
+      '1e-400',
+      '0.1000000000000000055511151231257827',
+    ]) {
       assert.ok(out.includes(literal), literal);
     }
     // What JSON.stringify would have done instead:
-    assert.equal(JSON.stringify(JSON.parse(TRICKY).cells[0].metadata), '{"2":"two","b":1,"a":12345678901234567000,"inf":null,"neg0":0,"frac":1.5,"exp":100000}');
+    assert.equal(
+      JSON.stringify(JSON.parse(TRICKY).cells[0].metadata),
+      '{"2":"two","b":1,"a":12345678901234567000,"inf":null,"neg0":0,"frac":1.5,"exp":100000}',
+    );
   });
 
-  it('an injected parameters cell is written in the file\'s style; a later run replaces it and leaves the rest alone', () => {
+  it("an injected parameters cell is written in the file's style; a later run replaces it and leaves the rest alone", () => {
     const first = open(TRICKY);
     injectParameters(first.notebook, [['epochs', 2]]);
     const once = render(first);
     const parsed = JSON.parse(once) as Notebook;
     assert.deepEqual(parsed.cells[0]!.metadata, { tags: ['injected-parameters'] }); // no cell is tagged parameters: first
-    assert.match(once, /^\{\n "cells": \[\n  \{\n   "cell_type": "code",\n   "id": "injected-parameters-[a-z0-9]+",\n   "metadata": \{\n    "tags": \[\n     "injected-parameters"\n    \]\n   \},/);
+    assert.match(
+      once,
+      /^\{\n "cells": \[\n  \{\n   "cell_type": "code",\n   "id": "injected-parameters-[a-z0-9]+",\n   "metadata": \{\n    "tags": \[\n     "injected-parameters"\n    \]\n   \},/,
+    );
     const second = open(once);
     injectParameters(second.notebook, [['epochs', 3]]);
     execute(second.notebook);
@@ -98,7 +117,15 @@ describe('lossless re-emission', () => {
   });
 
   it('a compact file stays compact; CRLF and tab-indented files keep their newline and indentation', () => {
-    const nb = { nbformat: 4, nbformat_minor: 5, metadata: { n: 1 }, cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: '1', outputs: [], execution_count: null }, { cell_type: 'markdown', id: 'b', metadata: {}, source: 'x' }] };
+    const nb = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { n: 1 },
+      cells: [
+        { cell_type: 'code', id: 'a', metadata: {}, source: '1', outputs: [], execution_count: null },
+        { cell_type: 'markdown', id: 'b', metadata: {}, source: 'x' },
+      ],
+    };
     const compact = open(JSON.stringify(nb));
     execute(compact.notebook);
     const c = render(compact);
@@ -115,7 +142,8 @@ describe('lossless re-emission', () => {
   });
 
   it('repaired ids are written; other fields of those cells stay as they were', () => {
-    const text = '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "raw", "id": "same", "metadata": {"n": 1e400}, "source": ""}, {"cell_type": "raw", "id": "same", "metadata": {"n": 1e400}, "source": ""}, {"cell_type": "raw", "metadata": {"n": 1e400}, "source": ""}]}';
+    const text =
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "raw", "id": "same", "metadata": {"n": 1e400}, "source": ""}, {"cell_type": "raw", "id": "same", "metadata": {"n": 1e400}, "source": ""}, {"cell_type": "raw", "metadata": {"n": 1e400}, "source": ""}]}';
     const opened = open(text);
     assert.equal(opened.notices.length, 2);
     assert.match(opened.notices[0]!, /cell 2 repeated the id "same" of an earlier cell; it is now "[0-9a-f]{8}"/);
@@ -128,45 +156,67 @@ describe('lossless re-emission', () => {
 
   it('deep nesting: 3,000 levels are written back as they were; 100,000 are refused with a NotebookFormatError', () => {
     const nest = (depth: number) => '['.repeat(depth) + '0' + ']'.repeat(depth);
-    const text = (depth: number) => `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"deep": ${nest(depth)}}, "cells": [{"cell_type": "code", "id": "a", "metadata": {"deep": ${nest(depth)}}, "source": "1", "outputs": [], "execution_count": null}]}`;
+    const text = (depth: number) =>
+      `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"deep": ${nest(depth)}}, "cells": [{"cell_type": "code", "id": "a", "metadata": {"deep": ${nest(depth)}}, "source": "1", "outputs": [], "execution_count": null}]}`;
     const opened = open(text(3000));
     execute(opened.notebook);
     assert.equal(render(opened).match(/\[{3000}0\]{3000}/g)?.length, 2);
     const tooDeep = open(text(100_000));
     execute(tooDeep.notebook);
-    assert.throws(() => render(tooDeep), (e: Error) => e.name === 'NotebookFormatError' && /cannot be written back/.test(e.message));
+    assert.throws(
+      () => render(tooDeep),
+      (e: Error) => e.name === 'NotebookFormatError' && /cannot be written back/.test(e.message),
+    );
   });
 
   // Generated notebooks in Jupyter's style and others; each markdown/raw cell's exact text must come back.
   const jsonish = fc.jsonValue({ maxDepth: 3 });
   const cell = fc.oneof(
-    fc.record({ cell_type: fc.constantFrom('markdown', 'raw'), metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 3 }), source: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 })) }),
-    fc.record({ cell_type: fc.constant('code'), metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 3 }), source: fc.string(), outputs: fc.constant([]), execution_count: fc.option(fc.nat()) }),
+    fc.record({
+      cell_type: fc.constantFrom('markdown', 'raw'),
+      metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 3 }),
+      source: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 })),
+    }),
+    fc.record({
+      cell_type: fc.constant('code'),
+      metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 3 }),
+      source: fc.string(),
+      outputs: fc.constant([]),
+      execution_count: fc.option(fc.nat()),
+    }),
   );
   const generated = fc.record({
-    nb: fc.record({ nbformat: fc.constant(4), nbformat_minor: fc.constant(5), metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 4 }), cells: fc.array(cell, { maxLength: 6 }) }),
+    nb: fc.record({
+      nbformat: fc.constant(4),
+      nbformat_minor: fc.constant(5),
+      metadata: fc.dictionary(fc.string(), jsonish, { maxKeys: 4 }),
+      cells: fc.array(cell, { maxLength: 6 }),
+    }),
     indent: fc.constantFrom<string | number | undefined>(1, 2, 4, '\t', undefined),
   });
 
-  it('fuzzed: executing changes only code cells\' outputs and counts; every other cell is its original text', () => {
-    fc.assert(fc.property(generated, ({ nb, indent }) => {
-      const withIds = { ...nb, cells: nb.cells.map((c, i) => ({ id: `c${i}`, ...c })) };
-      const text = JSON.stringify(withIds, null, indent) + '\n';
-      const opened = open(text);
-      assert.equal(render(opened), text);
-      execute(opened.notebook);
-      const out = render(opened);
-      const expected = JSON.parse(text) as Notebook;
-      execute(expected);
-      assert.deepEqual(JSON.parse(out), expected);
-      withIds.cells.forEach((c) => {
-        if (c.cell_type !== 'code') {
-          const own = JSON.stringify(c, null, indent);
-          // Nested one level inside "cells": re-indent the expected text as the file has it.
-          const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent ?? '';
-          assert.ok(out.includes(unit ? own.replace(/\n/g, `\n${unit}${unit}`) : own), 'untouched cell text kept');
-        }
-      });
-    }), { numRuns: 500 });
+  it("fuzzed: executing changes only code cells' outputs and counts; every other cell is its original text", () => {
+    fc.assert(
+      fc.property(generated, ({ nb, indent }) => {
+        const withIds = { ...nb, cells: nb.cells.map((c, i) => ({ id: `c${i}`, ...c })) };
+        const text = JSON.stringify(withIds, null, indent) + '\n';
+        const opened = open(text);
+        assert.equal(render(opened), text);
+        execute(opened.notebook);
+        const out = render(opened);
+        const expected = JSON.parse(text) as Notebook;
+        execute(expected);
+        assert.deepEqual(JSON.parse(out), expected);
+        withIds.cells.forEach((c) => {
+          if (c.cell_type !== 'code') {
+            const own = JSON.stringify(c, null, indent);
+            // Nested one level inside "cells": re-indent the expected text as the file has it.
+            const unit = typeof indent === 'number' ? ' '.repeat(indent) : (indent ?? '');
+            assert.ok(out.includes(unit ? own.replace(/\n/g, `\n${unit}${unit}`) : own), 'untouched cell text kept');
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -4,7 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,10 +28,17 @@ import { NotebookFile, parseForRewrite } from '../../src/notebook/notebookFile';
 import { tempDir } from '../helpers/kernel';
 import { mountTmpfs, remountReadOnly } from '../helpers/tmpfs';
 
-const NB = JSON.stringify({
-  nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'tfnb', display_name: 'TS' } },
-  cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: '1', outputs: [], execution_count: null }],
-}, null, 1) + '\n';
+const NB =
+  JSON.stringify(
+    {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'tfnb', display_name: 'TS' } },
+      cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: '1', outputs: [], execution_count: null }],
+    },
+    null,
+    1,
+  ) + '\n';
 
 function executed(file: NotebookFile, text = 'ran\n'): Notebook {
   const cell = file.notebook.cells[0]!;
@@ -89,11 +110,47 @@ describe('NotebookFile: where the executed notebook goes', () => {
   });
 
   const badTargets: Array<[string, (dir: string) => string, RegExp]> = [
-    ['a folder', (dir) => { mkdirSync(join(dir, 'o')); return join(dir, 'o'); }, /is a folder; tfnb writes the executed notebook only to a regular file/],
-    ['a read-only file', (dir) => { writeFileSync(join(dir, 'o'), ''); chmodSync(join(dir, 'o'), 0o444); return join(dir, 'o'); }, /is read-only \(mode 0444\)/],
-    ['a path under a file', (dir) => { writeFileSync(join(dir, 'f'), ''); return join(dir, 'f', 'o.ipynb'); }, /is a regular file, not a folder/],
-    ['a dangling symlink', (dir) => { symlinkSync(join(dir, 'nowhere', 'x'), join(dir, 'o')); return join(dir, 'o'); }, /is a symbolic link to .*nowhere\/x, which does not exist/],
-    ['a FIFO', (dir) => { execFileSync('mkfifo', [join(dir, 'o')]); return join(dir, 'o'); }, /is a FIFO/],
+    [
+      'a folder',
+      (dir) => {
+        mkdirSync(join(dir, 'o'));
+        return join(dir, 'o');
+      },
+      /is a folder; tfnb writes the executed notebook only to a regular file/,
+    ],
+    [
+      'a read-only file',
+      (dir) => {
+        writeFileSync(join(dir, 'o'), '');
+        chmodSync(join(dir, 'o'), 0o444);
+        return join(dir, 'o');
+      },
+      /is read-only \(mode 0444\)/,
+    ],
+    [
+      'a path under a file',
+      (dir) => {
+        writeFileSync(join(dir, 'f'), '');
+        return join(dir, 'f', 'o.ipynb');
+      },
+      /is a regular file, not a folder/,
+    ],
+    [
+      'a dangling symlink',
+      (dir) => {
+        symlinkSync(join(dir, 'nowhere', 'x'), join(dir, 'o'));
+        return join(dir, 'o');
+      },
+      /is a symbolic link to .*nowhere\/x, which does not exist/,
+    ],
+    [
+      'a FIFO',
+      (dir) => {
+        execFileSync('mkfifo', [join(dir, 'o')]);
+        return join(dir, 'o');
+      },
+      /is a FIFO/,
+    ],
     ['/dev/null', () => '/dev/null', /is a character device/],
   ];
   for (const [name, make, message] of badTargets) {
@@ -101,7 +158,10 @@ describe('NotebookFile: where the executed notebook goes', () => {
       const dir = tempDir('tfnb-nbfile-');
       const input = join(dir, 'nb.ipynb');
       writeFileSync(input, NB);
-      assert.throws(() => NotebookFile.open({ input, output: make(dir) }), (e: Error) => e instanceof NotebookFormatError && message.test(e.message));
+      assert.throws(
+        () => NotebookFile.open({ input, output: make(dir) }),
+        (e: Error) => e instanceof NotebookFormatError && message.test(e.message),
+      );
       assert.equal(readFileSync(input, 'utf8'), NB);
     });
   }
@@ -111,7 +171,10 @@ describe('NotebookFile: where the executed notebook goes', () => {
     if (!dir) return;
     writeFileSync(join(dir, 'nb.ipynb'), NB);
     remountReadOnly(dir);
-    assert.throws(() => NotebookFile.open({ input: join(dir, 'nb.ipynb') }), /the notebook \(run in place\): cannot write .*nb\.ipynb: a file cannot be created in .*read-only file system \(EROFS\)/);
+    assert.throws(
+      () => NotebookFile.open({ input: join(dir, 'nb.ipynb') }),
+      /the notebook \(run in place\): cannot write .*nb\.ipynb: a file cannot be created in .*read-only file system \(EROFS\)/,
+    );
   });
 });
 
@@ -165,7 +228,10 @@ describe('NotebookFile: a full disk (a real 64 KB tmpfs)', () => {
       error = e;
     }
     assert.ok(error instanceof NotebookWriteError, String(error));
-    assert.match(error.message, /cannot write .*nb\.ipynb: no space left on device \(ENOSPC\); .*nb\.ipynb was left as it was; the executed notebook was saved to (\S+) instead/);
+    assert.match(
+      error.message,
+      /cannot write .*nb\.ipynb: no space left on device \(ENOSPC\); .*nb\.ipynb was left as it was; the executed notebook was saved to (\S+) instead/,
+    );
     assert.equal(readFileSync(input, 'utf8'), NB);
     assert.deepEqual(readdirSync(dir), ['nb.ipynb']);
     const rescue = /saved to (\S+) instead/.exec(error.message)![1]!;
@@ -191,15 +257,32 @@ describe('NotebookFile: what it reads', () => {
     assert.equal(readRegularFile(join(dir, 'big'), 2000).bytes.length, 2000);
   });
 
-  const nb = (over: Record<string, unknown>, cell: Record<string, unknown> = {}) => JSON.stringify({
-    nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'ok', metadata: {}, source: '1', outputs: [], execution_count: null, ...cell }], ...over,
-  });
+  const nb = (over: Record<string, unknown>, cell: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: 'code', id: 'ok', metadata: {}, source: '1', outputs: [], execution_count: null, ...cell }],
+      ...over,
+    });
   const invalid: Array<[string, string, RegExp]> = [
     ['no top-level metadata', JSON.stringify({ nbformat: 4, nbformat_minor: 5, cells: [] }), /the top-level "metadata" object is missing/],
     ['no nbformat_minor', JSON.stringify({ nbformat: 4, metadata: {}, cells: [] }), /"nbformat_minor" is missing/],
-    ['an empty language_info.name', nb({ metadata: { language_info: { name: '' } } }), /metadata\.language_info\.name is empty; set it to "typescript"/],
-    ['a kernelspec that is not an object', nb({ metadata: { kernelspec: 'tfnb' } }), /metadata\.kernelspec must be an object with "name" and "display_name", not string/],
-    ['a kernelspec with a numeric display_name', nb({ metadata: { kernelspec: { name: 'tfnb', display_name: 3 } } }), /metadata\.kernelspec\.display_name must be a string, not 3/],
+    [
+      'an empty language_info.name',
+      nb({ metadata: { language_info: { name: '' } } }),
+      /metadata\.language_info\.name is empty; set it to "typescript"/,
+    ],
+    [
+      'a kernelspec that is not an object',
+      nb({ metadata: { kernelspec: 'tfnb' } }),
+      /metadata\.kernelspec must be an object with "name" and "display_name", not string/,
+    ],
+    [
+      'a kernelspec with a numeric display_name',
+      nb({ metadata: { kernelspec: { name: 'tfnb', display_name: 3 } } }),
+      /metadata\.kernelspec\.display_name must be a string, not 3/,
+    ],
     ['an id with a space', nb({}, { id: 'a b' }), /cell 1: id "a b" is not a valid cell id/],
     ['an empty id', nb({}, { id: '' }), /cell 1: id "" is not a valid cell id/],
     ['a 65-character id', nb({}, { id: 'x'.repeat(65) }), /cell 1: id "x{59}… \(65 characters\) is not a valid cell id/],
@@ -210,7 +293,10 @@ describe('NotebookFile: what it reads', () => {
   ];
   for (const [name, text, message] of invalid) {
     it(`refuses ${name} as nbformat's schema does`, () => {
-      assert.throws(() => parseForRewrite(text, 'nb.ipynb'), (e: Error) => e instanceof NotebookFormatError && message.test(e.message));
+      assert.throws(
+        () => parseForRewrite(text, 'nb.ipynb'),
+        (e: Error) => e instanceof NotebookFormatError && message.test(e.message),
+      );
     });
   }
 

@@ -7,7 +7,8 @@ import { CHART, charts } from './fixtures';
 describe('chart renderer', () => {
   const page = usePage('dark');
 
-  const legend = (out: string): Promise<string[]> => page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+  const legend = (out: string): Promise<string[]> =>
+    page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
 
   test('line chart: one uPlot series per payload series on a shared x', async () => {
     const r = page();
@@ -24,26 +25,64 @@ describe('chart renderer', () => {
     assert.deepEqual(await legend(out), ['class A', 'class B']);
     assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '120');
     await r.screenshot(out, 'chart-scatter');
-    const log = await r.render(CHART, { kind: 'line', logY: true, series: [{ name: 'loss', points: [{ x: 1, y: 1 }, { x: 2, y: 0.1 }, { x: 3, y: 0.01 }] }] });
+    const log = await r.render(CHART, {
+      kind: 'line',
+      logY: true,
+      series: [
+        {
+          name: 'loss',
+          points: [
+            { x: 1, y: 1 },
+            { x: 2, y: 0.1 },
+            { x: 3, y: 0.01 },
+          ],
+        },
+      ],
+    });
     assert.equal(await r.page.locator(`${log} .tfnb-chart`).getAttribute('data-y-scale'), 'log');
   });
 
   test('string x values become categories', async () => {
     const r = page();
-    const out = await r.render(CHART, { kind: 'line', series: [{ name: 'acc', points: [{ x: 'mlp', y: 0.9 }, { x: 'cnn', y: 0.95 }, { x: 'rnn', y: 0.93 }] }] });
+    const out = await r.render(CHART, {
+      kind: 'line',
+      series: [
+        {
+          name: 'acc',
+          points: [
+            { x: 'mlp', y: 0.9 },
+            { x: 'cnn', y: 0.95 },
+            { x: 'rnn', y: 0.93 },
+          ],
+        },
+      ],
+    });
     assert.equal(await r.page.locator(`${out} .tfnb-chart`).getAttribute('data-points'), '3');
   });
 
   test('bar chart: labels, values and bar lengths in proportion', async () => {
     const r = page();
     const out = await r.render(CHART, charts.bar);
-    assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-label`).allTextContents(), ['cat', 'dog', 'bird', 'a label that is rather long']);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-label`).allTextContents(), [
+      'cat',
+      'dog',
+      'bird',
+      'a label that is rather long',
+    ]);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-bar-value`).allTextContents(), ['0.83', '0.7', '0.9', '0.42']);
     const widths = await r.page.locator(`${out} .tfnb-bar-fill`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
     assert.ok(Math.abs(widths[0]! / widths[2]! - 0.83 / 0.9) < 0.01, `bar widths ${widths.join(', ')}`);
     await r.screenshot(out, 'chart-bar');
-    const negative = await r.render(CHART, { kind: 'bar', bars: [{ label: 'up', value: 2 }, { label: 'down', value: -1 }] });
-    const boxes = await r.page.locator(`${negative} .tfnb-bar-fill`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((b) => [b.left, b.right]));
+    const negative = await r.render(CHART, {
+      kind: 'bar',
+      bars: [
+        { label: 'up', value: 2 },
+        { label: 'down', value: -1 },
+      ],
+    });
+    const boxes = await r.page
+      .locator(`${negative} .tfnb-bar-fill`)
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((b) => [b.left, b.right]));
     assert.ok(Math.abs(boxes[1]![1]! - boxes[0]![0]!) < 0.5, 'the negative bar ends where the positive one starts (at zero)');
   });
 
@@ -52,7 +91,10 @@ describe('chart renderer', () => {
     const out = await r.render(CHART, charts.histogram);
     assert.equal(await r.page.locator(`${out} rect.tfnb-bar`).count(), 20);
     const firstTitle = await r.page.locator(`${out} rect.tfnb-bar title`).first().textContent();
-    assert.equal(firstTitle, `[${Number(charts.histogram.binEdges[0]!.toPrecision(4))}, ${Number(charts.histogram.binEdges[1]!.toPrecision(4))}): ${charts.histogram.counts[0]}`);
+    assert.equal(
+      firstTitle,
+      `[${Number(charts.histogram.binEdges[0]!.toPrecision(4))}, ${Number(charts.histogram.binEdges[1]!.toPrecision(4))}): ${charts.histogram.counts[0]}`,
+    );
     await r.screenshot(out, 'chart-histogram');
   });
 
@@ -81,7 +123,11 @@ describe('chart renderer', () => {
       const ctx = (c as HTMLCanvasElement).getContext('2d')!;
       return [0, 1, 2].map((x) => Array.from(ctx.getImageData(x, 0, 1, 1).data));
     });
-    assert.deepEqual(pixels, [[128, 128, 128, 255], [0, 0, 0, 0], [255, 255, 255, 255]]); // 0.5 mid grey, null clear, 2 clamped to white
+    assert.deepEqual(pixels, [
+      [128, 128, 128, 255],
+      [0, 0, 0, 0],
+      [255, 255, 255, 255],
+    ]); // 0.5 mid grey, null clear, 2 clamped to white
     assert.deepEqual(await r.page.locator(`${out} .tfnb-colorbar span`).allTextContents(), ['0', '1']);
   });
 
@@ -93,7 +139,10 @@ describe('chart renderer', () => {
     const [bar, plot] = await svg.evaluate((el) => {
       const rect = el.querySelector('rect.tfnb-bar')!.getBoundingClientRect();
       const axis = el.querySelector('line.tfnb-axis-line')!.getBoundingClientRect();
-      return [{ left: rect.left, right: rect.right }, { left: axis.left, right: axis.right }];
+      return [
+        { left: rect.left, right: rect.right },
+        { left: axis.left, right: axis.right },
+      ];
     });
     const middle = (plot!.left + plot!.right) / 2;
     assert.ok(bar!.right - bar!.left < (plot!.right - plot!.left) / 3, `bar ${JSON.stringify(bar)} in plot ${JSON.stringify(plot)}`);

@@ -8,10 +8,13 @@ const close = (actual: number | null, expected: number, what: string): void => {
 };
 
 test('precision is per predicted column, recall per true row, F1 their harmonic mean', () => {
-  const [cat, dog] = perClassMetrics(['cat', 'dog'], [
-    [8, 2],
-    [4, 6],
-  ]);
+  const [cat, dog] = perClassMetrics(
+    ['cat', 'dog'],
+    [
+      [8, 2],
+      [4, 6],
+    ],
+  );
   close(cat!.precision, 8 / 12, 'cat precision');
   close(cat!.recall, 8 / 10, 'cat recall');
   close(cat!.f1, (2 * (8 / 12) * (8 / 10)) / (8 / 12 + 8 / 10), 'cat f1');
@@ -22,11 +25,14 @@ test('precision is per predicted column, recall per true row, F1 their harmonic 
 
 test('0/0 is undefined per class and counts as 0 in the averages of occurring classes', () => {
   // "b" is never predicted (precision 0/0); "c" neither occurs nor is predicted.
-  const report = classReport(['a', 'b', 'c'], [
-    [5, 0, 0],
-    [5, 0, 0],
-    [0, 0, 0],
-  ]);
+  const report = classReport(
+    ['a', 'b', 'c'],
+    [
+      [5, 0, 0],
+      [5, 0, 0],
+      [0, 0, 0],
+    ],
+  );
   assert.equal(report.rows[1]!.precision, null);
   assert.equal(report.rows[1]!.recall, 0);
   assert.equal(report.rows[1]!.f1, null);

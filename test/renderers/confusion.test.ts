@@ -57,7 +57,10 @@ describe('confusion matrix renderer', () => {
     await cell(out, 0, 0).focus();
     await r.page.keyboard.press('ArrowDown');
     await r.page.keyboard.press('ArrowRight');
-    const focused = await r.page.evaluate(() => [document.activeElement?.getAttribute('data-row'), document.activeElement?.getAttribute('data-col')]);
+    const focused = await r.page.evaluate(() => [
+      document.activeElement?.getAttribute('data-row'),
+      document.activeElement?.getAttribute('data-col'),
+    ]);
     assert.deepEqual(focused, ['1', '1']);
     assert.equal(await cell(out, 1, 1).getAttribute('tabindex'), '0');
     assert.equal(await cell(out, 0, 0).getAttribute('tabindex'), '-1');
@@ -105,8 +108,16 @@ describe('confusion matrix renderer', () => {
     assert.deepEqual(await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]), [n, n]);
     await canvas.focus();
     await canvas.press('ArrowRight');
-    assert.equal(await r.text(`${out} .tfnb-heatmap + .tfnb-colorbar + .tfnb-status, ${out} figure.tfnb-heatmap .tfnb-status`), 'true c0, predicted c1: 10 (20.0% of true c0)');
-    assert.deepEqual(await r.page.locator(`${out} .tfnb-report tr[data-class="c0"] td`).allTextContents(), ['0.800', '0.800', '0.800', '50']);
+    assert.equal(
+      await r.text(`${out} .tfnb-heatmap + .tfnb-colorbar + .tfnb-status, ${out} figure.tfnb-heatmap .tfnb-status`),
+      'true c0, predicted c1: 10 (20.0% of true c0)',
+    );
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-report tr[data-class="c0"] td`).allTextContents(), [
+      '0.800',
+      '0.800',
+      '0.800',
+      '50',
+    ]);
     await r.screenshot(out, 'confusion-150');
     await r.page.locator(`${out} button`, { hasText: 'Normalised by row' }).click();
     assert.equal(await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).count(), 1);

@@ -4,7 +4,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { STRICT_CSP, buildRendererBundle, usePage, type RendererPage } from './harness';
-import { CHART, CONFUSION, MODEL, TENSOR, TRAINING, bigTensor, charts, confusion10, confusion3, imageTensor, modelSummary, nonFiniteTensor, smallTensor, trainingRun } from './fixtures';
+import {
+  CHART,
+  CONFUSION,
+  MODEL,
+  TENSOR,
+  TRAINING,
+  bigTensor,
+  charts,
+  confusion10,
+  confusion3,
+  imageTensor,
+  modelSummary,
+  nonFiniteTensor,
+  smallTensor,
+  trainingRun,
+} from './fixtures';
 
 const ALL_OUTPUTS: Array<[string, string, unknown]> = [
   ['tensor-small', TENSOR, smallTensor()],
@@ -14,7 +29,14 @@ const ALL_OUTPUTS: Array<[string, string, unknown]> = [
   ['training', TRAINING, trainingRun(5)],
   ['confusion-3', CONFUSION, confusion3()],
   ['confusion-10', CONFUSION, confusion10()],
-  ['confusion-200', CONFUSION, { classes: Array.from({ length: 200 }, (_, i) => `c${i}`), matrix: Array.from({ length: 200 }, (_, i) => Array.from({ length: 200 }, (_, j) => (i === j ? 20 : (i + j) % 7))) }],
+  [
+    'confusion-200',
+    CONFUSION,
+    {
+      classes: Array.from({ length: 200 }, (_, i) => `c${i}`),
+      matrix: Array.from({ length: 200 }, (_, i) => Array.from({ length: 200 }, (_, j) => (i === j ? 20 : (i + j) % 7))),
+    },
+  ],
   ['model-summary', MODEL, modelSummary()],
   ...Object.entries(charts).map(([kind, payload]): [string, string, unknown] => [`chart-${kind}`, CHART, payload]),
 ];
@@ -25,8 +47,10 @@ async function drawn(r: RendererPage, out: string): Promise<{ ok: boolean; why: 
     if (el.querySelector('.tfnb-error')) return { ok: false, why: el.querySelector('.tfnb-error')!.textContent ?? '' };
     const view = el.querySelector('.tfnb-output');
     if (!view || view.childElementCount === 0) return { ok: false, why: 'empty output' };
-    for (const chart of Array.from(el.querySelectorAll('.tfnb-chart'))) if (!chart.querySelector('.uplot canvas')) return { ok: false, why: 'chart without a plot' };
-    for (const img of Array.from(el.querySelectorAll('img'))) if (!(img.complete && img.naturalWidth > 0)) return { ok: false, why: `image not decoded: ${img.src.slice(0, 40)}` };
+    for (const chart of Array.from(el.querySelectorAll('.tfnb-chart')))
+      if (!chart.querySelector('.uplot canvas')) return { ok: false, why: 'chart without a plot' };
+    for (const img of Array.from(el.querySelectorAll('img')))
+      if (!(img.complete && img.naturalWidth > 0)) return { ok: false, why: `image not decoded: ${img.src.slice(0, 40)}` };
     for (const canvas of Array.from(el.querySelectorAll('canvas'))) {
       const ctx = canvas.getContext('2d');
       if (!ctx || canvas.width === 0 || canvas.height === 0) return { ok: false, why: 'canvas without size' };
@@ -85,10 +109,20 @@ describe(`renderer under a strict Content-Security-Policy (${STRICT_CSP.split(';
     });
     assert.deepEqual(blocked, ['eval: EvalError', 'innerHTML: TypeError', 'script text: TypeError']);
     // Reports arrive as events after the fact: wait for all four.
-    await r.page.waitForFunction(() => (window as unknown as { __cspViolations: string[] }).__cspViolations.length >= 4, undefined, { timeout: 5000 });
+    await r.page.waitForFunction(() => (window as unknown as { __cspViolations: string[] }).__cspViolations.length >= 4, undefined, {
+      timeout: 5000,
+    });
     const violations = await r.cspViolations();
-    for (const sample of ['(eval|1)', '(Element innerHTML|<b>x</b>)', '(HTMLScriptElement textContent|', 'img-src blocked http://tfnb.test/remote.png']) {
-      assert.ok(violations.some((v) => v.includes(sample)), `${sample} reported in: ${violations.join('; ')}`);
+    for (const sample of [
+      '(eval|1)',
+      '(Element innerHTML|<b>x</b>)',
+      '(HTMLScriptElement textContent|',
+      'img-src blocked http://tfnb.test/remote.png',
+    ]) {
+      assert.ok(
+        violations.some((v) => v.includes(sample)),
+        `${sample} reported in: ${violations.join('; ')}`,
+      );
     }
     assert.equal(await r.page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan), undefined);
   });
@@ -136,7 +170,17 @@ describe(`renderer under a strict Content-Security-Policy (${STRICT_CSP.split(';
 
   test('the bundle holds no string-to-code or string-to-HTML call and no URL to fetch', async () => {
     const bundle = await buildRendererBundle(true);
-    for (const sink of [/\beval\s*\(/, /\bnew Function\s*\(/, /\bFunction\s*\(\s*["'`]/, /\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\bset(Timeout|Interval)\(\s*["'`]/, /\bimport\s*\(/]) {
+    for (const sink of [
+      /\beval\s*\(/,
+      /\bnew Function\s*\(/,
+      /\bFunction\s*\(\s*["'`]/,
+      /\.innerHTML\b/,
+      /\.outerHTML\b/,
+      /insertAdjacentHTML/,
+      /document\.write/,
+      /\bset(Timeout|Interval)\(\s*["'`]/,
+      /\bimport\s*\(/,
+    ]) {
       assert.doesNotMatch(bundle, sink);
     }
     const urls = [...new Set(bundle.match(/\b(?:https?|wss?):\/\/[^\s"'`)]+/g) ?? [])];

@@ -4,12 +4,7 @@
  * when a tensor has more than 1000 values), a downsampled heatmap, a histogram and PNGs.
  */
 import { deflateSync } from 'node:zlib';
-import type {
-  ConfusionMatrixPayload,
-  ModelSummaryPayload,
-  TensorPayload,
-  TrainingPayload,
-} from '../../src/protocol/mime';
+import type { ConfusionMatrixPayload, ModelSummaryPayload, TensorPayload, TrainingPayload } from '../../src/protocol/mime';
 
 export const TENSOR = 'application/vnd.tfnb.tensor+json';
 export const TRAINING = 'application/vnd.tfnb.training+json';
@@ -20,7 +15,12 @@ export const CHART = 'application/vnd.tfnb.chart+json';
 // ------------------------------------------------------------------ tensor helpers
 
 export function statsOf(data: ArrayLike<number>): NonNullable<TensorPayload['stats']> {
-  let n = 0, sum = 0, min = Infinity, max = -Infinity, nanCount = 0, infCount = 0;
+  let n = 0,
+    sum = 0,
+    min = Infinity,
+    max = -Infinity,
+    nanCount = 0,
+    infCount = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (Number.isNaN(v)) nanCount++;
@@ -53,9 +53,10 @@ export function summarise(data: ArrayLike<number>, shape: number[], edgeItems = 
   const walk = (axis: number, offset: number): unknown => {
     if (axis === shape.length) return jsonValue(data[offset]!);
     const n = shape[axis]!;
-    const indices = summarising && n > 2 * edgeItems
-      ? [...Array.from({ length: edgeItems }, (_, i) => i), -1, ...Array.from({ length: edgeItems }, (_, i) => n - edgeItems + i)]
-      : Array.from({ length: n }, (_, i) => i);
+    const indices =
+      summarising && n > 2 * edgeItems
+        ? [...Array.from({ length: edgeItems }, (_, i) => i), -1, ...Array.from({ length: edgeItems }, (_, i) => n - edgeItems + i)]
+        : Array.from({ length: n }, (_, i) => i);
     return indices.map((i) => (i < 0 ? null : walk(axis + 1, offset + i * strides[axis]!)));
   };
   return walk(0, 0);
@@ -67,13 +68,20 @@ export function heatmapOf(data: ArrayLike<number>, rows: number, cols: number, m
   const out: Array<number | null> = [];
   for (let r = 0; r < outRows; r++) {
     for (let c = 0; c < outCols; c++) {
-      const r0 = Math.floor((r * rows) / outRows), r1 = Math.floor(((r + 1) * rows) / outRows);
-      const c0 = Math.floor((c * cols) / outCols), c1 = Math.floor(((c + 1) * cols) / outCols);
-      let sum = 0, n = 0;
-      for (let i = r0; i < r1; i++) for (let j = c0; j < c1; j++) {
-        const v = data[i * cols + j]!;
-        if (Number.isFinite(v)) { sum += v; n++; }
-      }
+      const r0 = Math.floor((r * rows) / outRows),
+        r1 = Math.floor(((r + 1) * rows) / outRows);
+      const c0 = Math.floor((c * cols) / outCols),
+        c1 = Math.floor(((c + 1) * cols) / outCols);
+      let sum = 0,
+        n = 0;
+      for (let i = r0; i < r1; i++)
+        for (let j = c0; j < c1; j++) {
+          const v = data[i * cols + j]!;
+          if (Number.isFinite(v)) {
+            sum += v;
+            n++;
+          }
+        }
       out.push(n ? sum / n : null);
     }
   }
@@ -82,7 +90,8 @@ export function heatmapOf(data: ArrayLike<number>, rows: number, cols: number, m
 
 export function histogramOf(data: ArrayLike<number>, bins = 30): NonNullable<TensorPayload['histogram']> {
   const { min, max } = statsOf(data);
-  const lo = min ?? 0, hi = max === min ? lo + 1 : (max ?? 1);
+  const lo = min ?? 0,
+    hi = max === min ? lo + 1 : (max ?? 1);
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
@@ -95,7 +104,9 @@ export function histogramOf(data: ArrayLike<number>, bins = 30): NonNullable<Ten
 export function tensorPayload(data: Float32Array | number[], shape: number[], dtype = 'float32', title?: string): TensorPayload {
   const size = shape.reduce((a, b) => a * b, 1);
   return {
-    shape, dtype, size,
+    shape,
+    dtype,
+    size,
     stats: statsOf(data),
     values: summarise(data, shape),
     truncated: size > 1000,
@@ -140,7 +151,12 @@ export function pngDataUrl(width: number, height: number, channels: 1 | 3 | 4, p
     raw[y * (1 + width * channels)] = 0;
     raw.set(pixels.subarray(y * width * channels, (y + 1) * width * channels), y * (1 + width * channels) + 1);
   }
-  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  const png = Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 
@@ -156,7 +172,8 @@ export function smallTensor(): TensorPayload {
 export function bigTensor(): TensorPayload {
   const n = 1000;
   const data = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] = Math.sin(i / 60) * Math.cos(j / 90) + ((i * 31 + j * 17) % 101) / 500;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) data[i * n + j] = Math.sin(i / 60) * Math.cos(j / 90) + ((i * 31 + j * 17) % 101) / 500;
   return tensorPayload(data, [n, n], 'float32', 'activations');
 }
 
@@ -171,19 +188,22 @@ export function nonFiniteTensor(): TensorPayload {
 
 /** Four 28×28 grey "digits" (rings and bars), like tf.data MNIST images [4, 28, 28, 1]. */
 export function imageTensor(): TensorPayload {
-  const w = 28, h = 28, count = 4;
+  const w = 28,
+    h = 28,
+    count = 4;
   const data = new Float32Array(count * w * h);
   const urls: string[] = [];
   for (let k = 0; k < count; k++) {
     const pixels = new Uint8Array(w * h);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      const d = Math.hypot(x - 13.5, y - 13.5);
-      const ring = Math.abs(d - (5 + k * 2)) < 1.8 ? 1 : 0;
-      const bar = k % 2 === 1 && Math.abs(x - 13.5) < 1.5 ? 1 : 0;
-      const v = Math.max(ring, bar);
-      pixels[y * w + x] = v * 255;
-      data[k * w * h + y * w + x] = v;
-    }
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const d = Math.hypot(x - 13.5, y - 13.5);
+        const ring = Math.abs(d - (5 + k * 2)) < 1.8 ? 1 : 0;
+        const bar = k % 2 === 1 && Math.abs(x - 13.5) < 1.5 ? 1 : 0;
+        const v = Math.max(ring, bar);
+        pixels[y * w + x] = v * 255;
+        data[k * w * h + y * w + x] = v;
+      }
     urls.push(pngDataUrl(w, h, 1, pixels));
   }
   return {
@@ -241,7 +261,9 @@ export function confusion3(): ConfusionMatrixPayload {
 
 export function confusion10(): ConfusionMatrixPayload {
   const classes = Array.from({ length: 10 }, (_, i) => `digit ${i}`);
-  const matrix = classes.map((_, i) => classes.map((_, j) => (i === j ? 900 + ((i * 37) % 90) : (i * 7 + j * 13) % 11 === 0 ? 25 + i : (i + j) % 4)));
+  const matrix = classes.map((_, i) =>
+    classes.map((_, j) => (i === j ? 900 + ((i * 37) % 90) : (i * 7 + j * 13) % 11 === 0 ? 25 + i : (i + j) % 4)),
+  );
   return { classes, matrix, title: 'MNIST test set' };
 }
 
@@ -266,7 +288,7 @@ export const charts = {
     xLabel: 'step',
     yLabel: 'lr',
     series: [
-      { name: 'cosine', points: Array.from({ length: 50 }, (_, i) => ({ x: i, y: 0.01 * (1 + Math.cos((Math.PI * i) / 49)) / 2 })) },
+      { name: 'cosine', points: Array.from({ length: 50 }, (_, i) => ({ x: i, y: (0.01 * (1 + Math.cos((Math.PI * i) / 49))) / 2 })) },
       { name: 'step', points: Array.from({ length: 50 }, (_, i) => ({ x: i, y: 0.01 * 0.5 ** Math.floor(i / 15) })) },
     ],
   },
@@ -288,7 +310,15 @@ export const charts = {
       { label: 'a label that is rather long', value: 0.42 },
     ],
   },
-  histogram: { kind: 'histogram' as const, title: 'weights', xLabel: 'value', ...histogramOf(Array.from({ length: 2000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1), 20) },
+  histogram: {
+    kind: 'histogram' as const,
+    title: 'weights',
+    xLabel: 'value',
+    ...histogramOf(
+      Array.from({ length: 2000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1),
+      20,
+    ),
+  },
   heatmap: {
     kind: 'heatmap' as const,
     title: 'attention',

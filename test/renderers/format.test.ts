@@ -37,6 +37,16 @@ test('axis indices count from the end after the elision', () => {
 test('values must fit the shape', () => {
   checkValues([[1, null, 3], null, [4, null, 6]], [10, 10]);
   assert.throws(() => checkValues([[1, 2], [3]], [2, 2]), /values\[1\]: expected 2 entries/);
-  assert.throws(() => checkValues([[1, 2], [3, { x: 1 }]], [2, 2]), /values\[1\]\[1\]: expected a number, string or boolean/);
+  assert.throws(
+    () =>
+      checkValues(
+        [
+          [1, 2],
+          [3, { x: 1 }],
+        ],
+        [2, 2],
+      ),
+    /values\[1\]\[1\]: expected a number, string or boolean/,
+  );
   assert.throws(() => checkValues(5, [1]), /expected a nested array/);
 });

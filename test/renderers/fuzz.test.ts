@@ -18,7 +18,13 @@ const RUNS = Number(process.env['TFNB_FUZZ_RUNS'] ?? 300);
 /** Cases drawn per page.evaluate round trip. */
 const BATCH = 25;
 
-const KIND_NAMES: Record<TfnbMime, string> = { [TENSOR]: 'tensor', [TRAINING]: 'training', [CONFUSION]: 'confusion-matrix', [MODEL]: 'model-summary', [CHART]: 'chart' };
+const KIND_NAMES: Record<TfnbMime, string> = {
+  [TENSOR]: 'tensor',
+  [TRAINING]: 'training',
+  [CONFUSION]: 'confusion-matrix',
+  [MODEL]: 'model-summary',
+  [CHART]: 'chart',
+};
 
 /** Marks NaN, ±Infinity and -0 in JSON text so they survive the trip into the page. */
 const SPECIAL = '$tfnbNumber';
@@ -50,12 +56,17 @@ function toWire(c: FuzzCase, slot: string): WireCase {
     slot,
     id: `fuzz-${slot}`,
     mime: c.mime,
-    steps: c.steps.map((s) => (s.rawText !== undefined ? { text: s.rawText } : { text: JSON.stringify(s.payload) ?? 'null', structured: encodeStructured(s.payload) })),
+    steps: c.steps.map((s) =>
+      s.rawText !== undefined
+        ? { text: s.rawText }
+        : { text: JSON.stringify(s.payload) ?? 'null', structured: encodeStructured(s.payload) },
+    ),
   };
 }
 
 /** What one output shows after its last step. */
-type Outcome = { state: 'drawn' } | { state: 'invalid'; reason: string } | { state: 'crashed'; reason: string } | { state: 'blank'; html: string };
+type Outcome =
+  { state: 'drawn' } | { state: 'invalid'; reason: string } | { state: 'crashed'; reason: string } | { state: 'blank'; html: string };
 
 interface BatchReport {
   outcomes: Outcome[];
@@ -74,7 +85,26 @@ async function installWatchers(r: RendererPage): Promise<void> {
     w.__injected = [];
     w.__errors = [];
     w.__slot = '';
-    const DENIED = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'style', 'form', 'a', 'image', 'foreignobject', 'audio', 'video', 'source', 'template', 'portal']);
+    const DENIED = new Set([
+      'script',
+      'iframe',
+      'frame',
+      'object',
+      'embed',
+      'link',
+      'meta',
+      'base',
+      'style',
+      'form',
+      'a',
+      'image',
+      'foreignobject',
+      'audio',
+      'video',
+      'source',
+      'template',
+      'portal',
+    ]);
     const URL_ATTRIBUTES = new Set(['src', 'href', 'xlink:href', 'data', 'action', 'formaction', 'srcdoc', 'poster', 'background']);
     const PNG = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
     const GEOMETRY = new Set(['x', 'y', 'x1', 'x2', 'y1', 'y2', 'width', 'height', 'cx', 'cy', 'r', 'd', 'points', 'transform', 'viewBox']);
@@ -82,9 +112,11 @@ async function installWatchers(r: RendererPage): Promise<void> {
       const value = el.getAttribute(name);
       if (value === null) return;
       // Not an injection, but a drawing bug the browser only logs: NaN or Infinity in SVG geometry.
-      if (el instanceof SVGElement && GEOMETRY.has(name) && /NaN|Infinity/.test(value)) w.__injected.push(`${w.__slot}: bad SVG geometry <${el.localName} ${name}="${value}">`);
+      if (el instanceof SVGElement && GEOMETRY.has(name) && /NaN|Infinity/.test(value))
+        w.__injected.push(`${w.__slot}: bad SVG geometry <${el.localName} ${name}="${value}">`);
       if (/^on/i.test(name)) w.__injected.push(`${w.__slot}: <${el.localName} ${name}="${value.slice(0, 80)}">`);
-      else if (URL_ATTRIBUTES.has(name.toLowerCase()) && !(el.localName === 'img' && name === 'src' && PNG.test(value))) w.__injected.push(`${w.__slot}: <${el.localName} ${name}="${value.slice(0, 80)}">`);
+      else if (URL_ATTRIBUTES.has(name.toLowerCase()) && !(el.localName === 'img' && name === 'src' && PNG.test(value)))
+        w.__injected.push(`${w.__slot}: <${el.localName} ${name}="${value.slice(0, 80)}">`);
     };
     const checkElement = (el: Element): void => {
       if (DENIED.has(el.localName.toLowerCase())) w.__injected.push(`${w.__slot}: <${el.localName}> element`);
@@ -100,7 +132,9 @@ async function installWatchers(r: RendererPage): Promise<void> {
         });
       }
     }).observe(document.documentElement, { childList: true, subtree: true, attributes: true });
-    window.addEventListener('error', (e) => w.__errors.push(`${w.__slot}: ${e.message} ${e.error instanceof Error ? (e.error.stack ?? '') : ''}`));
+    window.addEventListener('error', (e) =>
+      w.__errors.push(`${w.__slot}: ${e.message} ${e.error instanceof Error ? (e.error.stack ?? '') : ''}`),
+    );
     window.addEventListener('unhandledrejection', (e) => w.__errors.push(`${w.__slot}: unhandled rejection ${String(e.reason)}`));
   });
 }
@@ -118,7 +152,9 @@ async function drawBatch(r: RendererPage, cases: WireCase[]): Promise<BatchRepor
         __cspViolations: string[];
       };
       const revive = (_key: string, v: unknown): unknown =>
-        v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && special in v ? Number((v as Record<string, string>)[special]) : v;
+        v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && special in v
+          ? Number((v as Record<string, string>)[special])
+          : v;
       // A task boundary after each case: uPlot's deferred commits (microtasks) run, and any
       // error they throw is blamed on the right case.
       const nextTask = (): Promise<void> =>
@@ -149,7 +185,9 @@ async function drawBatch(r: RendererPage, cases: WireCase[]): Promise<BatchRepor
           outcome = title.includes('malformed') ? { state: 'invalid', reason } : { state: 'crashed', reason };
         } else if (boxes.length === 0 && outputs.length === 1 && el.childElementCount === 1 && outputs[0]!.childElementCount > 0) {
           const charts = Array.from(outputs[0]!.querySelectorAll('.tfnb-chart'));
-          outcome = charts.every((chart) => chart.querySelector('.uplot canvas')) ? { state: 'drawn' } : { state: 'blank', html: 'a chart without a plot' };
+          outcome = charts.every((chart) => chart.querySelector('.uplot canvas'))
+            ? { state: 'drawn' }
+            : { state: 'blank', html: 'a chart without a plot' };
         } else outcome = { state: 'blank', html: el.innerHTML.slice(0, 300) };
         w.__tfnb.dispose(c.id);
         el.remove();
@@ -170,7 +208,9 @@ async function drawBatch(r: RendererPage, cases: WireCase[]): Promise<BatchRepor
 
 /** The case as a short reproducible description for a failure message. */
 function describeCase(c: FuzzCase): string {
-  const json = JSON.stringify(c.steps.map((s) => (s.rawText !== undefined ? { rawText: s.rawText } : { payload: JSON.parse(encodeStructured(s.payload)) })));
+  const json = JSON.stringify(
+    c.steps.map((s) => (s.rawText !== undefined ? { rawText: s.rawText } : { payload: JSON.parse(encodeStructured(s.payload)) })),
+  );
   return `${c.mime} ${c.valid ? '(valid)' : ''} ${json.length > 1500 ? `${json.slice(0, 1500)}… (${json.length} chars)` : json}`;
 }
 
@@ -181,7 +221,10 @@ async function checkBatch(r: RendererPage, cases: FuzzCase[]): Promise<void> {
   const wire = cases.map((c) => toWire(c, `f${++slots}`));
   const report = await drawBatch(r, wire);
   // Responsive: a round trip through the page's event loop and a frame.
-  assert.equal(await r.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.readyState)))), 'complete');
+  assert.equal(
+    await r.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.readyState)))),
+    'complete',
+  );
   // Taken, not just read: one failure should not fail the kinds tested after it.
   const pageErrors = r.pageErrors.splice(0);
   const consoleErrors = r.consoleErrors.splice(0);
@@ -198,7 +241,8 @@ async function checkBatch(r: RendererPage, cases: FuzzCase[]): Promise<void> {
   };
   const batch = (): string => cases.map(describeCase).join('\n').slice(0, 4000);
   if (report.errors.length) throw new Error(`uncaught in the page: ${report.errors[0]}${slotCase(report.errors[0]!)}`);
-  if (report.injected.length) throw new Error(`markup made from payload text or bad geometry: ${report.injected[0]}${slotCase(report.injected[0]!)}`);
+  if (report.injected.length)
+    throw new Error(`markup made from payload text or bad geometry: ${report.injected[0]}${slotCase(report.injected[0]!)}`);
   if (report.pwned !== undefined) throw new Error(`an injected handler ran (window.__pwned = ${String(report.pwned)})`);
   if (report.violations.length) throw new Error(`CSP violation: ${report.violations.join('; ')}`);
   if (pageErrors.length) throw new Error(`page error: ${pageErrors.join('; ')} (in this batch: ${batch()})`);
@@ -259,11 +303,28 @@ const REGRESSIONS: Array<{ name: string } & FuzzCase> = [
   {
     name: 'confusion matrix with 500 classes (RangeError: Maximum call stack size exceeded)',
     mime: CONFUSION,
-    steps: [{ payload: { classes: Array.from({ length: 500 }, (_, i) => `c${i}`), matrix: Array.from({ length: 500 }, (_, i) => Array.from({ length: 500 }, (_, j) => (i === j ? 9 : 0))) } }],
+    steps: [
+      {
+        payload: {
+          classes: Array.from({ length: 500 }, (_, i) => `c${i}`),
+          matrix: Array.from({ length: 500 }, (_, i) => Array.from({ length: 500 }, (_, j) => (i === j ? 9 : 0))),
+        },
+      },
+    ],
     valid: true,
   },
-  { name: 'heatmap with colorMap "toString" (TypeError: STOPS[name].map is not a function)', mime: CHART, steps: [{ payload: { kind: 'heatmap', rows: 1, cols: 2, data: [1, 2], colorMap: 'toString' } }], valid: true },
-  { name: 'histogram spanning ±1e308 with counts of 1e308 (tick loop ran until "Invalid array length")', mime: CHART, steps: [{ payload: { kind: 'histogram', binEdges: [-1e308, 0, 1e308], counts: [1e308, Number.MAX_VALUE] } }], valid: true },
+  {
+    name: 'heatmap with colorMap "toString" (TypeError: STOPS[name].map is not a function)',
+    mime: CHART,
+    steps: [{ payload: { kind: 'heatmap', rows: 1, cols: 2, data: [1, 2], colorMap: 'toString' } }],
+    valid: true,
+  },
+  {
+    name: 'histogram spanning ±1e308 with counts of 1e308 (tick loop ran until "Invalid array length")',
+    mime: CHART,
+    steps: [{ payload: { kind: 'histogram', binEdges: [-1e308, 0, 1e308], counts: [1e308, Number.MAX_VALUE] } }],
+    valid: true,
+  },
   {
     name: 'histogram edges out of order (bars at x = Infinity)',
     mime: CHART,
@@ -274,30 +335,137 @@ const REGRESSIONS: Array<{ name: string } & FuzzCase> = [
 
 /** Extremes that must keep drawing, quickly: the ends of the float range and the biggest payloads under 1 MB. */
 const EDGES: Array<{ name: string } & FuzzCase> = [
-  { name: 'scatter updated to a log scale with no series', mime: CHART, steps: [{ payload: { kind: 'scatter', series: [{ name: 'a', points: [{ x: 1, y: 2 }] }] } }, { payload: { kind: 'scatter', series: [], logY: true } }], valid: true },
-  { name: 'log scale with nothing positive to show', mime: CHART, steps: [{ payload: { kind: 'line', logY: true, series: [{ name: 'a', points: [{ x: 0, y: 0 }, { x: 1, y: -1 }, { x: 2, y: null }] }] } }], valid: true },
+  {
+    name: 'scatter updated to a log scale with no series',
+    mime: CHART,
+    steps: [
+      { payload: { kind: 'scatter', series: [{ name: 'a', points: [{ x: 1, y: 2 }] }] } },
+      { payload: { kind: 'scatter', series: [], logY: true } },
+    ],
+    valid: true,
+  },
+  {
+    name: 'log scale with nothing positive to show',
+    mime: CHART,
+    steps: [
+      {
+        payload: {
+          kind: 'line',
+          logY: true,
+          series: [
+            {
+              name: 'a',
+              points: [
+                { x: 0, y: 0 },
+                { x: 1, y: -1 },
+                { x: 2, y: null },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+    valid: true,
+  },
   {
     name: 'line chart spanning ±Number.MAX_VALUE',
     mime: CHART,
-    steps: [{ payload: { kind: 'line', series: [{ name: 'a', points: [{ x: -Number.MAX_VALUE, y: 1e308 }, { x: Number.MAX_VALUE, y: -Number.MAX_VALUE }, { x: 0, y: 5e-324 }] }] } }],
+    steps: [
+      {
+        payload: {
+          kind: 'line',
+          series: [
+            {
+              name: 'a',
+              points: [
+                { x: -Number.MAX_VALUE, y: 1e308 },
+                { x: Number.MAX_VALUE, y: -Number.MAX_VALUE },
+                { x: 0, y: 5e-324 },
+              ],
+            },
+          ],
+        },
+      },
+    ],
     valid: true,
   },
-  { name: 'log scale from 5e-324 to Number.MAX_VALUE', mime: CHART, steps: [{ payload: { kind: 'line', logY: true, series: [{ name: 'a', points: [{ x: 1, y: 5e-324 }, { x: 2, y: Number.MAX_VALUE }] }] } }], valid: true },
-  { name: 'training with an epoch at Number.MAX_SAFE_INTEGER', mime: TRAINING, steps: [{ payload: { epochs: [{ epoch: 1, loss: 1 }, { epoch: Number.MAX_SAFE_INTEGER, loss: 1e308 }] } }], valid: true },
+  {
+    name: 'log scale from 5e-324 to Number.MAX_VALUE',
+    mime: CHART,
+    steps: [
+      {
+        payload: {
+          kind: 'line',
+          logY: true,
+          series: [
+            {
+              name: 'a',
+              points: [
+                { x: 1, y: 5e-324 },
+                { x: 2, y: Number.MAX_VALUE },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+    valid: true,
+  },
+  {
+    name: 'training with an epoch at Number.MAX_SAFE_INTEGER',
+    mime: TRAINING,
+    steps: [
+      {
+        payload: {
+          epochs: [
+            { epoch: 1, loss: 1 },
+            { epoch: Number.MAX_SAFE_INTEGER, loss: 1e308 },
+          ],
+        },
+      },
+    ],
+    valid: true,
+  },
   {
     name: 'tensor with a full 400 × 400 values grid',
     mime: TENSOR,
-    steps: [{ payload: { shape: [400, 400], dtype: 'int32', values: Array.from({ length: 400 }, (_, i) => Array.from({ length: 400 }, (_, j) => (i * j) % 7)) } }],
+    steps: [
+      {
+        payload: {
+          shape: [400, 400],
+          dtype: 'int32',
+          values: Array.from({ length: 400 }, (_, i) => Array.from({ length: 400 }, (_, j) => (i * j) % 7)),
+        },
+      },
+    ],
     valid: true,
   },
-  { name: 'heatmap with values of ±Number.MAX_VALUE', mime: CHART, steps: [{ payload: { kind: 'heatmap', rows: 1, cols: 3, data: [-Number.MAX_VALUE, 0, Number.MAX_VALUE] } }], valid: true },
+  {
+    name: 'heatmap with values of ±Number.MAX_VALUE',
+    mime: CHART,
+    steps: [{ payload: { kind: 'heatmap', rows: 1, cols: 3, data: [-Number.MAX_VALUE, 0, Number.MAX_VALUE] } }],
+    valid: true,
+  },
   {
     name: 'histogram of 80,000 bins',
     mime: CHART,
-    steps: [{ payload: { kind: 'histogram', binEdges: Array.from({ length: 80_001 }, (_, i) => i), counts: Array.from({ length: 80_000 }, (_, i) => i % 3) } }],
+    steps: [
+      {
+        payload: {
+          kind: 'histogram',
+          binEdges: Array.from({ length: 80_001 }, (_, i) => i),
+          counts: Array.from({ length: 80_000 }, (_, i) => i % 3),
+        },
+      },
+    ],
     valid: true,
   },
-  { name: 'bar chart of 30,000 bars from -1e308 to 1e308', mime: CHART, steps: [{ payload: { kind: 'bar', bars: Array.from({ length: 30_000 }, (_, i) => ({ label: '', value: i % 2 ? 1e308 : -1e308 })) } }], valid: true },
+  {
+    name: 'bar chart of 30,000 bars from -1e308 to 1e308',
+    mime: CHART,
+    steps: [{ payload: { kind: 'bar', bars: Array.from({ length: 30_000 }, (_, i) => ({ label: '', value: i % 2 ? 1e308 : -1e308 })) } }],
+    valid: true,
+  },
 ];
 
 describe(`renderer fuzzing (seed ${SEED}, strict CSP)`, () => {
@@ -305,7 +473,10 @@ describe(`renderer fuzzing (seed ${SEED}, strict CSP)`, () => {
   const only = process.env['TFNB_FUZZ_ONLY'];
   before(async () => installWatchers(page()));
 
-  for (const [kind, { name, ...c }] of [...REGRESSIONS.map((c) => ['regression', c] as const), ...EDGES.map((c) => ['edge case', c] as const)]) {
+  for (const [kind, { name, ...c }] of [
+    ...REGRESSIONS.map((c) => ['regression', c] as const),
+    ...EDGES.map((c) => ['edge case', c] as const),
+  ]) {
     test(`${kind}: ${name}`, { timeout: 120_000 }, async () => {
       const r = page();
       r.pageErrors.splice(0);
@@ -316,7 +487,11 @@ describe(`renderer fuzzing (seed ${SEED}, strict CSP)`, () => {
 
   test('edge case: 80,000 bins draw as at most 400 bars; 30,000 bars as 1,000 and a note', async () => {
     const r = page();
-    const histogram = await r.render(CHART, { kind: 'histogram', binEdges: Array.from({ length: 80_001 }, (_, i) => i), counts: Array.from({ length: 80_000 }, () => 1) });
+    const histogram = await r.render(CHART, {
+      kind: 'histogram',
+      binEdges: Array.from({ length: 80_001 }, (_, i) => i),
+      counts: Array.from({ length: 80_000 }, () => 1),
+    });
     assert.equal(await r.page.locator(`${histogram} rect.tfnb-bar`).count(), 400);
     assert.equal(await r.page.locator(`${histogram} rect.tfnb-bar title`).first().textContent(), '[0, 200): 200');
     const bars = await r.render(CHART, { kind: 'bar', bars: Array.from({ length: 30_000 }, (_, i) => ({ label: `b${i}`, value: i })) });
@@ -337,6 +512,8 @@ describe(`renderer fuzzing (seed ${SEED}, strict CSP)`, () => {
     test(`near-valid ${KIND_NAMES[mime]} payloads: ${RUNS} cases`, { timeout: 300_000 }, async () => fuzz(page(), nearValidCase(mime)));
   }
   for (const mime of kinds) {
-    test(`arbitrary JSON and text as ${KIND_NAMES[mime]}: ${RUNS} cases`, { timeout: 300_000 }, async () => fuzz(page(), arbitraryCase(mime)));
+    test(`arbitrary JSON and text as ${KIND_NAMES[mime]}: ${RUNS} cases`, { timeout: 300_000 }, async () =>
+      fuzz(page(), arbitraryCase(mime)),
+    );
   }
 });

@@ -29,8 +29,33 @@ export const HOSTILE_STRINGS = [
 ] as const;
 
 /** Strings that are awkward as text or as object keys. */
-const AWKWARD_STRINGS = ['', ' ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'NaN', 'Infinity', '-Infinity', 'null', 'epoch', 'step', 'val_', 'loss',
-  '\u202e\u0000\u200b', '\ud800', '👩‍👩‍👧‍👦🔥', 'ﷺ', 'Z̷̢̛͖a̶l̵g̴o̸', '\n\r\t', '%s%d%n', '\\u0000', 'line', 'scatter', 'table'] as const;
+const AWKWARD_STRINGS = [
+  '',
+  ' ',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'null',
+  'epoch',
+  'step',
+  'val_',
+  'loss',
+  '\u202e\u0000\u200b',
+  '\ud800',
+  '👩‍👩‍👧‍👦🔥',
+  'ﷺ',
+  'Z̷̢̛͖a̶l̵g̴o̸',
+  '\n\r\t',
+  '%s%d%n',
+  '\\u0000',
+  'line',
+  'scatter',
+  'table',
+] as const;
 
 /** A structured value to hand over as-is (NaN, ±Infinity and -0 survive, unlike in JSON text). */
 export type Structured = unknown;
@@ -52,7 +77,24 @@ export interface FuzzCase {
 
 // ------------------------------------------------------------------ leaves
 
-const SPECIAL_NUMBERS = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 0.5, 1e308, -1e308, 5e-324, 2 ** 31, 2 ** 53 + 2, -(2 ** 53), 1e-300, 123456789.123] as const;
+const SPECIAL_NUMBERS = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  1,
+  -1,
+  0.5,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 31,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e-300,
+  123456789.123,
+] as const;
 
 const text = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
@@ -69,7 +111,10 @@ const finite = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, -0, 1e308, -1e308, 5e-324, 2 ** 53 - 1) },
 );
 const nonNegative = finite.map(Math.abs);
-const count = fc.oneof({ weight: 5, arbitrary: fc.nat({ max: 1000 }) }, { weight: 1, arbitrary: fc.constantFrom(0, Number.MAX_SAFE_INTEGER) });
+const count = fc.oneof(
+  { weight: 5, arbitrary: fc.nat({ max: 1000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, Number.MAX_SAFE_INTEGER) },
+);
 const finiteOrNull = fc.option(finite, { freq: 6 });
 
 /** Nesting `depth` levels deep: [[[…]]] or {"a":{"a":…}}. */
@@ -110,23 +155,55 @@ function valuesFor(shape: number[], leaf: fc.Arbitrary<unknown>): fc.Arbitrary<u
 }
 
 const tensorLeaf = (dtype: string): fc.Arbitrary<unknown> =>
-  dtype === 'string' ? text : dtype === 'bool' ? fc.boolean() : fc.oneof({ weight: 8, arbitrary: finite }, { weight: 1, arbitrary: fc.constantFrom('NaN', 'Infinity', '-Infinity') });
+  dtype === 'string'
+    ? text
+    : dtype === 'bool'
+      ? fc.boolean()
+      : fc.oneof({ weight: 8, arbitrary: finite }, { weight: 1, arbitrary: fc.constantFrom('NaN', 'Infinity', '-Infinity') });
 
 const tensor = fc
-  .record({ shape: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }), dtype: fc.constantFrom('float32', 'int32', 'bool', 'string', 'complex64') })
+  .record({
+    shape: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
+    dtype: fc.constantFrom('float32', 'int32', 'bool', 'string', 'complex64'),
+  })
   .chain(({ shape, dtype }) => {
     const size = shape.reduce((a, b) => a * b, 1);
     const grid = fc.record({ rows: fc.integer({ min: 1, max: 12 }), cols: fc.integer({ min: 1, max: 12 }) }).chain(({ rows, cols }) =>
-      fc.record({ rows: fc.constant(rows), cols: fc.constant(cols), data: fc.array(finiteOrNull, { minLength: rows * cols, maxLength: rows * cols }), sourceShape: fc.constant([rows * 3, cols * 2]) }),
+      fc.record({
+        rows: fc.constant(rows),
+        cols: fc.constant(cols),
+        data: fc.array(finiteOrNull, { minLength: rows * cols, maxLength: rows * cols }),
+        sourceShape: fc.constant([rows * 3, cols * 2]),
+      }),
     );
-    const images = fc.record({ width: fc.integer({ min: 1, max: 64 }), height: fc.integer({ min: 1, max: 64 }), channels: fc.constantFrom(1, 3, 4), pngDataUrls: fc.array(fc.constant(PNG), { maxLength: 6 }), total: count });
+    const images = fc.record({
+      width: fc.integer({ min: 1, max: 64 }),
+      height: fc.integer({ min: 1, max: 64 }),
+      channels: fc.constantFrom(1, 3, 4),
+      pngDataUrls: fc.array(fc.constant(PNG), { maxLength: 6 }),
+      total: count,
+    });
     return fc.record(
-      { shape: fc.constant(shape), dtype: fc.constant(dtype), size: fc.constant(size), values: valuesFor(shape, tensorLeaf(dtype)), stats, truncated: fc.boolean(), heatmap: grid, images, histogram: histogramData, title: text },
+      {
+        shape: fc.constant(shape),
+        dtype: fc.constant(dtype),
+        size: fc.constant(size),
+        values: valuesFor(shape, tensorLeaf(dtype)),
+        stats,
+        truncated: fc.boolean(),
+        heatmap: grid,
+        images,
+        histogram: histogramData,
+        title: text,
+      },
       { requiredKeys: ['shape', 'dtype'] },
     );
   });
 
-const metricName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('loss', 'acc', 'val_loss', 'val_acc', 'mse') }, { weight: 1, arbitrary: text });
+const metricName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('loss', 'acc', 'val_loss', 'val_acc', 'mse') },
+  { weight: 1, arbitrary: text },
+);
 const metricLogs = fc.dictionary(metricName, finiteOrNull, { maxKeys: 5 });
 
 const training = fc
@@ -134,10 +211,23 @@ const training = fc
   .chain(({ epochCount, batchesPerEpoch, batchCount }) =>
     fc.record(
       {
-        epochs: fc.array(metricLogs, { minLength: epochCount, maxLength: epochCount }).map((logs) => logs.map((l, i) => ({ ...l, epoch: i + 1 }))),
-        batches: fc.array(metricLogs, { minLength: batchCount, maxLength: batchCount }).map((logs) => logs.map((l, i) => ({ ...l, step: i }))),
+        epochs: fc
+          .array(metricLogs, { minLength: epochCount, maxLength: epochCount })
+          .map((logs) => logs.map((l, i) => ({ ...l, epoch: i + 1 }))),
+        batches: fc
+          .array(metricLogs, { minLength: batchCount, maxLength: batchCount })
+          .map((logs) => logs.map((l, i) => ({ ...l, step: i }))),
         progress: fc.record(
-          { epoch: count, batch: count, elapsedMs: nonNegative, done: fc.boolean(), totalEpochs: count, batchesPerEpoch: fc.constant(batchesPerEpoch), etaMs: nonNegative, stopped: fc.boolean() },
+          {
+            epoch: count,
+            batch: count,
+            elapsedMs: nonNegative,
+            done: fc.boolean(),
+            totalEpochs: count,
+            batchesPerEpoch: fc.constant(batchesPerEpoch),
+            etaMs: nonNegative,
+            stopped: fc.boolean(),
+          },
           { requiredKeys: ['epoch', 'batch', 'elapsedMs', 'done'] },
         ),
         metrics: fc.array(metricName, { maxLength: 4 }),
@@ -152,9 +242,15 @@ const confusion = fc.integer({ min: 1, max: 12 }).chain((n) =>
   fc.record(
     {
       classes: fc.array(text, { minLength: n, maxLength: n }),
-      matrix: fc.array(fc.array(fc.oneof(fc.nat({ max: 1000 }), nonNegative), { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
+      matrix: fc.array(fc.array(fc.oneof(fc.nat({ max: 1000 }), nonNegative), { minLength: n, maxLength: n }), {
+        minLength: n,
+        maxLength: n,
+      }),
       title: text,
-      perClass: fc.array(fc.record({ label: text, precision: finiteOrNull, recall: finiteOrNull, f1: finiteOrNull, support: nonNegative }), { minLength: n, maxLength: n }),
+      perClass: fc.array(
+        fc.record({ label: text, precision: finiteOrNull, recall: finiteOrNull, f1: finiteOrNull, support: nonNegative }),
+        { minLength: n, maxLength: n },
+      ),
       accuracy: finite,
     },
     { requiredKeys: ['classes', 'matrix'] },
@@ -163,7 +259,16 @@ const confusion = fc.integer({ min: 1, max: 12 }).chain((n) =>
 
 const modelSummary = fc.record(
   {
-    layers: fc.array(fc.record({ name: text, className: fc.oneof(fc.constantFrom('Dense', 'Conv2D', ''), text), outputShape: text, params: count, trainable: fc.boolean() }), { maxLength: 20 }),
+    layers: fc.array(
+      fc.record({
+        name: text,
+        className: fc.oneof(fc.constantFrom('Dense', 'Conv2D', ''), text),
+        outputShape: text,
+        params: count,
+        trainable: fc.boolean(),
+      }),
+      { maxLength: 20 },
+    ),
     totalParams: count,
     trainableParams: count,
     nonTrainableParams: count,
@@ -179,12 +284,23 @@ const point = fc.record({ x: fc.oneof({ weight: 4, arbitrary: finite }, { weight
 
 const chart: fc.Arbitrary<Structured> = fc.oneof(
   fc.record(
-    { ...labels, kind: fc.constantFrom('line', 'scatter'), series: fc.array(fc.record({ name: text, points: fc.array(point, { maxLength: 80 }) }), { maxLength: 5 }), logY: fc.boolean() },
+    {
+      ...labels,
+      kind: fc.constantFrom('line', 'scatter'),
+      series: fc.array(fc.record({ name: text, points: fc.array(point, { maxLength: 80 }) }), { maxLength: 5 }),
+      logY: fc.boolean(),
+    },
     { requiredKeys: ['kind', 'series'] },
   ),
-  fc.record({ ...labels, kind: fc.constant('bar'), bars: fc.array(fc.record({ label: text, value: finite }), { maxLength: 30 }) }, { requiredKeys: ['kind', 'bars'] }),
+  fc.record(
+    { ...labels, kind: fc.constant('bar'), bars: fc.array(fc.record({ label: text, value: finite }), { maxLength: 30 }) },
+    { requiredKeys: ['kind', 'bars'] },
+  ),
   histogramData.chain((h) =>
-    fc.record({ ...labels, kind: fc.constant('histogram'), binEdges: fc.constant(h.binEdges), counts: fc.constant(h.counts), stats }, { requiredKeys: ['kind', 'binEdges', 'counts'] }),
+    fc.record(
+      { ...labels, kind: fc.constant('histogram'), binEdges: fc.constant(h.binEdges), counts: fc.constant(h.counts), stats },
+      { requiredKeys: ['kind', 'binEdges', 'counts'] },
+    ),
   ),
   fc.record({ rows: fc.integer({ min: 1, max: 40 }), cols: fc.integer({ min: 1, max: 40 }) }).chain(({ rows, cols }) =>
     fc.record(
@@ -224,11 +340,18 @@ const bigValid: Record<TfnbMime, fc.Arbitrary<Structured>> = {
     fc.integer({ min: 256, max: 400 }).map((side) => ({
       shape: [side, side],
       dtype: 'float32',
-      heatmap: { rows: side, cols: side, data: Array.from({ length: side * side }, (_, i) => (i % 7 === 0 ? null : i % 13)), sourceShape: [side, side] },
+      heatmap: {
+        rows: side,
+        cols: side,
+        data: Array.from({ length: side * side }, (_, i) => (i % 7 === 0 ? null : i % 13)),
+        sourceShape: [side, side],
+      },
       histogram: { binEdges: Array.from({ length: 2001 }, (_, i) => i), counts: Array.from({ length: 2000 }, (_, i) => i % 5) },
     })),
     // Not what the kernel sends (it summarises past 1000 values), but valid: all values shown.
-    fc.integer({ min: 150_000, max: 200_000 }).map((n) => ({ shape: [n], dtype: 'float32', values: Array.from({ length: n }, (_, i) => (i % 4) / 2) })),
+    fc
+      .integer({ min: 150_000, max: 200_000 })
+      .map((n) => ({ shape: [n], dtype: 'float32', values: Array.from({ length: n }, (_, i) => (i % 4) / 2) })),
   ),
   [TRAINING]: fc.integer({ min: 10_000, max: 25_000 }).map((steps) => ({
     epochs: Array.from({ length: 100 }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), val_loss: 1.1 / (i + 1) })),
@@ -240,17 +363,34 @@ const bigValid: Record<TfnbMime, fc.Arbitrary<Structured>> = {
     matrix: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 9 : 0))),
   })),
   [MODEL]: fc.integer({ min: 2000, max: 6000 }).map((n) => ({
-    layers: Array.from({ length: n }, (_, i) => ({ name: `l${i}`, className: 'Dense', outputShape: '[null,1]', params: i, trainable: true })),
+    layers: Array.from({ length: n }, (_, i) => ({
+      name: `l${i}`,
+      className: 'Dense',
+      outputShape: '[null,1]',
+      params: i,
+      trainable: true,
+    })),
     totalParams: n,
     trainableParams: n,
     nonTrainableParams: 0,
   })),
   [CHART]: fc.oneof(
-    fc.integer({ min: 20_000, max: 35_000 }).map((n) => ({ kind: 'line', series: [{ name: 'a', points: Array.from({ length: n }, (_, i) => ({ x: i, y: Math.round(Math.sin(i) * 100) / 100 })) }] })),
-    fc.integer({ min: 20_000, max: 30_000 }).map((n) => ({ kind: 'bar', bars: Array.from({ length: n }, (_, i) => ({ label: '', value: i % 9 })) })),
-    fc.integer({ min: 60_000, max: 80_000 }).map((n) => ({ kind: 'histogram', binEdges: Array.from({ length: n + 1 }, (_, i) => i), counts: Array.from({ length: n }, () => 0) })),
+    fc.integer({ min: 20_000, max: 35_000 }).map((n) => ({
+      kind: 'line',
+      series: [{ name: 'a', points: Array.from({ length: n }, (_, i) => ({ x: i, y: Math.round(Math.sin(i) * 100) / 100 })) }],
+    })),
+    fc
+      .integer({ min: 20_000, max: 30_000 })
+      .map((n) => ({ kind: 'bar', bars: Array.from({ length: n }, (_, i) => ({ label: '', value: i % 9 })) })),
+    fc.integer({ min: 60_000, max: 80_000 }).map((n) => ({
+      kind: 'histogram',
+      binEdges: Array.from({ length: n + 1 }, (_, i) => i),
+      counts: Array.from({ length: n }, () => 0),
+    })),
     fc.constant({ kind: 'heatmap', rows: 512, cols: 512, data: Array.from({ length: 512 * 512 }, (_, i) => i % 3) }),
-    fc.integer({ min: 20_000, max: 40_000 }).map((n) => ({ kind: 'table', headers: ['i'], rows: Array.from({ length: n }, (_, i) => [i]) })),
+    fc
+      .integer({ min: 20_000, max: 40_000 })
+      .map((n) => ({ kind: 'table', headers: ['i'], rows: Array.from({ length: n }, (_, i) => [i]) })),
   ),
 };
 
@@ -353,7 +493,6 @@ function applyMutation(payload: unknown, { at, change }: { at: number; change: M
   return root[0];
 }
 
-
 /** JSON no bigger than the renderer's 1 MB limit and a little more (bigger is refused unread). */
 const MAX_JSON_CHARS = 1_200_000;
 
@@ -377,9 +516,24 @@ export function mutatedPayload(mime: TfnbMime): fc.Arbitrary<Structured> {
 export function nearValidCase(mime: TfnbMime): fc.Arbitrary<FuzzCase> {
   return fc.oneof(
     { weight: 4, arbitrary: mutatedPayload(mime).map((payload) => ({ mime, steps: [{ payload }], valid: false })) },
-    { weight: 2, arbitrary: fc.tuple(validPayload(mime), mutatedPayload(mime)).map(([a, b]) => ({ mime, steps: [{ payload: a }, { payload: b }], valid: false })) },
-    { weight: 1, arbitrary: fc.tuple(mutatedPayload(mime), validPayload(mime)).map(([a, b]) => ({ mime, steps: [{ payload: a }, { payload: b }], valid: true })) },
-    { weight: 2, arbitrary: fc.array(validPayload(mime), { minLength: 1, maxLength: 3 }).map((ps) => ({ mime, steps: ps.map((payload) => ({ payload })), valid: true })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(validPayload(mime), mutatedPayload(mime))
+        .map(([a, b]) => ({ mime, steps: [{ payload: a }, { payload: b }], valid: false })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(mutatedPayload(mime), validPayload(mime))
+        .map(([a, b]) => ({ mime, steps: [{ payload: a }, { payload: b }], valid: true })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(validPayload(mime), { minLength: 1, maxLength: 3 })
+        .map((ps) => ({ mime, steps: ps.map((payload) => ({ payload })), valid: true })),
+    },
   );
 }
 
@@ -387,12 +541,47 @@ export function nearValidCase(mime: TfnbMime): fc.Arbitrary<FuzzCase> {
 export function arbitraryCase(mime: TfnbMime): fc.Arbitrary<FuzzCase> {
   const payload = fc.oneof(
     { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
-    { weight: 2, arbitrary: fc.dictionary(fc.oneof(text, fc.constantFrom('shape', 'dtype', 'epochs', 'classes', 'matrix', 'layers', 'kind', 'series', 'bars', 'rows')), nastyValue, { maxKeys: 6 }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('line', 'scatter', 'bar', 'histogram', 'heatmap', 'table'), series: nastyValue, rows: nastyValue, data: nastyValue, bars: nastyValue }) },
-    { weight: 1, arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: false, withBoxedValues: false, withMap: false, withSet: false, withObjectString: false, withDate: false, withTypedArray: false, withSparseArray: false, withBigInt: false }) },
+    {
+      weight: 2,
+      arbitrary: fc.dictionary(
+        fc.oneof(text, fc.constantFrom('shape', 'dtype', 'epochs', 'classes', 'matrix', 'layers', 'kind', 'series', 'bars', 'rows')),
+        nastyValue,
+        { maxKeys: 6 },
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('line', 'scatter', 'bar', 'histogram', 'heatmap', 'table'),
+        series: nastyValue,
+        rows: nastyValue,
+        data: nastyValue,
+        bars: nastyValue,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.anything({
+        maxDepth: 3,
+        withNullPrototype: false,
+        withBoxedValues: false,
+        withMap: false,
+        withSet: false,
+        withObjectString: false,
+        withDate: false,
+        withTypedArray: false,
+        withSparseArray: false,
+        withBigInt: false,
+      }),
+    },
   );
   return fc.oneof(
     { weight: 6, arbitrary: payload.map((p) => ({ mime, steps: [{ payload: p }], valid: false })) },
-    { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...HOSTILE_STRINGS), fc.constantFrom('{', '[1,', 'NaN', '{"a":1}}', '\u0000')).map((rawText) => ({ mime, steps: [{ rawText }], valid: false })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...HOSTILE_STRINGS), fc.constantFrom('{', '[1,', 'NaN', '{"a":1}}', '\u0000'))
+        .map((rawText) => ({ mime, steps: [{ rawText }], valid: false })),
+    },
   );
 }

@@ -55,49 +55,99 @@ export const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, str
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
-      '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f', '--vscode-descriptionForeground': '#9d9d9d',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
-      '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#026ec1',
-      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-border': '#ffffff12',
-      '--vscode-focusBorder': '#0078d4', '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc',
-      '--vscode-dropdown-border': '#3c3c3c', '--vscode-editorWidget-border': '#454545', '--vscode-inputValidation-errorBackground': '#5a1d1d',
-      '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700',
-      '--vscode-progressBar-background': '#0078d4', '--vscode-checkbox-selectBackground': '#313131',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-border': '#ffffff12',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-dropdown-background': '#313131',
+      '--vscode-dropdown-foreground': '#cccccc',
+      '--vscode-dropdown-border': '#3c3c3c',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-inputValidation-errorBackground': '#5a1d1d',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-progressBar-background': '#0078d4',
+      '--vscode-checkbox-selectBackground': '#313131',
     },
   },
   light: {
     bodyClass: 'vscode-light',
     vars: {
-      '--vscode-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff', '--vscode-descriptionForeground': '#717171',
-      '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
-      '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
-      '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8',
-      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-border': '#0000001a',
-      '--vscode-focusBorder': '#005fb8', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b',
-      '--vscode-dropdown-border': '#cecece', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-inputValidation-errorBackground': '#f2dede',
-      '--vscode-inputValidation-errorBorder': '#be1100', '--vscode-errorForeground': '#a1260d', '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-border': '#0000001a',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-dropdown-background': '#ffffff',
+      '--vscode-dropdown-foreground': '#3b3b3b',
+      '--vscode-dropdown-border': '#cecece',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-inputValidation-errorBackground': '#f2dede',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-errorForeground': '#a1260d',
+      '--vscode-editorWarning-foreground': '#bf8803',
       '--vscode-progressBar-background': '#005fb8',
     },
   },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     vars: {
-      '--vscode-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-descriptionForeground': '#ffffff',
-      '--vscode-contrastBorder': '#6fc3df', '--vscode-focusBorder': '#f38518',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
-      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df',
-      '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df',
-      '--vscode-editorWidget-border': '#6fc3df', '--vscode-inputValidation-errorBackground': '#000000',
-      '--vscode-inputValidation-errorBorder': '#f48771', '--vscode-errorForeground': '#f48771', '--vscode-editorWarning-foreground': '#ffd370',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-dropdown-background': '#000000',
+      '--vscode-dropdown-foreground': '#ffffff',
+      '--vscode-dropdown-border': '#6fc3df',
+      '--vscode-editorWidget-border': '#6fc3df',
+      '--vscode-inputValidation-errorBackground': '#000000',
+      '--vscode-inputValidation-errorBorder': '#f48771',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-editorWarning-foreground': '#ffd370',
     },
   },
 };
 
 function themeStyle(theme: Theme): string {
-  return Object.entries({ ...COMMON_VARS, ...THEMES[theme].vars }).map(([k, v]) => `${k}: ${v}`).join('; ');
+  return Object.entries({ ...COMMON_VARS, ...THEMES[theme].vars })
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
 }
 
 /** The renderer bundle, built in memory with the options scripts/build.mjs uses. */
@@ -213,7 +263,14 @@ export class RendererPage {
     const bundle = await buildRendererBundle();
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
     const errors: string[] = [];
@@ -230,9 +287,11 @@ export class RendererPage {
       return route.fulfill({ status: 404, body: '' });
     });
     await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 10_000 }).catch((e: unknown) => {
-      throw new Error(`renderer page did not start: ${errors.join('; ') || String(e)}`);
-    });
+    await page
+      .waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true, undefined, { timeout: 10_000 })
+      .catch((e: unknown) => {
+        throw new Error(`renderer page did not start: ${errors.join('; ') || String(e)}`);
+      });
     const harness = new RendererPage(browser, page, theme);
     harness.pageErrors = errors;
     harness.consoleErrors = consoleErrors;
@@ -261,7 +320,15 @@ export class RendererPage {
         // Let queued microtasks (deferred chart builds) and a frame run.
         await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
       },
-      [options.api ?? 'main', mime, options.id ?? `item-${slot}`, slot, text, options.asObject ? payload : null, options.asObject === true] as const,
+      [
+        options.api ?? 'main',
+        mime,
+        options.id ?? `item-${slot}`,
+        slot,
+        text,
+        options.asObject ? payload : null,
+        options.asObject === true,
+      ] as const,
     );
     return `#out-${slot}`;
   }
@@ -270,7 +337,10 @@ export class RendererPage {
 
   /** A second activation of the renderer whose context has no postMessage. */
   async activateWithoutMessaging(name: string): Promise<void> {
-    await this.page.evaluate((n) => (window as unknown as { __tfnb: { activate: (n: string, m: boolean) => Promise<void> } }).__tfnb.activate(n, false), name);
+    await this.page.evaluate(
+      (n) => (window as unknown as { __tfnb: { activate: (n: string, m: boolean) => Promise<void> } }).__tfnb.activate(n, false),
+      name,
+    );
   }
 
   async messages(): Promise<unknown[]> {

@@ -29,14 +29,22 @@ async function watchEvents(r: RendererPage): Promise<void> {
     document.addEventListener('keydown', (e) => w.__docKeys.add(e));
     window.addEventListener('keydown', (e) => {
       if (['Control', 'Shift', 'Alt', 'Meta'].includes(e.key)) return; // the modifier's own keydown
-      w.__keys.push({ key: e.key, ctrl: e.ctrlKey, shift: e.shiftKey, defaultPrevented: e.defaultPrevented, reachedDocument: w.__docKeys.has(e) });
+      w.__keys.push({
+        key: e.key,
+        ctrl: e.ctrlKey,
+        shift: e.shiftKey,
+        defaultPrevented: e.defaultPrevented,
+        reachedDocument: w.__docKeys.has(e),
+      });
     });
     window.addEventListener('click', (e) => w.__clicks.push((e.target as Element).className));
   });
 }
 
-const seenKeys = (r: RendererPage): Promise<SeenKey[]> => r.page.evaluate(() => (window as unknown as { __keys: SeenKey[] }).__keys.slice());
-const seenClicks = (r: RendererPage): Promise<string[]> => r.page.evaluate(() => (window as unknown as { __clicks: string[] }).__clicks.slice());
+const seenKeys = (r: RendererPage): Promise<SeenKey[]> =>
+  r.page.evaluate(() => (window as unknown as { __keys: SeenKey[] }).__keys.slice());
+const seenClicks = (r: RendererPage): Promise<string[]> =>
+  r.page.evaluate(() => (window as unknown as { __clicks: string[] }).__clicks.slice());
 
 const OUTPUT = 'the output';
 
@@ -88,7 +96,11 @@ describe('line charts and the keyboard', () => {
     // The training output itself (tabindex -1) takes it, so VS Code sees the focus inside the
     // output and does not move it to the output's first control later (renderers/training.ts).
     assert.equal(await focused(r), OUTPUT, 'the drag moved focus off the select, to the output, and nothing in the chart took it');
-    assert.deepEqual(await seenClicks(r), ['u-over'], 'the click that ends a drag-zoom bubbles (the notebook tracks output clicks on body)');
+    assert.deepEqual(
+      await seenClicks(r),
+      ['u-over'],
+      'the click that ends a drag-zoom bubbles (the notebook tracks output clicks on body)',
+    );
     await assertShortcutsPass(r, 'after a drag-zoom');
 
     const box = (await r.page.locator(`${out} .u-over`).boundingBox())!;
@@ -103,9 +115,13 @@ describe('line charts and the keyboard', () => {
   test('nothing in a chart is focusable but its legend toggles', async () => {
     const r = page();
     const out = await r.render(CHART, charts.line);
-    const focusable = await r.page.locator(`${out} [tabindex], ${out} button, ${out} input, ${out} select, ${out} a[href]`).evaluateAll((els) =>
-      els.map((e) => `${e.tagName.toLowerCase()}[role=${e.getAttribute('role')}][tabindex=${e.getAttribute('tabindex')}] ${e.textContent}`),
-    );
+    const focusable = await r.page
+      .locator(`${out} [tabindex], ${out} button, ${out} input, ${out} select, ${out} a[href]`)
+      .evaluateAll((els) =>
+        els.map(
+          (e) => `${e.tagName.toLowerCase()}[role=${e.getAttribute('role')}][tabindex=${e.getAttribute('tabindex')}] ${e.textContent}`,
+        ),
+      );
     assert.deepEqual(focusable, ['th[role=button][tabindex=0] cosine', 'th[role=button][tabindex=0] step']);
   });
 
@@ -114,7 +130,11 @@ describe('line charts and the keyboard', () => {
     const chart = await r.render(CHART, charts.line);
     await r.page.locator(`${chart} .u-legend th[role="button"]`).first().focus();
     await assertShortcutsPass(r, 'legend toggle');
-    assert.equal(await r.page.locator(`${chart} .u-legend th[role="button"]`).first().getAttribute('aria-pressed'), 'true', 'Ctrl/Meta+Enter did not toggle');
+    assert.equal(
+      await r.page.locator(`${chart} .u-legend th[role="button"]`).first().getAttribute('aria-pressed'),
+      'true',
+      'Ctrl/Meta+Enter did not toggle',
+    );
 
     const heat = await r.render(CHART, charts.heatmap);
     await r.page.locator(`${heat} canvas.tfnb-heatmap-canvas`).click();
@@ -123,13 +143,17 @@ describe('line charts and the keyboard', () => {
     const cm = await r.render(CONFUSION, confusion3());
     await r.page.locator(`${cm} td[data-row="0"][data-col="0"]`).focus();
     await assertShortcutsPass(r, 'confusion matrix cell');
-    const cell = (): Promise<string> => r.page.evaluate(() => `${document.activeElement?.getAttribute('data-row')},${document.activeElement?.getAttribute('data-col')}`);
+    const cell = (): Promise<string> =>
+      r.page.evaluate(() => `${document.activeElement?.getAttribute('data-row')},${document.activeElement?.getAttribute('data-col')}`);
     assert.equal(await cell(), '0,0', 'Ctrl+Arrow did not move the cell cursor');
 
     // The keys they do handle are still handled (and only those are prevented).
     await watchEvents(r);
     await r.page.keyboard.press('ArrowRight');
-    assert.deepEqual((await seenKeys(r)).map((k) => [k.key, k.defaultPrevented]), [['ArrowRight', true]]);
+    assert.deepEqual(
+      (await seenKeys(r)).map((k) => [k.key, k.defaultPrevented]),
+      [['ArrowRight', true]],
+    );
     assert.equal(await cell(), '0,1');
   });
 });
@@ -138,9 +162,12 @@ describe('chart legend from the keyboard', () => {
   const page = usePage('dark');
 
   const toggles = (r: RendererPage, out: string) => r.page.locator(`${out} .u-legend th[role="button"]`);
-  const pressed = (r: RendererPage, out: string): Promise<Array<string | null>> => toggles(r, out).evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed')));
-  const offRows = (r: RendererPage, out: string): Promise<string[]> => r.page.locator(`${out} .u-legend tr.u-off .u-label`).allTextContents();
-  const pixels = (r: RendererPage, out: string): Promise<string> => r.page.locator(`${out} .tfnb-chart canvas`).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const pressed = (r: RendererPage, out: string): Promise<Array<string | null>> =>
+    toggles(r, out).evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed')));
+  const offRows = (r: RendererPage, out: string): Promise<string[]> =>
+    r.page.locator(`${out} .u-legend tr.u-off .u-label`).allTextContents();
+  const pixels = (r: RendererPage, out: string): Promise<string> =>
+    r.page.locator(`${out} .tfnb-chart canvas`).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 
   /** Puts focus just before the output, so the next Tab enters it. */
   const focusBefore = (r: RendererPage, out: string): Promise<void> =>
@@ -176,14 +203,19 @@ describe('chart legend from the keyboard', () => {
     assert.equal(await pixels(r, out), drawn, 'both series drawn again, exactly as before');
   });
 
-  test('a keyboard-focused toggle shows an outline in VS Code\'s focus colour', async () => {
+  test("a keyboard-focused toggle shows an outline in VS Code's focus colour", async () => {
     const r = page();
     const out = await r.render(CHART, charts.scatter);
     await focusBefore(r, out);
     await r.page.keyboard.press('Tab');
     const outline = await r.page.evaluate(() => {
       const style = getComputedStyle(document.activeElement!);
-      return { matches: document.activeElement!.matches(':focus-visible'), style: style.outlineStyle, width: style.outlineWidth, color: style.outlineColor };
+      return {
+        matches: document.activeElement!.matches(':focus-visible'),
+        style: style.outlineStyle,
+        width: style.outlineWidth,
+        color: style.outlineColor,
+      };
     });
     // --vscode-focusBorder of the dark theme is #0078d4.
     assert.deepEqual(outline, { matches: true, style: 'solid', width: '1px', color: 'rgb(0, 120, 212)' });

@@ -11,7 +11,9 @@ describe('model summary renderer', () => {
     const r = page();
     const out = await r.render(MODEL, modelSummary());
     assert.equal(await r.text(`${out} .tfnb-model-name`), '"sequential_1"');
-    const rows = await r.page.locator(`${out} table.tfnb-summary tbody tr`).evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
+    const rows = await r.page
+      .locator(`${out} table.tfnb-summary tbody tr`)
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
     assert.equal(rows.length, 6);
     assert.deepEqual(rows[2], ['conv2d_Conv2D2 (Conv2D)', '[null,11,11,16]', '1,168', 'yes']);
     assert.deepEqual(rows[4], ['dense_Dense1 (Dense)', '[null,64]', '123,968', 'no']);
@@ -30,7 +32,11 @@ describe('model summary renderer', () => {
   test('a placeholder row stands for layers the kernel left out', async () => {
     const r = page();
     const model = modelSummary();
-    const layers = [model.layers[0]!, { name: '… 40 more layers', className: '', outputShape: '', params: 5000, trainable: true }, model.layers[5]!];
+    const layers = [
+      model.layers[0]!,
+      { name: '… 40 more layers', className: '', outputShape: '', params: 5000, trainable: true },
+      model.layers[5]!,
+    ];
     const out = await r.render(MODEL, { ...model, layers, omittedLayers: 40 });
     const placeholder = await r.page.locator(`${out} tr.tfnb-placeholder > *`).allTextContents();
     assert.deepEqual(placeholder, ['… 40 more layers', '', '5,000', '']);

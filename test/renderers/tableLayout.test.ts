@@ -10,20 +10,23 @@ const longText = (i: number): string => `Subject: message ${i} ` + 'words that g
 describe('table layout', () => {
   const page = usePage('dark');
 
-  const layout = (out: string) => page().page.locator(`${out} table`).evaluate((table) => {
-    const box = table.parentElement!;
-    box.scrollTop = box.scrollHeight; // scrolled to the end, as a reader would
-    const rows = table.querySelectorAll('tbody tr');
-    const last = rows[rows.length - 1]!.getBoundingClientRect();
-    const visible = box.getBoundingClientRect();
-    return {
-      cells: Array.from(table.querySelectorAll('tbody tr:first-child td')).map((td) => getComputedStyle(td).textAlign),
-      heads: Array.from(table.querySelectorAll('thead th')).map((th) => getComputedStyle(th).textAlign),
-      boxHeight: box.clientHeight,
-      clipped: box.scrollHeight > box.clientHeight,
-      lastRowInside: last.top >= visible.top - 0.5 && last.bottom <= visible.top + box.clientHeight + 0.5,
-    };
-  });
+  const layout = (out: string) =>
+    page()
+      .page.locator(`${out} table`)
+      .evaluate((table) => {
+        const box = table.parentElement!;
+        box.scrollTop = box.scrollHeight; // scrolled to the end, as a reader would
+        const rows = table.querySelectorAll('tbody tr');
+        const last = rows[rows.length - 1]!.getBoundingClientRect();
+        const visible = box.getBoundingClientRect();
+        return {
+          cells: Array.from(table.querySelectorAll('tbody tr:first-child td')).map((td) => getComputedStyle(td).textAlign),
+          heads: Array.from(table.querySelectorAll('thead th')).map((th) => getComputedStyle(th).textAlign),
+          boxHeight: box.clientHeight,
+          clipped: box.scrollHeight > box.clientHeight,
+          lastRowInside: last.top >= visible.top - 0.5 && last.bottom <= visible.top + box.clientHeight + 0.5,
+        };
+      });
 
   test('text columns are left-aligned and number columns right-aligned, headers too', async () => {
     const r = page();

@@ -51,9 +51,21 @@ describe('tensor renderer', () => {
     // kernel's summary (thousands of cells froze the webview), with a note saying so.
     const values = Array.from({ length: 50 }, (_, i) => Array.from({ length: 50 }, (_, j) => i * 100 + j));
     const out = await r.render(TENSOR, { shape: [50, 50], dtype: 'int32', values });
-    assert.deepEqual(await r.page.locator(`${out} table.tfnb-values thead th`).allTextContents(), ['', '0', '1', '2', '…', '47', '48', '49']);
+    assert.deepEqual(await r.page.locator(`${out} table.tfnb-values thead th`).allTextContents(), [
+      '',
+      '0',
+      '1',
+      '2',
+      '…',
+      '47',
+      '48',
+      '49',
+    ]);
     assert.deepEqual(await r.page.locator(`${out} table.tfnb-values tbody th`).allTextContents(), ['0', '1', '2', '…', '47', '48', '49']);
-    assert.equal(await r.page.locator(`${out} table.tfnb-values tbody tr:last-child td:last-child`).getAttribute('title'), '[49, 49] = 4949');
+    assert.equal(
+      await r.page.locator(`${out} table.tfnb-values tbody tr:last-child td:last-child`).getAttribute('title'),
+      '[49, 49] = 4949',
+    );
     assert.match(await r.text(`${out} .tfnb-panel .tfnb-note`), /^Only the edge values of long axes are shown/);
     // At 1,000 values or fewer, everything is shown.
     const small = await r.render(TENSOR, { shape: [1000], dtype: 'int32', values: Array.from({ length: 1000 }, (_, i) => i) });
@@ -100,12 +112,39 @@ describe('tensor renderer', () => {
     const out = await r.render(TENSOR, imageTensor());
     const images = r.page.locator(`${out} .tfnb-images img`);
     assert.equal(await images.count(), 4);
-    const decoded = await images.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight, img.alt]))));
+    const decoded = await images.evaluateAll((imgs) =>
+      Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight, img.alt]))),
+    );
     assert.deepEqual(decoded[0], [28, 28, 'image 1 of 4']);
     await r.screenshot(out, 'tensor-images');
     await r.page.locator(`${out} button`, { hasText: 'Values' }).click();
     assert.equal(await images.count(), 0);
-    assert.deepEqual(await r.page.locator(`${out} .tfnb-slice-label`).allTextContents(), ['[0, 0, :, :]', '[0, 1, :, :]', '[0, 2, :, :]', '[0, 25, :, :]', '[0, 26, :, :]', '[0, 27, :, :]', '[1, 0, :, :]', '[1, 1, :, :]', '[1, 2, :, :]', '[1, 25, :, :]', '[1, 26, :, :]', '[1, 27, :, :]', '[2, 0, :, :]', '[2, 1, :, :]', '[2, 2, :, :]', '[2, 25, :, :]', '[2, 26, :, :]', '[2, 27, :, :]', '[3, 0, :, :]', '[3, 1, :, :]', '[3, 2, :, :]', '[3, 25, :, :]', '[3, 26, :, :]', '[3, 27, :, :]']);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-slice-label`).allTextContents(), [
+      '[0, 0, :, :]',
+      '[0, 1, :, :]',
+      '[0, 2, :, :]',
+      '[0, 25, :, :]',
+      '[0, 26, :, :]',
+      '[0, 27, :, :]',
+      '[1, 0, :, :]',
+      '[1, 1, :, :]',
+      '[1, 2, :, :]',
+      '[1, 25, :, :]',
+      '[1, 26, :, :]',
+      '[1, 27, :, :]',
+      '[2, 0, :, :]',
+      '[2, 1, :, :]',
+      '[2, 2, :, :]',
+      '[2, 25, :, :]',
+      '[2, 26, :, :]',
+      '[2, 27, :, :]',
+      '[3, 0, :, :]',
+      '[3, 1, :, :]',
+      '[3, 2, :, :]',
+      '[3, 25, :, :]',
+      '[3, 26, :, :]',
+      '[3, 27, :, :]',
+    ]);
     assert.equal(await r.page.locator(`${out} .tfnb-elided-slices`).first().textContent(), '⋮ 22 more along axis 1');
     await r.page.locator(`${out} button`, { hasText: 'Images' }).click();
     assert.equal(await images.count(), 4);
@@ -115,13 +154,23 @@ describe('tensor renderer', () => {
     const r = page();
     // As the kernel sends a [10, 129, 61, 1] batch over budget: 2 PNGs, each halved to 65 × 31.
     const url = pngDataUrl(31, 65, 1, new Uint8Array(31 * 65).fill(128));
-    const out = await r.render(TENSOR, { shape: [10, 129, 61, 1], dtype: 'float32', images: { width: 31, height: 65, channels: 1, pngDataUrls: [url, url], total: 10 } });
-    assert.equal(await r.text(`${out} .tfnb-panel .tfnb-note`), "10 grayscale images, 129 × 61; showing the first 2: the rest do not fit the output's size budget; stored at 65 × 31 to fit the output's size budget");
+    const out = await r.render(TENSOR, {
+      shape: [10, 129, 61, 1],
+      dtype: 'float32',
+      images: { width: 31, height: 65, channels: 1, pngDataUrls: [url, url], total: 10 },
+    });
+    assert.equal(
+      await r.text(`${out} .tfnb-panel .tfnb-note`),
+      "10 grayscale images, 129 × 61; showing the first 2: the rest do not fit the output's size budget; stored at 65 × 31 to fit the output's size budget",
+    );
     const images = r.page.locator(`${out} .tfnb-images img`);
     assert.equal(await images.count(), 2);
     assert.deepEqual(await r.page.locator(`${out} .tfnb-images figcaption`).allTextContents(), ['0', '1'], 'one caption per image shown');
     // Drawn at the tensor's size (61 wide, 129 high), not the stored PNG's.
-    assert.deepEqual(await images.first().evaluate((img) => [(img as HTMLImageElement).width, (img as HTMLImageElement).height]), [61, 129]);
+    assert.deepEqual(
+      await images.first().evaluate((img) => [(img as HTMLImageElement).width, (img as HTMLImageElement).height]),
+      [61, 129],
+    );
     const whole = await r.render(TENSOR, imageTensor());
     assert.equal(await r.text(`${whole} .tfnb-panel .tfnb-note`), '4 grayscale images, 28 × 28');
   });
@@ -142,10 +191,22 @@ describe('tensor renderer', () => {
     const r = page();
     const zeros = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
     const stats = { min: 0, max: 0, mean: 0, std: 0, nanCount: 0, infCount: 0 };
-    const out = await r.render(TENSOR, { shape: [4, 4], dtype: 'float32', values: zeros, stats, histogram: { binEdges: [-0.5, 0.5], counts: [16] } });
+    const out = await r.render(TENSOR, {
+      shape: [4, 4],
+      dtype: 'float32',
+      values: zeros,
+      stats,
+      histogram: { binEdges: [-0.5, 0.5], counts: [16] },
+    });
     assert.equal(await r.page.locator(`${out} svg.tfnb-histogram`).count(), 0);
     assert.equal(await r.text(`${out} .tfnb-tensor-constant`), 'all 16 values are 0');
-    const withNaN = await r.render(TENSOR, { shape: [4], dtype: 'float32', values: [2.5, 'NaN', 2.5, 2.5], stats: { ...stats, min: 2.5, max: 2.5, mean: 2.5, nanCount: 1 }, histogram: { binEdges: [2, 3], counts: [3] } });
+    const withNaN = await r.render(TENSOR, {
+      shape: [4],
+      dtype: 'float32',
+      values: [2.5, 'NaN', 2.5, 2.5],
+      stats: { ...stats, min: 2.5, max: 2.5, mean: 2.5, nanCount: 1 },
+      histogram: { binEdges: [2, 3], counts: [3] },
+    });
     assert.equal(await r.text(`${withNaN} .tfnb-tensor-constant`), 'all 3 finite values are 2.5');
     assert.equal(await stat(withNaN, 'NaN'), '1 value');
   });

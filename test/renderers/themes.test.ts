@@ -3,7 +3,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { usePage, type Theme } from './harness';
-import { CHART, CONFUSION, MODEL, TENSOR, TRAINING, bigTensor, charts, confusion3, imageTensor, modelSummary, trainingRun } from './fixtures';
+import {
+  CHART,
+  CONFUSION,
+  MODEL,
+  TENSOR,
+  TRAINING,
+  bigTensor,
+  charts,
+  confusion3,
+  imageTensor,
+  modelSummary,
+  trainingRun,
+} from './fixtures';
 
 const GALLERY: Array<[string, string, unknown]> = [
   ['tensor-big', TENSOR, bigTensor()],

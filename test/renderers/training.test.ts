@@ -8,7 +8,8 @@ import { TRAINING, trainingRun } from './fixtures';
 describe('training renderer', () => {
   const page = usePage('dark');
 
-  const legend = (out: string): Promise<string[]> => page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
+  const legend = (out: string): Promise<string[]> =>
+    page().page.locator(`${out} .u-legend .u-series:not(:first-child) .u-label`).allTextContents();
 
   test('progress bar shows epoch i/N, batch j/M and time left', async () => {
     const r = page();
@@ -69,7 +70,13 @@ describe('training renderer', () => {
     // and one that cannot take focus makes the notebook steal focus from the workbench.
     assert.equal(await stop.getAttribute('aria-disabled'), 'true');
     assert.equal(await stop.evaluate((el) => (el as HTMLButtonElement).disabled), false);
-    assert.equal(await stop.evaluate((el) => { (el as HTMLElement).focus(); return document.activeElement === el; }), true);
+    assert.equal(
+      await stop.evaluate((el) => {
+        (el as HTMLElement).focus();
+        return document.activeElement === el;
+      }),
+      true,
+    );
     assert.equal(await stop.textContent(), 'Stopping…');
     await stop.click({ force: true });
     assert.equal((await r.messages()).length, before + 1, 'a second click sends nothing');
@@ -80,10 +87,19 @@ describe('training renderer', () => {
     assert.equal(await stop.count(), 0, 'removed, not hidden in place');
     // What VS Code focuses in an output (its first button, input, select...) can take focus.
     const first = r.page.locator(`${out}`).locator('[tabindex="0"], [href], button, input, option, select, textarea').first();
-    assert.equal(await first.evaluate((el) => { (el as HTMLElement).focus(); return document.activeElement === el; }), true);
+    assert.equal(
+      await first.evaluate((el) => {
+        (el as HTMLElement).focus();
+        return document.activeElement === el;
+      }),
+      true,
+    );
     // A click on the chart focuses the output, not the body: VS Code sees the focus is inside.
     await r.page.locator(`${out} .u-over`).click();
-    assert.equal(await r.page.locator(out).evaluate((el) => el.contains(document.activeElement) && document.activeElement !== document.body), true);
+    assert.equal(
+      await r.page.locator(out).evaluate((el) => el.contains(document.activeElement) && document.activeElement !== document.body),
+      true,
+    );
     assert.equal(await r.text(`${out} .tfnb-progress-text`), 'Stopped after 6 epochs in 53s');
     assert.equal(await r.text(`${out} .tfnb-run-state`), 'stopped');
     assert.equal(await r.page.locator(`${out} [role="progressbar"]`).getAttribute('aria-valuenow'), '100');
@@ -104,7 +120,13 @@ describe('training renderer', () => {
 
   test('epochs only (no batches, no progress) draw train and val curves', async () => {
     const r = page();
-    const out = await r.render(TRAINING, { epochs: [{ loss: 1, acc: 0.5 }, { loss: 0.5, acc: 0.7 }, { loss: null, acc: 0.8 }] });
+    const out = await r.render(TRAINING, {
+      epochs: [
+        { loss: 1, acc: 0.5 },
+        { loss: 0.5, acc: 0.7 },
+        { loss: null, acc: 0.8 },
+      ],
+    });
     assert.deepEqual(await legend(out), ['loss']);
     assert.equal(await r.page.locator(`${out} .tfnb-progress-row`).isVisible(), false);
     assert.equal(await r.text(`${out} .tfnb-latest`), 'Epoch 3: loss — · acc 0.8');

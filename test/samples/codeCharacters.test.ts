@@ -18,8 +18,14 @@ describe('sample code cells', () => {
   for (const file of notebooks) {
     it(`${file}: no ambiguous Unicode in code`, () => {
       const nb = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-      const flagged = nb.cells.flatMap((cell, i) => cell.cell_type !== 'code' ? [] : (Array.isArray(cell.source) ? cell.source.join('') : cell.source)
-        .split('\n').filter((line) => AMBIGUOUS.test(line)).map((line) => `cell ${i}: ${line.trim()}`));
+      const flagged = nb.cells.flatMap((cell, i) =>
+        cell.cell_type !== 'code'
+          ? []
+          : (Array.isArray(cell.source) ? cell.source.join('') : cell.source)
+              .split('\n')
+              .filter((line) => AMBIGUOUS.test(line))
+              .map((line) => `cell ${i}: ${line.trim()}`),
+      );
       assert.deepEqual(flagged, []);
     });
   }

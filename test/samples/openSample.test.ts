@@ -11,8 +11,15 @@ import ts from 'typescript';
 import { COMMANDS, KERNELSPEC } from '../../src/vscodeShared/constants';
 import { ROOT } from '../helpers/kernel';
 
-interface Sample { file: string; title: string; description: string }
-interface Notebook { metadata: { kernelspec?: { name?: string; language?: string } }; cells: Array<{ cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }> }
+interface Sample {
+  file: string;
+  title: string;
+  description: string;
+}
+interface Notebook {
+  metadata: { kernelspec?: { name?: string; language?: string } };
+  cells: Array<{ cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }>;
+}
 
 /** The SAMPLES array of src/extension/samples.ts, read with the TypeScript parser (the module imports vscode). */
 function samplesList(): Sample[] {
@@ -20,7 +27,12 @@ function samplesList(): Sample[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   let list: Sample[] | undefined;
   source.forEachChild(function visit(node): void {
-    if (ts.isVariableDeclaration(node) && node.name.getText() === 'SAMPLES' && node.initializer && ts.isArrayLiteralExpression(node.initializer)) {
+    if (
+      ts.isVariableDeclaration(node) &&
+      node.name.getText() === 'SAMPLES' &&
+      node.initializer &&
+      ts.isArrayLiteralExpression(node.initializer)
+    ) {
       list = node.initializer.elements.map((element) => {
         assert.ok(ts.isObjectLiteralExpression(element), element.getText());
         const entry: Record<string, string> = {};
@@ -40,14 +52,22 @@ function samplesList(): Sample[] {
 const text = (s: string | string[]): string => (Array.isArray(s) ? s.join('') : s);
 const readNotebook = (file: string): Notebook => JSON.parse(readFileSync(join(ROOT, 'samples', file), 'utf8')) as Notebook;
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string; title: string }>; walkthroughs: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string; image?: string } }> }> };
+  contributes: {
+    commands: Array<{ command: string; title: string }>;
+    walkthroughs: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string; image?: string } }> }>;
+  };
 };
 
 describe('tfnb: Open Sample… and the walkthrough', () => {
   it('the quick pick lists exactly the tutorials in samples/, each with a title and a one-line description', () => {
     const samples = samplesList();
-    const notebooks = readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.ipynb')).sort();
-    assert.deepEqual(samples.map((s) => s.file), notebooks);
+    const notebooks = readdirSync(join(ROOT, 'samples'))
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort();
+    assert.deepEqual(
+      samples.map((s) => s.file),
+      notebooks,
+    );
     assert.ok(notebooks.length >= 6 && notebooks.every((f) => /^0\d-[a-z]+\.ipynb$/.test(f)), notebooks.join(', '));
     for (const s of samples) {
       for (const field of [s.title, s.description]) {
@@ -57,7 +77,7 @@ describe('tfnb: Open Sample… and the walkthrough', () => {
     assert.equal(new Set(samples.map((s) => s.title)).size, samples.length);
   });
 
-  it('each tutorial opens with a heading, names tfnb\'s kernel and has a parameters cell', () => {
+  it("each tutorial opens with a heading, names tfnb's kernel and has a parameters cell", () => {
     for (const { file } of samplesList()) {
       const nb = readNotebook(file);
       assert.equal(nb.metadata.kernelspec?.name, KERNELSPEC.name, file);
@@ -76,9 +96,11 @@ describe('tfnb: Open Sample… and the walkthrough', () => {
     const step = walkthrough.steps.find((s) => s.id === 'openSample');
     assert.match(step?.description ?? '', /\[Open Sample…\]\(command:tfnb\.openSample\)/);
     const vscodeignore = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n');
-    for (const line of ['!media/walkthrough/**', '!samples/*.ipynb', '!dist/data/**']) assert.ok(vscodeignore.includes(line), `.vscodeignore lacks ${line}`);
+    for (const line of ['!media/walkthrough/**', '!samples/*.ipynb', '!dist/data/**'])
+      assert.ok(vscodeignore.includes(line), `.vscodeignore lacks ${line}`);
     for (const s of walkthrough.steps) {
-      for (const link of s.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(contributed.has(link[1]!), `${s.id} links to ${link[1]}`);
+      for (const link of s.description.matchAll(/\(command:([\w.]+)\)/g))
+        assert.ok(contributed.has(link[1]!), `${s.id} links to ${link[1]}`);
       for (const media of Object.values(s.media)) {
         assert.ok(media.startsWith('media/walkthrough/') && existsSync(join(ROOT, media)), `${s.id}: ${media}`);
       }
@@ -86,7 +108,7 @@ describe('tfnb: Open Sample… and the walkthrough', () => {
     assert.match(readFileSync(join(ROOT, step!.media.markdown!), 'utf8'), /\*\*tfnb: Open Sample…\*\*/);
   });
 
-  it('the text and speech tutorials state their data\'s source and licence in their own markdown', () => {
+  it("the text and speech tutorials state their data's source and licence in their own markdown", () => {
     const intro = (file: string) => text(readNotebook(file).cells[0]!.source);
     const textIntro = intro('04-text.ipynb');
     assert.match(textIntro, /SpamAssassin public corpus/);

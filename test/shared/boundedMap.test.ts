@@ -6,14 +6,33 @@ import { BoundedMap, BoundedSet } from '../../src/shared/boundedMap';
 describe('BoundedMap', () => {
   it('forgets the oldest insertion past its capacity', () => {
     const m = new BoundedMap<string, number>(3);
-    for (const [k, v] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) m.set(k, v);
-    assert.deepEqual([...m], [['b', 2], ['c', 3], ['d', 4]]);
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+      ['d', 4],
+    ] as const)
+      m.set(k, v);
+    assert.deepEqual(
+      [...m],
+      [
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+      ],
+    );
   });
 
   it('keeps the age of a key set again (its value changes, its place does not)', () => {
     const m = new BoundedMap<string, number>(2);
     m.set('a', 1).set('b', 2).set('a', 10).set('c', 3);
-    assert.deepEqual([...m], [['b', 2], ['c', 3]]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['b', 2],
+        ['c', 3],
+      ],
+    );
   });
 
   it('never holds more than its capacity over many insertions', () => {

@@ -7,8 +7,16 @@ import { formatBytes } from '../../src/shared/formatBytes';
 describe('formatBytes', () => {
   it('uses one decimal below a GB and two from a GB up, as the kernel and the status bar did', () => {
     for (const [bytes, text] of [
-      [0, '0 B'], [1023, '1023 B'], [1024, '1.0 KB'], [1536, '1.5 KB'], [1024 * 1024 - 1, '1024.0 KB'],
-      [1024 * 1024, '1.0 MB'], [5.25 * 1024 * 1024, '5.3 MB'], [1024 ** 3, '1.00 GB'], [1.5 * 1024 ** 3, '1.50 GB'], [1024 ** 4, '1.00 TB'],
+      [0, '0 B'],
+      [1023, '1023 B'],
+      [1024, '1.0 KB'],
+      [1536, '1.5 KB'],
+      [1024 * 1024 - 1, '1024.0 KB'],
+      [1024 * 1024, '1.0 MB'],
+      [5.25 * 1024 * 1024, '5.3 MB'],
+      [1024 ** 3, '1.00 GB'],
+      [1.5 * 1024 ** 3, '1.50 GB'],
+      [1024 ** 4, '1.00 TB'],
     ] as const) {
       assert.equal(formatBytes(bytes), text, String(bytes));
     }

@@ -14,7 +14,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pkg = process.argv[2];
-if (!pkg) { console.error('usage: make-spam-subset.mjs PATH/TO/datasets-spam-assassin/package'); process.exit(2); }
+if (!pkg) {
+  console.error('usage: make-spam-subset.mjs PATH/TO/datasets-spam-assassin/package');
+  process.exit(2);
+}
 
 const GROUPS = { 'easy-ham-1': 'ham', 'easy-ham-2': 'ham', 'hard-ham-1': 'ham', 'spam-1': 'spam', 'spam-2': 'spam' };
 const MAX_WORDS = 40;
@@ -41,7 +44,10 @@ function decodeQuotedPrintable(s) {
   const bytes = [];
   for (let i = 0; i < soft.length; i++) {
     const hex = soft.slice(i + 1, i + 3);
-    if (soft[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) { bytes.push(parseInt(hex, 16)); i += 2; } else bytes.push(soft.charCodeAt(i) & 0xff);
+    if (soft[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(soft.charCodeAt(i) & 0xff);
   }
   return decodeBytes(bytes);
 }
@@ -49,7 +55,8 @@ function decodeQuotedPrintable(s) {
 /** RFC 2047 encoded words in headers: =?charset?Q?...?= and =?charset?B?...?=. */
 function decodeHeader(value) {
   return value.replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_, enc, text) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')));
+    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+  );
 }
 
 function decodeBody(body, headers) {
@@ -66,9 +73,18 @@ function bodyText(raw) {
   if (type.startsWith('multipart/')) {
     const boundary = /boundary="?([^";]+)"?/i.exec(headers.get('content-type') ?? '')?.[1];
     if (!boundary) return '';
-    const parts = body.split(`--${boundary}`).slice(1).filter((p) => !p.startsWith('--'));
-    const texts = parts.map((p) => ({ p, type: (splitHeaders(p.replace(/^\r?\n/, '')).headers.get('content-type') ?? 'text/plain').toLowerCase() }));
-    const chosen = texts.find((t) => t.type.startsWith('text/plain')) ?? texts.find((t) => t.type.startsWith('text/html')) ?? texts.find((t) => t.type.startsWith('multipart/'));
+    const parts = body
+      .split(`--${boundary}`)
+      .slice(1)
+      .filter((p) => !p.startsWith('--'));
+    const texts = parts.map((p) => ({
+      p,
+      type: (splitHeaders(p.replace(/^\r?\n/, '')).headers.get('content-type') ?? 'text/plain').toLowerCase(),
+    }));
+    const chosen =
+      texts.find((t) => t.type.startsWith('text/plain')) ??
+      texts.find((t) => t.type.startsWith('text/html')) ??
+      texts.find((t) => t.type.startsWith('multipart/'));
     return chosen ? bodyText(chosen.p.replace(/^\r?\n/, '')) : '';
   }
   if (!type.startsWith('text/')) return '';
@@ -80,12 +96,19 @@ function stripHtml(html) {
   return html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ').replace(/&amp;/gi, '&').replace(/&lt;/gi, '<').replace(/&gt;/gi, '>').replace(/&quot;/gi, '"').replace(/&#\d+;/g, ' ');
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#\d+;/g, ' ');
 }
 
 function clean(text) {
   return text
-    .split(/\r?\n/).filter((l) => !/^\s*>/.test(l) && !/wrote:\s*$/.test(l)).join(' ') // drop quoted replies
+    .split(/\r?\n/)
+    .filter((l) => !/^\s*>/.test(l) && !/wrote:\s*$/.test(l))
+    .join(' ') // drop quoted replies
     .replace(/\b(?:https?|ftp):\/\/\S+|\bwww\.\S+/gi, ' <url> ')
     .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' <email> ')
     .replace(/[\t\r\n]+/g, ' ')
@@ -99,13 +122,16 @@ function firstWords(text, n, maxChars) {
   return words.length <= maxChars ? words : words.slice(0, maxChars).replace(/\s+\S*$/, '');
 }
 
-const isMostlyEnglish = (s) => s.length > 0 && (s.match(/[A-Za-z ]/g)?.length ?? 0) / s.length > 0.85 && (s.match(/[^\x20-\x7e]/g)?.length ?? 0) === 0;
+const isMostlyEnglish = (s) =>
+  s.length > 0 && (s.match(/[A-Za-z ]/g)?.length ?? 0) / s.length > 0.85 && (s.match(/[^\x20-\x7e]/g)?.length ?? 0) === 0;
 
 const byLabel = { ham: [], spam: [] };
 const seen = new Set();
 for (const [group, label] of Object.entries(GROUPS)) {
   const dir = join(pkg, 'data', group);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const { text: raw } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     const subject = clean(decodeHeader(splitHeaders(raw).headers.get('subject') ?? ''));
     const body = firstWords(clean(bodyText(raw)), MAX_WORDS, MAX_CHARS);

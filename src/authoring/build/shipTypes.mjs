@@ -14,9 +14,19 @@ import { fileURLToPath } from 'node:url';
 
 /** Packages whose declarations cells need: tfjs and what its .d.ts files import, and Node's. */
 const PACKAGES = [
-  '@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter',
-  '@tensorflow/tfjs-data', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl',
-  '@types/long', '@types/seedrandom', '@types/offscreencanvas', '@webgpu/types', '@types/node', 'undici-types',
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs-data',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-webgl',
+  '@types/long',
+  '@types/seedrandom',
+  '@types/offscreencanvas',
+  '@webgpu/types',
+  '@types/node',
+  'undici-types',
 ];
 
 /**
@@ -25,7 +35,12 @@ const PACKAGES = [
  */
 const API_SOURCES = ['src/api/display.ts', 'src/api/tfvis.ts', 'src/api/datasets.ts', 'src/api/tslab.ts'];
 
-const HAND_WRITTEN = ['src/authoring/types/kernel-globals.d.ts', 'src/authoring/types/tfjs-vis.d.ts', 'src/authoring/types/tfnb-datasets.d.ts', 'src/authoring/types/tslab.d.ts'];
+const HAND_WRITTEN = [
+  'src/authoring/types/kernel-globals.d.ts',
+  'src/authoring/types/tfjs-vis.d.ts',
+  'src/authoring/types/tfnb-datasets.d.ts',
+  'src/authoring/types/tslab.d.ts',
+];
 
 /**
  * Writes the folder; with `{ onlyIfStale: true }` (for the build), does nothing when it is newer
@@ -39,8 +54,15 @@ export async function shipTypes(root, outDir = join(root, 'dist/types'), { onlyI
   await emitApiDeclarations(root, outDir);
   for (const file of HAND_WRITTEN) cpSync(join(root, file), join(outDir, file));
   writeFileSync(join(outDir, 'kernel.d.ts'), "export * from './src/authoring/types/kernel-globals';\n");
-  for (const [file, source] of [['tfjs-vis.d.ts', 'tfjs-vis'], ['tfnb-datasets.d.ts', 'tfnb-datasets'], ['tslab.d.ts', 'tslab']]) {
-    writeFileSync(join(outDir, file), `export * from './src/authoring/types/${source}';\nexport { default } from './src/authoring/types/${source}';\n`);
+  for (const [file, source] of [
+    ['tfjs-vis.d.ts', 'tfjs-vis'],
+    ['tfnb-datasets.d.ts', 'tfnb-datasets'],
+    ['tslab.d.ts', 'tslab'],
+  ]) {
+    writeFileSync(
+      join(outDir, file),
+      `export * from './src/authoring/types/${source}';\nexport { default } from './src/authoring/types/${source}';\n`,
+    );
   }
   const fromRoot = createRequire(join(root, 'package.json'));
   for (const name of PACKAGES) copyDeclarations(packageDir(fromRoot, name), join(outDir, 'node_modules', name));
@@ -99,14 +121,29 @@ function wanted(rel, name) {
 async function emitApiDeclarations(root, outDir) {
   const ts = (await import('typescript')).default;
   const options = {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: ['node'], strict: true, skipLibCheck: true, esModuleInterop: true,
-    declaration: true, emitDeclarationOnly: true, rootDir: root, outDir,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: ['node'],
+    strict: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    declaration: true,
+    emitDeclarationOnly: true,
+    rootDir: root,
+    outDir,
   };
-  const program = ts.createProgram(API_SOURCES.map((f) => join(root, f)), options);
+  const program = ts.createProgram(
+    API_SOURCES.map((f) => join(root, f)),
+    options,
+  );
   const result = program.emit();
   const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) throw new Error(`shipTypes: declarations did not emit:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`);
+  if (errors.length)
+    throw new Error(
+      `shipTypes: declarations did not emit:\n${ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' })}`,
+    );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

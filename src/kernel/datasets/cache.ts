@@ -17,7 +17,8 @@ export function tfnbCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 const DATASET_NAME = /^[a-z0-9][a-z0-9._-]*$/i;
 
 function checkName(name: string): string {
-  if (!DATASET_NAME.test(name) || name.includes('..')) throw new RangeError(`"${name}" is not a dataset name (letters, digits, '.', '_', '-')`);
+  if (!DATASET_NAME.test(name) || name.includes('..'))
+    throw new RangeError(`"${name}" is not a dataset name (letters, digits, '.', '_', '-')`);
   return name;
 }
 
@@ -27,7 +28,11 @@ export function datasetCacheDir(name?: string, env: NodeJS.ProcessEnv = process.
   return name === undefined ? root : join(root, checkName(name));
 }
 
-export interface CachedDataset { name: string; path: string; bytes: number }
+export interface CachedDataset {
+  name: string;
+  path: string;
+  bytes: number;
+}
 
 /** The datasets in the cache, with their sizes on disk. */
 export function listDatasetCache(env: NodeJS.ProcessEnv = process.env): CachedDataset[] {
@@ -41,9 +46,7 @@ export function listDatasetCache(env: NodeJS.ProcessEnv = process.env): CachedDa
 
 /** Deletes one dataset's cached files, or every dataset's. Returns what was removed. */
 export function clearDatasetCache(name?: string, env: NodeJS.ProcessEnv = process.env): CachedDataset[] {
-  const removed = name === undefined
-    ? listDatasetCache(env)
-    : listDatasetCache(env).filter((d) => d.name === checkName(name));
+  const removed = name === undefined ? listDatasetCache(env) : listDatasetCache(env).filter((d) => d.name === checkName(name));
   for (const d of removed) rmSync(d.path, { recursive: true, force: true });
   return removed;
 }

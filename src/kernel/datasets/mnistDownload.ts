@@ -20,7 +20,11 @@ export const DEFAULT_MNIST_MIRRORS = [
 /** Shortest time between two progress updates. */
 const PROGRESS_INTERVAL_MS = 200;
 
-export interface MnistDownloadResult { mirror: string; files: number; bytes: number }
+export interface MnistDownloadResult {
+  mirror: string;
+  files: number;
+  bytes: number;
+}
 
 /**
  * Downloads the missing files into `dir` from the first mirror that serves them all.
@@ -32,7 +36,9 @@ export async function downloadMnist(ctx: DatasetContext, dir: string, mirrors: s
   for (const mirror of mirrors) {
     try {
       const result = await fromMirror(dir, mirror, verifyMd5, progress);
-      progress.show(`MNIST: downloaded ${result.files} file${result.files === 1 ? '' : 's'} (${(result.bytes / 1e6).toFixed(1)} MB) from ${result.mirror} into ${dir}`);
+      progress.show(
+        `MNIST: downloaded ${result.files} file${result.files === 1 ? '' : 's'} (${(result.bytes / 1e6).toFixed(1)} MB) from ${result.mirror} into ${dir}`,
+      );
       return result;
     } catch (e) {
       if (!(e instanceof DownloadError)) throw e;

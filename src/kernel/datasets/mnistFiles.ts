@@ -36,9 +36,18 @@ export const MNIST_SHA256: Record<MnistFileKey, string> = {
 };
 
 /** One split as bytes: `images` holds count × rows × cols pixels 0..255, row-major. */
-export interface MnistSplitBytes { images: Uint8Array; labels: Uint8Array; count: number; rows: number; cols: number }
+export interface MnistSplitBytes {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
 
-export interface MnistBytes { train: MnistSplitBytes; test: MnistSplitBytes }
+export interface MnistBytes {
+  train: MnistSplitBytes;
+  test: MnistSplitBytes;
+}
 
 /** The path of a file in `dir`, gzipped (`name.gz`) or not (`name`), or undefined. */
 export function findMnistFile(dir: string, key: MnistFileKey): string | undefined {
@@ -77,13 +86,18 @@ export function readSplit(imagesPath: string, ...rest: [string] | [Uint8Array, s
   const images = parseIdx(imagesBytes, imagesPath);
   const labels = parseIdx(labelsBytes, labelsPath);
   if (images.dtype !== 'uint8' || images.dims.length !== 3) {
-    throw new IdxFormatError(`${imagesPath}: expected uint8 images [count, rows, cols] (magic 0x00000803), got ${images.dtype} [${images.dims.join(', ')}]`);
+    throw new IdxFormatError(
+      `${imagesPath}: expected uint8 images [count, rows, cols] (magic 0x00000803), got ${images.dtype} [${images.dims.join(', ')}]`,
+    );
   }
   if (labels.dtype !== 'uint8' || labels.dims.length !== 1) {
-    throw new IdxFormatError(`${labelsPath}: expected uint8 labels [count] (magic 0x00000801), got ${labels.dtype} [${labels.dims.join(', ')}]`);
+    throw new IdxFormatError(
+      `${labelsPath}: expected uint8 labels [count] (magic 0x00000801), got ${labels.dtype} [${labels.dims.join(', ')}]`,
+    );
   }
   const [count, rows, cols] = images.dims as [number, number, number];
-  if (labels.dims[0] !== count) throw new IdxFormatError(`MNIST: ${imagesPath} has ${count} images but ${labelsPath} has ${labels.dims[0]} labels`);
+  if (labels.dims[0] !== count)
+    throw new IdxFormatError(`MNIST: ${imagesPath} has ${count} images but ${labelsPath} has ${labels.dims[0]} labels`);
   const labelBytes = labels.data as Uint8Array;
   const bad = labelBytes.findIndex((v) => v > 9);
   if (bad >= 0) throw new IdxFormatError(`${labelsPath}: label ${labelBytes[bad]} at index ${bad} is not a digit 0-9`);

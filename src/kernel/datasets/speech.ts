@@ -10,8 +10,20 @@ import type { DatasetContext } from './datasetContext';
 import type { SpeechSplit, SpeechData, VoiceInfo, SpeechLoader } from '../../api/datasets';
 export type { SpeechSplit, SpeechData, VoiceInfo } from '../../api/datasets';
 
-interface ClipInfo { digit: number; speaker: string; accent: string; variant: string; speed: number; pitch: number }
-interface SpeechIndex { sampleRate: number; samplesPerClip: number; classes: string[]; clips: ClipInfo[] }
+interface ClipInfo {
+  digit: number;
+  speaker: string;
+  accent: string;
+  variant: string;
+  speed: number;
+  pitch: number;
+}
+interface SpeechIndex {
+  sampleRate: number;
+  samplesPerClip: number;
+  classes: string[];
+  clips: ClipInfo[];
+}
 
 /** Every fifth voice (s04, s09, …, s39) is for testing: 8 of 40, one per accent. */
 export function isTestSpeaker(speaker: string): boolean {
@@ -24,7 +36,8 @@ export function createSpeech(ctx: DatasetContext): SpeechLoader {
       const dir = join(ctx.bundledDataDir, 'speech');
       const indexFile = join(dir, 'spoken-digits.json');
       const pcmFile = join(dir, 'spoken-digits.pcm.gz');
-      if (!existsSync(indexFile) || !existsSync(pcmFile)) throw new Error(`speech.load: the spoken digits are missing from ${dir} (a tfnb build writes them: npm run build)`);
+      if (!existsSync(indexFile) || !existsSync(pcmFile))
+        throw new Error(`speech.load: the spoken digits are missing from ${dir} (a tfnb build writes them: npm run build)`);
       const index = JSON.parse(readFileSync(indexFile, 'utf8')) as SpeechIndex;
       const bytes = gunzipSync(readFileSync(pcmFile));
       const perClip = index.samplesPerClip;
@@ -41,7 +54,10 @@ export function createSpeech(ctx: DatasetContext): SpeechLoader {
         });
         return {
           audio: ctx.tf.tensor2d(audio, [clips.length, perClip], 'float32'),
-          labels: ctx.tf.tensor1d(Int32Array.from(clips, ({ c }) => c.digit), 'int32'),
+          labels: ctx.tf.tensor1d(
+            Int32Array.from(clips, ({ c }) => c.digit),
+            'int32',
+          ),
           speakers: clips.map(({ c }) => c.speaker),
         };
       };
@@ -49,7 +65,8 @@ export function createSpeech(ctx: DatasetContext): SpeechLoader {
       const test = split(true);
       const voices = new Map<string, VoiceInfo>();
       for (const { speaker, accent, variant, speed, pitch } of index.clips) {
-        if (!voices.has(speaker)) voices.set(speaker, { speaker, accent, variant, speed, pitch, split: isTestSpeaker(speaker) ? 'test' : 'train' });
+        if (!voices.has(speaker))
+          voices.set(speaker, { speaker, accent, variant, speed, pitch, split: isTestSpeaker(speaker) ? 'test' : 'train' });
       }
       const voiceCount = (s: SpeechSplit) => new Set(s.speakers).size;
       return {

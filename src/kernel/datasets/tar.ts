@@ -7,7 +7,10 @@ export class TarFormatError extends Error {
   override name = 'TarFormatError';
 }
 
-export interface TarFile { name: string; data: Uint8Array }
+export interface TarFile {
+  name: string;
+  data: Uint8Array;
+}
 
 const BLOCK = 512;
 
@@ -22,7 +25,8 @@ export function readTar(archive: Uint8Array, what: string): TarFile[] {
     const prefix = text(header.subarray(345, 500));
     const name = longName ?? (prefix ? `${prefix}/` : '') + text(header.subarray(0, 100));
     const start = at + BLOCK;
-    if (start + size > archive.length) throw new TarFormatError(`${what}: ${name} is cut short (${archive.length - start} of ${size} bytes)`);
+    if (start + size > archive.length)
+      throw new TarFormatError(`${what}: ${name} is cut short (${archive.length - start} of ${size} bytes)`);
     const data = archive.subarray(start, start + size);
     longName = undefined;
     if (type === 'L') longName = text(data);

@@ -11,7 +11,10 @@ export type { TextLoadOptions, TextSplit, TextData } from '../../api/datasets';
 
 export const SPAM_CLASSES = ['ham', 'spam'];
 
-interface Example { text: string; label: number }
+interface Example {
+  text: string;
+  label: number;
+}
 
 export function createText(ctx: DatasetContext): TextLoader {
   return {
@@ -19,7 +22,8 @@ export function createText(ctx: DatasetContext): TextLoader {
       const name = options.name ?? 'spam';
       if (name !== 'spam') throw new RangeError(`text.load: unknown set '${String(name)}' (available: 'spam')`);
       const testFraction = options.testFraction ?? 0.2;
-      if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`text.load: testFraction must be between 0 and 1, not ${testFraction}`);
+      if (!(testFraction > 0 && testFraction < 1))
+        throw new RangeError(`text.load: testFraction must be between 0 and 1, not ${testFraction}`);
       const file = join(ctx.bundledDataDir, 'text', 'spam.tsv');
       if (!existsSync(file)) throw new Error(`text.load: ${file} is missing (a tfnb build writes it: npm run build)`);
       const examples = parseTsv(readFileSync(file, 'utf8'), file);
@@ -55,7 +59,10 @@ function stratifiedSplit(examples: Example[], testFraction: number): { train: Ex
   const train: Example[] = [];
   const test: Example[] = [];
   for (let label = 0; label < SPAM_CLASSES.length; label++) {
-    const ofClass = orderByHash(examples.filter((e) => e.label === label), '');
+    const ofClass = orderByHash(
+      examples.filter((e) => e.label === label),
+      '',
+    );
     const nTest = Math.round(ofClass.length * testFraction);
     test.push(...ofClass.slice(0, nTest));
     train.push(...ofClass.slice(nTest));

@@ -30,7 +30,8 @@ export function colorAt(t: number, map: ColorMapName): Rgb {
   const pos = Math.min(1, Math.max(0, t)) * (anchors.length - 1);
   const i = Math.min(anchors.length - 2, Math.floor(pos));
   const f = pos - i;
-  const a = anchors[i]!, b = anchors[i + 1]!;
+  const a = anchors[i]!,
+    b = anchors[i + 1]!;
   return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
@@ -45,23 +46,35 @@ export function isLight([r, g, b]: Rgb): boolean {
 
 /** Min and max of the finite values (0..1 when there are none). */
 export function finiteRange(data: ArrayLike<number | null>): [number, number] {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v !== null && Number.isFinite(v)) { if (v < min) min = v; if (v > max) max = v; }
+    if (v !== null && Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   return min <= max ? [min, max] : [0, 1];
 }
 
 /** A row-major grid of values as an RGB raster, one pixel per cell. */
-export function heatmapRaster(rows: number, cols: number, data: ArrayLike<number | null>, map: ColorMapName, domain?: [number, number]): RasterImage {
+export function heatmapRaster(
+  rows: number,
+  cols: number,
+  data: ArrayLike<number | null>,
+  map: ColorMapName,
+  domain?: [number, number],
+): RasterImage {
   const [min, max] = domain ?? finiteRange(data);
   const span = max - min || 1;
   const pixels = new Uint8Array(rows * cols * 3);
   for (let i = 0; i < rows * cols; i++) {
     const v = data[i]!;
     const c = colorAt(v === null ? NaN : (v - min) / span, map);
-    pixels[i * 3] = c[0]; pixels[i * 3 + 1] = c[1]; pixels[i * 3 + 2] = c[2];
+    pixels[i * 3] = c[0];
+    pixels[i * 3 + 1] = c[1];
+    pixels[i * 3 + 2] = c[2];
   }
   return { width: cols, height: rows, channels: 3, pixels };
 }

@@ -22,9 +22,13 @@ export class DecimatedSeries<T> {
   }
 
   /** Items added so far, including dropped ones. */
-  get count(): number { return this.seen; }
+  get count(): number {
+    return this.seen;
+  }
 
-  get last(): T | undefined { return this.latest; }
+  get last(): T | undefined {
+    return this.latest;
+  }
 
   items(): T[] {
     const lastKept = this.kept[this.kept.length - 1];

@@ -10,7 +10,10 @@ export type LayersModel = tfType.LayersModel;
 export type Layer = tfType.layers.Layer;
 
 /** What tfjs's History (the result of fit) looks like after fit resolves. */
-export interface HistoryLike { epoch?: number[]; history: Record<string, ArrayLike<unknown>> }
+export interface HistoryLike {
+  epoch?: number[];
+  history: Record<string, ArrayLike<unknown>>;
+}
 
 function record(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
@@ -19,29 +22,44 @@ function record(v: unknown): Record<string, unknown> | undefined {
 export function isTensor(v: unknown, tf: Tf): v is Tensor {
   if (v instanceof tf.Tensor) return true;
   const o = record(v);
-  return !!o && Array.isArray(o.shape) && typeof o.dtype === 'string' && typeof o.size === 'number'
-    && typeof o.dataSync === 'function' && 'dataId' in o;
+  return (
+    !!o &&
+    Array.isArray(o.shape) &&
+    typeof o.dtype === 'string' &&
+    typeof o.size === 'number' &&
+    typeof o.dataSync === 'function' &&
+    'dataId' in o
+  );
 }
 
 export function isLayersModel(v: unknown, tf: Tf): v is LayersModel {
   if (v instanceof tf.LayersModel) return true;
   const o = record(v);
-  return !!o && Array.isArray(o.layers) && typeof o.countParams === 'function'
-    && typeof o.summary === 'function' && typeof o.getLayer === 'function';
+  return (
+    !!o &&
+    Array.isArray(o.layers) &&
+    typeof o.countParams === 'function' &&
+    typeof o.summary === 'function' &&
+    typeof o.getLayer === 'function'
+  );
 }
 
 export function isLayer(v: unknown): v is Layer {
   const o = record(v);
-  return !!o && typeof o.name === 'string' && typeof o.countParams === 'function'
-    && typeof o.getWeights === 'function' && typeof o.getClassName === 'function';
+  return (
+    !!o &&
+    typeof o.name === 'string' &&
+    typeof o.countParams === 'function' &&
+    typeof o.getWeights === 'function' &&
+    typeof o.getClassName === 'function'
+  );
 }
 
 export function isHistory(v: unknown, tf: Tf): v is HistoryLike {
   if (v instanceof tf.History) return true;
   const o = record(v);
   const h = o && record(o.history);
-  return !!o && !!h && !Array.isArray(h) && Array.isArray(o.epoch)
-    && Object.values(h).every((s) => Array.isArray(s));
+  return !!o && !!h && !Array.isArray(h) && Array.isArray(o.epoch) && Object.values(h).every((s) => Array.isArray(s));
 }
 
 /** A one-element tensor's value (used for training logs), without creating tensors. */

@@ -12,7 +12,9 @@ export type { Tf };
 export type { DisplayOptions };
 
 /** Where bundles go; the kernel implements it (it routes to the running cell). */
-export interface DisplaySink { display(bundle: MimeBundle, options?: DisplayOptions): void }
+export interface DisplaySink {
+  display(bundle: MimeBundle, options?: DisplayOptions): void;
+}
 
 export interface DisplayContext {
   tf: Tf;

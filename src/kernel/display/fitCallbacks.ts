@@ -16,7 +16,10 @@ import type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 export type { FitCallbacksOptions, TfvisFitCallbacks } from '../../api/tfvis';
 
 /** What fit() sets on a tf.Callback. */
-interface CallbackTarget { params?: Record<string, unknown>; model?: { stopTraining: boolean } }
+interface CallbackTarget {
+  params?: Record<string, unknown>;
+  model?: { stopTraining: boolean };
+}
 
 /** Give the kernel's event loop a turn (stop messages, output flushing) at least this often. */
 const YIELD_EVERY_MS = 100;
@@ -110,7 +113,9 @@ class TrainingRun {
     await this.yield(this.throttle.request());
   }
 
-  get finished(): boolean { return this.done; }
+  get finished(): boolean {
+    return this.done;
+  }
 
   flush(): void {
     if (!this.done) this.throttle.flush();
@@ -147,7 +152,8 @@ class TrainingRun {
     const params = this.s.target.params ?? {};
     const totalEpochs = num(params.epochs);
     const initialEpoch = num(params.initialEpoch) ?? 0;
-    const samples = num(params.samples), batchSize = num(params.batchSize);
+    const samples = num(params.samples),
+      batchSize = num(params.batchSize);
     const batchesPerEpoch = num(params.steps) ?? (samples && batchSize ? Math.ceil(samples / batchSize) : this.batchesLastEpoch);
     const elapsedMs = Math.max(0, this.s.ctx.now() - this.startedAt);
     const epoch = this.done ? Math.max(initialEpoch + this.epochsDone, 1) : this.epochIndex + 1;
@@ -174,7 +180,9 @@ class TrainingRun {
     return payload;
   }
 
-  private bundle(): MimeBundle { return trainingBundle(this.payload(), this.s.ctx.maxPayloadBytes); }
+  private bundle(): MimeBundle {
+    return trainingBundle(this.payload(), this.s.ctx.maxPayloadBytes);
+  }
 
   private publish(update: boolean): void {
     this.s.ctx.sink.display(this.bundle(), update ? { displayId: this.displayId, update: true } : { displayId: this.displayId });
@@ -187,12 +195,21 @@ class TrainingRun {
   }
 }
 
-export function createFitCallbacks(ctx: ResolvedContext, runs: TrainingRuns, title: string | undefined, metrics: string[] | undefined, opts: FitCallbacksOptions = {}): TfvisFitCallbacks {
-  const Base = ctx.tf.Callback as (typeof ctx.tf.Callback) | undefined;
+export function createFitCallbacks(
+  ctx: ResolvedContext,
+  runs: TrainingRuns,
+  title: string | undefined,
+  metrics: string[] | undefined,
+  opts: FitCallbacksOptions = {},
+): TfvisFitCallbacks {
+  const Base = ctx.tf.Callback as typeof ctx.tf.Callback | undefined;
   const target: CallbackTarget = typeof Base === 'function' ? new (class TfvisFitCallback extends Base {})() : {};
   const events = Array.isArray(opts.callbacks) ? opts.callbacks : ['onEpochEnd', 'onBatchEnd'];
   const setup: RunSetup = {
-    ctx, runs, target, title,
+    ctx,
+    runs,
+    target,
+    title,
     metrics: Array.isArray(metrics) ? metrics.filter((m): m is string => typeof m === 'string') : [],
     recordBatches: events.includes('onBatchEnd'),
     intervalMs: typeof opts.updateIntervalMs === 'number' ? opts.updateIntervalMs : ctx.liveUpdateIntervalMs,
@@ -200,7 +217,10 @@ export function createFitCallbacks(ctx: ResolvedContext, runs: TrainingRuns, tit
   let run: TrainingRun | undefined;
   // Without onTrainBegin (callbacks wrapped by user code), the first event starts the run.
   const current = async (): Promise<TrainingRun> => {
-    if (!run || run.finished) { run = new TrainingRun(setup); await run.start(); }
+    if (!run || run.finished) {
+      run = new TrainingRun(setup);
+      await run.start();
+    }
     return run;
   };
   const handlers: TfvisFitCallbacks = {
@@ -213,10 +233,16 @@ export function createFitCallbacks(ctx: ResolvedContext, runs: TrainingRuns, tit
       run?.end();
       run = undefined;
     },
-    onEpochBegin: async (epoch) => { (await current()).epochBegin(epoch); },
-    onEpochEnd: async (epoch, logs) => { await (await current()).epochEnd(epoch, logs); },
+    onEpochBegin: async (epoch) => {
+      (await current()).epochBegin(epoch);
+    },
+    onEpochEnd: async (epoch, logs) => {
+      await (await current()).epochEnd(epoch, logs);
+    },
     onBatchBegin: async () => {},
-    onBatchEnd: async (batch, logs) => { await (await current()).batchEnd(batch, logs); },
+    onBatchEnd: async (batch, logs) => {
+      await (await current()).batchEnd(batch, logs);
+    },
   };
   return Object.assign(target, handlers);
 }

@@ -18,10 +18,13 @@ const MAX_SIDE = 96;
 
 export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}): MimeBundle {
   if (typeof images !== 'object' || images === null || !Array.isArray(images.shape) || typeof images.dataSync !== 'function') {
-    throw new TypeError('display.images takes a tensor of images: [n, height, width], [n, height, width, channels] or [height, width, channels]');
+    throw new TypeError(
+      'display.images takes a tensor of images: [n, height, width], [n, height, width, channels] or [height, width, channels]',
+    );
   }
   const layout = layoutOf(images.shape);
-  if (images.dtype === 'string' || images.dtype === 'complex64') throw new TypeError(`display.images takes numbers, got a ${images.dtype} tensor`);
+  if (images.dtype === 'string' || images.dtype === 'complex64')
+    throw new TypeError(`display.images takes numbers, got a ${images.dtype} tensor`);
   const captions = options.captions;
   if (captions !== undefined && (!Array.isArray(captions) || captions.some((c) => typeof c !== 'string'))) {
     throw new TypeError('display.images: captions must be an array of strings');
@@ -30,7 +33,8 @@ export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}
     throw new RangeError(`display.images: ${captions.length} captions for ${layout.count} images`);
   }
   const data = images.dataSync() as ArrayLike<number>;
-  const values: TensorValues = images.dtype === 'bool' ? { kind: 'bool', data } : { kind: 'number', data, integer: images.dtype === 'int32' };
+  const values: TensorValues =
+    images.dtype === 'bool' ? { kind: 'bool', data } : { kind: 'number', data, integer: images.dtype === 'int32' };
   const scale = pixelScaler(values, computeStats(data));
   const shown = Math.min(layout.count, MAX_GRID_IMAGES);
   const side = Math.max(layout.width, layout.height);
@@ -40,10 +44,14 @@ export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}
   for (let i = 0; i < shown; i++) {
     const url = pngDataUrl(extractImage(data, layout, i, MAX_SIDE, scale));
     const caption = captions?.[i];
-    tiles.push(`<figure style="margin:3px;text-align:center">`
-      + `<img src="${url}" width="${size}" style="image-rendering:pixelated;display:block" alt="${escapeHtml(caption ?? `image ${i}`)}">`
-      + (caption !== undefined ? `<figcaption style="font:12px monospace;max-width:${Math.max(size, 40)}px;overflow-wrap:anywhere">${escapeHtml(caption)}</figcaption>` : '')
-      + '</figure>');
+    tiles.push(
+      `<figure style="margin:3px;text-align:center">` +
+        `<img src="${url}" width="${size}" style="image-rendering:pixelated;display:block" alt="${escapeHtml(caption ?? `image ${i}`)}">` +
+        (caption !== undefined
+          ? `<figcaption style="font:12px monospace;max-width:${Math.max(size, 40)}px;overflow-wrap:anywhere">${escapeHtml(caption)}</figcaption>`
+          : '') +
+        '</figure>',
+    );
   }
   // Say why when the grid is not the whole batch at full size.
   const notes: string[] = [];
@@ -53,7 +61,9 @@ export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}
   const title = options.title ? `<div style="font-weight:bold">${escapeHtml(options.title)}</div>` : '';
   const kind = layout.channels === 1 ? 'grayscale' : layout.channels === 3 ? 'RGB' : 'RGBA';
   const summary = `${layout.count} ${kind} image${layout.count === 1 ? '' : 's'}, ${layout.height} × ${layout.width}`;
-  const plain = [options.title, `<${summary}>`, ...notes, captions ? captions.slice(0, shown).join('  ') : undefined].filter(Boolean).join('\n');
+  const plain = [options.title, `<${summary}>`, ...notes, captions ? captions.slice(0, shown).join('  ') : undefined]
+    .filter(Boolean)
+    .join('\n');
   return {
     'text/html': `${title}<div style="display:flex;flex-wrap:wrap;align-items:flex-start">${tiles.join('')}</div>${more}`,
     'text/plain': plain,
@@ -61,12 +71,25 @@ export function imageGridBundle(images: ImageTensor, options: ImagesOptions = {}
 }
 
 function layoutOf(shape: number[]): ImageLayout {
-  const [count, height, width, channels] = shape.length === 3 && [1, 3, 4].includes(shape[2]!) && shape[0]! > 4
-    ? [1, shape[0]!, shape[1]!, shape[2]!]
-    : shape.length === 3 ? [shape[0]!, shape[1]!, shape[2]!, 1]
-      : shape.length === 4 ? shape as [number, number, number, number] : [0, 0, 0, 0];
-  if (shape.length < 3 || shape.length > 4 || (channels !== 1 && channels !== 3 && channels !== 4) || count < 1 || height < 1 || width < 1) {
-    throw new RangeError(`display.images takes [n, height, width], [n, height, width, 1|3|4] or [height, width, 3|4]; got shape [${shape.join(', ')}]`);
+  const [count, height, width, channels] =
+    shape.length === 3 && [1, 3, 4].includes(shape[2]!) && shape[0]! > 4
+      ? [1, shape[0]!, shape[1]!, shape[2]!]
+      : shape.length === 3
+        ? [shape[0]!, shape[1]!, shape[2]!, 1]
+        : shape.length === 4
+          ? (shape as [number, number, number, number])
+          : [0, 0, 0, 0];
+  if (
+    shape.length < 3 ||
+    shape.length > 4 ||
+    (channels !== 1 && channels !== 3 && channels !== 4) ||
+    count < 1 ||
+    height < 1 ||
+    width < 1
+  ) {
+    throw new RangeError(
+      `display.images takes [n, height, width], [n, height, width, 1|3|4] or [height, width, 3|4]; got shape [${shape.join(', ')}]`,
+    );
   }
   return { count, height, width, channels: channels as 1 | 3 | 4 };
 }

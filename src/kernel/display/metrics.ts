@@ -8,7 +8,10 @@ import { isTensor } from './detect';
 import type { ClassIds, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
 export type { ClassIds, ClassMetrics, AveragedMetrics, ClassificationReport } from '../../api/tfvis';
 
-interface Values { data: ArrayLike<number>; shape: number[] }
+interface Values {
+  data: ArrayLike<number>;
+  shape: number[];
+}
 
 async function readValues(x: unknown, what: string, tf: Tf): Promise<Values> {
   if (isTensor(x, tf)) return { data: (await x.data()) as ArrayLike<number>, shape: x.shape.slice() };
@@ -57,7 +60,8 @@ function classCount(l: number[], p: number[], numClasses: number | undefined): n
   const n = numClasses ?? max + 1;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`numClasses must be a non-negative integer; got ${numClasses}`);
   for (let i = 0; i < l.length; i++) {
-    if (l[i]! < 0 || l[i]! >= n || p[i]! < 0 || p[i]! >= n) throw new RangeError(`class id ${l[i]! < 0 || l[i]! >= n ? l[i]! : p[i]!} is outside 0..${n - 1}`);
+    if (l[i]! < 0 || l[i]! >= n || p[i]! < 0 || p[i]! >= n)
+      throw new RangeError(`class id ${l[i]! < 0 || l[i]! >= n ? l[i]! : p[i]!} is outside 0..${n - 1}`);
   }
   return n;
 }
@@ -69,7 +73,13 @@ function matrixOf(l: number[], p: number[], n: number, weights?: ArrayLike<numbe
 }
 
 /** tfjs-vis metrics.confusionMatrix: rows = label, columns = prediction. */
-export async function confusionMatrix(tf: Tf, labels: ClassIds, predictions: ClassIds, numClasses?: number, weights?: unknown): Promise<number[][]> {
+export async function confusionMatrix(
+  tf: Tf,
+  labels: ClassIds,
+  predictions: ClassIds,
+  numClasses?: number,
+  weights?: unknown,
+): Promise<number[][]> {
   const [l, p] = await readPair(labels, predictions, tf);
   const n = classCount(l, p, numClasses);
   let w: ArrayLike<number> | undefined;
@@ -83,14 +93,20 @@ export async function confusionMatrix(tf: Tf, labels: ClassIds, predictions: Cla
 /** tfjs-vis metrics.accuracy: the fraction of elements where labels equal predictions (0 when empty). */
 export async function accuracy(tf: Tf, labels: unknown, predictions: unknown): Promise<number> {
   const [a, b] = await Promise.all([readValues(labels, 'labels', tf), readValues(predictions, 'predictions', tf)]);
-  if (a.shape.join(',') !== b.shape.join(',')) throw new RangeError(`Error computing accuracy. Shapes [${a.shape}] and [${b.shape}] must match`);
+  if (a.shape.join(',') !== b.shape.join(','))
+    throw new RangeError(`Error computing accuracy. Shapes [${a.shape}] and [${b.shape}] must match`);
   let equal = 0;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] === b.data[i]) equal++;
   return a.data.length ? equal / a.data.length : 0;
 }
 
 /** tfjs-vis metrics.perClassAccuracy: per class, the fraction of its samples predicted right. */
-export async function perClassAccuracy(tf: Tf, labels: ClassIds, predictions: ClassIds, numClasses?: number): Promise<Array<{ accuracy: number; count: number }>> {
+export async function perClassAccuracy(
+  tf: Tf,
+  labels: ClassIds,
+  predictions: ClassIds,
+  numClasses?: number,
+): Promise<Array<{ accuracy: number; count: number }>> {
   const [l, p] = await readPair(labels, predictions, tf);
   const m = matrixOf(l, p, classCount(l, p, numClasses));
   return m.map((row, i) => {
@@ -127,6 +143,11 @@ export function reportFromMatrix(matrix: number[][]): ClassificationReport {
   };
 }
 
-export async function precisionRecallF1(tf: Tf, labels: ClassIds, predictions: ClassIds, numClasses?: number): Promise<ClassificationReport> {
+export async function precisionRecallF1(
+  tf: Tf,
+  labels: ClassIds,
+  predictions: ClassIds,
+  numClasses?: number,
+): Promise<ClassificationReport> {
   return reportFromMatrix(await confusionMatrix(tf, labels, predictions, numClasses));
 }

@@ -15,9 +15,17 @@ function formatShape(shape: unknown): string {
 
 function layerSummary(layer: Layer): ModelLayerSummary {
   let outputShape: string;
-  try { outputShape = formatShape(layer.outputShape); } catch { outputShape = 'multiple'; }
+  try {
+    outputShape = formatShape(layer.outputShape);
+  } catch {
+    outputShape = 'multiple';
+  }
   let params: number;
-  try { params = layer.countParams(); } catch { params = 0; } // a layer that is not built yet has none
+  try {
+    params = layer.countParams();
+  } catch {
+    params = 0;
+  } // a layer that is not built yet has none
   return { name: layer.name, className: layer.getClassName(), outputShape, params, trainable: layer.trainable };
 }
 
@@ -42,9 +50,16 @@ export function modelSummaryPayload(model: LayersModel, title?: string): ModelSu
 /** Keeps the first and last layers, with one row standing for the omitted middle. */
 function limitLayers(p: ModelSummaryPayload, maxLayers: number): ModelSummaryPayload {
   if (p.layers.length <= maxLayers) return p;
-  const head = Math.ceil(maxLayers * 0.8), tail = maxLayers - head;
+  const head = Math.ceil(maxLayers * 0.8),
+    tail = maxLayers - head;
   const omitted = p.layers.slice(head, p.layers.length - tail);
-  const gap: ModelLayerSummary = { name: `… ${omitted.length} more layers`, className: '', outputShape: '', params: omitted.reduce((n, l) => n + l.params, 0), trainable: true };
+  const gap: ModelLayerSummary = {
+    name: `… ${omitted.length} more layers`,
+    className: '',
+    outputShape: '',
+    params: omitted.reduce((n, l) => n + l.params, 0),
+    trainable: true,
+  };
   return { ...p, layers: [...p.layers.slice(0, head), gap, ...p.layers.slice(p.layers.length - tail)] };
 }
 
@@ -61,7 +76,12 @@ export function modelSummaryLines(p: ModelSummaryPayload): string[] {
     lines.push(i === p.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
   });
   if (p.layers.length === 0) lines.push('='.repeat(width));
-  lines.push(`Total params: ${p.totalParams.toLocaleString('en-US')}`, `Trainable params: ${p.trainableParams.toLocaleString('en-US')}`, `Non-trainable params: ${p.nonTrainableParams.toLocaleString('en-US')}`, '_'.repeat(width));
+  lines.push(
+    `Total params: ${p.totalParams.toLocaleString('en-US')}`,
+    `Trainable params: ${p.trainableParams.toLocaleString('en-US')}`,
+    `Non-trainable params: ${p.nonTrainableParams.toLocaleString('en-US')}`,
+    '_'.repeat(width),
+  );
   return lines;
 }
 

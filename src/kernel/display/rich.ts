@@ -88,7 +88,8 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   if (typeof samples === 'object' && samples !== null && 'shape' in samples && 'dataSync' in samples) {
     const { shape } = samples as { shape: number[] };
     if (shape.length === 2 && shape[1]! >= 1 && shape[1]! <= 8) channels = shape[1]!;
-    else if (shape.length !== 1) throw new RangeError(`display.audio takes a 1-D tensor, or [frames, channels]; got shape [${shape.join(', ')}]`);
+    else if (shape.length !== 1)
+      throw new RangeError(`display.audio takes a 1-D tensor, or [frames, channels]; got shape [${shape.join(', ')}]`);
     data = (samples as { dataSync(): ArrayLike<number> }).dataSync();
   } else if (samples !== null && typeof samples === 'object' && typeof (samples as ArrayLike<number>).length === 'number') {
     data = samples as ArrayLike<number>;
@@ -98,13 +99,18 @@ function audioBundle(samples: AudioSamples, options: AudioOptions): MimeBundle {
   const wavBytes = 44 + data.length * 2;
   const seconds = data.length / channels / rate;
   if (wavBytes > MAX_AUDIO_BYTES) {
-    throw new RangeError(`display.audio: ${seconds.toFixed(1)} s at ${rate} Hz is ${(wavBytes / 1048576).toFixed(1)} MB as WAV; `
-      + `the limit is ${MAX_AUDIO_BYTES / 1048576} MB. Show a slice, or resample to a lower rate.`);
+    throw new RangeError(
+      `display.audio: ${seconds.toFixed(1)} s at ${rate} Hz is ${(wavBytes / 1048576).toFixed(1)} MB as WAV; ` +
+        `the limit is ${MAX_AUDIO_BYTES / 1048576} MB. Show a slice, or resample to a lower rate.`,
+    );
   }
   let scaled: ArrayLike<number> = data;
   if (options.normalize ?? true) {
     let peak = 0;
-    for (let i = 0; i < data.length; i++) { const a = Math.abs(data[i]!); if (a > peak && Number.isFinite(a)) peak = a; }
+    for (let i = 0; i < data.length; i++) {
+      const a = Math.abs(data[i]!);
+      if (a > peak && Number.isFinite(a)) peak = a;
+    }
     if (peak > 0) scaled = Float32Array.from(data, (v) => v / peak);
   }
   const src = `data:audio/wav;base64,${encodeWav(scaled, rate, channels).toString('base64')}`;

@@ -46,8 +46,16 @@ export class SurfaceOutputs {
 
   show(container: Drawable, bundle: MimeBundle): void {
     const name = surfaceName(container);
-    const known = name !== undefined ? this.byName.get(name) : typeof container === 'object' && container !== null ? this.byObject.get(container) : undefined;
-    if (known) { this.sink.display(bundle, { displayId: known, update: true }); return; }
+    const known =
+      name !== undefined
+        ? this.byName.get(name)
+        : typeof container === 'object' && container !== null
+          ? this.byObject.get(container)
+          : undefined;
+    if (known) {
+      this.sink.display(bundle, { displayId: known, update: true });
+      return;
+    }
     const displayId = `tfnb-vis-${randomUUID()}`;
     if (name !== undefined) this.byName.set(name, displayId);
     else if (typeof container === 'object' && container !== null) this.byObject.set(container, displayId);
@@ -76,6 +84,12 @@ export function createVisor(): Visor {
     },
     isOpen: () => false,
     isFullscreen: () => false,
-    open: noop, close: noop, toggle: noop, toggleFullScreen: noop, bindKeys: noop, unbindKeys: noop, setActiveTab: noop,
+    open: noop,
+    close: noop,
+    toggle: noop,
+    toggleFullScreen: noop,
+    bindKeys: noop,
+    unbindKeys: noop,
+    setActiveTab: noop,
   };
 }

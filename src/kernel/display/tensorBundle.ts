@@ -38,22 +38,32 @@ function describe(t: Tensor): string {
 function statsLine(s: FullStats): string {
   const nonFinite = s.nanCount + s.infCount;
   // A constant tensor in words: "min 0 · max 0 · mean 0 · std 0" says it four times.
-  const parts = s.min === null ? ['no finite values']
-    : s.min === s.max ? [`all ${s.finiteCount.toLocaleString('en-US')}${nonFinite ? ' finite' : ''} values are ${formatNumber(s.min)}`]
-      : [`min ${formatNumber(s.min)}`, `max ${formatNumber(s.max)}`, `mean ${formatNumber(s.mean)}`, `std ${formatNumber(s.std)}`];
+  const parts =
+    s.min === null
+      ? ['no finite values']
+      : s.min === s.max
+        ? [`all ${s.finiteCount.toLocaleString('en-US')}${nonFinite ? ' finite' : ''} values are ${formatNumber(s.min)}`]
+        : [`min ${formatNumber(s.min)}`, `max ${formatNumber(s.max)}`, `mean ${formatNumber(s.mean)}`, `std ${formatNumber(s.std)}`];
   if (s.nanCount) parts.push(`${s.nanCount} NaN`);
   if (s.infCount) parts.push(`${s.infCount} Inf`);
   return parts.join(' · ');
 }
 
-interface Summary { payload: TensorPayload; text: string; image: { mime: 'image/png' | 'image/svg+xml'; data: string } }
+interface Summary {
+  payload: TensorPayload;
+  text: string;
+  image: { mime: 'image/png' | 'image/svg+xml'; data: string };
+}
 
 function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined, level: Level, maxBytes: number, title?: string): Summary {
   const payload: TensorPayload = { shape: t.shape.slice(), dtype: t.dtype, size: t.size };
   if (title) payload.title = title;
   const lines = [describe(t)];
   if (values.kind === 'unreadable') lines[0] += ` (${values.reason})`;
-  if (stats && t.size > 1) { payload.stats = publicStats(stats); lines.push(statsLine(stats)); }
+  if (stats && t.size > 1) {
+    payload.stats = publicStats(stats);
+    lines.push(statsLine(stats));
+  }
 
   const leaf = level.maxLeaves > 0 ? leafReader(values, level.maxStringChars) : undefined;
   const edge = leaf ? chooseEdge(t.shape, t.size, level.maxLeaves) : undefined;
@@ -76,27 +86,69 @@ function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined
   let png: string | undefined;
   const layout = numeric && stats && level.maxImages > 0 ? imageLayout(t.shape, numeric) : undefined;
   if (numeric && stats && layout) {
-    const images = encodeImages(numeric.data, layout, pixelScaler(numeric, stats), level.maxImages, level.imageMaxSide, maxBytes * level.imageShare);
+    const images = encodeImages(
+      numeric.data,
+      layout,
+      pixelScaler(numeric, stats),
+      level.maxImages,
+      level.imageMaxSide,
+      maxBytes * level.imageShare,
+    );
     if (images?.first) {
-      payload.images = { width: images.width, height: images.height, channels: images.channels, pngDataUrls: images.urls, total: layout.count };
+      payload.images = {
+        width: images.width,
+        height: images.height,
+        channels: images.channels,
+        pngDataUrls: images.urls,
+        total: layout.count,
+      };
       png = pngBase64(images.first);
     }
   }
-  if (values.kind === 'number' && stats && t.size > 1 && level.bins > 0) payload.histogram = computeHistogram(values.data, stats, level.bins, values.integer);
+  if (values.kind === 'number' && stats && t.size > 1 && level.bins > 0)
+    payload.histogram = computeHistogram(values.data, stats, level.bins, values.integer);
 
   const plain = clip(lines.join('\n'), level.textChars);
   let image: Summary['image'];
   if (png) image = { mime: 'image/png', data: png };
   else if (payload.heatmap) {
     const h = payload.heatmap;
-    const body = heatmapPanel({ box: { x: 0, y: 18, width: 420, height: 380 }, rows: h.rows, cols: h.cols, data: h.data, title: `[${t.shape.join(',')}]${h.rows < h.sourceShape[0]! || h.cols < h.sourceShape[1]! ? ` as ${h.rows}×${h.cols} block means` : ''}` });
+    const body = heatmapPanel({
+      box: { x: 0, y: 18, width: 420, height: 380 },
+      rows: h.rows,
+      cols: h.cols,
+      data: h.data,
+      title: `[${t.shape.join(',')}]${h.rows < h.sourceShape[0]! || h.cols < h.sourceShape[1]! ? ` as ${h.rows}×${h.cols} block means` : ''}`,
+    });
     image = { mime: 'image/svg+xml', data: svgDocument(420, 400, text(6, 13, lines[0]!, 'font-weight="bold" font-size="12"') + body) };
   } else if (payload.histogram && payload.histogram.counts.length > 1) {
     const hist = payload.histogram;
-    const body = histogramPanel({ box: { x: 0, y: 30, width: 420, height: 220 }, binEdges: hist.binEdges, counts: hist.counts, title: 'values', xLabel: 'value', yLabel: 'count' });
-    image = { mime: 'image/svg+xml', data: svgDocument(420, 250, text(6, 13, lines[0]!, 'font-weight="bold" font-size="12"') + (stats ? text(6, 27, statsLine(stats), 'fill="#555"') : '') + body) };
+    const body = histogramPanel({
+      box: { x: 0, y: 30, width: 420, height: 220 },
+      binEdges: hist.binEdges,
+      counts: hist.counts,
+      title: 'values',
+      xLabel: 'value',
+      yLabel: 'count',
+    });
+    image = {
+      mime: 'image/svg+xml',
+      data: svgDocument(
+        420,
+        250,
+        text(6, 13, lines[0]!, 'font-weight="bold" font-size="12"') + (stats ? text(6, 27, statsLine(stats), 'fill="#555"') : '') + body,
+      ),
+    };
   } else {
-    image = { mime: 'image/svg+xml', data: textDocument(plain.split('\n').slice(0, 24).map((l) => clip(l, 120))) };
+    image = {
+      mime: 'image/svg+xml',
+      data: textDocument(
+        plain
+          .split('\n')
+          .slice(0, 24)
+          .map((l) => clip(l, 120)),
+      ),
+    };
   }
   return { payload, text: plain, image };
 }

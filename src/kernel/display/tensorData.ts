@@ -27,15 +27,29 @@ export function readTensorValues(t: Tensor): TensorValues {
   }
 }
 
-export interface FullStats extends TensorStats { finiteCount: number }
+export interface FullStats extends TensorStats {
+  finiteCount: number;
+}
 
 /** min/max/mean/std over finite values (null when there are none), and NaN/Inf counts. */
 export function computeStats(data: ArrayLike<number>): FullStats {
-  let min = Infinity, max = -Infinity, mean = 0, m2 = 0, n = 0, nanCount = 0, infCount = 0;
+  let min = Infinity,
+    max = -Infinity,
+    mean = 0,
+    m2 = 0,
+    n = 0,
+    nanCount = 0,
+    infCount = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v !== v) { nanCount++; continue; }
-    if (v === Infinity || v === -Infinity) { infCount++; continue; }
+    if (v !== v) {
+      nanCount++;
+      continue;
+    }
+    if (v === Infinity || v === -Infinity) {
+      infCount++;
+      continue;
+    }
     n++;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -52,13 +66,29 @@ export function publicStats(s: FullStats): TensorStats {
 }
 
 /** Histogram of the finite values: unit bins for small integer ranges, else `maxBins` equal bins. */
-export function computeHistogram(data: ArrayLike<number>, stats: FullStats, maxBins: number, integer: boolean): { binEdges: number[]; counts: number[] } | undefined {
+export function computeHistogram(
+  data: ArrayLike<number>,
+  stats: FullStats,
+  maxBins: number,
+  integer: boolean,
+): { binEdges: number[]; counts: number[] } | undefined {
   if (stats.min === null || stats.max === null || stats.finiteCount === 0) return undefined;
-  const min = stats.min, max = stats.max;
+  const min = stats.min,
+    max = stats.max;
   let bins: number, start: number, width: number;
-  if (integer && max - min + 1 <= maxBins) { bins = max - min + 1; start = min - 0.5; width = 1; }
-  else if (min === max) { bins = 1; start = min - 0.5; width = 1; }
-  else { bins = maxBins; start = min; width = (max - min) / bins; }
+  if (integer && max - min + 1 <= maxBins) {
+    bins = max - min + 1;
+    start = min - 0.5;
+    width = 1;
+  } else if (min === max) {
+    bins = 1;
+    start = min - 0.5;
+    width = 1;
+  } else {
+    bins = maxBins;
+    start = min;
+    width = (max - min) / bins;
+  }
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
@@ -73,9 +103,16 @@ export function computeHistogram(data: ArrayLike<number>, stats: FullStats, maxB
  * A rows×cols grid downsampled to at most side×side by block means over finite values
  * (NaN for blocks without any). Row-major.
  */
-export function blockMeans(data: ArrayLike<number>, rows: number, cols: number, side: number): { rows: number; cols: number; data: number[] } {
-  const R = Math.min(rows, side), C = Math.min(cols, side);
-  const sums = new Float64Array(R * C), counts = new Uint32Array(R * C);
+export function blockMeans(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  side: number,
+): { rows: number; cols: number; data: number[] } {
+  const R = Math.min(rows, side),
+    C = Math.min(cols, side);
+  const sums = new Float64Array(R * C),
+    counts = new Uint32Array(R * C);
   const colBin = new Uint32Array(cols);
   for (let c = 0; c < cols; c++) colBin[c] = Math.floor((c * C) / cols);
   for (let r = 0; r < rows; r++) {
@@ -83,7 +120,10 @@ export function blockMeans(data: ArrayLike<number>, rows: number, cols: number, 
     const offset = r * cols;
     for (let c = 0; c < cols; c++) {
       const v = data[offset + c]!;
-      if (Number.isFinite(v)) { sums[rowBase + colBin[c]!]! += v; counts[rowBase + colBin[c]!]!++; }
+      if (Number.isFinite(v)) {
+        sums[rowBase + colBin[c]!]! += v;
+        counts[rowBase + colBin[c]!]!++;
+      }
     }
   }
   const out = new Array<number>(R * C);

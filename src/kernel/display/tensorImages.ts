@@ -5,7 +5,12 @@
 import type { FullStats, TensorValues } from './tensorData';
 import { pngDataUrl, type Channels, type RasterImage } from './png';
 
-export interface ImageLayout { count: number; height: number; width: number; channels: Channels }
+export interface ImageLayout {
+  count: number;
+  height: number;
+  width: number;
+  channels: Channels;
+}
 
 /** Smaller than this on a side, a [h,w,c] tensor is more likely data than a picture. */
 const MIN_SIDE = 8;
@@ -22,7 +27,8 @@ export function imageLayout(shape: number[], values: TensorValues): ImageLayout 
 /** Maps values to 0..255: bool as 0/255, [0,1] floats ×255, [0,255] as is, else min–max. */
 export function pixelScaler(values: TensorValues, stats: FullStats): (v: number) => number {
   if (values.kind === 'bool') return (v) => (v ? 255 : 0);
-  const min = stats.min ?? 0, max = stats.max ?? 0;
+  const min = stats.min ?? 0,
+    max = stats.max ?? 0;
   const clamp = (v: number): number => (Number.isFinite(v) ? Math.max(0, Math.min(255, Math.round(v))) : 0);
   if (values.kind === 'number' && !values.integer && min >= 0 && max <= 1) return (v) => clamp(v * 255);
   if (min >= 0 && max <= 255) return clamp;
@@ -30,16 +36,24 @@ export function pixelScaler(values: TensorValues, stats: FullStats): (v: number)
   return (v) => clamp(((v - min) / span) * 255);
 }
 
-export function extractImage(data: ArrayLike<number>, layout: ImageLayout, index: number, maxSide: number, scale: (v: number) => number): RasterImage {
+export function extractImage(
+  data: ArrayLike<number>,
+  layout: ImageLayout,
+  index: number,
+  maxSide: number,
+  scale: (v: number) => number,
+): RasterImage {
   const { height: h, width: w, channels: c } = layout;
   const factor = Math.max(1, Math.ceil(Math.max(h, w) / maxSide));
-  const oh = Math.ceil(h / factor), ow = Math.ceil(w / factor);
+  const oh = Math.ceil(h / factor),
+    ow = Math.ceil(w / factor);
   const pixels = new Uint8Array(oh * ow * c);
   const base = index * h * w * c;
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       for (let ch = 0; ch < c; ch++) {
-        let sum = 0, n = 0;
+        let sum = 0,
+          n = 0;
         for (let y = oy * factor; y < Math.min(h, (oy + 1) * factor); y++) {
           for (let x = ox * factor; x < Math.min(w, (ox + 1) * factor); x++) {
             sum += scale(data[base + (y * w + x) * c + ch]!);
@@ -53,9 +67,22 @@ export function extractImage(data: ArrayLike<number>, layout: ImageLayout, index
   return { width: ow, height: oh, channels: c, pixels };
 }
 
-export interface EncodedImages { width: number; height: number; channels: Channels; urls: string[]; first?: RasterImage }
+export interface EncodedImages {
+  width: number;
+  height: number;
+  channels: Channels;
+  urls: string[];
+  first?: RasterImage;
+}
 
-export function encodeImages(data: ArrayLike<number>, layout: ImageLayout, scale: (v: number) => number, maxImages: number, maxSide: number, budgetBytes: number): EncodedImages | undefined {
+export function encodeImages(
+  data: ArrayLike<number>,
+  layout: ImageLayout,
+  scale: (v: number) => number,
+  maxImages: number,
+  maxSide: number,
+  budgetBytes: number,
+): EncodedImages | undefined {
   let side = maxSide;
   const urls: string[] = [];
   let used = 0;
@@ -64,7 +91,11 @@ export function encodeImages(data: ArrayLike<number>, layout: ImageLayout, scale
     const image = extractImage(data, layout, i, side, scale);
     const url = pngDataUrl(image);
     if (used + url.length > budgetBytes) {
-      if (i === 0 && side > MIN_SIDE) { side = Math.max(MIN_SIDE, Math.floor(side / 2)); i--; continue; }
+      if (i === 0 && side > MIN_SIDE) {
+        side = Math.max(MIN_SIDE, Math.floor(side / 2));
+        i--;
+        continue;
+      }
       break;
     }
     if (i === 0) first = image;

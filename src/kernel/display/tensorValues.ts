@@ -7,7 +7,6 @@ import { TENSOR_SUMMARY_THRESHOLD } from '../../protocol/mime';
 import { clip, roundSig } from './budget';
 import type { TensorValues } from './tensorData';
 
-
 export type Leaf = number | string | boolean;
 /** A summarised tensor: nested arrays; `null` marks elided entries ("..."). */
 export type Nested = Leaf | null | Nested[];
@@ -32,14 +31,20 @@ function encodeNumber(v: number, integer: boolean): Leaf {
 /** Leaf accessor for a tensor's values; JSON-safe (non-finite numbers become strings). */
 export function leafReader(values: TensorValues, maxStringChars: number): ((flatIndex: number) => Leaf) | undefined {
   switch (values.kind) {
-    case 'number': return (i) => encodeNumber(values.data[i]!, values.integer);
-    case 'bool': return (i) => values.data[i] !== 0;
-    case 'string': return (i) => clip(values.data[i]!, maxStringChars);
-    case 'complex': return (i) => {
-      const re = encodeNumber(values.data[2 * i]!, false), im = values.data[2 * i + 1]!;
-      return `${re}${im < 0 || Object.is(im, -0) ? '-' : '+'}${encodeNumber(Math.abs(im), false)}j`;
-    };
-    case 'unreadable': return undefined;
+    case 'number':
+      return (i) => encodeNumber(values.data[i]!, values.integer);
+    case 'bool':
+      return (i) => values.data[i] !== 0;
+    case 'string':
+      return (i) => clip(values.data[i]!, maxStringChars);
+    case 'complex':
+      return (i) => {
+        const re = encodeNumber(values.data[2 * i]!, false),
+          im = values.data[2 * i + 1]!;
+        return `${re}${im < 0 || Object.is(im, -0) ? '-' : '+'}${encodeNumber(Math.abs(im), false)}j`;
+      };
+    case 'unreadable':
+      return undefined;
   }
 }
 
@@ -65,7 +70,8 @@ export function summarizeValues(shape: number[], leaf: (flatIndex: number) => Le
 /** NumPy-style text of summarised values, with aligned columns and wrapped long rows. */
 export function formatNested(values: Nested, rank: number, quoteStrings: boolean, maxLineChars = 100): string {
   // Text shows 5 significant digits; the JSON payload keeps 8.
-  const leafText = (v: Leaf): string => (typeof v === 'string' && quoteStrings ? JSON.stringify(v) : typeof v === 'number' ? String(roundSig(v, 5)) : String(v));
+  const leafText = (v: Leaf): string =>
+    typeof v === 'string' && quoteStrings ? JSON.stringify(v) : typeof v === 'number' ? String(roundSig(v, 5)) : String(v);
   if (!Array.isArray(values)) return values === null ? '...' : leafText(values);
   let width = 0;
   const measure = (n: Nested): void => {
@@ -80,7 +86,10 @@ export function formatNested(values: Nested, rank: number, quoteStrings: boolean
       const lines: string[] = [];
       let line = '';
       for (const item of node.map(cell)) {
-        if (line && depth + 1 + line.length + item.length + 2 > maxLineChars) { lines.push(line + ','); line = ''; }
+        if (line && depth + 1 + line.length + item.length + 2 > maxLineChars) {
+          lines.push(line + ',');
+          line = '';
+        }
         line += line ? `, ${item}` : item;
       }
       lines.push(line);

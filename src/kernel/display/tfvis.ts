@@ -21,7 +21,8 @@ import type { HeatmapData, HistogramOptions, Point2D, TableData, Tfvis, XYPlotDa
 
 async function numbersOf(x: unknown, what: string, tf: Tf): Promise<number[]> {
   if (isTensor(x, tf)) return Array.from((await x.data()) as ArrayLike<number>, Number);
-  if (Array.isArray(x) && x.length > 0 && typeof x[0] === 'object' && x[0] !== null && 'value' in x[0]) return x.map((d: { value: unknown }) => Number(d.value));
+  if (Array.isArray(x) && x.length > 0 && typeof x[0] === 'object' && x[0] !== null && 'value' in x[0])
+    return x.map((d: { value: unknown }) => Number(d.value));
   if (Array.isArray(x) || ArrayBuffer.isView(x)) return Array.from(x as ArrayLike<unknown>, Number);
   throw new TypeError(`${what} must be an array of numbers, an array of {value}, a typed array or a tensor`);
 }
@@ -50,7 +51,8 @@ async function heatmapGrid(data: HeatmapData, rowMajor: boolean, tf: Tf): Promis
   } else {
     throw new TypeError('data.values must be a 2-D array or a Tensor2D');
   }
-  const rows = rowMajor ? outer : inner, cols = rowMajor ? inner : outer;
+  const rows = rowMajor ? outer : inner,
+    cols = rowMajor ? inner : outer;
   const grid = new Array<number>(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) grid[r * cols + c] = rowMajor ? at(r, c) : at(c, r);
   return { rows, cols, data: grid };
@@ -61,8 +63,13 @@ function tableCell(v: unknown): string | number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (typeof v === 'object' && 'shape' in v && 'dtype' in v) return `Tensor ${String((v as { dtype: unknown }).dtype)} [${String((v as { shape: unknown }).shape)}]`;
-  try { return clip(JSON.stringify(v) ?? String(v), 500); } catch { return String(v); }
+  if (typeof v === 'object' && 'shape' in v && 'dtype' in v)
+    return `Tensor ${String((v as { dtype: unknown }).dtype)} [${String((v as { shape: unknown }).shape)}]`;
+  try {
+    return clip(JSON.stringify(v) ?? String(v), 500);
+  } catch {
+    return String(v);
+  }
 }
 
 function shapeText(shape: ReadonlyArray<number | null>): string {
@@ -77,12 +84,21 @@ export function createTfvis(ctx: ResolvedContext, runs: TrainingRuns, surfaces: 
   const histogramPayload = (values: number[], opts: HistogramOptions, name: string | undefined): ChartPayload => {
     const stats = computeStats(values);
     const integer = values.every((v) => !Number.isFinite(v) || Number.isInteger(v));
-    const hist = computeHistogram(values, stats, Math.min(1000, Math.max(1, Math.floor(opts.maxBins ?? 30))), integer) ?? { binEdges: [0, 1], counts: [0] };
+    const hist = computeHistogram(values, stats, Math.min(1000, Math.max(1, Math.floor(opts.maxBins ?? 30))), integer) ?? {
+      binEdges: [0, 1],
+      counts: [0],
+    };
     const payload: ChartPayload = { kind: 'histogram', ...hist, xLabel: opts.xLabel, yLabel: opts.yLabel, title: name };
     if (opts.stats !== false) {
       const given = opts.stats;
       payload.stats = given
-        ? { ...publicStats(stats), min: given.min ?? stats.min, max: given.max ?? stats.max, nanCount: given.numNans ?? stats.nanCount, infCount: given.numInfs ?? stats.infCount }
+        ? {
+            ...publicStats(stats),
+            min: given.min ?? stats.min,
+            max: given.max ?? stats.max,
+            nanCount: given.numNans ?? stats.nanCount,
+            infCount: given.numInfs ?? stats.infCount,
+          }
         : publicStats(stats);
     }
     return payload;
@@ -98,25 +114,54 @@ export function createTfvis(ctx: ResolvedContext, runs: TrainingRuns, surfaces: 
       },
       async barchart(container, data, opts = {}) {
         if (!Array.isArray(data)) throw new TypeError('data must be an array of {index, value}');
-        chart(container, { kind: 'bar', bars: data.map((d) => ({ label: String(d.index), value: Number(d.value) })), xLabel: opts.xLabel, yLabel: opts.yLabel, title: title(container) });
+        chart(container, {
+          kind: 'bar',
+          bars: data.map((d) => ({ label: String(d.index), value: Number(d.value) })),
+          xLabel: opts.xLabel,
+          yLabel: opts.yLabel,
+          title: title(container),
+        });
       },
       async histogram(container, data, opts = {}) {
         chart(container, histogramPayload(await numbersOf(data, 'data', tf), opts, title(container)));
       },
       async heatmap(container, data, opts = {}) {
         const grid = await heatmapGrid(data, opts.rowMajor === true, tf);
-        if (data.xTickLabels && data.xTickLabels.length !== grid.cols) throw new Error(`Length of xTickLabels (${data.xTickLabels.length}) must match number of rows (${grid.cols})`);
-        if (data.yTickLabels && data.yTickLabels.length !== grid.rows) throw new Error(`Length of yTickLabels (${data.yTickLabels.length}) must match number of columns (${grid.rows})`);
-        chart(container, { kind: 'heatmap', ...grid, xTickLabels: data.xTickLabels?.map(String), yTickLabels: data.yTickLabels?.map(String), xLabel: opts.xLabel, yLabel: opts.yLabel, title: title(container), colorMap: opts.colorMap ?? 'viridis' });
+        if (data.xTickLabels && data.xTickLabels.length !== grid.cols)
+          throw new Error(`Length of xTickLabels (${data.xTickLabels.length}) must match number of rows (${grid.cols})`);
+        if (data.yTickLabels && data.yTickLabels.length !== grid.rows)
+          throw new Error(`Length of yTickLabels (${data.yTickLabels.length}) must match number of columns (${grid.rows})`);
+        chart(container, {
+          kind: 'heatmap',
+          ...grid,
+          xTickLabels: data.xTickLabels?.map(String),
+          yTickLabels: data.yTickLabels?.map(String),
+          xLabel: opts.xLabel,
+          yLabel: opts.yLabel,
+          title: title(container),
+          colorMap: opts.colorMap ?? 'viridis',
+        });
       },
       async confusionMatrix(container, data, opts = {}) {
         if (!data || !Array.isArray(data.values)) throw new TypeError('data.values must be a square 2-D array of counts');
         const values = data.values.map((row) => row.map(Number));
-        surfaces.show(container, confusionBundle(values, data.tickLabels, max, { title: title(container), colorMap: typeof opts.colorMap === 'string' ? toColorMapName(opts.colorMap) : undefined }));
+        surfaces.show(
+          container,
+          confusionBundle(values, data.tickLabels, max, {
+            title: title(container),
+            colorMap: typeof opts.colorMap === 'string' ? toColorMapName(opts.colorMap) : undefined,
+          }),
+        );
       },
       async table(container, data: TableData) {
-        if (!data || !Array.isArray(data.headers) || !Array.isArray(data.values)) throw new TypeError('data must be {headers: string[], values: any[][]}');
-        chart(container, { kind: 'table', headers: data.headers.map(String), rows: data.values.map((r) => (Array.isArray(r) ? r : [r]).map(tableCell)), title: title(container) });
+        if (!data || !Array.isArray(data.headers) || !Array.isArray(data.values))
+          throw new TypeError('data must be {headers: string[], values: any[][]}');
+        chart(container, {
+          kind: 'table',
+          headers: data.headers.map(String),
+          rows: data.values.map((r) => (Array.isArray(r) ? r : [r]).map(tableCell)),
+          title: title(container),
+        });
       },
     },
     show: {
@@ -133,14 +178,21 @@ export function createTfvis(ctx: ResolvedContext, runs: TrainingRuns, surfaces: 
       async layer(container, layer) {
         if (!isLayer(layer)) throw new TypeError('layer expects a tf.layers.Layer');
         const weights = layer.getWeights();
-        const rows = await Promise.all(weights.map(async (w, i) => {
-          const values = (await w.data()) as ArrayLike<number>;
-          const s = computeStats(values);
-          let zeros = 0;
-          for (let j = 0; j < values.length; j++) if (values[j] === 0) zeros++;
-          return [layer.weights[i]?.name ?? `weight ${i}`, shapeText(w.shape), s.min, s.max, w.size, zeros, s.nanCount, s.infCount];
-        }));
-        chart(container, { kind: 'table', headers: ['Weight Name', 'Shape', 'Min', 'Max', '# Params', '# Zeros', '# NaNs', '# Infinity'], rows, title: title(container) ?? layer.name });
+        const rows = await Promise.all(
+          weights.map(async (w, i) => {
+            const values = (await w.data()) as ArrayLike<number>;
+            const s = computeStats(values);
+            let zeros = 0;
+            for (let j = 0; j < values.length; j++) if (values[j] === 0) zeros++;
+            return [layer.weights[i]?.name ?? `weight ${i}`, shapeText(w.shape), s.min, s.max, w.size, zeros, s.nanCount, s.infCount];
+          }),
+        );
+        chart(container, {
+          kind: 'table',
+          headers: ['Weight Name', 'Shape', 'Min', 'Max', '# Params', '# Zeros', '# NaNs', '# Infinity'],
+          rows,
+          title: title(container) ?? layer.name,
+        });
       },
       async valuesDistribution(container, tensor) {
         if (!isTensor(tensor, tf)) throw new TypeError('valuesDistribution expects a tf.Tensor');
@@ -161,6 +213,9 @@ export function createTfvis(ctx: ResolvedContext, runs: TrainingRuns, surfaces: 
       confusionMatrix: (labels, predictions, numClasses, weights) => m.confusionMatrix(tf, labels, predictions, numClasses, weights),
       precisionRecallF1: (labels, predictions, numClasses) => m.precisionRecallF1(tf, labels, predictions, numClasses),
     },
-    visor: (() => { const visor = createVisor(); return () => visor; })(),
+    visor: (() => {
+      const visor = createVisor();
+      return () => visor;
+    })(),
   };
 }

@@ -8,10 +8,16 @@ export class Throttle {
   private last = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly intervalMs: number, private readonly now: () => number, private readonly send: () => void) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+    private readonly send: () => void,
+  ) {}
 
   /** Records a send made outside the throttle (e.g. the first display). */
-  markSent(): void { this.last = this.now(); }
+  markSent(): void {
+    this.last = this.now();
+  }
 
   /** Sends now if the interval has passed since the last send, else schedules a trailing send. Returns true if sent now. */
   request(): boolean {

@@ -27,10 +27,14 @@ export class TrainingRuns {
     this.runs.set(run.id, run);
   }
 
-  remove(id: string): void { this.runs.delete(id); }
+  remove(id: string): void {
+    this.runs.delete(id);
+  }
 
   /** Asks a run's fit to stop after its current batch. True if the run was found and can be stopped. */
-  stop(id: string): boolean { return this.runs.get(id)?.requestStop() ?? false; }
+  stop(id: string): boolean {
+    return this.runs.get(id)?.requestStop() ?? false;
+  }
 
   /**
    * A cell ended: live runs' latest state must reach the notebook now, not after a throttle

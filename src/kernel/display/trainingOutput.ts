@@ -93,35 +93,57 @@ function groups(names: string[]): string[] {
 export function trainingSvg(p: TrainingPayload): string {
   const names = metricNames(p);
   const useEpochs = p.epochs.length >= 2 || !p.batches?.length;
-  const rows: Array<Record<string, number>> = useEpochs ? p.epochs : p.batches ?? [];
+  const rows: Array<Record<string, number>> = useEpochs ? p.epochs : (p.batches ?? []);
   const xKey = useEpochs ? 'epoch' : 'step';
-  const panelW = 340, panelH = 210, header = 44;
+  const panelW = 340,
+    panelH = 210,
+    header = 44;
   const panels = groups(names).slice(0, 8);
   const columns = Math.min(2, Math.max(1, panels.length));
-  const width = columns * panelW, height = header + Math.ceil(Math.max(1, panels.length) / columns) * panelH;
+  const width = columns * panelW,
+    height = header + Math.ceil(Math.max(1, panels.length) / columns) * panelH;
   let body = text(8, 16, p.title ?? 'Training', 'font-weight="bold" font-size="13"');
   const progress = progressLine(p);
   const g = p.progress;
   if (progress && g) {
     body += text(8, 32, progress, 'fill="#555"');
-    const frac = g.done && !g.stopped ? 1 : g.totalEpochs && g.batchesPerEpoch ? Math.min(1, ((g.epoch - 1) * g.batchesPerEpoch + g.batch) / (g.totalEpochs * g.batchesPerEpoch)) : 0;
+    const frac =
+      g.done && !g.stopped
+        ? 1
+        : g.totalEpochs && g.batchesPerEpoch
+          ? Math.min(1, ((g.epoch - 1) * g.batchesPerEpoch + g.batch) / (g.totalEpochs * g.batchesPerEpoch))
+          : 0;
     body += `<rect x="8" y="37" width="${width - 16}" height="4" fill="#eee"/><rect x="8" y="37" width="${Math.round((width - 16) * frac)}" height="4" fill="${g.stopped ? PALETTE[3] : PALETTE[2]}"/>`;
   }
   panels.forEach((base, i) => {
     const series: PlotSeries[] = [];
-    for (const [name, color, dashed] of [[base, PALETTE[0], false], [`val_${base}`, PALETTE[1], true]] as const) {
+    for (const [name, color, dashed] of [
+      [base, PALETTE[0], false],
+      [`val_${base}`, PALETTE[1], true],
+    ] as const) {
       if (!names.includes(name) && !(name === `val_${base}` && rows.some((r) => r[name] !== undefined))) continue;
       const points = rows.filter((r) => r[name] !== undefined).map((r) => ({ x: r[xKey] ?? 0, y: r[name]! }));
       if (points.length) series.push({ name, points, color, dashed });
     }
     const box = { x: (i % columns) * panelW, y: header + Math.floor(i / columns) * panelH, width: panelW, height: panelH };
-    body += xyPanel({ box, series, title: base, xLabel: useEpochs ? 'epoch' : 'batch', yDomain: /acc/.test(base) && series.every((s) => s.points.every((pt) => pt.y >= 0 && pt.y <= 1)) ? [0, 1] : undefined });
+    body += xyPanel({
+      box,
+      series,
+      title: base,
+      xLabel: useEpochs ? 'epoch' : 'batch',
+      yDomain: /acc/.test(base) && series.every((s) => s.points.every((pt) => pt.y >= 0 && pt.y <= 1)) ? [0, 1] : undefined,
+    });
   });
   return svgDocument(width, height, body);
 }
 
 export function trainingBundle(full: TrainingPayload, maxBytes: number): MimeBundle {
-  const limits = [{ batches: MAX_BATCH_POINTS, epochs: MAX_EPOCH_POINTS }, { batches: 300, epochs: 600 }, { batches: 60, epochs: 200 }, { batches: 0, epochs: 50 }];
+  const limits = [
+    { batches: MAX_BATCH_POINTS, epochs: MAX_EPOCH_POINTS },
+    { batches: 300, epochs: 600 },
+    { batches: 60, epochs: 200 },
+    { batches: 0, epochs: 50 },
+  ];
   return fitWithin(maxBytes, limits.length - 1, (level) => {
     const l = limits[level]!;
     const p: TrainingPayload = { ...full, epochs: decimate(full.epochs, l.epochs) };

@@ -16,19 +16,31 @@ export const TSLAB_API_VERSION = '1.0.22';
 type Show = (bundle: MimeBundle, options?: DisplayOptions) => void;
 
 const PLAIN_TEXT: Record<string, string> = {
-  'text/html': '<HTML output>', 'image/svg+xml': '<SVG image>', 'image/png': '<PNG image>', 'image/jpeg': '<JPEG image>',
-  'image/gif': '<GIF image>', 'application/pdf': '<PDF document>', 'text/javascript': '<JavaScript output>',
+  'text/html': '<HTML output>',
+  'image/svg+xml': '<SVG image>',
+  'image/png': '<PNG image>',
+  'image/jpeg': '<JPEG image>',
+  'image/gif': '<GIF image>',
+  'application/pdf': '<PDF document>',
+  'text/javascript': '<JavaScript output>',
 };
 
 function createTslabDisplay(show: Show, displayId?: string): TslabDisplay {
   let shown = false;
   const raw = (contentType: string, b: string | Uint8Array): void => {
-    if (typeof contentType !== 'string' || contentType === '') throw new TypeError(`tslab display.raw takes a content type string first, got ${typeof contentType}`);
+    if (typeof contentType !== 'string' || contentType === '')
+      throw new TypeError(`tslab display.raw takes a content type string first, got ${typeof contentType}`);
     let data: string;
     if (typeof b === 'string') data = b;
     else if (b instanceof Uint8Array) data = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-    else throw new TypeError(`tslab display.raw('${contentType}', …) takes a string or bytes (Uint8Array), got ${b === null ? 'null' : typeof b}`);
-    const plain = contentType === 'text/plain' || contentType === 'text/markdown' || contentType === 'text/latex' ? data : PLAIN_TEXT[contentType] ?? `<${contentType}>`;
+    else
+      throw new TypeError(
+        `tslab display.raw('${contentType}', …) takes a string or bytes (Uint8Array), got ${b === null ? 'null' : typeof b}`,
+      );
+    const plain =
+      contentType === 'text/plain' || contentType === 'text/markdown' || contentType === 'text/latex'
+        ? data
+        : (PLAIN_TEXT[contentType] ?? `<${contentType}>`);
     const bundle: MimeBundle = { 'text/plain': plain, [contentType]: data };
     // As tslab: a newDisplay() adds its output on the first call and replaces it on later ones.
     show(bundle, displayId === undefined ? undefined : { displayId, update: shown });

@@ -31,8 +31,16 @@ interface AdamAttrs {
  * m' = b1·m + (1-b1)·g;  v' = b2·v + (1-b2)·g²;  x' = x - lr · (m'/c1) / (sqrt(v'/c2) + ε).
  * Moments below FLUSH_BELOW become 0, as in the SIMD version (see there why).
  */
-function adamStep(a: AdamAttrs, x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
-  xOut: Float32Array, mOut: Float32Array, vOut: Float32Array): void {
+function adamStep(
+  a: AdamAttrs,
+  x: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  xOut: Float32Array,
+  mOut: Float32Array,
+  vOut: Float32Array,
+): void {
   const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = a;
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
@@ -44,7 +52,7 @@ function adamStep(a: AdamAttrs, x: Float32Array, g: Float32Array, m: Float32Arra
     if (vi < FLUSH_BELOW) vi = 0;
     mOut[i] = mi;
     vOut[i] = vi;
-    xOut[i] = x[i]! - learningRate * (mi / correction1) / (Math.sqrt(vi / correction2) + epsilon);
+    xOut[i] = x[i]! - (learningRate * (mi / correction1)) / (Math.sqrt(vi / correction2) + epsilon);
   }
 }
 
@@ -63,7 +71,7 @@ function simdFor(backend: BackendWasm): AdamSimd | null {
   let simd = simdByBackend.get(backend);
   if (simd === undefined) {
     const memory = wasmMemoryOf(backend);
-    simd = memory ? createAdamSimd(memory) ?? null : null;
+    simd = memory ? (createAdamSimd(memory) ?? null) : null;
     simdByBackend.set(backend, simd);
   }
   return simd;
@@ -80,8 +88,23 @@ function wasmAdam({ inputs, backend, attrs }: KernelArgs<BackendWasm>): TensorIn
   if (simd) {
     const n = backend.typedArrayFromHeap(x).length;
     const [px, pg, pm, pv, pxo, pmo, pvo] = all.map((t) => backend.dataIdMap.get(t.dataId)!.memoryOffset);
-    simd(px!, pg!, pm!, pv!, pxo!, pmo!, pvo!, n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2,
-      a.learningRate / a.correction1, 1 / a.correction2, a.epsilon);
+    simd(
+      px!,
+      pg!,
+      pm!,
+      pv!,
+      pxo!,
+      pmo!,
+      pvo!,
+      n,
+      a.beta1,
+      1 - a.beta1,
+      a.beta2,
+      1 - a.beta2,
+      a.learningRate / a.correction1,
+      1 / a.correction2,
+      a.epsilon,
+    );
     done = n - (n % 4);
   }
   const views = all.map((t) => (backend.typedArrayFromHeap(t) as Float32Array).subarray(done));
@@ -160,8 +183,11 @@ function fusedApplies(tf: Tf, variableGradients: NamedGradients): boolean {
   const registered = tf.engine().registeredVariables;
   return entries(variableGradients).every(([name, g]) => {
     const value = registered[name];
-    return value !== undefined && value.dtype === 'float32' && (g === undefined || g === null
-      || (g.dtype === 'float32' && g.size === value.size));
+    return (
+      value !== undefined &&
+      value.dtype === 'float32' &&
+      (g === undefined || g === null || (g.dtype === 'float32' && g.size === value.size))
+    );
   });
 }
 
@@ -170,8 +196,12 @@ function fusedApply(tf: Tf, opt: AdamInternals, variableGradients: NamedGradient
   const accBeta1 = opt.accBeta1.dataSync()[0]!;
   const accBeta2 = opt.accBeta2.dataSync()[0]!;
   const attrs = {
-    learningRate: opt.learningRate, beta1: opt.beta1, beta2: opt.beta2, epsilon: opt.epsilon,
-    correction1: 1 - accBeta1, correction2: 1 - accBeta2,
+    learningRate: opt.learningRate,
+    beta1: opt.beta1,
+    beta2: opt.beta2,
+    epsilon: opt.epsilon,
+    correction1: 1 - accBeta1,
+    correction2: 1 - accBeta2,
   };
   tf.tidy(() => {
     entries(variableGradients).forEach(([name, gradient], i) => {
@@ -182,7 +212,9 @@ function fusedApply(tf: Tf, opt: AdamInternals, variableGradients: NamedGradient
       if (gradient === undefined || gradient === null) return;
       const m = opt.accumulatedFirstMoment[i]!.variable;
       const v = opt.accumulatedSecondMoment[i]!.variable;
-      const [x2, m2, v2] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { x: value, g: gradient, m, v }, attrs as unknown as NamedAttrMap) as tfType.Tensor[];
+      const [x2, m2, v2] = tf
+        .engine()
+        .runKernel(FUSED_ADAM_KERNEL, { x: value, g: gradient, m, v }, attrs as unknown as NamedAttrMap) as tfType.Tensor[];
       m.assign(m2!);
       v.assign(v2!);
       value.assign(x2!);

@@ -24,7 +24,9 @@ export const SPARSE_CE_GRAD_KERNEL = 'TfnbSparseCrossEntropyGrad';
 const LOSS_NAME = 'sparseCategoricalCrossentropy';
 const PATCHED = Symbol.for('tfnb.fusedSparseCrossEntropy');
 
-interface Attrs { epsilon: number }
+interface Attrs {
+  epsilon: number;
+}
 
 /** tfjs's cast of a float label to int32 (after floor): ToInt32, so NaN becomes 0. */
 const labelOf = (value: number): number => Math.floor(value) | 0;
@@ -54,7 +56,15 @@ export function sparseCrossEntropy(p: Values, y: Values, rows: number, classes: 
 }
 
 /** d loss / d p for the upstream gradient `dy` ([rows]). */
-export function sparseCrossEntropyGrad(p: Values, y: Values, dy: Values, rows: number, classes: number, epsilon: number, out: Values): void {
+export function sparseCrossEntropyGrad(
+  p: Values,
+  y: Values,
+  dy: Values,
+  rows: number,
+  classes: number,
+  epsilon: number,
+  out: Values,
+): void {
   const hi = 1 - epsilon;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
@@ -109,7 +119,11 @@ const STORAGE: Record<string, (backend: unknown) => Storage> = {
     const wasm = backend as BackendWasm;
     return {
       read: (t) => wasm.typedArrayFromHeap(t),
-      write: (shape, fill) => { const out = wasm.makeOutput(shape, 'float32'); fill(wasm.typedArrayFromHeap(out)); return out; },
+      write: (shape, fill) => {
+        const out = wasm.makeOutput(shape, 'float32');
+        fill(wasm.typedArrayFromHeap(out));
+        return out;
+      },
     };
   },
   cpu: (backend) => {
@@ -125,21 +139,27 @@ const STORAGE: Record<string, (backend: unknown) => Storage> = {
   },
 };
 
-const forward = (storage: (backend: unknown) => Storage): KernelFunc => ({ inputs, backend, attrs }) => {
-  const [output, target] = need(inputs, 'output', 'target') as [TensorInfo, TensorInfo];
-  const io = storage(backend);
-  const { rows, classes } = shapeInfo(output);
-  return io.write(output.shape.slice(0, -1), (out) =>
-    sparseCrossEntropy(io.read(output), io.read(target), rows, classes, (attrs as unknown as Attrs).epsilon, out));
-};
+const forward =
+  (storage: (backend: unknown) => Storage): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const [output, target] = need(inputs, 'output', 'target') as [TensorInfo, TensorInfo];
+    const io = storage(backend);
+    const { rows, classes } = shapeInfo(output);
+    return io.write(output.shape.slice(0, -1), (out) =>
+      sparseCrossEntropy(io.read(output), io.read(target), rows, classes, (attrs as unknown as Attrs).epsilon, out),
+    );
+  };
 
-const gradient = (storage: (backend: unknown) => Storage): KernelFunc => ({ inputs, backend, attrs }) => {
-  const [output, target, dy] = need(inputs, 'output', 'target', 'dy') as [TensorInfo, TensorInfo, TensorInfo];
-  const io = storage(backend);
-  const { rows, classes } = shapeInfo(output);
-  return io.write(output.shape.slice(), (out) =>
-    sparseCrossEntropyGrad(io.read(output), io.read(target), io.read(dy), rows, classes, (attrs as unknown as Attrs).epsilon, out));
-};
+const gradient =
+  (storage: (backend: unknown) => Storage): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const [output, target, dy] = need(inputs, 'output', 'target', 'dy') as [TensorInfo, TensorInfo, TensorInfo];
+    const io = storage(backend);
+    const { rows, classes } = shapeInfo(output);
+    return io.write(output.shape.slice(), (out) =>
+      sparseCrossEntropyGrad(io.read(output), io.read(target), io.read(dy), rows, classes, (attrs as unknown as Attrs).epsilon, out),
+    );
+  };
 
 type LossFn = (target: tfType.Tensor, output: tfType.Tensor) => tfType.Tensor;
 
@@ -155,7 +175,13 @@ function floatLabels(tf: Tf, target: tfType.Tensor): tfType.Tensor {
 export function fusedSparseCrossEntropy(tf: Tf, original: LossFn): LossFn {
   return (target, output) => {
     const backend = tf.getBackend();
-    if (!tf.getKernel(SPARSE_CE_KERNEL, backend) || output.dtype !== 'float32' || output.rank < 1 || target.dtype === 'string' || target.dtype === 'complex64') {
+    if (
+      !tf.getKernel(SPARSE_CE_KERNEL, backend) ||
+      output.dtype !== 'float32' ||
+      output.rank < 1 ||
+      target.dtype === 'string' ||
+      target.dtype === 'complex64'
+    ) {
       return original(floatLabels(tf, target), output);
     }
     const classes = output.shape[output.rank - 1]!;
@@ -164,17 +190,21 @@ export function fusedSparseCrossEntropy(tf: Tf, original: LossFn): LossFn {
     const loss = tf.customGrad(((...args: Array<tfType.Tensor | tfType.GradSaveFunc>) => {
       const [t, p, save] = args as [tfType.Tensor, tfType.Tensor, tfType.GradSaveFunc];
       save([t, p]);
-      const value = tf.engine().runKernel(SPARSE_CE_KERNEL, { output: p, target: t }, { epsilon } as unknown as tfType.NamedAttrMap) as tfType.Tensor;
+      const value = tf
+        .engine()
+        .runKernel(SPARSE_CE_KERNEL, { output: p, target: t }, { epsilon } as unknown as tfType.NamedAttrMap) as tfType.Tensor;
       return {
         value,
         gradFunc: (dy: tfType.Tensor, saved: tfType.Tensor[]) => {
           const [savedTarget, savedOutput] = saved as [tfType.Tensor, tfType.Tensor];
-          const dp = tf.engine().runKernel(SPARSE_CE_GRAD_KERNEL, { output: savedOutput, target: savedTarget, dy }, { epsilon } as unknown as tfType.NamedAttrMap) as tfType.Tensor;
+          const dp = tf.engine().runKernel(SPARSE_CE_GRAD_KERNEL, { output: savedOutput, target: savedTarget, dy }, {
+            epsilon,
+          } as unknown as tfType.NamedAttrMap) as tfType.Tensor;
           // Labels get no gradient (tfjs-layers' floor and cast give them none either).
           return [tf.zerosLike(savedTarget), dp];
         },
       };
-    }) as Parameters<Tf["customGrad"]>[0]);
+    }) as Parameters<Tf['customGrad']>[0]);
     return loss(target, output);
   };
 }

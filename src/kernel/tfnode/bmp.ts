@@ -3,10 +3,16 @@
  * 8-bit (palette indices read as gray, as TensorFlow does), 24-bit (BGR) and 32-bit (BGRA) —
  * stored bottom-up or top-down. No npm BMP codec is kept up; this is the whole format.
  */
-export interface Pixels { width: number; height: number; channels: number; data: Uint8Array }
+export interface Pixels {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array;
+}
 
 export function decodeBmpPixels(bytes: Uint8Array): Pixels {
-  if (bytes.length < 54 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw new Error('decodeBmp: not a BMP file (it does not start with "BM")');
+  if (bytes.length < 54 || bytes[0] !== 0x42 || bytes[1] !== 0x4d)
+    throw new Error('decodeBmp: not a BMP file (it does not start with "BM")');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const pixelOffset = view.getUint32(10, true);
   const headerSize = view.getUint32(14, true);
@@ -17,7 +23,8 @@ export function decodeBmpPixels(bytes: Uint8Array): Pixels {
   const compression = view.getUint32(30, true);
   // BI_RGB (0) and BI_BITFIELDS (3) with the default masks are plain pixels.
   if (compression !== 0 && compression !== 3) throw new Error(`decodeBmp: compressed BMP (compression ${compression}) is not supported`);
-  if (bitsPerPixel !== 8 && bitsPerPixel !== 24 && bitsPerPixel !== 32) throw new Error(`decodeBmp: ${bitsPerPixel}-bit BMP is not supported (8, 24 and 32 are)`);
+  if (bitsPerPixel !== 8 && bitsPerPixel !== 24 && bitsPerPixel !== 32)
+    throw new Error(`decodeBmp: ${bitsPerPixel}-bit BMP is not supported (8, 24 and 32 are)`);
   if (width <= 0 || signedHeight === 0) throw new Error(`decodeBmp: bad dimensions ${width}x${signedHeight}`);
   const height = Math.abs(signedHeight);
   const topDown = signedHeight < 0;
@@ -30,7 +37,10 @@ export function decodeBmpPixels(bytes: Uint8Array): Pixels {
     for (let x = 0; x < width; x++) {
       const s = src + x * channels;
       const d = (y * width + x) * channels;
-      if (channels === 1) { data[d] = bytes[s]!; continue; }
+      if (channels === 1) {
+        data[d] = bytes[s]!;
+        continue;
+      }
       data[d] = bytes[s + 2]!;
       data[d + 1] = bytes[s + 1]!;
       data[d + 2] = bytes[s]!;

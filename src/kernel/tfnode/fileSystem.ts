@@ -19,7 +19,8 @@ export class FileSystemModelHandler implements io.IOHandler {
 
   constructor(path: string | string[], baseDir: string) {
     if (Array.isArray(path)) {
-      if (path.length !== 2) throw new Error(`file paths must have a length of 2 (a .pb topology and a weights manifest), but ${path.length} were given`);
+      if (path.length !== 2)
+        throw new Error(`file paths must have a length of 2 (a .pb topology and a weights manifest), but ${path.length} were given`);
       this.path = [resolve(baseDir, path[0]!), resolve(baseDir, path[1]!)];
     } else {
       this.path = resolve(baseDir, path);
@@ -27,8 +28,11 @@ export class FileSystemModelHandler implements io.IOHandler {
   }
 
   async save(artifacts: io.ModelArtifacts): Promise<io.SaveResult> {
-    if (Array.isArray(this.path)) throw new Error('Cannot save a model to two paths: give one folder, as in model.save(\'file://my-model\')');
-    if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('Saving a model whose topology is binary (a GraphDef) to file:// is not supported; tfjs-node does not support it either');
+    if (Array.isArray(this.path)) throw new Error("Cannot save a model to two paths: give one folder, as in model.save('file://my-model')");
+    if (artifacts.modelTopology instanceof ArrayBuffer)
+      throw new Error(
+        'Saving a model whose topology is binary (a GraphDef) to file:// is not supported; tfjs-node does not support it either',
+      );
     await ensureDirectory(this.path);
     // Key order matters for byte equality with tfjs-node's model.json; JSON.stringify drops the undefined ones as it does.
     const modelJson: io.ModelJSON = {
@@ -54,10 +58,15 @@ export class FileSystemModelHandler implements io.IOHandler {
 
   private async loadJsonModel(path: string): Promise<io.ModelArtifacts> {
     const info = await stat(path).catch(notFound('Path'));
-    if (!info.isFile()) throw new Error(`The path to load from must be a model.json file, but ${path} is a folder: use 'file://${join(path, MODEL_JSON_FILENAME)}'`);
+    if (!info.isFile())
+      throw new Error(
+        `The path to load from must be a model.json file, but ${path} is a folder: use 'file://${join(path, MODEL_JSON_FILENAME)}'`,
+      );
     const text = await readFile(path, 'utf8');
     let modelJson: io.ModelJSON;
-    try { modelJson = JSON.parse(text) as io.ModelJSON; } catch (e) {
+    try {
+      modelJson = JSON.parse(text) as io.ModelJSON;
+    } catch (e) {
       throw new Error(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
     // tfjs's own JSON → artifacts step (the browser's http loader uses it too): every field, initializers included.
@@ -72,7 +81,11 @@ export class FileSystemModelHandler implements io.IOHandler {
     const topology = await readFile(topologyPath);
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as io.WeightsManifestConfig;
     const [weightSpecs, weightData] = await loadWeights(manifest, dirname(manifestPath));
-    return { modelTopology: topology.buffer.slice(topology.byteOffset, topology.byteOffset + topology.byteLength), weightSpecs, weightData };
+    return {
+      modelTopology: topology.buffer.slice(topology.byteOffset, topology.byteOffset + topology.byteLength),
+      weightSpecs,
+      weightData,
+    };
   }
 }
 
@@ -87,7 +100,10 @@ async function loadWeights(manifest: io.WeightsManifestConfig, dir: string): Pro
   const total = buffers.reduce((n, b) => n + b.byteLength, 0);
   const joined = new Uint8Array(total);
   let offset = 0;
-  for (const b of buffers) { joined.set(b, offset); offset += b.byteLength; }
+  for (const b of buffers) {
+    joined.set(b, offset);
+    offset += b.byteLength;
+  }
   return [specs, joined.buffer];
 }
 
@@ -118,8 +134,15 @@ export function fileSystemRouter(baseDir: string): (url: string | string[]) => i
   const notMine = null as unknown as io.IOHandler;
   return (url: string | string[]) => {
     if (Array.isArray(url)) {
-      return url.every((u) => typeof u === 'string' && u.startsWith(FILE_SCHEME)) ? new FileSystemModelHandler(url.map((u) => u.slice(FILE_SCHEME.length)), baseDir) : notMine;
+      return url.every((u) => typeof u === 'string' && u.startsWith(FILE_SCHEME))
+        ? new FileSystemModelHandler(
+            url.map((u) => u.slice(FILE_SCHEME.length)),
+            baseDir,
+          )
+        : notMine;
     }
-    return typeof url === 'string' && url.startsWith(FILE_SCHEME) ? new FileSystemModelHandler(url.slice(FILE_SCHEME.length), baseDir) : notMine;
+    return typeof url === 'string' && url.startsWith(FILE_SCHEME)
+      ? new FileSystemModelHandler(url.slice(FILE_SCHEME.length), baseDir)
+      : notMine;
   };
 }

@@ -24,9 +24,12 @@ export function getImageType(content: Uint8Array): ImageType {
 export function decodeImage(content: Uint8Array, channels = 0, dtype = 'int32', expandAnimations = true): Tensor3D | Tensor4D {
   assertInt32(dtype);
   switch (getImageType(content)) {
-    case 'jpeg': return decodeJpeg(content, channels);
-    case 'png': return decodePng(content, channels);
-    case 'bmp': return decodeBmp(content, channels);
+    case 'jpeg':
+      return decodeJpeg(content, channels);
+    case 'png':
+      return decodePng(content, channels);
+    case 'bmp':
+      return decodeBmp(content, channels);
     case 'gif': {
       if (expandAnimations) return decodeGif(content);
       const first = gifFrames(content, 1);
@@ -69,9 +72,12 @@ export async function encodePng(image: Tensor3D, compression = 1): Promise<Uint8
 
 export async function encodeJpeg(image: Tensor3D, format: '' | 'grayscale' | 'rgb' = '', quality = 95): Promise<Uint8Array> {
   const pixels = await imagePixels('encodeJpeg', image);
-  if (format === 'grayscale' && pixels.channels !== 1) throw new Error(`encodeJpeg: format 'grayscale' needs 1 channel, the image has ${pixels.channels}`);
-  if (format === 'rgb' && pixels.channels !== 3) throw new Error(`encodeJpeg: format 'rgb' needs 3 channels, the image has ${pixels.channels}`);
-  if (pixels.channels !== 1 && pixels.channels !== 3) throw new Error(`encodeJpeg: the image must have 1 or 3 channels, it has ${pixels.channels}`);
+  if (format === 'grayscale' && pixels.channels !== 1)
+    throw new Error(`encodeJpeg: format 'grayscale' needs 1 channel, the image has ${pixels.channels}`);
+  if (format === 'rgb' && pixels.channels !== 3)
+    throw new Error(`encodeJpeg: format 'rgb' needs 3 channels, the image has ${pixels.channels}`);
+  if (pixels.channels !== 1 && pixels.channels !== 3)
+    throw new Error(`encodeJpeg: the image must have 1 or 3 channels, it has ${pixels.channels}`);
   // jpeg-js reads RGBA; a gray image is written as three equal channels.
   const rgba = convertChannels(pixels, 4).data;
   return new Uint8Array(encodeJpegFile({ width: pixels.width, height: pixels.height, data: rgba }, quality).data);
@@ -115,7 +121,12 @@ function pngPixels(content: Uint8Array): Pixels {
   if (depth === 16) return { width, height, channels, data: Uint8Array.from(png.data as Uint16Array, (v) => v >> 8) };
   if (depth === 8) return { width, height, channels, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
   const scale = 255 / ((1 << depth) - 1);
-  return { width, height, channels, data: Uint8Array.from(unpackSamples(png.data, width, height, channels, depth), (v) => Math.round(v * scale)) };
+  return {
+    width,
+    height,
+    channels,
+    data: Uint8Array.from(unpackSamples(png.data, width, height, channels, depth), (v) => Math.round(v * scale)),
+  };
 }
 
 /** Samples of 1, 2 or 4 bits, rows padded to whole bytes (PNG's layout), one per array element. */
@@ -139,11 +150,17 @@ function unpackSamples(packed: ArrayLike<number>, width: number, height: number,
 function jpegComponents(bytes: Uint8Array): number {
   let i = 2;
   while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) { i++; continue; }
+    if (bytes[i] !== 0xff) {
+      i++;
+      continue;
+    }
     const marker = bytes[i + 1]!;
     // SOF0…SOF15 except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes[i + 9]!;
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0xff) { i += marker === 0xff ? 1 : 2; continue; }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0xff) {
+      i += marker === 0xff ? 1 : 2;
+      continue;
+    }
     i += 2 + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
   }
   throw new Error('decodeJpeg: no frame header found; the JPEG is corrupt or truncated');
@@ -151,7 +168,9 @@ function jpegComponents(bytes: Uint8Array): number {
 
 function gifFrames(content: Uint8Array, maxFrames: number): { width: number; height: number; frames: number; data: Int32Array } {
   let reader: GifReader;
-  try { reader = new GifReader(content); } catch (e) {
+  try {
+    reader = new GifReader(content);
+  } catch (e) {
     throw new Error(`decodeGif: not a readable GIF (${e instanceof Error ? e.message : String(e)})`);
   }
   const { width, height } = reader;
@@ -182,14 +201,18 @@ export function convertChannels(p: Pixels, to: number): Pixels {
   for (let i = 0; i < n; i++) {
     const s = i * from;
     const gray = from <= 2;
-    const r = p.data[s]!, g = gray ? r : p.data[s + 1]!, b = gray ? r : p.data[s + 2]!;
+    const r = p.data[s]!,
+      g = gray ? r : p.data[s + 1]!,
+      b = gray ? r : p.data[s + 2]!;
     const a = from === 2 ? p.data[s + 1]! : from === 4 ? p.data[s + 3]! : 255;
     const d = i * to;
     if (to === 1 || to === 2) {
       out[d] = gray ? r : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
       if (to === 2) out[d + 1] = a;
     } else {
-      out[d] = r; out[d + 1] = g; out[d + 2] = b;
+      out[d] = r;
+      out[d + 1] = g;
+      out[d + 2] = b;
       if (to === 4) out[d + 3] = a;
     }
   }

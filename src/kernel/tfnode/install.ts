@@ -15,7 +15,12 @@ export function installTfNode(tf: Tf, notebookDir: string): TfNodeSource {
   const router = fileSystemRouter(notebookDir);
   tf.io.registerSaveRouter(router);
   tf.io.registerLoadRouter(router);
-  Object.defineProperty(tf.io, 'fileSystem', { value: (path: string | string[]) => new FileSystemModelHandler(path, notebookDir), enumerable: true, configurable: true, writable: true });
+  Object.defineProperty(tf.io, 'fileSystem', {
+    value: (path: string | string[]) => new FileSystemModelHandler(path, notebookDir),
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
   Object.defineProperty(target, 'node', { value: createNodeNamespace(notebookDir), enumerable: true, configurable: true, writable: true });
   return 'tfnb';
 }

@@ -29,7 +29,10 @@ function wasmModule(tf: Tf): KernelModule {
   const getThreadsCount = (): number => {
     // engine().registry holds only started backends (findBackend would start one).
     const backend = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm as BackendWasm | undefined;
-    if (!backend) throw new Error(`WASM backend not initialized: this kernel runs on the '${tf.getBackend()}' backend (choose wasm with --backend wasm or the tfnb.backend setting)`);
+    if (!backend)
+      throw new Error(
+        `WASM backend not initialized: this kernel runs on the '${tf.getBackend()}' backend (choose wasm with --backend wasm or the tfnb.backend setting)`,
+      );
     return backend.wasm.tfjs.getThreadsCount();
   };
   const ns = { ...wasmBackend, getThreadsCount };

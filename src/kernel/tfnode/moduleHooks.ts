@@ -52,7 +52,9 @@ export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, l
       try {
         register(`data:text/javascript,${encodeURIComponent(ESM_HOOKS_SOURCE)}`, { data });
       } catch (e) {
-        log(`ES modules beside the notebook that import TensorFlow.js will not get the kernel's instance: ${e instanceof Error ? e.message : String(e)}`);
+        log(
+          `ES modules beside the notebook that import TensorFlow.js will not get the kernel's instance: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     },
   };
@@ -77,7 +79,9 @@ export function installModuleHooks(modules: ReadonlyMap<string, KernelModule>, l
  * a module the kernel answers itself: the only ways user files start to load.
  */
 export function registerEsmHooksOnFirstLoad<L extends { import(specifier: string): Promise<unknown>; require(specifier: string): unknown }>(
-  loader: L, hooks: ModuleHooks, answeredByKernel: ReadonlyMap<string, unknown>,
+  loader: L,
+  hooks: ModuleHooks,
+  answeredByKernel: ReadonlyMap<string, unknown>,
 ): L {
   const loadsUserCode = (specifier: string) => !answeredByKernel.has(specifier) && !isBuiltin(specifier);
   const importModule = loader.import.bind(loader);
@@ -93,9 +97,55 @@ export function registerEsmHooksOnFirstLoad<L extends { import(specifier: string
   return loader;
 }
 
-const RESERVED = new Set(['default', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public']);
+const RESERVED = new Set([
+  'default',
+  'await',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+]);
 
 function isExportName(name: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(name) && !RESERVED.has(name);
 }
-

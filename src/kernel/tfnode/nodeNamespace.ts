@@ -10,11 +10,20 @@ import { TensorBoardCallback, type TensorBoardCallbackArgs } from './tensorBoard
 export const NATIVE_ONLY_MEMBERS = ['loadSavedModel', 'getMetaGraphsFromSavedModel', 'getNumOfSavedModels'] as const;
 
 export function needsTfjsNode(member: string): Error {
-  return new Error(`tf.node.${member} needs the native TensorFlow backend, which tfnb cannot provide on its own: install it beside the notebook (npm install @tensorflow/tfjs-node) and restart the kernel.`);
+  return new Error(
+    `tf.node.${member} needs the native TensorFlow backend, which tfnb cannot provide on its own: install it beside the notebook (npm install @tensorflow/tfjs-node) and restart the kernel.`,
+  );
 }
 
 export function createNodeNamespace(baseDir: string) {
-  const unavailable = Object.fromEntries(NATIVE_ONLY_MEMBERS.map((m) => [m, (): never => { throw needsTfjsNode(m); }])) as Record<(typeof NATIVE_ONLY_MEMBERS)[number], () => never>;
+  const unavailable = Object.fromEntries(
+    NATIVE_ONLY_MEMBERS.map((m) => [
+      m,
+      (): never => {
+        throw needsTfjsNode(m);
+      },
+    ]),
+  ) as Record<(typeof NATIVE_ONLY_MEMBERS)[number], () => never>;
   return {
     decodeImage,
     decodeBmp,
@@ -23,7 +32,8 @@ export function createNodeNamespace(baseDir: string) {
     decodeJpeg,
     encodeJpeg,
     encodePng,
-    summaryFileWriter: (logdir: string, maxQueue?: number, flushMillis?: number, filenameSuffix?: string) => summaryFileWriter(baseDir, logdir, maxQueue, flushMillis, filenameSuffix),
+    summaryFileWriter: (logdir: string, maxQueue?: number, flushMillis?: number, filenameSuffix?: string) =>
+      summaryFileWriter(baseDir, logdir, maxQueue, flushMillis, filenameSuffix),
     tensorBoard: (logdir = './logs', args?: TensorBoardCallbackArgs) => new TensorBoardCallback(baseDir, logdir, args),
     ...unavailable,
   };

@@ -23,14 +23,21 @@ function flushAtExit(writer: SummaryFileWriter): void {
   openWriters.add(writer);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => { for (const w of openWriters) w.flush(); });
+  process.on('exit', () => {
+    for (const w of openWriters) w.flush();
+  });
 }
 
 export class SummaryFileWriter {
   readonly path: string;
   private queue: Uint8Array[] = [];
 
-  constructor(readonly logdir: string, private readonly maxQueue = 10, flushMillis = 120_000, filenameSuffix = '.v2') {
+  constructor(
+    readonly logdir: string,
+    private readonly maxQueue = 10,
+    flushMillis = 120_000,
+    filenameSuffix = '.v2',
+  ) {
     mkdirSync(logdir, { recursive: true });
     const seconds = String(Math.floor(Date.now() / 1000)).padStart(10, '0');
     const sep = filenameSuffix.startsWith('.') || filenameSuffix === '' ? '' : '.';
@@ -61,7 +68,10 @@ export class SummaryFileWriter {
     const total = records.reduce((n, r) => n + r.length, 0);
     const joined = new Uint8Array(total);
     let offset = 0;
-    for (const r of records) { joined.set(r, offset); offset += r.length; }
+    for (const r of records) {
+      joined.set(r, offset);
+      offset += r.length;
+    }
     appendFileSync(this.path, joined);
   }
 
@@ -74,13 +84,17 @@ export class SummaryFileWriter {
 
 export function histogramOf(values: ArrayLike<number>, buckets: number): HistogramProto {
   util.assert(Number.isInteger(buckets) && buckets > 0, () => `buckets must be a positive integer, got ${buckets}`);
-  let min = Infinity, max = -Infinity, sum = 0, sumSquares = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    sumSquares = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) throw new Error(`histogram: the data holds a non-finite value (${v})`);
     if (v < min) min = v;
     if (v > max) max = v;
-    sum += v; sumSquares += v * v;
+    sum += v;
+    sumSquares += v * v;
   }
   if (values.length === 0) return { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimit: [], bucket: [] };
   const n = min === max ? 1 : buckets;
@@ -97,8 +111,17 @@ export function histogramOf(values: ArrayLike<number>, buckets: number): Histogr
 /** One writer per folder, as tfjs-node keeps them: two writers on one logdir would interleave files. */
 const writers = new Map<string, SummaryFileWriter>();
 
-export function summaryFileWriter(baseDir: string, logdir: string, maxQueue = 10, flushMillis = 120_000, filenameSuffix = '.v2'): SummaryFileWriter {
-  util.assert(typeof logdir === 'string' && logdir.length > 0, () => `Invalid logdir: ${String(logdir)}. Expected a non-empty string for logdir.`);
+export function summaryFileWriter(
+  baseDir: string,
+  logdir: string,
+  maxQueue = 10,
+  flushMillis = 120_000,
+  filenameSuffix = '.v2',
+): SummaryFileWriter {
+  util.assert(
+    typeof logdir === 'string' && logdir.length > 0,
+    () => `Invalid logdir: ${String(logdir)}. Expected a non-empty string for logdir.`,
+  );
   const dir = resolve(baseDir, logdir);
   let writer = writers.get(dir);
   if (!writer) {

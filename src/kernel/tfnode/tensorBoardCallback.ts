@@ -7,23 +7,37 @@ import { join } from 'node:path';
 import { CustomCallback, util, type Logs } from '@tensorflow/tfjs';
 import { summaryFileWriter, type SummaryFileWriter } from './summaryWriter';
 
-export interface TensorBoardCallbackArgs { updateFreq?: 'batch' | 'epoch' }
+export interface TensorBoardCallbackArgs {
+  updateFreq?: 'batch' | 'epoch';
+}
 
 export class TensorBoardCallback extends CustomCallback {
   private trainWriter: SummaryFileWriter | undefined;
   private valWriter: SummaryFileWriter | undefined;
   private batchesSeen = 0;
 
-  constructor(private readonly baseDir: string, readonly logdir = './logs', args: TensorBoardCallbackArgs = {}) {
+  constructor(
+    private readonly baseDir: string,
+    readonly logdir = './logs',
+    args: TensorBoardCallbackArgs = {},
+  ) {
     const updateFreq = args.updateFreq ?? 'epoch';
-    util.assert(updateFreq === 'batch' || updateFreq === 'epoch', () => `Expected updateFreq to be 'batch' or 'epoch', but got ${String(updateFreq)}`);
+    util.assert(
+      updateFreq === 'batch' || updateFreq === 'epoch',
+      () => `Expected updateFreq to be 'batch' or 'epoch', but got ${String(updateFreq)}`,
+    );
     super({
       onBatchEnd: async (_batch: number, logs?: Logs) => {
         this.batchesSeen++;
         if (updateFreq !== 'epoch') this.logMetrics(logs, 'batch_', this.batchesSeen);
       },
-      onEpochEnd: async (epoch: number, logs?: Logs) => { this.logMetrics(logs, 'epoch_', epoch + 1); },
-      onTrainEnd: async () => { this.trainWriter?.flush(); this.valWriter?.flush(); },
+      onEpochEnd: async (epoch: number, logs?: Logs) => {
+        this.logMetrics(logs, 'epoch_', epoch + 1);
+      },
+      onTrainEnd: async () => {
+        this.trainWriter?.flush();
+        this.valWriter?.flush();
+      },
     });
   }
 

@@ -24,7 +24,10 @@ export function sleb(n: number): number[] {
   for (;;) {
     const byte = n & 0x7f;
     n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) { out.push(byte); return out; }
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
     out.push(byte | 0x80);
   }
 }
@@ -43,13 +46,25 @@ export function functionBody(locals: Array<[count: number, type: number]>, code:
  * Instantiates a module that imports `env.memory` (the backend's heap) and exports `bodies` as
  * functions named `names`, all of type (params) -> (). Throws where WebAssembly (SIMD) is missing.
  */
-export function instantiateOnMemory(memory: WebAssembly.Memory, params: number[], names: string[], bodies: number[][]): WebAssembly.Exports {
+export function instantiateOnMemory(
+  memory: WebAssembly.Memory,
+  params: number[],
+  names: string[],
+  bodies: number[][],
+): WebAssembly.Exports {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   // Memory limits: at least one page; a shared memory (the threaded build's) must declare its maximum.
   const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
   const type = [0x60, ...uleb(params.length), ...params, 0];
   const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([type])),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vec(bodies.map(() => [0]))),

@@ -21,7 +21,10 @@ import { heapGather } from './kernels/gather';
 import type { FastKernel, WasmKernelArgs } from './kernels/types';
 import { unsortedSegmentSum } from './kernels/unsortedSegmentSum';
 
-export interface FilledKernel { name: string; path: 'fast' | 'generic' }
+export interface FilledKernel {
+  name: string;
+  path: 'fast' | 'generic';
+}
 
 const FAST_FILL_INS: Partial<Record<string, FastKernel>> = {
   Conv2DBackpropFilter: conv2dBackpropFilter,

@@ -24,7 +24,12 @@ export interface WasmSetupOptions {
   log: (message: string) => void;
 }
 
-export interface WasmReport { threads: number; threadsReason?: string; simd: boolean; filledKernels: FilledKernel[] }
+export interface WasmReport {
+  threads: number;
+  threadsReason?: string;
+  simd: boolean;
+  filledKernels: FilledKernel[];
+}
 
 /** XNNPACK's pool is capped at the 8 pthread workers emscripten pre-creates. */
 const MAX_THREADS = 8;
@@ -38,7 +43,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
     return started;
   }
   const { wasmDir, log } = options;
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') === true;
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const binary = simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
   if (!existsSync(join(wasmDir, binary))) throw new Error(`${binary} is missing from ${wasmDir}`);
 
@@ -73,8 +78,10 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
 
   const actual = getThreadsCount();
   if (actual !== threads) reason = `${reason ? `${reason}; ` : ''}asked for ${threads} thread(s), XNNPACK runs ${actual}`;
-  log(`wasm: ${actual} thread(s)${simd ? ', SIMD' : ''}; ${filledKernels.length} kernels filled ` +
-    `(${filledKernels.filter((k) => k.path === 'fast').length} fast); wrapped: ${replacedKernels().join(', ')}; Adam: one fused kernel per variable`);
+  log(
+    `wasm: ${actual} thread(s)${simd ? ', SIMD' : ''}; ${filledKernels.length} kernels filled ` +
+      `(${filledKernels.filter((k) => k.path === 'fast').length} fast); wrapped: ${replacedKernels().join(', ')}; Adam: one fused kernel per variable`,
+  );
   started = { threads: actual, ...(reason ? { threadsReason: reason } : {}), simd, filledKernels };
   return started;
 }
@@ -85,16 +92,23 @@ function wantedThreads(option: number | 'auto', simd: boolean): { threads: numbe
   // uses threads only where there are more cores than that.
   const asked = option === 'auto' ? (cores <= 2 ? 1 : cores) : Math.floor(option);
   if (!Number.isFinite(asked) || asked < 1) throw new Error(`wasm threads must be 'auto' or a positive integer, got ${String(option)}`);
-  if (asked === 1) return { threads: 1, reason: option === 'auto' ? `auto: ${cores} core(s), where one thread is as fast` : 'one thread requested' };
+  if (asked === 1)
+    return { threads: 1, reason: option === 'auto' ? `auto: ${cores} core(s), where one thread is as fast` : 'one thread requested' };
   if (!simd) return { threads: 1, reason: 'no WebAssembly SIMD, and the threaded build needs it' };
-  if (asked > MAX_THREADS) return { threads: MAX_THREADS, reason: `capped at ${MAX_THREADS} threads (the worker pool of ${THREADED_SIMD_BINARY})` };
+  if (asked > MAX_THREADS)
+    return { threads: MAX_THREADS, reason: `capped at ${MAX_THREADS} threads (the worker pool of ${THREADED_SIMD_BINARY})` };
   return { threads: asked };
 }
 
 /** tfjs reports a failed backend start only through console.warn; keep the text for the error. */
 function captureWarnings(): { text: string; restore(): void } {
   const original = console.warn;
-  const captured = { text: '', restore: () => { console.warn = original; } };
+  const captured = {
+    text: '',
+    restore: () => {
+      console.warn = original;
+    },
+  };
   console.warn = (...args: unknown[]) => {
     captured.text += `${captured.text ? ' ' : ''}${args.map(String).join(' ')}`;
     original(...args);

@@ -5,7 +5,10 @@
  */
 type ProcessListener = (...args: unknown[]) => void;
 
-export interface ProcessListeners { uncaughtException: ProcessListener[]; unhandledRejection: ProcessListener[] }
+export interface ProcessListeners {
+  uncaughtException: ProcessListener[];
+  unhandledRejection: ProcessListener[];
+}
 
 export function processListeners(): ProcessListeners {
   return {

@@ -21,7 +21,11 @@ export const THREADED_SIMD_BINARY = 'tfjs-backend-wasm-threaded-simd.wasm';
 /** The emscripten module of the threaded build, with the pthread bookkeeping used here. */
 type ThreadedModule = BackendWasm['wasm'] & { PThread: { runningWorkers: Array<{ unref(): void }> } };
 
-interface PthreadScripts { dir: string; worker: string; main: string }
+interface PthreadScripts {
+  dir: string;
+  worker: string;
+  main: string;
+}
 
 let scripts: PthreadScripts | undefined;
 
@@ -53,7 +57,9 @@ export async function createThreadedBackend(wasmDir: string, threads: number, ti
   const binaryPath = join(wasmDir, THREADED_SIMD_BINARY);
   const binary = readFileSync(binaryPath);
   let fail: (reason: string) => void = () => {};
-  const failed = new Promise<never>((_, reject) => { fail = (reason) => reject(new Error(reason)); });
+  const failed = new Promise<never>((_, reject) => {
+    fail = (reason) => reject(new Error(reason));
+  });
   failed.catch(() => {}); // an abort after a successful start must not surface as an unhandled rejection
   const listeners = processListeners();
   // emscripten uses this object as its Module: on failure it holds the workers to stop.
@@ -64,7 +70,10 @@ export async function createThreadedBackend(wasmDir: string, threads: number, ti
       return join(files.dir, path);
     },
     mainScriptUrlOrBlob: files.main,
-    instantiateWasm: (imports: WebAssembly.Imports, receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+    instantiateWasm: (
+      imports: WebAssembly.Imports,
+      receiveInstance: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    ) => {
       imports.env = { ...imports.env, emscripten_num_logical_cores: () => 2 * threads };
       WebAssembly.instantiate(binary, imports).then(
         (result) => receiveInstance(result.instance, result.module),

@@ -22,7 +22,10 @@ export interface DawnModule {
 
 /** The slice of the WebGPU API tfnb itself calls (tfjs-backend-webgpu uses the rest). */
 export interface GpuEntry {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power'; featureLevel?: 'core' | 'compatibility' }): Promise<GpuAdapter | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'high-performance' | 'low-power';
+    featureLevel?: 'core' | 'compatibility';
+  }): Promise<GpuAdapter | null>;
 }
 export interface GpuAdapter {
   readonly info: { vendor: string; architecture: string; device: string; description: string };
@@ -31,7 +34,11 @@ export interface GpuAdapter {
   requestDevice(descriptor?: { requiredFeatures?: string[]; requiredLimits?: Record<string, number> }): Promise<unknown>;
 }
 
-export interface FoundDawn { packageDir: string; version: string; binary: string }
+export interface FoundDawn {
+  packageDir: string;
+  version: string;
+  binary: string;
+}
 
 /** tfnb's own folder for GPU packages: `tfnb gpu install` puts `webgpu` there. */
 export function gpuPackagesDir(): string {
@@ -56,15 +63,24 @@ export function findDawn(notebookDir: string, tfnbRoot: string): FoundDawn | { m
     const packageDir = join(dir, DAWN_PACKAGE);
     if (!existsSync(join(packageDir, 'package.json'))) continue;
     const binary = dawnBinaryPath(packageDir);
-    if (!existsSync(binary)) { without.push(packageDir); continue; }
+    if (!existsSync(binary)) {
+      without.push(packageDir);
+      continue;
+    }
     return { packageDir, binary, version: packageVersion(packageDir) };
   }
   const also = without.length ? `; ${without.join(', ')} has no ${dawnBinaryPath('')}` : '';
-  return { missing: `Dawn (npm package \`${DAWN_PACKAGE}\`) is not installed (looked from ${notebookDir} upward, NODE_PATH, the global folders and ${gpuPackagesDir()}${also})` };
+  return {
+    missing: `Dawn (npm package \`${DAWN_PACKAGE}\`) is not installed (looked from ${notebookDir} upward, NODE_PATH, the global folders and ${gpuPackagesDir()}${also})`,
+  };
 }
 
 function packageVersion(packageDir: string): string {
-  try { return String((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '?'); } catch { return '?'; }
+  try {
+    return String((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: unknown }).version ?? '?');
+  } catch {
+    return '?';
+  }
 }
 
 /**

@@ -35,14 +35,23 @@ export async function setupWebgpuBackend(tf: typeof tfType, options: WebgpuSetup
     if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend, already started, could not be selected again');
     return started.report;
   }
-  if (!options.allowSoftware && process.platform === 'linux' && gpuDeviceNodes().length === 0 && process.env.TFNB_WEBGPU_PROBE !== 'always') {
+  if (
+    !options.allowSoftware &&
+    process.platform === 'linux' &&
+    gpuDeviceNodes().length === 0 &&
+    process.env.TFNB_WEBGPU_PROBE !== 'always'
+  ) {
     throw new Error('no GPU device node (/dev/nvidia*, /dev/dri/renderD*); --backend webgpu tries anyway');
   }
   const found = findDawn(options.notebookDir, options.tfnbRoot);
-  if ('missing' in found) throw new Error(`${found.missing}. Install it with \`npx tfnb gpu install\` (or \`npm install webgpu\` beside the notebook)`);
+  if ('missing' in found)
+    throw new Error(`${found.missing}. Install it with \`npx tfnb gpu install\` (or \`npm install webgpu\` beside the notebook)`);
   const dawn = loadDawn(found);
   const { adapters, failures } = await probeAdapters(dawn, probeSteps());
-  const choice = chooseAdapter(adapters.map((a) => a.report), options.allowSoftware);
+  const choice = chooseAdapter(
+    adapters.map((a) => a.report),
+    options.allowSoftware,
+  );
   const picked = adapters.find((a) => a.report === choice.chosen);
   if (!picked) {
     const why = [...failures, ...choice.refused].join('; ') || 'no adapter';
@@ -55,14 +64,27 @@ export async function setupWebgpuBackend(tf: typeof tfType, options: WebgpuSetup
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   exposeWebgpuGlobals(dawn.globals, picked.gpu);
   const device = await requestDevice(picked.adapter);
-  const backend = new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], picked.adapter.info as ConstructorParameters<typeof WebGPUBackend>[1]);
+  const backend = new WebGPUBackend(
+    device as ConstructorParameters<typeof WebGPUBackend>[0],
+    picked.adapter.info as ConstructorParameters<typeof WebGPUBackend>[1],
+  );
   guardSyncReads(backend as unknown as Parameters<typeof guardSyncReads>[0]);
   const cpu = tf.findBackend('cpu');
-  if (cpu) keepSmallTensorsOnCpu(tf, backend as unknown as Parameters<typeof keepSmallTensorsOnCpu>[1], cpu as unknown as Parameters<typeof keepSmallTensorsOnCpu>[2]);
+  if (cpu)
+    keepSmallTensorsOnCpu(
+      tf,
+      backend as unknown as Parameters<typeof keepSmallTensorsOnCpu>[1],
+      cpu as unknown as Parameters<typeof keepSmallTensorsOnCpu>[2],
+    );
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 0);
   if (!(await tf.setBackend('webgpu'))) throw new Error(`tfjs-backend-webgpu did not start on ${adapterLabel(picked.report)}`);
-  const report: WebgpuReport = { adapter: picked.report, label: adapterLabel(picked.report), software: isSoftwareAdapter(picked.report), dawn: found };
+  const report: WebgpuReport = {
+    adapter: picked.report,
+    label: adapterLabel(picked.report),
+    software: isSoftwareAdapter(picked.report),
+    dawn: found,
+  };
   started = { report, gpu: picked.gpu };
   return report;
 }
@@ -71,7 +93,14 @@ export async function setupWebgpuBackend(tf: typeof tfType, options: WebgpuSetup
 async function requestDevice(adapter: GpuAdapter): Promise<unknown> {
   const limits = adapter.limits;
   const requiredLimits: Record<string, number> = {};
-  for (const name of ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup']) {
+  for (const name of [
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeInvocationsPerWorkgroup',
+  ]) {
     const value = limits[name];
     if (typeof value === 'number') requiredLimits[name] = value;
   }

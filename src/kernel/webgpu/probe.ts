@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import type { AdapterReport, DawnApi } from './adapters';
 import type { DawnModule, GpuAdapter, GpuEntry } from './dawn';
 
-export interface ProbeStep { api: DawnApi; featureLevel: 'core' | 'compatibility' }
+export interface ProbeStep {
+  api: DawnApi;
+  featureLevel: 'core' | 'compatibility';
+}
 
 /**
  * The order Dawn's backends are tried in. On Linux: Vulkan (what NVIDIA, AMD and Intel drivers
@@ -17,14 +20,25 @@ export interface ProbeStep { api: DawnApi; featureLevel: 'core' | 'compatibility
  * lacks a Vulkan feature Dawn requires). Elsewhere Dawn's default (Metal, D3D12).
  */
 export function probeSteps(platform: NodeJS.Platform = process.platform): ProbeStep[] {
-  if (platform === 'linux') return [{ api: 'vulkan', featureLevel: 'core' }, { api: 'opengles', featureLevel: 'compatibility' }];
+  if (platform === 'linux')
+    return [
+      { api: 'vulkan', featureLevel: 'core' },
+      { api: 'opengles', featureLevel: 'compatibility' },
+    ];
   return [{ api: 'default', featureLevel: 'core' }];
 }
 
-export interface ProbedAdapter { report: AdapterReport; adapter: GpuAdapter; gpu: GpuEntry }
+export interface ProbedAdapter {
+  report: AdapterReport;
+  adapter: GpuAdapter;
+  gpu: GpuEntry;
+}
 
 /** Every adapter Dawn offers through the steps, in order; `failures` says which steps found none. */
-export async function probeAdapters(dawn: DawnModule, steps: readonly ProbeStep[]): Promise<{ adapters: ProbedAdapter[]; failures: string[] }> {
+export async function probeAdapters(
+  dawn: DawnModule,
+  steps: readonly ProbeStep[],
+): Promise<{ adapters: ProbedAdapter[]; failures: string[] }> {
   prepareEnvironment();
   const adapters: ProbedAdapter[] = [];
   const failures: string[] = [];
@@ -32,9 +46,23 @@ export async function probeAdapters(dawn: DawnModule, steps: readonly ProbeStep[
     try {
       const gpu = dawn.create(step.api === 'default' ? [] : [`backend=${step.api}`]);
       const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', featureLevel: step.featureLevel });
-      if (!adapter) { failures.push(`${step.api}: no adapter`); continue; }
+      if (!adapter) {
+        failures.push(`${step.api}: no adapter`);
+        continue;
+      }
       const { vendor, architecture, device, description } = adapter.info;
-      adapters.push({ gpu, adapter, report: { api: step.api, featureLevel: step.featureLevel, vendor: vendor ?? '', architecture: architecture ?? '', device: device ?? '', description: description ?? '' } });
+      adapters.push({
+        gpu,
+        adapter,
+        report: {
+          api: step.api,
+          featureLevel: step.featureLevel,
+          vendor: vendor ?? '',
+          architecture: architecture ?? '',
+          device: device ?? '',
+          description: description ?? '',
+        },
+      });
     } catch (e) {
       failures.push(`${step.api}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -54,16 +82,29 @@ function prepareEnvironment(): void {
 }
 
 function writable(dir: string): boolean {
-  try { accessSync(dir, constants.W_OK); return true; } catch { return false; }
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** GPU device nodes on Linux (/dev/nvidia0, /dev/dri/renderD128): a GPU is there even if no GPU backend loads. */
 export function gpuDeviceNodes(devDir = '/dev'): string[] {
   const nodes: string[] = [];
-  try { for (const n of readdirSync(devDir)) if (/^nvidia\d+$/.test(n)) nodes.push(join(devDir, n)); } catch { /* no /dev */ }
+  try {
+    for (const n of readdirSync(devDir)) if (/^nvidia\d+$/.test(n)) nodes.push(join(devDir, n));
+  } catch {
+    /* no /dev */
+  }
   const dri = join(devDir, 'dri');
   if (existsSync(dri)) {
-    try { for (const n of readdirSync(dri)) if (n.startsWith('renderD')) nodes.push(join(dri, n)); } catch { /* unreadable */ }
+    try {
+      for (const n of readdirSync(dri)) if (n.startsWith('renderD')) nodes.push(join(dri, n));
+    } catch {
+      /* unreadable */
+    }
   }
   return nodes;
 }

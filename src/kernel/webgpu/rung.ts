@@ -13,9 +13,21 @@ export async function loadWebgpuRung(tf: Tf, options: BackendOptions, attempts: 
   // No fused kernels on webgpu, but compiled models get the wrapper, which passes int32 labels
   // to tfjs-layers' sparse cross-entropy as float32 (it floors them, and floor refuses int32).
   installFusedSparseCrossEntropy(tf, []);
-  const report = await setupWebgpuBackend(tf, { notebookDir: options.notebookDir, tfnbRoot: TFNB_ROOT, allowSoftware: options.choice === 'webgpu', log: options.log });
-  attempts.push({ backend: 'webgpu', ok: true, detail: `${report.label} through Dawn ${report.dawn.version} from ${report.dawn.packageDir}${report.software ? ' (a software adapter: runs on the CPU)' : ''}` });
-  return { tf, info: { name: 'webgpu', tfBackend: 'webgpu', tfVersion: tf.version.tfjs, gpu: !report.software, adapter: report.label, attempts } };
+  const report = await setupWebgpuBackend(tf, {
+    notebookDir: options.notebookDir,
+    tfnbRoot: TFNB_ROOT,
+    allowSoftware: options.choice === 'webgpu',
+    log: options.log,
+  });
+  attempts.push({
+    backend: 'webgpu',
+    ok: true,
+    detail: `${report.label} through Dawn ${report.dawn.version} from ${report.dawn.packageDir}${report.software ? ' (a software adapter: runs on the CPU)' : ''}`,
+  });
+  return {
+    tf,
+    info: { name: 'webgpu', tfBackend: 'webgpu', tfVersion: tf.version.tfjs, gpu: !report.software, adapter: report.label, attempts },
+  };
 }
 
 /**
@@ -26,7 +38,11 @@ export function gpuHint(info: Pick<BackendInfo, 'gpu' | 'attempts'>, devDir = '/
   if (info.gpu) return undefined;
   const nodes = gpuDeviceNodes(devDir);
   if (nodes.length === 0) return undefined;
-  const why = info.attempts.filter((a) => !a.ok && (a.backend === 'webgpu' || a.backend === 'tensorflow-gpu')).map((a) => `${a.backend}: ${a.detail}`);
-  return `A GPU is present (${nodes.join(', ')}) but no GPU backend loaded${why.length ? ` (${why.join('; ')})` : ''}. `
-    + 'To use it: `npx tfnb gpu install` (Dawn, for the webgpu backend; on Linux it also needs the Vulkan loader `libvulkan1` and the driver\'s Vulkan ICD), then restart the kernel; `npx tfnb gpu` says which adapter it finds. See docs/gpu.md.';
+  const why = info.attempts
+    .filter((a) => !a.ok && (a.backend === 'webgpu' || a.backend === 'tensorflow-gpu'))
+    .map((a) => `${a.backend}: ${a.detail}`);
+  return (
+    `A GPU is present (${nodes.join(', ')}) but no GPU backend loaded${why.length ? ` (${why.join('; ')})` : ''}. ` +
+    "To use it: `npx tfnb gpu install` (Dawn, for the webgpu backend; on Linux it also needs the Vulkan loader `libvulkan1` and the driver's Vulkan ICD), then restart the kernel; `npx tfnb gpu` says which adapter it finds. See docs/gpu.md."
+  );
 }

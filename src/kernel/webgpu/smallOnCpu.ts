@@ -12,7 +12,12 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-interface GpuData { values?: unknown; resource?: unknown; dtype: string; shape: number[] }
+interface GpuData {
+  values?: unknown;
+  resource?: unknown;
+  dtype: string;
+  shape: number[];
+}
 interface GpuBackendLike {
   tensorMap: { get(dataId: object): GpuData | undefined };
   uploadToGPU(dataId: object): void;

@@ -1,7 +1,18 @@
 /** The controller in VS Code's extension host: outputs, numbering, errors, queueing, interrupt. */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, EXTENSION_ID, itemText, openNotebook, outputText, runCells, sleep, startCells, waitFor, withTimeout } from './notebooks';
+import {
+  closeAllEditors,
+  EXTENSION_ID,
+  itemText,
+  openNotebook,
+  outputText,
+  runCells,
+  sleep,
+  startCells,
+  waitFor,
+  withTimeout,
+} from './notebooks';
 import { test } from './registry';
 
 test('the extension activates for .ipynb notebooks', async () => {
@@ -15,10 +26,7 @@ test('the extension activates for .ipynb notebooks', async () => {
 });
 
 test('streams, results and execution numbers, in order', async () => {
-  const editor = await openNotebook('outputs.ipynb', [
-    "const a = 21;\nconsole.log('hello');\na * 2",
-    "console.error('careful');\n'done'",
-  ]);
+  const editor = await openNotebook('outputs.ipynb', ["const a = 21;\nconsole.log('hello');\na * 2", "console.error('careful');\n'done'"]);
   await runCells(editor, [0, 1]);
   const [first, second] = [editor.notebook.cellAt(0), editor.notebook.cellAt(1)];
   assert.deepEqual(outputText(first), ['application/vnd.code.notebook.stdout: hello\n', 'text/plain: 42']);
@@ -167,7 +175,10 @@ test('streamed output grows in place while the cell runs: one output, each chunk
     if (e.notebook !== editor.notebook) return;
     for (const change of e.cellChanges) {
       if (change.cell !== cell || change.outputs === undefined) continue;
-      seen.push({ running: cell.executionSummary?.timing?.endTime === undefined, outputs: change.outputs.map((o) => ({ output: o, text: o.items.map(itemText).join('') })) });
+      seen.push({
+        running: cell.executionSummary?.timing?.endTime === undefined,
+        outputs: change.outputs.map((o) => ({ output: o, text: o.items.map(itemText).join('') })),
+      });
     }
   });
   try {
@@ -177,8 +188,16 @@ test('streamed output grows in place while the cell runs: one output, each chunk
   }
   const streams = seen.filter((s) => s.running && s.outputs.length === 1);
   const texts = streams.map((s) => s.outputs[0]!.text);
-  assert.deepEqual(texts, ['tick 0\n', 'tick 0\ntick 1\n', 'tick 0\ntick 1\ntick 2\n', 'tick 0\ntick 1\ntick 2\ntick 3\n'], 'one change per chunk, while the cell runs');
-  assert.equal(new Set(streams.map((s) => s.outputs[0]!.output)).size, 1, 'every chunk went into the same output object (not a new output each time)');
+  assert.deepEqual(
+    texts,
+    ['tick 0\n', 'tick 0\ntick 1\n', 'tick 0\ntick 1\ntick 2\n', 'tick 0\ntick 1\ntick 2\ntick 3\n'],
+    'one change per chunk, while the cell runs',
+  );
+  assert.equal(
+    new Set(streams.map((s) => s.outputs[0]!.output)).size,
+    1,
+    'every chunk went into the same output object (not a new output each time)',
+  );
   assert.deepEqual(outputText(cell), ['application/vnd.code.notebook.stdout: tick 0\ntick 1\ntick 2\ntick 3\n', "text/plain: 'end'"]);
   await closeAllEditors();
 });
@@ -192,7 +211,11 @@ test('display ids across cells: an update replaces every output with that id in 
   ]);
   const cell = (i: number) => editor.notebook.cellAt(i);
   await runCells(editor, [0, 1]);
-  await waitFor(() => outputText(cell(0))[0] === "text/plain: 'updated'", 10_000, `the update to reach cell 1: ${JSON.stringify(outputText(cell(0)))}`);
+  await waitFor(
+    () => outputText(cell(0))[0] === "text/plain: 'updated'",
+    10_000,
+    `the update to reach cell 1: ${JSON.stringify(outputText(cell(0)))}`,
+  );
   assert.deepEqual(outputText(cell(0)), ["text/plain: 'updated'", 'application/vnd.code.notebook.stdout: mid\n', "text/plain: 'last'"]);
   assert.deepEqual(outputText(cell(1)), [], 'the updating cell shows nothing itself');
   await sleep(600);
@@ -204,8 +227,11 @@ test('display ids across cells: an update replaces every output with that id in 
   assert.deepEqual(outputText(cell(2)), ["text/plain: 'x again'"]);
   assert.equal(outputText(cell(0))[0], "text/plain: 'updated'", 'showing the id again does not touch the first output');
   await runCells(editor, [3]);
-  await waitFor(() => outputText(cell(0))[0] === "text/plain: 'both'" && outputText(cell(2))[0] === "text/plain: 'both'", 10_000,
-    `the update to reach both outputs: ${JSON.stringify([outputText(cell(0)), outputText(cell(2))])}`);
+  await waitFor(
+    () => outputText(cell(0))[0] === "text/plain: 'both'" && outputText(cell(2))[0] === "text/plain: 'both'",
+    10_000,
+    `the update to reach both outputs: ${JSON.stringify([outputText(cell(0)), outputText(cell(2))])}`,
+  );
   assert.deepEqual(outputText(cell(0)), ["text/plain: 'both'", 'application/vnd.code.notebook.stdout: mid\n', "text/plain: 'last'"]);
   assert.deepEqual(outputText(cell(3)), []);
   await closeAllEditors();

@@ -26,7 +26,7 @@ export async function run(reporter?: unknown): Promise<void> {
       report(`  ✔ ${t.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failures.push(t.name);
-      report(`  ✖ ${t.name}\n${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      report(`  ✖ ${t.name}\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
   report(`${chosen.length - failures.length} passed, ${failures.length} failed`);
@@ -35,6 +35,8 @@ export async function run(reporter?: unknown): Promise<void> {
 
 function withTimeout(p: Promise<void>, ms: number, name: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${name}: timed out after ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: timed out after ${ms} ms`)), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

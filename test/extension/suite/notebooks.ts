@@ -31,25 +31,36 @@ export interface OpenOptions {
 export async function openNotebook(name: string, cells: string[], options: OpenOptions = {}): Promise<vscode.NotebookEditor> {
   const document = await openNotebookDocument(name, cells, options.metadata);
   const editor = await vscode.window.showNotebookDocument(document);
-  if (options.selectKernel ?? true) await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+  if (options.selectKernel ?? true)
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   return editor;
 }
 
 /** Writes an .ipynb and opens it as a document (no editor). */
-export async function openNotebookDocument(name: string, cells: string[], metadata: Record<string, unknown> = TFNB_METADATA): Promise<vscode.NotebookDocument> {
+export async function openNotebookDocument(
+  name: string,
+  cells: string[],
+  metadata: Record<string, unknown> = TFNB_METADATA,
+): Promise<vscode.NotebookDocument> {
   const path = join(workspaceDir(), name);
-  writeFileSync(path, JSON.stringify({
-    cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
-    metadata,
-    nbformat: 4,
-    nbformat_minor: 5,
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
+      metadata,
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   return vscode.workspace.openNotebookDocument(vscode.Uri.file(path));
 }
 
 /** Asks VS Code to run the cells at `indexes` (as the cell's run button does) without waiting for them. */
 export function startCells(editor: vscode.NotebookEditor, indexes: number[]): Thenable<unknown> {
-  return vscode.commands.executeCommand('notebook.cell.execute', { ranges: indexes.map((i) => ({ start: i, end: i + 1 })), document: editor.notebook.uri });
+  return vscode.commands.executeCommand('notebook.cell.execute', {
+    ranges: indexes.map((i) => ({ start: i, end: i + 1 })),
+    document: editor.notebook.uri,
+  });
 }
 
 /** Runs the cells at `indexes` and waits until each has an execution summary with an end time. */
@@ -57,10 +68,15 @@ export async function runCells(editor: vscode.NotebookEditor, indexes: number[],
   const { notebook } = editor;
   const before = indexes.map((i) => notebook.cellAt(i).executionSummary?.timing?.endTime);
   await startCells(editor, indexes);
-  await waitFor(() => indexes.every((i, k) => {
-    const end = notebook.cellAt(i).executionSummary?.timing?.endTime;
-    return end !== undefined && end !== before[k];
-  }), timeoutMs, `cells ${indexes.join(', ')} to finish`);
+  await waitFor(
+    () =>
+      indexes.every((i, k) => {
+        const end = notebook.cellAt(i).executionSummary?.timing?.endTime;
+        return end !== undefined && end !== before[k];
+      }),
+    timeoutMs,
+    `cells ${indexes.join(', ')} to finish`,
+  );
 }
 
 export function outputText(cell: vscode.NotebookCell): string[] {
@@ -102,6 +118,8 @@ export async function withSetting<T>(key: string, value: unknown, body: () => Pr
 /** Rejects when `p` has not settled within `ms`: says which step hung. */
 export function withTimeout<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
   return Promise.race([Promise.resolve(p), timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,9 @@
 /** Where the suites register their tests, in file order. */
-export interface ExtensionTest { name: string; body: () => Promise<void>; timeoutMs: number }
+export interface ExtensionTest {
+  name: string;
+  body: () => Promise<void>;
+  timeoutMs: number;
+}
 
 export const tests: ExtensionTest[] = [];
 

@@ -12,7 +12,7 @@ test('tfnb.kernelMaxHeapMB bounds the kernel heap: running out is reported as ou
     const editor = await openNotebook('heap.ipynb', [
       "console.log('before')",
       'const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(100_000).fill(1.5));',
-      "typeof hoard",
+      'typeof hoard',
     ]);
     await runCells(editor, [0]);
     await runCells(editor, [1], 90_000);
@@ -51,9 +51,14 @@ test('tfnb.maxOutputBytes: a cell printing 10 KB under a 1 KB limit shows 1 KB a
     // and the items appended to it reached it in one batch, and it applies both to the output's
     // final state. That copy is not what is drawn or saved.)
     await editor.notebook.save();
-    const saved = JSON.parse(readFileSync(editor.notebook.uri.fsPath, 'utf8')) as { cells: Array<{ outputs: Array<{ output_type: string; name?: string; text?: string | string[] }> }> };
+    const saved = JSON.parse(readFileSync(editor.notebook.uri.fsPath, 'utf8')) as {
+      cells: Array<{ outputs: Array<{ output_type: string; name?: string; text?: string | string[] }> }>;
+    };
     const outputs = saved.cells[0]!.outputs;
-    assert.deepEqual(outputs.map((o) => [o.output_type, o.name]), [['stream', 'stdout']]);
+    assert.deepEqual(
+      outputs.map((o) => [o.output_type, o.name]),
+      [['stream', 'stdout']],
+    );
     assert.equal([outputs[0]!.text ?? ''].flat().join(''), expected);
     await closeAllEditors();
   });
@@ -62,7 +67,7 @@ test('tfnb.maxOutputBytes: a cell printing 10 KB under a 1 KB limit shows 1 KB a
 test('tfnb.liveUpdateIntervalMs: with a long interval a training chart is drawn at the start and the end only', async () => {
   // Ten batches of at least 100 ms each: at the default 250 ms the chart would update several times on the way.
   const fit = [
-    "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+    'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });',
     "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });",
     'const xs = tf.ones([10, 1]);',
     'const slow = new tf.CustomCallback({ onBatchEnd: () => new Promise((r) => setTimeout(r, 100)) });',
@@ -113,7 +118,10 @@ test('tfnb.nodePath pointing at no Node.js: the cell says so and names the setti
   assert.equal(error?.mime, 'application/vnd.code.notebook.error');
   const parsed = JSON.parse(itemText(error!)) as { name: string; message: string };
   assert.equal(parsed.name, 'KernelStartError');
-  assert.match(parsed.message, /The setting tfnb\.nodePath is "\/nonexistent\/node", which cannot run the kernel: .*ENOENT.*Point it at Node\.js 20 or newer/);
+  assert.match(
+    parsed.message,
+    /The setting tfnb\.nodePath is "\/nonexistent\/node", which cannot run the kernel: .*ENOENT.*Point it at Node\.js 20 or newer/,
+  );
   // The setting is back to empty (withSetting restored it): the node on PATH runs the kernel.
   await runCells(editor, [0]);
   assert.deepEqual(outputText(editor.notebook.cellAt(0)), ['text/plain: 2']);

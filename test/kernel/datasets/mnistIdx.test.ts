@@ -39,8 +39,13 @@ describe('IDX parsing', () => {
 
   it('rejects a bad magic number with a message naming the file and the expected magic', () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    assert.throws(() => parseIdx(png, 'train-images-idx3-ubyte'), (e: Error) =>
-      e instanceof IdxFormatError && /train-images-idx3-ubyte: bad magic number 0x89504e47/.test(e.message) && /0x00000803/.test(e.message));
+    assert.throws(
+      () => parseIdx(png, 'train-images-idx3-ubyte'),
+      (e: Error) =>
+        e instanceof IdxFormatError &&
+        /train-images-idx3-ubyte: bad magic number 0x89504e47/.test(e.message) &&
+        /0x00000803/.test(e.message),
+    );
     const unknownType = Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]);
     assert.throws(() => parseIdx(unknownType), /bad magic number 0x00000701/);
   });
@@ -56,7 +61,10 @@ describe('IDX parsing', () => {
 describe('MNIST split files', () => {
   it('pairs images with labels and checks them against each other', () => {
     const dir = tempDir('tfnb-idx-');
-    const p = (name: string, bytes: Uint8Array) => { writeFileSync(join(dir, name), bytes); return join(dir, name); };
+    const p = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
     const split = readSplit(p('img', IMAGES_2x2x3), p('lab.gz', gzipSync(LABELS_2)));
     assert.deepEqual([split.count, split.rows, split.cols], [2, 2, 3]);
     assert.deepEqual(Array.from(split.labels), [7, 3]);

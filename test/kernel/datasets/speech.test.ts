@@ -67,12 +67,23 @@ describe('speech.load (spoken digits)', () => {
   });
 
   it('every voice says every digit once: 32 of each digit in train, 8 in test', async () => {
-    for (const [split, perDigit] of [[data.train, 32], [data.test, 8]] as const) {
+    for (const [split, perDigit] of [
+      [data.train, 32],
+      [data.test, 8],
+    ] as const) {
       const labels = Array.from(await split.labels.data());
-      assert.deepEqual(Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length), new Array(10).fill(perDigit));
+      assert.deepEqual(
+        Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length),
+        new Array(10).fill(perDigit),
+      );
       const byVoice = new Map<string, number[]>();
       split.speakers.forEach((s, i) => byVoice.set(s, [...(byVoice.get(s) ?? []), labels[i]!]));
-      for (const [voice, digits] of byVoice) assert.deepEqual([...digits].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], voice);
+      for (const [voice, digits] of byVoice)
+        assert.deepEqual(
+          [...digits].sort((a, b) => a - b),
+          [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+          voice,
+        );
     }
   });
 
@@ -81,11 +92,20 @@ describe('speech.load (spoken digits)', () => {
     const testVoices = new Set(data.test.speakers);
     assert.equal(trainVoices.size, 32);
     assert.equal(testVoices.size, 8);
-    assert.deepEqual([...testVoices].filter((v) => trainVoices.has(v)), []);
+    assert.deepEqual(
+      [...testVoices].filter((v) => trainVoices.has(v)),
+      [],
+    );
     assert.ok([...testVoices].every(isTestSpeaker));
     assert.ok(![...trainVoices].some(isTestSpeaker));
     assert.equal(data.voices.length, 40);
-    assert.deepEqual(data.voices.filter((v) => v.split === 'test').map((v) => v.speaker).sort(), [...testVoices].sort());
+    assert.deepEqual(
+      data.voices
+        .filter((v) => v.split === 'test')
+        .map((v) => v.speaker)
+        .sort(),
+      [...testVoices].sort(),
+    );
     // The test voices cover all eight accents, and no voice variant is shared across the split.
     const testVoiceInfo = data.voices.filter((v) => v.split === 'test');
     assert.equal(new Set(testVoiceInfo.map((v) => v.accent)).size, 8);
@@ -98,7 +118,8 @@ describe('speech.load (spoken digits)', () => {
       const audio = await split.audio.data();
       for (let clip = 0; clip < split.speakers.length; clip++) {
         const samples = audio.subarray(clip * RATE, (clip + 1) * RATE);
-        let peak = 0, energy = 0;
+        let peak = 0,
+          energy = 0;
         for (const v of samples) {
           assert.ok(v >= -1 && v < 1 && Number.isInteger(v * 32768));
           peak = Math.max(peak, Math.abs(v));
@@ -106,7 +127,10 @@ describe('speech.load (spoken digits)', () => {
         }
         assert.ok(peak > 0.85 && peak < 0.9, `clip ${clip}: peak ${peak}`);
         assert.ok(Math.sqrt(energy / RATE) > 0.01, `clip ${clip} is near silent`);
-        assert.ok(samples.subarray(0, RATE / 20).every((v) => v === 0), `clip ${clip} does not start with silence`);
+        assert.ok(
+          samples.subarray(0, RATE / 20).every((v) => v === 0),
+          `clip ${clip} does not start with silence`,
+        );
       }
     }
   });
@@ -130,10 +154,15 @@ describe('tfnb/datasets speech in a kernel', () => {
     k = startKernel();
     await k.start();
   });
-  after(async () => { await k.close(); });
+  after(async () => {
+    await k.close();
+  });
 
   it('loads the bundled clips from a cell as tensors', async () => {
-    const r = await run(k, "import { speech } from 'tfnb/datasets';\nconst d = await speech.load();\nconst peak = d.test.audio.abs().max();\n[d.train.audio.shape, d.test.labels.dtype, d.sampleRate, peak.dataSync()[0] < 1, new Set(d.test.speakers).size].join(' | ')");
+    const r = await run(
+      k,
+      "import { speech } from 'tfnb/datasets';\nconst d = await speech.load();\nconst peak = d.test.audio.abs().max();\n[d.train.audio.shape, d.test.labels.dtype, d.sampleRate, peak.dataSync()[0] < 1, new Set(d.test.speakers).size].join(' | ')",
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.result?.['text/plain'], "'320,8000 | int32 | 8000 | true | 8'");
   });

@@ -24,7 +24,10 @@ describe('readTar', () => {
   for (const format of ['ustar', 'gnu', 'pax']) {
     it(`reads a ${format} archive: regular files with their full names and bytes, folders skipped`, () => {
       const files = readTar(archive(format), 'a.tar');
-      assert.deepEqual(files.map((f) => f.name), ['package/data.bin', LONG]);
+      assert.deepEqual(
+        files.map((f) => f.name),
+        ['package/data.bin', LONG],
+      );
       assert.equal(files[0]!.data.length, 1500);
       assert.equal(files[0]!.data[1499], 1499 % 251);
       assert.equal(Buffer.from(files[1]!.data).toString(), 'long\n');

@@ -70,10 +70,16 @@ describe('text.load (spam)', () => {
   });
 
   it('texts are real e-mail: subject, then body words; labels match the file', () => {
-    const fromFile = new Map(readFileSync(SHIPPED, 'utf8').trim().split('\n').slice(1).map((l) => {
-      const [label, , text] = l.split('\t');
-      return [text, label] as const;
-    }));
+    const fromFile = new Map(
+      readFileSync(SHIPPED, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => {
+          const [label, , text] = l.split('\t');
+          return [text, label] as const;
+        }),
+    );
     data.train.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.train.labels[i]!]));
     data.test.texts.forEach((t, i) => assert.equal(fromFile.get(t), data.classes[data.test.labels[i]!]));
     assert.ok(data.train.texts.every((t) => t.length > 0 && !t.includes('\t')));
@@ -96,10 +102,15 @@ describe('tfnb/datasets text in a kernel', () => {
     k = startKernel();
     await k.start();
   });
-  after(async () => { await k.close(); });
+  after(async () => {
+    await k.close();
+  });
 
   it('loads the bundled set from a cell', async () => {
-    const r = await run(k, "import { text } from 'tfnb/datasets';\nconst d = await text.load();\n[d.train.texts.length, d.test.texts.length, d.classes.join('/'), typeof d.train.texts[0], d.train.labels.slice(0, 5).every((l) => l === 0 || l === 1)].join(' | ')");
+    const r = await run(
+      k,
+      "import { text } from 'tfnb/datasets';\nconst d = await text.load();\n[d.train.texts.length, d.test.texts.length, d.classes.join('/'), typeof d.train.texts[0], d.train.labels.slice(0, 5).every((l) => l === 0 || l === 1)].join(' | ')",
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.result?.['text/plain'], "'2244 | 560 | ham/spam | string | true'");
   });

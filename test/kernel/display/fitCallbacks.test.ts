@@ -8,7 +8,9 @@ import { RecordingSink, context, jsonBytes, tf, useCpu, type Shown } from './hel
 
 before(useCpu);
 
-const SAMPLES = 20, BATCH = 4, VALIDATION = 0.2; // 16 training samples → 4 batches per epoch
+const SAMPLES = 20,
+  BATCH = 4,
+  VALIDATION = 0.2; // 16 training samples → 4 batches per epoch
 const BATCHES_PER_EPOCH = 4;
 
 function tinyModel(): tf.Sequential {
@@ -20,7 +22,13 @@ function tinyModel(): tf.Sequential {
 function tinyData(): { xs: tf.Tensor; ys: tf.Tensor } {
   return tf.tidy(() => ({
     xs: tf.randomNormal([SAMPLES, 3], 0, 1, 'float32', 1),
-    ys: tf.oneHot(tf.tensor1d(Array.from({ length: SAMPLES }, (_, i) => i % 2), 'int32'), 2),
+    ys: tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: SAMPLES }, (_, i) => i % 2),
+        'int32',
+      ),
+      2,
+    ),
   }));
 }
 
@@ -33,7 +41,12 @@ describe('tfvis.show.fitCallbacks', () => {
     const model = tinyModel();
     const { xs, ys } = tinyData();
     const epochs = 3;
-    await model.fit(xs, ys, { epochs, batchSize: BATCH, validationSplit: VALIDATION, callbacks: tfvis.show.fitCallbacks({ name: 'Training', tab: 'Fit' }, ['loss', 'val_loss', 'acc', 'val_acc']) });
+    await model.fit(xs, ys, {
+      epochs,
+      batchSize: BATCH,
+      validationSplit: VALIDATION,
+      callbacks: tfvis.show.fitCallbacks({ name: 'Training', tab: 'Fit' }, ['loss', 'val_loss', 'acc', 'val_acc']),
+    });
 
     assert.equal(sink.shown.length, 1 + epochs * BATCHES_PER_EPOCH + epochs + 1, 'initial + per batch + per epoch + final');
     const [first, ...updates] = sink.shown;
@@ -45,15 +58,25 @@ describe('tfvis.show.fitCallbacks', () => {
 
     const final = payloadOf(sink.shown[sink.shown.length - 1]!);
     assert.equal(final.epochs.length, epochs);
-    assert.deepEqual(final.epochs.map((e) => e.epoch), [1, 2, 3]);
-    for (const e of final.epochs) for (const k of ['loss', 'val_loss', 'acc', 'val_acc']) assert.equal(typeof e[k], 'number', `epoch ${e.epoch} has ${k}`);
+    assert.deepEqual(
+      final.epochs.map((e) => e.epoch),
+      [1, 2, 3],
+    );
+    for (const e of final.epochs)
+      for (const k of ['loss', 'val_loss', 'acc', 'val_acc']) assert.equal(typeof e[k], 'number', `epoch ${e.epoch} has ${k}`);
     assert.equal(final.batches?.length, epochs * BATCHES_PER_EPOCH);
-    assert.deepEqual(final.batches?.map((b) => b.step), Array.from({ length: 12 }, (_, i) => i));
+    assert.deepEqual(
+      final.batches?.map((b) => b.step),
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     assert.equal(typeof final.batches?.[0]!.loss, 'number');
     assert.equal(final.title, 'Training');
     assert.deepEqual(final.metrics, ['loss', 'val_loss', 'acc', 'val_acc']);
     assert.ok(final.trainingId);
-    assert.deepEqual({ ...final.progress, elapsedMs: 0 }, { epoch: 3, totalEpochs: 3, batch: 4, batchesPerEpoch: 4, elapsedMs: 0, done: true, stopped: false });
+    assert.deepEqual(
+      { ...final.progress, elapsedMs: 0 },
+      { epoch: 3, totalEpochs: 3, batch: 4, batchesPerEpoch: 4, elapsedMs: 0, done: true, stopped: false },
+    );
 
     const live = payloadOf(sink.shown[2]!);
     assert.equal(live.progress?.done, false);
@@ -90,13 +113,22 @@ describe('tfvis.show.fitCallbacks', () => {
     const { tfvis } = createDisplayApi(context(sink, { liveUpdateIntervalMs: interval, now: () => clock }));
     const model = tinyModel();
     const { xs, ys } = tinyData();
-    const ticker = new tf.CustomCallback({ onBatchEnd: () => { clock += 100; } });
+    const ticker = new tf.CustomCallback({
+      onBatchEnd: () => {
+        clock += 100;
+      },
+    });
     const epochs = 4;
-    await model.fit(xs, ys, { epochs, batchSize: BATCH, callbacks: [ticker, tfvis.show.fitCallbacks('t', ['loss']) as unknown as tf.CustomCallback] });
+    await model.fit(xs, ys, {
+      epochs,
+      batchSize: BATCH,
+      callbacks: [ticker, tfvis.show.fitCallbacks('t', ['loss']) as unknown as tf.CustomCallback],
+    });
     const batches = epochs * 5;
     assert.equal(clock, batches * 100);
     const times = sink.shown.map((s) => s.at);
-    for (let i = 1; i < times.length - 1; i++) assert.ok(times[i]! - times[i - 1]! >= interval, `updates ${i - 1} and ${i} at ${times[i - 1]} and ${times[i]}`);
+    for (let i = 1; i < times.length - 1; i++)
+      assert.ok(times[i]! - times[i - 1]! >= interval, `updates ${i - 1} and ${i} at ${times[i - 1]} and ${times[i]}`);
     assert.ok(sink.shown.length <= Math.floor(clock / interval) + 2, `${sink.shown.length} displays`);
     assert.ok(sink.shown.length < batches);
     const final = payloadOf(sink.shown[sink.shown.length - 1]!);
@@ -110,11 +142,17 @@ describe('tfvis.show.fitCallbacks', () => {
   it('stopTraining(trainingId) stops fit after the current batch and marks the run stopped', async () => {
     const stops: boolean[] = [];
     let api: ReturnType<typeof createDisplayApi> | undefined;
-    const sink = new RecordingSink(() => 0, (s) => {
-      const id = payloadOf(s).trainingId!;
-      // as the kernel would: the stop message arrives on a later turn of the event loop
-      if (stops.length === 0) { stops.push(false); setImmediate(() => stops.push(api!.stopTraining(id))); }
-    });
+    const sink = new RecordingSink(
+      () => 0,
+      (s) => {
+        const id = payloadOf(s).trainingId!;
+        // as the kernel would: the stop message arrives on a later turn of the event loop
+        if (stops.length === 0) {
+          stops.push(false);
+          setImmediate(() => stops.push(api!.stopTraining(id)));
+        }
+      },
+    );
     api = createDisplayApi(context(sink, { liveUpdateIntervalMs: 0 }));
     const model = tinyModel();
     const { xs, ys } = tinyData();
@@ -139,7 +177,12 @@ describe('tfvis.show.fitCallbacks', () => {
     const { xs, ys } = tinyData();
     await model.fit(xs, ys, { epochs: 1, batchSize: BATCH }); // creates the optimizer's variables
     const before = tf.memory().numTensors;
-    await model.fit(xs, ys, { epochs: 2, batchSize: BATCH, validationSplit: VALIDATION, callbacks: tfvis.show.fitCallbacks('t', ['loss', 'acc']) });
+    await model.fit(xs, ys, {
+      epochs: 2,
+      batchSize: BATCH,
+      validationSplit: VALIDATION,
+      callbacks: tfvis.show.fitCallbacks('t', ['loss', 'acc']),
+    });
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([xs, ys]);
     model.dispose();
@@ -151,7 +194,14 @@ describe('tfvis.show.fitCallbacks', () => {
     const model = tinyModel();
     const { xs, ys } = tinyData();
     const seen: number[] = [];
-    const callbacks = [{ onEpochEnd: async (epoch: number) => { seen.push(epoch); } }, tfvis.show.fitCallbacks('t', ['loss', 'accuracy'])];
+    const callbacks = [
+      {
+        onEpochEnd: async (epoch: number) => {
+          seen.push(epoch);
+        },
+      },
+      tfvis.show.fitCallbacks('t', ['loss', 'accuracy']),
+    ];
     await model.fit(xs, ys, { epochs: 2, batchSize: BATCH, callbacks });
     assert.deepEqual(seen, [0, 1]);
     const final = payloadOf(sink.shown[sink.shown.length - 1]!);

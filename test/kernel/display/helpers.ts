@@ -12,11 +12,18 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
-export interface Shown { bundle: MimeBundle; options: DisplayOptions | undefined; at: number }
+export interface Shown {
+  bundle: MimeBundle;
+  options: DisplayOptions | undefined;
+  at: number;
+}
 
 export class RecordingSink implements DisplaySink {
   readonly shown: Shown[] = [];
-  constructor(private readonly clock: () => number = () => 0, private readonly onDisplay?: (s: Shown) => void) {}
+  constructor(
+    private readonly clock: () => number = () => 0,
+    private readonly onDisplay?: (s: Shown) => void,
+  ) {}
   display(bundle: MimeBundle, options?: DisplayOptions): void {
     const s = { bundle, options, at: this.clock() };
     this.shown.push(s);
@@ -32,7 +39,14 @@ export function jsonBytes(v: unknown): number {
   return Buffer.byteLength(JSON.stringify(v));
 }
 
-export interface DecodedPng { width: number; height: number; colorType: number; bitDepth: number; channels: number; pixels: Uint8Array }
+export interface DecodedPng {
+  width: number;
+  height: number;
+  colorType: number;
+  bitDepth: number;
+  channels: number;
+  pixels: Uint8Array;
+}
 
 /** Decodes the PNGs our encoder writes (8-bit, filter 0), checking signature, chunk CRCs and sizes. */
 export function decodePng(png: Buffer): DecodedPng {
@@ -54,8 +68,10 @@ export function decodePng(png: Buffer): DecodedPng {
     offset += 12 + length;
   }
   if (!header || !ended) throw new Error('missing IHDR or IEND');
-  const width = header.readUInt32BE(0), height = header.readUInt32BE(4);
-  const bitDepth = header[8]!, colorType = header[9]!;
+  const width = header.readUInt32BE(0),
+    height = header.readUInt32BE(4);
+  const bitDepth = header[8]!,
+    colorType = header[9]!;
   const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType]!;
   const raw = inflateSync(Buffer.concat(idat));
   const rowBytes = width * channels;

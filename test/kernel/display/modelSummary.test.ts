@@ -7,25 +7,45 @@ import { RecordingSink, context, jsonBytes, tf, useCpu } from './helpers';
 before(useCpu);
 
 const ctx = context(new RecordingSink());
-const summaryOf = (model: tf.LayersModel, maxPayloadBytes?: number): { text: string; payload: ModelSummaryPayload; bytes: number; svg: unknown } => {
+const summaryOf = (
+  model: tf.LayersModel,
+  maxPayloadBytes?: number,
+): { text: string; payload: ModelSummaryPayload; bytes: number; svg: unknown } => {
   const bundle = toMimeBundle(model, maxPayloadBytes ? { ...ctx, maxPayloadBytes } : ctx)!;
-  return { text: bundle['text/plain'], payload: bundle[MIME.modelSummary] as ModelSummaryPayload, bytes: jsonBytes(bundle), svg: bundle['image/svg+xml'] };
+  return {
+    text: bundle['text/plain'],
+    payload: bundle[MIME.modelSummary] as ModelSummaryPayload,
+    bytes: jsonBytes(bundle),
+    svg: bundle['image/svg+xml'],
+  };
 };
 
 describe('model summary', () => {
   it('totals match model.countParams(), split into trainable and non-trainable', () => {
-    const model = tf.sequential({ layers: [
-      tf.layers.dense({ inputShape: [3], units: 8, activation: 'relu' }),
-      tf.layers.batchNormalization(),
-      tf.layers.dense({ units: 2, activation: 'softmax' }),
-    ] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 8, activation: 'relu' }),
+        tf.layers.batchNormalization(),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
     const { payload, text, svg } = summaryOf(model);
     assert.equal(payload.totalParams, model.countParams());
     assert.equal(payload.totalParams, 32 + 32 + 18);
     assert.equal(payload.nonTrainableParams, 16, 'batch norm moving mean and variance');
     assert.equal(payload.trainableParams, 66);
-    assert.deepEqual(payload.layers.map((l) => [l.className, l.outputShape, l.params]), [['Dense', '[null,8]', 32], ['BatchNormalization', '[null,8]', 32], ['Dense', '[null,2]', 18]]);
-    assert.equal(payload.layers.reduce((n, l) => n + l.params, 0), model.countParams());
+    assert.deepEqual(
+      payload.layers.map((l) => [l.className, l.outputShape, l.params]),
+      [
+        ['Dense', '[null,8]', 32],
+        ['BatchNormalization', '[null,8]', 32],
+        ['Dense', '[null,2]', 18],
+      ],
+    );
+    assert.equal(
+      payload.layers.reduce((n, l) => n + l.params, 0),
+      model.countParams(),
+    );
     assert.equal(payload.name, model.name);
     assert.match(text, /Layer \(type\)\s+Output shape\s+Param #/);
     assert.match(text, /Total params: 82\nTrainable params: 66\nNon-trainable params: 16/);
@@ -47,7 +67,10 @@ describe('model summary', () => {
     const model = tf.model({ inputs: input, outputs: [a, b] });
     const { payload } = summaryOf(model);
     assert.equal(payload.totalParams, model.countParams());
-    assert.deepEqual(payload.layers.map((l) => l.name), [model.layers[0]!.name, 'hidden', 'a', 'b']);
+    assert.deepEqual(
+      payload.layers.map((l) => l.name),
+      [model.layers[0]!.name, 'hidden', 'a', 'b'],
+    );
     assert.equal(payload.layers[0]!.className, 'InputLayer');
     assert.equal(payload.layers[0]!.outputShape, '[null,4]');
     model.dispose();
@@ -61,7 +84,11 @@ describe('model summary', () => {
     assert.ok(payload.layers.length < 151);
     assert.match(payload.layers.find((l) => l.name.includes('more layers'))?.name ?? '', /… \d+ more layers/);
     assert.equal(payload.totalParams, model.countParams());
-    assert.equal(payload.layers.reduce((n, l) => n + l.params, 0), model.countParams(), 'the gap row carries the omitted params');
+    assert.equal(
+      payload.layers.reduce((n, l) => n + l.params, 0),
+      model.countParams(),
+      'the gap row carries the omitted params',
+    );
     model.dispose();
   });
 

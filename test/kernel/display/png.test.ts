@@ -14,7 +14,8 @@ const payloadOf = (t: tf.Tensor, maxPayloadBytes?: number): TensorPayload =>
 describe('PNG encoder', () => {
   it('writes a valid PNG whose pixels decode back exactly', () => {
     for (const channels of [1, 3, 4] as const) {
-      const width = 5, height = 3;
+      const width = 5,
+        height = 3;
       const pixels = Uint8Array.from({ length: width * height * channels }, (_, i) => (i * 37) % 256);
       const decoded = decodePng(encodePng({ width, height, channels, pixels }));
       assert.equal(decoded.width, width);
@@ -76,7 +77,13 @@ describe('image tensors', () => {
   });
 
   it('does not treat non-image shapes as images', () => {
-    for (const shape of [[20, 30], [20, 30, 2], [4, 4, 3], [2, 3, 20, 20, 3], [10, 10, 5]]) {
+    for (const shape of [
+      [20, 30],
+      [20, 30, 2],
+      [4, 4, 3],
+      [2, 3, 20, 20, 3],
+      [10, 10, 5],
+    ]) {
       const t = tf.zeros(shape);
       assert.equal(payloadOf(t).images, undefined, `shape [${shape}]`);
       t.dispose();

@@ -26,7 +26,10 @@ function audioSrc(html: unknown): string {
 
 describe('display: standard MIME types, audio, raw bundles', () => {
   let k: KernelClient;
-  before(async () => { k = startKernel(); await k.start(); });
+  before(async () => {
+    k = startKernel();
+    await k.start();
+  });
   after(() => k.close());
 
   /** Runs `code` and expects it to fail with `name` and `message`, having shown nothing. */
@@ -38,20 +41,31 @@ describe('display: standard MIME types, audio, raw bundles', () => {
   }
 
   it('html, markdown, svg, png, jpeg, text and json each give their MIME type with a text/plain', async () => {
-    const r = await run(k, [
-      'display.html("<b>bold</b>");',
-      'display.markdown("# Title");',
-      'display.svg("<svg xmlns=\\"http://www.w3.org/2000/svg\\"/>");',
-      'display.png(new Uint8Array([137, 80, 78, 71]));',
-      'display.jpeg("data:image/jpeg;base64,/9j/");',
-      'display.text("plain");',
-      'display.json({ a: [1, 2] });',
-    ].join('\n'));
+    const r = await run(
+      k,
+      [
+        'display.html("<b>bold</b>");',
+        'display.markdown("# Title");',
+        'display.svg("<svg xmlns=\\"http://www.w3.org/2000/svg\\"/>");',
+        'display.png(new Uint8Array([137, 80, 78, 71]));',
+        'display.jpeg("data:image/jpeg;base64,/9j/");',
+        'display.text("plain");',
+        'display.json({ a: [1, 2] });',
+      ].join('\n'),
+    );
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.displays.map((d) => Object.keys(d.data).sort()), [
-      ['text/html', 'text/plain'], ['text/markdown', 'text/plain'], ['image/svg+xml', 'text/plain'],
-      ['image/png', 'text/plain'], ['image/jpeg', 'text/plain'], ['text/plain'], ['application/json', 'text/plain'],
-    ]);
+    assert.deepEqual(
+      r.displays.map((d) => Object.keys(d.data).sort()),
+      [
+        ['text/html', 'text/plain'],
+        ['text/markdown', 'text/plain'],
+        ['image/svg+xml', 'text/plain'],
+        ['image/png', 'text/plain'],
+        ['image/jpeg', 'text/plain'],
+        ['text/plain'],
+        ['application/json', 'text/plain'],
+      ],
+    );
     const [html, md, , png, jpeg, text, json] = r.displays.map((d) => d.data);
     assert.equal(html!['text/html'], '<b>bold</b>');
     assert.equal(md!['text/plain'], '# Title');
@@ -62,42 +76,56 @@ describe('display: standard MIME types, audio, raw bundles', () => {
   });
 
   it('display.raw shows a bundle as given, with display ids; a bad bundle is a clear error', async () => {
-    const r = await run(k, [
-      'display.raw({ "text/html": "<i>v1</i>", "text/plain": "v1" }, { displayId: "raw1" });',
-      'display.raw({ "text/html": "<i>v2</i>" }, { displayId: "raw1", update: true });',
-    ].join('\n'));
+    const r = await run(
+      k,
+      [
+        'display.raw({ "text/html": "<i>v1</i>", "text/plain": "v1" }, { displayId: "raw1" });',
+        'display.raw({ "text/html": "<i>v2</i>" }, { displayId: "raw1", update: true });',
+      ].join('\n'),
+    );
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.displays.map((d) => [d.displayId, d.update, d.data['text/html'], d.data['text/plain']]), [
-      ['raw1', false, '<i>v1</i>', 'v1'], ['raw1', true, '<i>v2</i>', '<text/html output>'],
-    ]);
+    assert.deepEqual(
+      r.displays.map((d) => [d.displayId, d.update, d.data['text/html'], d.data['text/plain']]),
+      [
+        ['raw1', false, '<i>v1</i>', 'v1'],
+        ['raw1', true, '<i>v2</i>', '<text/html output>'],
+      ],
+    );
     for (const [code, message] of [
       ['display.raw("<b>")', /display\.raw must give an object of MIME type -> data, got string/],
       ['display.raw({ html: "x" })', /'html' is not a MIME type/],
       ['display.raw({ "text/html": 3 })', /the data for 'text\/html' must be a string, got number 3/],
       ['display.raw({})', /empty bundle/],
       ['display.html(42)', /display\.html takes a string, got number 42/],
-    ] as const) await refused(code, 'TypeError', message);
+    ] as const)
+      await refused(code, 'TypeError', message);
   });
 
   it('a value with [Symbol.for("Jupyter.display")]() shows as the bundle it returns, also as a cell result', async () => {
-    const r = await run(k, [
-      'class Dog { [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>Rex</b>", "text/plain": "Rex" }; } }',
-      'display(new Dog());',
-      'new Dog()',
-    ].join('\n'));
+    const r = await run(
+      k,
+      [
+        'class Dog { [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>Rex</b>", "text/plain": "Rex" }; } }',
+        'display(new Dog());',
+        'new Dog()',
+      ].join('\n'),
+    );
     assert.equal(r.error, undefined);
     assert.deepEqual(r.displays[0]!.data, { 'text/html': '<b>Rex</b>', 'text/plain': 'Rex' });
     assert.deepEqual(r.result, { 'text/html': '<b>Rex</b>', 'text/plain': 'Rex' });
   });
 
   it('display.audio: a playable 16-bit WAV of the samples, normalised, from an array or a tensor', async () => {
-    const r = await run(k, [
-      'const rate = 8000;',
-      'const tone = Float32Array.from({ length: 800 }, (_, i) => 0.5 * Math.sin(2 * Math.PI * 440 * i / rate));',
-      'display.audio(tone, { sampleRate: rate, title: "A <440 Hz>" });',
-      'display.audio(tf.tensor1d([0, 0.25, -0.5, 2]), { sampleRate: 16000, normalize: false });',
-      'display.audio(tf.tensor2d([[0.1, -0.1], [0.2, -0.2]]), { sampleRate: 44100 });',
-    ].join('\n'));
+    const r = await run(
+      k,
+      [
+        'const rate = 8000;',
+        'const tone = Float32Array.from({ length: 800 }, (_, i) => 0.5 * Math.sin(2 * Math.PI * 440 * i / rate));',
+        'display.audio(tone, { sampleRate: rate, title: "A <440 Hz>" });',
+        'display.audio(tf.tensor1d([0, 0.25, -0.5, 2]), { sampleRate: 16000, normalize: false });',
+        'display.audio(tf.tensor2d([[0.1, -0.1], [0.2, -0.2]]), { sampleRate: 44100 });',
+      ].join('\n'),
+    );
     assert.equal(r.error, undefined);
     const [tone, clipped, stereo] = r.displays.map((d) => d.data);
     assert.equal(tone!['text/plain'], '<Audio A <440 Hz>: 0.10 s, 8000 Hz, mono>');
@@ -106,7 +134,7 @@ describe('display: standard MIME types, audio, raw bundles', () => {
     assert.deepEqual([wav.rate, wav.channels, wav.bits, wav.samples.length], [8000, 1, 16, 800]);
     // Normalised: the loudest sample is at full scale, the shape of the wave kept.
     assert.equal(Math.max(...wav.samples.map(Math.abs)), 32767);
-    assert.ok(Math.abs(wav.samples[5]! / 32767 - Math.sin(2 * Math.PI * 440 * 5 / 8000)) < 1e-3);
+    assert.ok(Math.abs(wav.samples[5]! / 32767 - Math.sin((2 * Math.PI * 440 * 5) / 8000)) < 1e-3);
 
     const raw = decodeWav(audioSrc(clipped!['text/html']));
     assert.deepEqual(Array.from(raw.samples), [0, 8192, -16383, 32767], 'without normalising, values above 1 are clipped');
@@ -121,20 +149,34 @@ describe('display: standard MIME types, audio, raw bundles', () => {
       ['display.audio([0, 1], {} as any)', 'RangeError', /needs \{ sampleRate \}/],
       ['display.audio(tf.zeros([2, 2, 2]), { sampleRate: 8000 })', 'RangeError', /got shape \[2, 2, 2\]/],
       ['display.audio("noise" as any, { sampleRate: 8000 })', 'TypeError', /takes samples/],
-      ['display.audio(new Float32Array(44100 * 60), { sampleRate: 44100 })', 'RangeError', /60\.0 s at 44100 Hz is 5\.0 MB as WAV; the limit is 1 MB/],
-    ] as const) await refused(code, name, message);
+      [
+        'display.audio(new Float32Array(44100 * 60), { sampleRate: 44100 })',
+        'RangeError',
+        /60\.0 s at 44100 Hz is 5\.0 MB as WAV; the limit is 1 MB/,
+      ],
+    ] as const)
+      await refused(code, name, message);
   });
   it('display.images: a grid of captioned PNG tiles, grey and colour, captions as the text fallback', async () => {
-    const r = await run(k, `const digits = tf.tidy(() => tf.stack([tf.zeros([28, 28, 1]), tf.ones([28, 28, 1])]));
+    const r = await run(
+      k,
+      `const digits = tf.tidy(() => tf.stack([tf.zeros([28, 28, 1]), tf.ones([28, 28, 1])]));
 display.images(digits, { captions: ['4 → 9', '<b>'], title: 'mistakes' });
 display.images(tf.randomUniform([3, 10, 12]));
 display.images(tf.fill([16, 16, 3], 200, 'int32'), { size: 64 });
-digits.dispose();`);
+digits.dispose();`,
+    );
     assert.equal(r.error, undefined, r.error?.evalue);
     assert.equal(r.displays.length, 3);
     const [captioned, grey, colour] = r.displays.map((d) => ({ html: String(d.data['text/html']), text: String(d.data['text/plain']) }));
-    const tiles = [...captioned!.html.matchAll(/<img src="data:image\/png;base64,([^"]+)" width="56"[^>]*><figcaption[^>]*>([^<]*)<\/figcaption>/g)];
-    assert.deepEqual(tiles.map((t) => t[2]), ['4 → 9', '&#60;b&#62;'], 'captions in order, escaped');
+    const tiles = [
+      ...captioned!.html.matchAll(/<img src="data:image\/png;base64,([^"]+)" width="56"[^>]*><figcaption[^>]*>([^<]*)<\/figcaption>/g),
+    ];
+    assert.deepEqual(
+      tiles.map((t) => t[2]),
+      ['4 → 9', '&#60;b&#62;'],
+      'captions in order, escaped',
+    );
     const png = Buffer.from(tiles[1]![1]!, 'base64');
     assert.equal(png.toString('latin1', 1, 4), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20), png[25]], [28, 28, 0], '28×28 grey');
@@ -149,18 +191,25 @@ digits.dispose();`);
   });
 
   it('display.images states the real shape and says why images are dropped or downscaled, captions matching the tiles', async () => {
-    const r = await run(k, `const batch = tf.zeros([10, 129, 61, 1]);
+    const r = await run(
+      k,
+      `const batch = tf.zeros([10, 129, 61, 1]);
 display.images(batch);
 batch.dispose();
 const many = tf.zeros([205, 8, 8]);
 display.images(many, { captions: Array.from({ length: 205 }, (_, i) => 'c' + i) });
-many.dispose();`);
+many.dispose();`,
+    );
     assert.equal(r.error, undefined, r.error?.evalue);
     const [big, many] = r.displays.map((d) => ({ html: String(d.data['text/html']), text: String(d.data['text/plain']) }));
-    assert.equal(big!.text, '<10 grayscale images, 129 × 61>\nimages are stored downscaled to 96 px on the longest side to keep the output small');
+    assert.equal(
+      big!.text,
+      '<10 grayscale images, 129 × 61>\nimages are stored downscaled to 96 px on the longest side to keep the output small',
+    );
     assert.match(big!.html, /<div>images are stored downscaled to 96 px on the longest side to keep the output small<\/div>$/);
     assert.match(big!.html, /width="61"/, 'drawn at the real width');
-    const [, head, captionLine] = /^(<205 grayscale images, 8 × 8>\nshowing the first 200: a grid holds at most 200 images)\n(.*)$/s.exec(many!.text) ?? [];
+    const [, head, captionLine] =
+      /^(<205 grayscale images, 8 × 8>\nshowing the first 200: a grid holds at most 200 images)\n(.*)$/s.exec(many!.text) ?? [];
     assert.ok(head, many!.text.slice(0, 200));
     assert.equal(captionLine!.split('  ').length, 200, 'a caption for each image shown, no more');
     assert.equal([...many!.html.matchAll(/<figcaption/g)].length, 200);

@@ -42,7 +42,10 @@ describe('toMimeBundle for tensors', () => {
     assert.equal(payload.heatmap?.rows, 64);
     assert.equal(payload.heatmap?.cols, 64);
     assert.equal(payload.heatmap?.data.length, 64 * 64);
-    assert.equal(payload.histogram?.counts.reduce((a, b) => a + b, 0), 4_000_000);
+    assert.equal(
+      payload.histogram?.counts.reduce((a, b) => a + b, 0),
+      4_000_000,
+    );
     assert.ok(hasStaticImage(bundle));
     assert.match(bundle['text/plain'], /Tensor float32 \[2000,2000\]/);
     t.dispose();
@@ -116,12 +119,21 @@ describe('toMimeBundle for tensors', () => {
     const { payload, bundle } = bundleOf(t);
     assert.deepEqual(payload.stats, { min: 1, max: 3, mean: 2, std: 1, nanCount: 1, infCount: 2 });
     assert.deepEqual(payload.values, [1, 'NaN', 'Infinity', '-Infinity', 3]);
-    assert.equal(payload.histogram?.counts.reduce((a, b) => a + b, 0), 2);
+    assert.equal(
+      payload.histogram?.counts.reduce((a, b) => a + b, 0),
+      2,
+    );
     assert.match(bundle['text/plain'], /1 NaN · 2 Inf/);
-    const allNaN = tf.tensor2d([[NaN, NaN], [NaN, NaN]]);
+    const allNaN = tf.tensor2d([
+      [NaN, NaN],
+      [NaN, NaN],
+    ]);
     const r = bundleOf(allNaN);
     assert.deepEqual(r.payload.stats, { min: null, max: null, mean: null, std: null, nanCount: 4, infCount: 0 });
-    assert.deepEqual(r.payload.values, [['NaN', 'NaN'], ['NaN', 'NaN']]);
+    assert.deepEqual(r.payload.values, [
+      ['NaN', 'NaN'],
+      ['NaN', 'NaN'],
+    ]);
     // heatmap blocks without finite values serialise as null
     assert.deepEqual(JSON.parse(JSON.stringify(r.payload.heatmap)).data, [null, null, null, null]);
     tf.dispose([t, allNaN]);

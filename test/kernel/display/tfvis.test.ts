@@ -15,8 +15,24 @@ const chartOf = (sink: RecordingSink, i = sink.shown.length - 1): ChartPayload =
 describe('tfvis object', () => {
   it('has tfjs-vis names', () => {
     const { tfvis } = setup().api;
-    assert.deepEqual(Object.keys(tfvis.render).sort(), ['barchart', 'confusionMatrix', 'heatmap', 'histogram', 'linechart', 'scatterplot', 'table']);
-    assert.deepEqual(Object.keys(tfvis.show).sort(), ['confusionMatrix', 'fitCallbacks', 'history', 'layer', 'modelSummary', 'perClassAccuracy', 'valuesDistribution']);
+    assert.deepEqual(Object.keys(tfvis.render).sort(), [
+      'barchart',
+      'confusionMatrix',
+      'heatmap',
+      'histogram',
+      'linechart',
+      'scatterplot',
+      'table',
+    ]);
+    assert.deepEqual(Object.keys(tfvis.show).sort(), [
+      'confusionMatrix',
+      'fitCallbacks',
+      'history',
+      'layer',
+      'modelSummary',
+      'perClassAccuracy',
+      'valuesDistribution',
+    ]);
     assert.deepEqual(Object.keys(tfvis.metrics).sort(), ['accuracy', 'confusionMatrix', 'perClassAccuracy', 'precisionRecallF1']);
     assert.equal(typeof tfvis.visor, 'function');
   });
@@ -25,14 +41,24 @@ describe('tfvis object', () => {
     const { sink, api } = setup();
     const visor = api.tfvis.visor();
     assert.equal(api.tfvis.visor(), visor);
-    visor.open(); visor.close(); visor.toggle(); visor.toggleFullScreen(); visor.bindKeys(); visor.unbindKeys(); visor.setActiveTab('x');
+    visor.open();
+    visor.close();
+    visor.toggle();
+    visor.toggleFullScreen();
+    visor.bindKeys();
+    visor.unbindKeys();
+    visor.setActiveTab('x');
     assert.equal(visor.isOpen(), false);
     assert.throws(() => visor.surface({} as { name: string }), /name/);
     const surface = visor.surface({ name: 'Bars', tab: 'Charts' });
     await api.tfvis.render.barchart(surface, [{ index: 0, value: 1 }]);
     await api.tfvis.render.barchart(surface.drawArea, [{ index: 0, value: 2 }]);
     assert.equal(chartOf(sink, 0).title, 'Bars');
-    assert.deepEqual(sink.shown[1]!.options, { displayId: sink.shown[0]!.options?.displayId, update: true }, 'drawArea is the same surface');
+    assert.deepEqual(
+      sink.shown[1]!.options,
+      { displayId: sink.shown[0]!.options?.displayId, update: true },
+      'drawArea is the same surface',
+    );
   });
 
   it('drawing to a surface again updates its output; another surface or the next cell gets a new one', async () => {
@@ -47,15 +73,41 @@ describe('tfvis object', () => {
     const ids = sink.shown.map((s) => s.options?.displayId);
     assert.equal(new Set(ids).size, 4);
     assert.equal(ids[0], ids[1]);
-    assert.deepEqual(sink.shown.map((s) => s.options?.update ?? false), [false, true, false, false, false]);
+    assert.deepEqual(
+      sink.shown.map((s) => s.options?.update ?? false),
+      [false, true, false, false, false],
+    );
   });
 });
 
 describe('tfvis.render', () => {
   it('linechart and scatterplot take {values, series} like tfjs-vis', async () => {
     const { sink, api } = setup();
-    await api.tfvis.render.linechart({ name: 'One' }, { values: [{ x: 0, y: 1 }, { x: 1, y: 2 }] }, { xLabel: 'step', yLabel: 'loss' });
-    assert.deepEqual(chartOf(sink), { kind: 'line', series: [{ name: 'Series 1', points: [{ x: 0, y: 1 }, { x: 1, y: 2 }] }], xLabel: 'step', yLabel: 'loss', title: 'One' });
+    await api.tfvis.render.linechart(
+      { name: 'One' },
+      {
+        values: [
+          { x: 0, y: 1 },
+          { x: 1, y: 2 },
+        ],
+      },
+      { xLabel: 'step', yLabel: 'loss' },
+    );
+    assert.deepEqual(chartOf(sink), {
+      kind: 'line',
+      series: [
+        {
+          name: 'Series 1',
+          points: [
+            { x: 0, y: 1 },
+            { x: 1, y: 2 },
+          ],
+        },
+      ],
+      xLabel: 'step',
+      yLabel: 'loss',
+      title: 'One',
+    });
     await api.tfvis.render.scatterplot('Two', { values: [[{ x: 0, y: 1 }], [{ x: 2, y: 3 }]], series: ['a', 'b'] });
     const p = chartOf(sink);
     assert.equal(p.kind, 'scatter');
@@ -75,8 +127,20 @@ describe('tfvis.render', () => {
 
   it('barchart takes [{index, value}]', async () => {
     const { sink, api } = setup();
-    await api.tfvis.render.barchart('b', [{ index: 0, value: 50 }, { index: 1, value: 100 }]);
-    assert.deepEqual(chartOf(sink), { kind: 'bar', bars: [{ label: '0', value: 50 }, { label: '1', value: 100 }], xLabel: undefined, yLabel: undefined, title: 'b' });
+    await api.tfvis.render.barchart('b', [
+      { index: 0, value: 50 },
+      { index: 1, value: 100 },
+    ]);
+    assert.deepEqual(chartOf(sink), {
+      kind: 'bar',
+      bars: [
+        { label: '0', value: 50 },
+        { label: '1', value: 100 },
+      ],
+      xLabel: undefined,
+      yLabel: undefined,
+      title: 'b',
+    });
   });
 
   it('histogram bins numbers, {value} objects or typed arrays, with stats unless stats: false', async () => {
@@ -84,7 +148,10 @@ describe('tfvis.render', () => {
     await api.tfvis.render.histogram('h', [1, 2, 2, 3, NaN, Infinity]);
     let p = chartOf(sink);
     assert.ok(p.kind === 'histogram');
-    assert.equal(p.counts.reduce((a, b) => a + b, 0), 4);
+    assert.equal(
+      p.counts.reduce((a, b) => a + b, 0),
+      4,
+    );
     assert.deepEqual(p.binEdges, [0.5, 1.5, 2.5, 3.5], 'unit bins for small integer ranges');
     assert.deepEqual(p.counts, [1, 2, 1]);
     assert.equal(p.stats?.nanCount, 1);
@@ -99,8 +166,16 @@ describe('tfvis.render', () => {
 
   it('heatmap reads values[x][y] (column-major) by default, rows first with rowMajor, and Tensor2D', async () => {
     const { sink, api } = setup();
-    const values = [[4, 2, 8, 20], [1, 7, 2, 10], [3, 3, 20, 13]];
-    await api.tfvis.render.heatmap('h', { values, xTickLabels: ['cheese', 'pig', 'font'], yTickLabels: ['speed', 'smoothness', 'dexterity', 'mana'] }, { colorMap: 'blues' });
+    const values = [
+      [4, 2, 8, 20],
+      [1, 7, 2, 10],
+      [3, 3, 20, 13],
+    ];
+    await api.tfvis.render.heatmap(
+      'h',
+      { values, xTickLabels: ['cheese', 'pig', 'font'], yTickLabels: ['speed', 'smoothness', 'dexterity', 'mana'] },
+      { colorMap: 'blues' },
+    );
     let p = chartOf(sink);
     assert.ok(p.kind === 'heatmap');
     assert.deepEqual([p.rows, p.cols], [4, 3]);
@@ -128,20 +203,41 @@ describe('tfvis.render', () => {
 
   it('confusionMatrix takes {values, tickLabels}', async () => {
     const { sink, api } = setup();
-    await api.tfvis.render.confusionMatrix({ name: 'cm' }, { values: [[5, 1], [2, 4]], tickLabels: ['no', 'yes'] });
+    await api.tfvis.render.confusionMatrix(
+      { name: 'cm' },
+      {
+        values: [
+          [5, 1],
+          [2, 4],
+        ],
+        tickLabels: ['no', 'yes'],
+      },
+    );
     const p = sink.shown[0]!.bundle[MIME.confusionMatrix] as ConfusionMatrixPayload;
     assert.deepEqual(p.classes, ['no', 'yes']);
-    assert.deepEqual(p.matrix, [[5, 1], [2, 4]]);
+    assert.deepEqual(p.matrix, [
+      [5, 1],
+      [2, 4],
+    ]);
     assert.equal(p.accuracy, 0.75);
     assert.equal(p.perClass?.[0]!.precision, Number((5 / 7).toPrecision(6)));
   });
 
   it('table takes {headers, values} with any cells, bounded', async () => {
     const { sink, api } = setup();
-    await api.tfvis.render.table('t', { headers: ['a', 'b', 'c'], values: [[1, 'x', null], [NaN, true, { k: 1 }]] });
+    await api.tfvis.render.table('t', {
+      headers: ['a', 'b', 'c'],
+      values: [
+        [1, 'x', null],
+        [NaN, true, { k: 1 }],
+      ],
+    });
     const p = chartOf(sink);
     assert.ok(p.kind === 'table');
-    assert.deepEqual(p.rows, [[1, 'x', null], ['NaN', 'true', '{"k":1}']]);
+    assert.deepEqual(p.rows, [
+      [1, 'x', null],
+      ['NaN', 'true', '{"k":1}'],
+    ]);
     assert.match(sink.shown[0]!.bundle['text/plain'], /a\s+b\s+c/);
     await api.tfvis.render.table('t2', { headers: ['i', 's'], values: Array.from({ length: 50_000 }, (_, i) => [i, 'row '.repeat(20)]) });
     assert.ok(jsonBytes(sink.shown[1]!.bundle) <= 256 * 1024);
@@ -162,21 +258,59 @@ describe('tfvis.show', () => {
     const { sink, api } = setup();
     await api.tfvis.show.history('h', { epoch: [0, 1], history: { loss: [0.9, 0.5], val_loss: [1, 0.7] } }, ['loss', 'val_loss']);
     let p = sink.shown[0]!.bundle[MIME.training] as TrainingPayload;
-    assert.deepEqual(p.epochs, [{ epoch: 1, loss: 0.9, val_loss: 1 }, { epoch: 2, loss: 0.5, val_loss: 0.7 }]);
+    assert.deepEqual(p.epochs, [
+      { epoch: 1, loss: 0.9, val_loss: 1 },
+      { epoch: 2, loss: 0.5, val_loss: 0.7 },
+    ]);
     assert.deepEqual(p.metrics, ['loss', 'val_loss']);
-    await api.tfvis.show.history('h', [{ loss: 3, acc: 0.1 }, { loss: 2, acc: 0.2 }], ['loss', 'acc']);
+    await api.tfvis.show.history(
+      'h',
+      [
+        { loss: 3, acc: 0.1 },
+        { loss: 2, acc: 0.2 },
+      ],
+      ['loss', 'acc'],
+    );
     p = sink.shown[1]!.bundle[MIME.training] as TrainingPayload;
-    assert.deepEqual(p.epochs, [{ epoch: 1, loss: 3, acc: 0.1 }, { epoch: 2, loss: 2, acc: 0.2 }]);
-    await api.tfvis.show.history('h', [[{ loss: 3 }, { loss: 2 }], [{ acc: 0.1 }, { acc: 0.2 }]], ['loss', 'acc']);
+    assert.deepEqual(p.epochs, [
+      { epoch: 1, loss: 3, acc: 0.1 },
+      { epoch: 2, loss: 2, acc: 0.2 },
+    ]);
+    await api.tfvis.show.history(
+      'h',
+      [
+        [{ loss: 3 }, { loss: 2 }],
+        [{ acc: 0.1 }, { acc: 0.2 }],
+      ],
+      ['loss', 'acc'],
+    );
     p = sink.shown[2]!.bundle[MIME.training] as TrainingPayload;
-    assert.deepEqual(p.epochs, [{ epoch: 1, loss: 3, acc: 0.1 }, { epoch: 2, loss: 2, acc: 0.2 }]);
+    assert.deepEqual(p.epochs, [
+      { epoch: 1, loss: 3, acc: 0.1 },
+      { epoch: 2, loss: 2, acc: 0.2 },
+    ]);
     assert.equal(sink.shown[2]!.options?.update, true);
   });
 
   it('perClassAccuracy shows a table like tfjs-vis', async () => {
     const { sink, api } = setup();
-    await api.tfvis.show.perClassAccuracy('pca', [{ accuracy: 0.5, count: 2 }, { accuracy: 1, count: 1 }], ['cat', 'dog']);
-    assert.deepEqual(chartOf(sink), { kind: 'table', headers: ['Class', 'Accuracy', '# Samples'], rows: [['cat', 0.5, 2], ['dog', 1, 1]], title: 'pca' });
+    await api.tfvis.show.perClassAccuracy(
+      'pca',
+      [
+        { accuracy: 0.5, count: 2 },
+        { accuracy: 1, count: 1 },
+      ],
+      ['cat', 'dog'],
+    );
+    assert.deepEqual(chartOf(sink), {
+      kind: 'table',
+      headers: ['Class', 'Accuracy', '# Samples'],
+      rows: [
+        ['cat', 0.5, 2],
+        ['dog', 1, 1],
+      ],
+      title: 'pca',
+    });
   });
 
   it('valuesDistribution and layer summarise weights without leaking tensors', async () => {

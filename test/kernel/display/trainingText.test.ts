@@ -14,7 +14,13 @@ describe('training text', () => {
     const text = trainingText(running);
     assert.equal(text.match(/Training/g)?.length, 1, text);
     assert.equal(text.split('\n')[1], 'epoch 2/10 · batch 3/4 · 1.5s elapsed');
-    assert.equal(trainingText({ ...running, title: 'MNIST' }).split('\n').slice(0, 2).join('\n'), 'MNIST\nepoch 2/10 · batch 3/4 · 1.5s elapsed');
+    assert.equal(
+      trainingText({ ...running, title: 'MNIST' })
+        .split('\n')
+        .slice(0, 2)
+        .join('\n'),
+      'MNIST\nepoch 2/10 · batch 3/4 · 1.5s elapsed',
+    );
   });
 
   it('without a title it is still called Training, once', () => {

@@ -30,9 +30,11 @@ function maxRelativeDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 for (const backend of ['wasm', 'cpu']) {
   describe(`fused Adam on ${backend}`, () => {
-    before(async () => { assert.ok(await tf.setBackend(backend)); });
+    before(async () => {
+      assert.ok(await tf.setBackend(backend));
+    });
 
-    it('matches tfjs\'s Adam step for step: weights, both moments, iterations, weight names', async () => {
+    it("matches tfjs's Adam step for step: weights, both moments, iterations, weight names", async () => {
       // 7021 elements: not a multiple of 4, so the SIMD part and the scalar tail both run.
       const init = tf.randomNormal([1003, 7], 0, 1, 'float32', 3);
       const fusedVar = tf.variable(init.clone());
@@ -42,7 +44,8 @@ for (const backend of ['wasm', 'cpu']) {
       for (let step = 0; step < 25; step++) {
         const g = tf.randomNormal([1003, 7], 0, step % 2 ? 1 : 1e-3, 'float32', 100 + step);
         const kernels = (await tf.profile(() => fused.applyGradients([{ name: fusedVar.name, tensor: g }]))).kernelNames;
-        const tfjsKernels = (await tf.profile(() => withTfjsAdam(() => reference.applyGradients([{ name: tfjsVar.name, tensor: g }])))).kernelNames;
+        const tfjsKernels = (await tf.profile(() => withTfjsAdam(() => reference.applyGradients([{ name: tfjsVar.name, tensor: g }]))))
+          .kernelNames;
         if (step === 0) {
           // The two paths really differ: one kernel per variable against tfjs's element-wise ops.
           assert.ok(kernels.includes(FUSED_ADAM_KERNEL), kernels.join(' '));
@@ -52,13 +55,19 @@ for (const backend of ['wasm', 'cpu']) {
       }
       assert.ok(maxRelativeDiff(fusedVar, tfjsVar) < 1e-5, `weights differ by ${maxRelativeDiff(fusedVar, tfjsVar)}`);
       const [fw, rw] = [await fused.getWeights(), await reference.getWeights()];
-      assert.deepEqual(fw.map((w) => w.name.replace(/^\d+\//, '')), rw.map((w) => w.name.replace(/^\d+\//, '')));
-      assert.deepEqual(fw.map((w) => w.name), ['iter', `${fusedVar.name}/m`, `${fusedVar.name}/v`]);
+      assert.deepEqual(
+        fw.map((w) => w.name.replace(/^\d+\//, '')),
+        rw.map((w) => w.name.replace(/^\d+\//, '')),
+      );
+      assert.deepEqual(
+        fw.map((w) => w.name),
+        ['iter', `${fusedVar.name}/m`, `${fusedVar.name}/v`],
+      );
       for (let i = 1; i < fw.length; i++) {
         assert.ok(maxRelativeDiff(fw[i]!.tensor, rw[i]!.tensor) < 1e-5, `${fw[i]!.name} differs`);
       }
       assert.equal(fused.iterations, 25);
-      assert.equal((fw[0]!.tensor.dataSync())[0], 25);
+      assert.equal(fw[0]!.tensor.dataSync()[0], 25);
       tf.dispose([init, fusedVar, tfjsVar]);
       fused.dispose();
       reference.dispose();
@@ -89,10 +98,17 @@ for (const backend of ['wasm', 'cpu']) {
       const g = tf.fill([5], 2);
       opt.applyGradients({ [a.name]: g as tf.Variable });
       const before = tf.memory().numTensors;
-      for (let i = 0; i < 5; i++) opt.applyGradients([{ name: a.name, tensor: g }, { name: b.name, tensor: null as unknown as tf.Tensor }]);
+      for (let i = 0; i < 5; i++)
+        opt.applyGradients([
+          { name: a.name, tensor: g },
+          { name: b.name, tensor: null as unknown as tf.Tensor },
+        ]);
       assert.equal(tf.memory().numTensors, before + 2, 'only the moments of b are new');
       assert.deepEqual(Array.from(b.dataSync()), [1, 1, 1]);
-      assert.ok(a.dataSync().every((v) => v < 1), 'a moved against its gradient');
+      assert.ok(
+        a.dataSync().every((v) => v < 1),
+        'a moved against its gradient',
+      );
       tf.dispose([a, b, g]);
       opt.dispose();
     });
@@ -106,7 +122,9 @@ for (const backend of ['wasm', 'cpu']) {
       v2.assign(v1);
       const second = tf.train.adam(0.05);
       const saved = await first.getWeights();
-      await second.setWeights(saved.map((w, i) => ({ name: i === 0 ? w.name : w.name.replace(v1.name, v2.name), tensor: w.tensor.clone() })));
+      await second.setWeights(
+        saved.map((w, i) => ({ name: i === 0 ? w.name : w.name.replace(v1.name, v2.name), tensor: w.tensor.clone() })),
+      );
       for (const g of grads.slice(3)) {
         first.applyGradients([{ name: v1.name, tensor: g }]);
         second.applyGradients([{ name: v2.name, tensor: g }]);
@@ -117,12 +135,19 @@ for (const backend of ['wasm', 'cpu']) {
       second.dispose();
     });
 
-    it('model.fit with Adam trains as with tfjs\'s Adam, and nothing accumulates from epoch to epoch', async () => {
+    it("model.fit with Adam trains as with tfjs's Adam, and nothing accumulates from epoch to epoch", async () => {
       const build = () => {
-        const model = tf.sequential({ layers: [
-          tf.layers.dense({ inputShape: [6], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-        ] });
+        const model = tf.sequential({
+          layers: [
+            tf.layers.dense({
+              inputShape: [6],
+              units: 16,
+              activation: 'relu',
+              kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+            }),
+            tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+          ],
+        });
         model.compile({ optimizer: tf.train.adam(0.02), loss: 'sparseCategoricalCrossentropy' });
         return model;
       };
@@ -130,8 +155,19 @@ for (const backend of ['wasm', 'cpu']) {
       const ys = tf.tidy(() => xs.slice([0, 0], [96, 3]).argMax(1).toFloat());
       const counts: number[] = [];
       const fusedModel = build();
-      const fusedLoss = (await fusedModel.fit(xs, ys, { epochs: 8, batchSize: 16, shuffle: false, verbose: 0,
-        callbacks: { onEpochEnd: async () => { counts.push(tf.memory().numTensors); } } })).history.loss as number[];
+      const fusedLoss = (
+        await fusedModel.fit(xs, ys, {
+          epochs: 8,
+          batchSize: 16,
+          shuffle: false,
+          verbose: 0,
+          callbacks: {
+            onEpochEnd: async () => {
+              counts.push(tf.memory().numTensors);
+            },
+          },
+        })
+      ).history.loss as number[];
       const tfjsModel = build();
       tf.unregisterKernel(FUSED_ADAM_KERNEL, backend);
       let tfjsLoss: number[];
@@ -141,7 +177,9 @@ for (const backend of ['wasm', 'cpu']) {
         installFusedAdam(tf, [backend]);
       }
       assert.ok(fusedLoss.at(-1)! < 0.7 * fusedLoss[0]!, `loss ${fusedLoss.join(' ')}`);
-      fusedLoss.forEach((l, i) => assert.ok(Math.abs(l - tfjsLoss[i]!) < 1e-4 * Math.max(1, tfjsLoss[i]!), `epoch ${i + 1}: ${l} vs ${tfjsLoss[i]}`));
+      fusedLoss.forEach((l, i) =>
+        assert.ok(Math.abs(l - tfjsLoss[i]!) < 1e-4 * Math.max(1, tfjsLoss[i]!), `epoch ${i + 1}: ${l} vs ${tfjsLoss[i]}`),
+      );
       assert.equal(counts.at(-1), counts[1], `tensors after each epoch: ${counts.join(' ')}`);
       tf.dispose([xs, ys]);
       fusedModel.dispose();

@@ -18,7 +18,11 @@ function ok(r: CellRun): string | undefined {
 function standInTfjsNode(): Record<string, string> {
   const tfjs = JSON.stringify(join(ROOT, 'node_modules', '@tensorflow', 'tfjs'));
   return {
-    'node_modules/@tensorflow/tfjs-node/package.json': JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }),
+    'node_modules/@tensorflow/tfjs-node/package.json': JSON.stringify({
+      name: '@tensorflow/tfjs-node',
+      version: '4.22.0',
+      main: 'index.js',
+    }),
     'node_modules/@tensorflow/tfjs-node/index.js': [
       `const tf = require(${tfjs});`,
       'const Cpu = tf.findBackend("cpu").constructor;',
@@ -45,8 +49,15 @@ describe('with a real @tensorflow/tfjs-node beside the notebook, its tf.node and
   after(() => k.close());
 
   it("tf.node and tf.io.fileSystem are tfjs-node's, in cells and in the user's files", async () => {
-    assert.equal(ok(await run(k, "[tf.node.decodePng(), tf.io.fileSystem(), require('./user.js').tf.node === tf.node, typeof tf.node.summaryFileWriter]")),
-      `[ "tfjs-node's decodePng", "tfjs-node's fileSystem", true, 'undefined' ]`);
+    assert.equal(
+      ok(
+        await run(
+          k,
+          "[tf.node.decodePng(), tf.io.fileSystem(), require('./user.js').tf.node === tf.node, typeof tf.node.summaryFileWriter]",
+        ),
+      ),
+      `[ "tfjs-node's decodePng", "tfjs-node's fileSystem", true, 'undefined' ]`,
+    );
   });
 
   it("model.save('file://…') goes to tfjs-node's handler alone (tfnb registers no second one)", async () => {

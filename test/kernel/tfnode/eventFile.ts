@@ -49,7 +49,13 @@ export interface DecodedEvent {
   wallTime: number;
   step: number;
   fileVersion?: string;
-  summary?: { value: Array<{ tag: string; simpleValue?: number; histo?: { min: number; max: number; num: number; sum: number; sumSquares: number; bucketLimit: number[]; bucket: number[] } }> };
+  summary?: {
+    value: Array<{
+      tag: string;
+      simpleValue?: number;
+      histo?: { min: number; max: number; num: number; sum: number; sumSquares: number; bucketLimit: number[]; bucket: number[] };
+    }>;
+  };
 }
 
 export function readEventFile(bytes: Uint8Array): DecodedEvent[] {
@@ -59,7 +65,8 @@ export function readEventFile(bytes: Uint8Array): DecodedEvent[] {
   while (offset < bytes.length) {
     if (offset + 12 > bytes.length) throw new Error(`truncated record header at ${offset}`);
     const length = Number(view.getBigUint64(offset, true));
-    if (view.getUint32(offset + 8, true) !== maskedCrc32c(bytes.subarray(offset, offset + 8))) throw new Error(`bad length CRC at ${offset}`);
+    if (view.getUint32(offset + 8, true) !== maskedCrc32c(bytes.subarray(offset, offset + 8)))
+      throw new Error(`bad length CRC at ${offset}`);
     const data = bytes.subarray(offset + 12, offset + 12 + length);
     if (data.length !== length || offset + 16 + length > bytes.length) throw new Error(`truncated record at ${offset}`);
     if (view.getUint32(offset + 12 + length, true) !== maskedCrc32c(data)) throw new Error(`bad data CRC at ${offset}`);

@@ -13,9 +13,20 @@ describe('Event protos decode with the published field definitions', () => {
       tfRecord(encodeEvent({ wallTime: 3, step: 0, summary: [{ tag: 'step zero', simpleValue: 1 }] })),
     ]);
     const events = readEventFile(bytes);
-    assert.deepEqual(events.map((e) => [e.wallTime, e.step]), [[1765000000.123456, 0], [1.5, 2 ** 40 + 3], [2.5, -7], [3, 0]]);
+    assert.deepEqual(
+      events.map((e) => [e.wallTime, e.step]),
+      [
+        [1765000000.123456, 0],
+        [1.5, 2 ** 40 + 3],
+        [2.5, -7],
+        [3, 0],
+      ],
+    );
     assert.equal(events[0]!.fileVersion, 'brain.Event:2');
-    assert.deepEqual(events.slice(1).map((e) => e.summary!.value.map((v) => [v.tag, v.simpleValue])), [[['loss/训练', Math.fround(0.1)]], [['neg', -3]], [['step zero', 1]]]);
+    assert.deepEqual(
+      events.slice(1).map((e) => e.summary!.value.map((v) => [v.tag, v.simpleValue])),
+      [[['loss/训练', Math.fround(0.1)]], [['neg', -3]], [['step zero', 1]]],
+    );
   });
 
   it('a corrupted byte fails the CRC check TensorBoard makes', () => {

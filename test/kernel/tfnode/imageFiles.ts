@@ -19,11 +19,23 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * A PNG of rows already packed at `depth` bits per sample (filter 0 per row). colorType: 0 gray,
  * 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA.
  */
-export function png(opts: { width: number; height: number; depth: number; colorType: number; rows: Uint8Array[]; palette?: number[][]; transparency?: number[] }): Buffer {
+export function png(opts: {
+  width: number;
+  height: number;
+  depth: number;
+  colorType: number;
+  rows: Uint8Array[];
+  palette?: number[][];
+  transparency?: number[];
+}): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(opts.width, 0);
   ihdr.writeUInt32BE(opts.height, 4);
-  ihdr[8] = opts.depth; ihdr[9] = opts.colorType; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  ihdr[8] = opts.depth;
+  ihdr[9] = opts.colorType;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
   const raw = Buffer.concat(opts.rows.map((r) => Buffer.concat([Buffer.from([0]), r])));
   const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr)];
   if (opts.palette) parts.push(chunk('PLTE', Uint8Array.from(opts.palette.flat())));
@@ -34,7 +46,9 @@ export function png(opts: { width: number; height: number; depth: number; colorT
 
 /** A BMP: 24 bits (BGR) or 32 bits (BGRA), rows padded to 4 bytes, bottom-up unless topDown. `pixels` are RGB(A) rows. */
 export function bmp(pixels: number[][][], bits: 24 | 32, topDown = false): Buffer {
-  const height = pixels.length, width = pixels[0]!.length, bytes = bits / 8;
+  const height = pixels.length,
+    width = pixels[0]!.length,
+    bytes = bits / 8;
   const rowBytes = Math.ceil((width * bits) / 32) * 4;
   const out = Buffer.alloc(54 + rowBytes * height);
   out.write('BM', 0, 'latin1');
@@ -50,7 +64,9 @@ export function bmp(pixels: number[][][], bits: 24 | 32, topDown = false): Buffe
   pixels.forEach((row, y) => {
     const base = 54 + (topDown ? y : height - 1 - y) * rowBytes;
     row.forEach(([r, g, b, a], x) => {
-      out[base + x * bytes] = b!; out[base + x * bytes + 1] = g!; out[base + x * bytes + 2] = r!;
+      out[base + x * bytes] = b!;
+      out[base + x * bytes + 1] = g!;
+      out[base + x * bytes + 2] = r!;
       if (bytes === 4) out[base + x * bytes + 3] = a ?? 255;
     });
   });
@@ -58,7 +74,12 @@ export function bmp(pixels: number[][][], bits: 24 | 32, topDown = false): Buffe
 }
 
 /** A GIF of indexed frames over one palette (0xRRGGBB entries), each frame a full-size rectangle unless given. */
-export function gif(width: number, height: number, palette: number[], frames: Array<{ x?: number; y?: number; w?: number; h?: number; pixels: number[] }>): Buffer {
+export function gif(
+  width: number,
+  height: number,
+  palette: number[],
+  frames: Array<{ x?: number; y?: number; w?: number; h?: number; pixels: number[] }>,
+): Buffer {
   const buf = Buffer.alloc(1024 + width * height * frames.length * 2);
   const writer = new GifWriter(buf, width, height, { palette, loop: 0 });
   for (const f of frames) writer.addFrame(f.x ?? 0, f.y ?? 0, f.w ?? width, f.h ?? height, f.pixels);

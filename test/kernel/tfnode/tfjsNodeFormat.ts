@@ -6,8 +6,14 @@
  * and userDefinedMetadata when set; weights.bin is the weight data as one buffer.
  */
 export interface Artifacts {
-  modelTopology?: unknown; weightSpecs?: unknown[]; format?: string; generatedBy?: string; convertedBy?: string | null;
-  trainingConfig?: unknown; signature?: unknown; userDefinedMetadata?: unknown;
+  modelTopology?: unknown;
+  weightSpecs?: unknown[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: unknown;
+  signature?: unknown;
+  userDefinedMetadata?: unknown;
 }
 
 export function tfjsNodeModelJson(a: Artifacts): string {

@@ -38,79 +38,103 @@ const USER_FILES: Record<string, string> = {
   'node_modules/tf-helper-esm/index.js': "import * as tf from '@tensorflow/tfjs'; export { tf };",
   'node_modules/@tensorflow/tfjs/package.json': JSON.stringify({ name: '@tensorflow/tfjs', version: '0.0.0-local', main: 'index.js' }),
   'node_modules/@tensorflow/tfjs/index.js': "exports.localCopy = true; exports.sibling = require('@tensorflow/tfjs-core').localCore;",
-  'node_modules/@tensorflow/tfjs-core/package.json': JSON.stringify({ name: '@tensorflow/tfjs-core', version: '0.0.0-local', main: 'index.js' }),
+  'node_modules/@tensorflow/tfjs-core/package.json': JSON.stringify({
+    name: '@tensorflow/tfjs-core',
+    version: '0.0.0-local',
+    main: 'index.js',
+  }),
   'node_modules/@tensorflow/tfjs-core/index.js': 'exports.localCore = true;',
   // A backend package the user installed (as @tensorflow/tfjs-backend-webgpu would be): it registers into the kernel's tf.
   'node_modules/@tensorflow/tfjs-backend-extra/package.json': JSON.stringify({ name: '@tensorflow/tfjs-backend-extra', main: 'index.js' }),
-  'node_modules/@tensorflow/tfjs-backend-extra/index.js': "const tf = require('@tensorflow/tfjs-core'); exports.registered = tf.registerBackend('extra', () => tf.findBackend('cpu') ?? tf.engine().registryFactory.cpu.factory());",
-  'node_modules/@tensorflow/tfjs-backend-extra-esm/package.json': JSON.stringify({ name: '@tensorflow/tfjs-backend-extra-esm', type: 'module', exports: './index.js' }),
-  'node_modules/@tensorflow/tfjs-backend-extra-esm/index.js': "import * as tf from '@tensorflow/tfjs-core'; export const engine = tf.engine();",
+  'node_modules/@tensorflow/tfjs-backend-extra/index.js':
+    "const tf = require('@tensorflow/tfjs-core'); exports.registered = tf.registerBackend('extra', () => tf.findBackend('cpu') ?? tf.engine().registryFactory.cpu.factory());",
+  'node_modules/@tensorflow/tfjs-backend-extra-esm/package.json': JSON.stringify({
+    name: '@tensorflow/tfjs-backend-extra-esm',
+    type: 'module',
+    exports: './index.js',
+  }),
+  'node_modules/@tensorflow/tfjs-backend-extra-esm/index.js':
+    "import * as tf from '@tensorflow/tfjs-core'; export const engine = tf.engine();",
 };
 
-for (const backend of RULE_BACKENDS) describe(`files beside the notebook that import TensorFlow.js get the kernel's instance (${backend})`, () => {
-  let k: KernelClient;
-  const dir = tempDir('tfnb-tfnode-user-');
-  before(async () => {
-    writeTree(dir, USER_FILES);
-    k = startKernel({ notebookDir: dir, backend });
-    await k.start();
-  });
-  after(() => k.close());
+for (const backend of RULE_BACKENDS)
+  describe(`files beside the notebook that import TensorFlow.js get the kernel's instance (${backend})`, () => {
+    let k: KernelClient;
+    const dir = tempDir('tfnb-tfnode-user-');
+    before(async () => {
+      writeTree(dir, USER_FILES);
+      k = startKernel({ notebookDir: dir, backend });
+      await k.start();
+    });
+    after(() => k.close());
 
-  it('CommonJS: require of @tensorflow/tfjs, -node, -node-gpu, -core and -layers', async () => {
-    const r = await run(k, [
-      "const { modules, build } = require('./model.js');",
-      'const same = Object.values(modules).every((m) => m.tensor === tf.tensor && m.getBackend() === tf.getBackend());',
-      'const before = tf.memory().numTensors;',
-      'const y = tf.tidy(() => build().predict(tf.tensor2d([[1, 2]])).dataSync()[0]);',
-      '[same, modules.tfnode.node === tf.node, typeof modules.tfnode.node.decodePng, y]',
-    ].join('\n'));
-    assert.equal(ok(r), "[ true, true, 'function', 3 ]");
-  });
+    it('CommonJS: require of @tensorflow/tfjs, -node, -node-gpu, -core and -layers', async () => {
+      const r = await run(
+        k,
+        [
+          "const { modules, build } = require('./model.js');",
+          'const same = Object.values(modules).every((m) => m.tensor === tf.tensor && m.getBackend() === tf.getBackend());',
+          'const before = tf.memory().numTensors;',
+          'const y = tf.tidy(() => build().predict(tf.tensor2d([[1, 2]])).dataSync()[0]);',
+          '[same, modules.tfnode.node === tf.node, typeof modules.tfnode.node.decodePng, y]',
+        ].join('\n'),
+      );
+      assert.equal(ok(r), "[ true, true, 'function', 3 ]");
+    });
 
-  it('ES modules: named, default and namespace imports; a .mjs, a .js under "type": "module", and one importing a CommonJS file', async () => {
-    const r = await run(k, [
-      "const data = await import('./data.mjs');",
-      'const m = data.modules;',
-      'const t = data.batch();',
-      'const out = [m.tf.tensor === tf.tensor, m.tfDefault.getBackend() === tf.getBackend(), m.tfdata.data === tf.data, t.shape.join("x"), tf.sum(t).dataSync()[0]];',
-      't.dispose();',
-      "const lib = await import('./lib/esm.js');",
-      '[...out, lib.node === tf.node, lib.tf.zeros === tf.zeros, typeof data.build().predict]',
-    ].join('\n'));
-    assert.equal(ok(r), "[ true, true, true, '2x2', 10, true, true, 'function' ]");
-  });
+    it('ES modules: named, default and namespace imports; a .mjs, a .js under "type": "module", and one importing a CommonJS file', async () => {
+      const r = await run(
+        k,
+        [
+          "const data = await import('./data.mjs');",
+          'const m = data.modules;',
+          'const t = data.batch();',
+          'const out = [m.tf.tensor === tf.tensor, m.tfDefault.getBackend() === tf.getBackend(), m.tfdata.data === tf.data, t.shape.join("x"), tf.sum(t).dataSync()[0]];',
+          't.dispose();',
+          "const lib = await import('./lib/esm.js');",
+          '[...out, lib.node === tf.node, lib.tf.zeros === tf.zeros, typeof data.build().predict]',
+        ].join('\n'),
+      );
+      assert.equal(ok(r), "[ true, true, true, '2x2', 10, true, true, 'function' ]");
+    });
 
-  it("tfjs-backend-wasm's getThreadsCount() from a user module and from a cell", async () => {
-    const fromModule = await run(k, "(await import('./data.mjs')).modules.wasm.getThreadsCount()");
-    const fromCell = await run(k, "import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';\ngetThreadsCount()");
-    if (backend === 'wasm') {
-      assert.equal(ok(fromModule), '1');
-      assert.equal(ok(fromCell), '1');
-    } else {
-      for (const r of [fromModule, fromCell]) assert.match(r.error?.evalue ?? '', new RegExp(`WASM backend not initialized: this kernel runs on the '${backend}' backend`));
-    }
-  });
+    it("tfjs-backend-wasm's getThreadsCount() from a user module and from a cell", async () => {
+      const fromModule = await run(k, "(await import('./data.mjs')).modules.wasm.getThreadsCount()");
+      const fromCell = await run(k, "import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';\ngetThreadsCount()");
+      if (backend === 'wasm') {
+        assert.equal(ok(fromModule), '1');
+        assert.equal(ok(fromCell), '1');
+      } else {
+        for (const r of [fromModule, fromCell])
+          assert.match(r.error?.evalue ?? '', new RegExp(`WASM backend not initialized: this kernel runs on the '${backend}' backend`));
+      }
+    });
 
-  it("a library in the notebook's node_modules and a local copy of @tensorflow/tfjs do not split the instance; that copy's own files are left alone", async () => {
-    const r = await run(k, [
-      "const helper = require('tf-helper');",
-      "const helperEsm = await import('tf-helper-esm');",
-      "const local = require(require.resolve('./node_modules/@tensorflow/tfjs/index.js'));",
-      "[helper.tf.tensor === tf.tensor, helperEsm.tf.tensor === tf.tensor, require('./model.js').modules.tf.localCopy, local.localCopy, local.sibling]",
-    ].join('\n'));
-    assert.equal(ok(r), '[ true, true, undefined, true, true ]');
-  });
+    it("a library in the notebook's node_modules and a local copy of @tensorflow/tfjs do not split the instance; that copy's own files are left alone", async () => {
+      const r = await run(
+        k,
+        [
+          "const helper = require('tf-helper');",
+          "const helperEsm = await import('tf-helper-esm');",
+          "const local = require(require.resolve('./node_modules/@tensorflow/tfjs/index.js'));",
+          "[helper.tf.tensor === tf.tensor, helperEsm.tf.tensor === tf.tensor, require('./model.js').modules.tf.localCopy, local.localCopy, local.sibling]",
+        ].join('\n'),
+      );
+      assert.equal(ok(r), '[ true, true, undefined, true, true ]');
+    });
 
-  it('a backend package installed under node_modules/@tensorflow registers into the kernel\'s engine', async () => {
-    const r = await run(k, [
-      "const extra = require('@tensorflow/tfjs-backend-extra');",
-      "const extraEsm = await import('@tensorflow/tfjs-backend-extra-esm');",
-      "[extra.registered, Object.keys(tf.engine().registryFactory).includes('extra'), extraEsm.engine === tf.engine()]",
-    ].join('\n'));
-    assert.equal(ok(r), '[ true, true, true ]');
+    it("a backend package installed under node_modules/@tensorflow registers into the kernel's engine", async () => {
+      const r = await run(
+        k,
+        [
+          "const extra = require('@tensorflow/tfjs-backend-extra');",
+          "const extraEsm = await import('@tensorflow/tfjs-backend-extra-esm');",
+          "[extra.registered, Object.keys(tf.engine().registryFactory).includes('extra'), extraEsm.engine === tf.engine()]",
+        ].join('\n'),
+      );
+      assert.equal(ok(r), '[ true, true, true ]');
+    });
   });
-});
 
 describe('ES hooks are in place before user code first loads', () => {
   let k: KernelClient;
@@ -135,7 +159,9 @@ describe("getThreadsCount() of the kernel's multi-threaded wasm backend", () => 
   let k: KernelClient;
   const dir = tempDir('tfnb-tfnode-threads-');
   before(async () => {
-    writeTree(dir, { 'threads.mjs': "import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';\nexport const threads = getThreadsCount();" });
+    writeTree(dir, {
+      'threads.mjs': "import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';\nexport const threads = getThreadsCount();",
+    });
     k = startKernel({ notebookDir: dir, backend: 'wasm', wasmThreads: 2 });
     await k.start();
   });

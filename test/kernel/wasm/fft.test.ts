@@ -6,12 +6,17 @@ import { checkFunction, randomHost, startWasm, tensorOf, tf } from './helpers';
 
 const LENGTHS = [1, 2, 3, 5, 8, 12, 16, 31, 64, 100, 256];
 
-before(async () => { await startWasm(); });
+before(async () => {
+  await startWasm();
+});
 
 test('FFT, IFFT, Complex, Real, Imag and ComplexAbs are filled in on the fast path', async () => {
   const report = await startWasm();
   for (const name of ['FFT', 'IFFT', 'Complex', 'Real', 'Imag', 'ComplexAbs']) {
-    assert.deepEqual(report.filledKernels.find((k) => k.name === name), { name, path: 'fast' });
+    assert.deepEqual(
+      report.filledKernels.find((k) => k.name === name),
+      { name, path: 'fast' },
+    );
   }
 });
 
@@ -26,14 +31,15 @@ test('complex tensors read back interleaved, as on cpu', async () => {
 });
 
 test('fft and ifft match cpu over lengths and batch shapes', async () => {
-  for (const n of LENGTHS) for (const batch of [[1], [3], [2, 2]]) {
-    const re = randomHost([...batch, n]);
-    const im = randomHost([...batch, n]);
-    await checkFunction(`fft n=${n} batch ${batch.join('x')}`, () => {
-      const z = tf.complex(tensorOf(re), tensorOf(im));
-      return [tf.spectral.fft(z), tf.spectral.ifft(z), tf.spectral.ifft(tf.spectral.fft(z))];
-    });
-  }
+  for (const n of LENGTHS)
+    for (const batch of [[1], [3], [2, 2]]) {
+      const re = randomHost([...batch, n]);
+      const im = randomHost([...batch, n]);
+      await checkFunction(`fft n=${n} batch ${batch.join('x')}`, () => {
+        const z = tf.complex(tensorOf(re), tensorOf(im));
+        return [tf.spectral.fft(z), tf.spectral.ifft(z), tf.spectral.ifft(tf.spectral.fft(z))];
+      });
+    }
 });
 
 test('ifft(fft(x)) gives x back on wasm', async () => {
@@ -44,7 +50,9 @@ test('ifft(fft(x)) gives x back on wasm', async () => {
     const got = back.dataSync();
     back.dispose();
     let err = 0;
-    (re.values as Float32Array).forEach((v, i) => { err = Math.max(err, Math.abs(v - got[i]!)); });
+    (re.values as Float32Array).forEach((v, i) => {
+      err = Math.max(err, Math.abs(v - got[i]!));
+    });
     assert.ok(err < 1e-5, `n=${n}: round trip error ${err}`);
   }
 });
@@ -68,8 +76,14 @@ test('rfft, irfft and stft match cpu', async () => {
 test('other ops on complex tensors compute as on cpu, or fail with the cpu error, never garbage', async () => {
   const z = () => tf.complex(tf.tensor1d([1, 2, 3]), tf.tensor1d([4, 5, 6]));
   await checkFunction('complex arithmetic and layout', () => [
-    tf.add(z(), z()), tf.sub(z(), tf.complex(tf.ones([3]), tf.ones([3]))), tf.mul(z(), z()),
-    tf.concat([z(), z()]), tf.stack([z(), z()]), tf.cast(z(), 'float32'), tf.zerosLike(z()), tf.expandDims(z(), 1),
+    tf.add(z(), z()),
+    tf.sub(z(), tf.complex(tf.ones([3]), tf.ones([3]))),
+    tf.mul(z(), z()),
+    tf.concat([z(), z()]),
+    tf.stack([z(), z()]),
+    tf.cast(z(), 'float32'),
+    tf.zerosLike(z()),
+    tf.expandDims(z(), 1),
   ]);
   assert.ok(await tf.setBackend('wasm'));
   assert.throws(() => tf.tidy(() => tf.sum(z())), /sum does not support complex64 tensors/);

@@ -17,7 +17,11 @@ export async function startWasm(overrides: Partial<WasmSetupOptions> = {}): Prom
 }
 
 /** Plain data for a tensor, so each backend builds its own copy. */
-export interface HostTensor { values: Float32Array | Int32Array | Uint8Array | string[]; shape: number[]; dtype: tf.DataType }
+export interface HostTensor {
+  values: Float32Array | Int32Array | Uint8Array | string[];
+  shape: number[];
+  dtype: tf.DataType;
+}
 
 let seed = 12345;
 /** Deterministic normal-ish floats (sum of uniforms), different on every call. */
@@ -37,14 +41,28 @@ export function randomHost(shape: number[], scale = 1): HostTensor {
 
 export function host(values: number[] | string[], shape: number[], dtype: tf.DataType = 'float32'): HostTensor {
   if (dtype === 'string') return { values: values as string[], shape, dtype };
-  const typed = dtype === 'int32' ? Int32Array.from(values as number[]) : dtype === 'bool' ? Uint8Array.from(values as number[]) : Float32Array.from(values as number[]);
+  const typed =
+    dtype === 'int32'
+      ? Int32Array.from(values as number[])
+      : dtype === 'bool'
+        ? Uint8Array.from(values as number[])
+        : Float32Array.from(values as number[]);
   return { values: typed, shape, dtype };
 }
 
-export interface KernelResult { shape: number[]; dtype: tf.DataType; values: ArrayLike<number> | string[] }
+export interface KernelResult {
+  shape: number[];
+  dtype: tf.DataType;
+  values: ArrayLike<number> | string[];
+}
 
 /** Runs one kernel on `backend` through the engine, as an op would, and reads its outputs. */
-export async function runKernel(backend: 'cpu' | 'wasm', kernel: string, inputs: Record<string, HostTensor> | HostTensor[], attrs: object = {}): Promise<KernelResult[]> {
+export async function runKernel(
+  backend: 'cpu' | 'wasm',
+  kernel: string,
+  inputs: Record<string, HostTensor> | HostTensor[],
+  attrs: object = {},
+): Promise<KernelResult[]> {
   assert.ok(await tf.setBackend(backend));
   const make = (h: HostTensor) => tf.tensor(h.values as never, h.shape, h.dtype);
   const out = tf.tidy(() => {
@@ -54,7 +72,10 @@ export async function runKernel(backend: 'cpu' | 'wasm', kernel: string, inputs:
   });
   const results: KernelResult[] = [];
   for (const t of out) {
-    const values = t.dtype === 'string' ? ((await t.data()) as unknown as Uint8Array[]).map((b) => new TextDecoder().decode(b)) : Array.from(await t.data() as ArrayLike<number>);
+    const values =
+      t.dtype === 'string'
+        ? ((await t.data()) as unknown as Uint8Array[]).map((b) => new TextDecoder().decode(b))
+        : Array.from((await t.data()) as ArrayLike<number>);
     results.push({ shape: t.shape, dtype: t.dtype, values });
     t.dispose();
   }
@@ -92,7 +113,12 @@ export function assertClose(got: KernelResult, want: KernelResult, label: string
 }
 
 /** Runs `kernel` on wasm and cpu with the same inputs and checks every output. */
-export async function checkAgainstCpu(kernel: string, inputs: Record<string, HostTensor> | HostTensor[], attrs: object, label = kernel): Promise<void> {
+export async function checkAgainstCpu(
+  kernel: string,
+  inputs: Record<string, HostTensor> | HostTensor[],
+  attrs: object,
+  label = kernel,
+): Promise<void> {
   const want = await runKernel('cpu', kernel, inputs, attrs);
   const got = await runKernel('wasm', kernel, inputs, attrs);
   assert.equal(got.length, want.length, `${label}: number of outputs`);
@@ -106,7 +132,7 @@ export async function onBackend(backend: 'cpu' | 'wasm', f: () => tf.Tensor | tf
   const list = Array.isArray(out) ? out : [out];
   const results: KernelResult[] = [];
   for (const t of list) {
-    results.push({ shape: t.shape, dtype: t.dtype, values: Array.from(await t.data() as ArrayLike<number>) });
+    results.push({ shape: t.shape, dtype: t.dtype, values: Array.from((await t.data()) as ArrayLike<number>) });
     t.dispose();
   }
   return results;

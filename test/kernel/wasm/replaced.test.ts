@@ -4,12 +4,16 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { checkAgainstCpu, checkFunction, randomHost, startWasm, tensorOf, tf, type HostTensor } from './helpers';
 
-before(async () => { await startWasm(); });
+before(async () => {
+  await startWasm();
+});
 
 /** ReLU'd random data: many zeros, so pooling windows often hold ties. */
 function withTies(shape: number[]): HostTensor {
   const h = randomHost(shape);
-  (h.values as Float32Array).forEach((v, i, a) => { a[i] = v > 0 ? Math.round(v * 4) / 4 : 0; });
+  (h.values as Float32Array).forEach((v, i, a) => {
+    a[i] = v > 0 ? Math.round(v * 4) / 4 : 0;
+  });
   return h;
 }
 
@@ -22,8 +26,12 @@ test('MaxPoolGrad matches cpu over window sizes, strides and paddings, ties incl
         if (typeof pad === 'number' && pad >= fh) continue; // tfjs refuses padding wider than the window
         const label = `filter ${String(filterSize)} strides ${String(strides)} pad ${pad}`;
         const info = tf.backend_util.computePool2DInfo([2, 9, 8, 3], filterSize, strides, 1, pad);
-        await checkAgainstCpu('MaxPoolGrad', { dy: randomHost(info.outShape), input: x, output: randomHost(info.outShape) },
-          { filterSize, strides, pad }, label);
+        await checkAgainstCpu(
+          'MaxPoolGrad',
+          { dy: randomHost(info.outShape), input: x, output: randomHost(info.outShape) },
+          { filterSize, strides, pad },
+          label,
+        );
       }
     }
   }
@@ -32,11 +40,16 @@ test('MaxPoolGrad matches cpu over window sizes, strides and paddings, ties incl
 test('maxPool and its gradient through tf.grad match cpu, with a rounding mode too', async () => {
   const x = withTies([3, 12, 11, 4]);
   await checkFunction('maxPool 2x2 / 2 valid', () => {
-    const f = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').square().sum();
+    const f = (t: tf.Tensor) =>
+      tf
+        .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+        .square()
+        .sum();
     return [tf.maxPool(tensorOf(x) as tf.Tensor4D, 2, 2, 'valid'), tf.grad(f)(tensorOf(x))];
   });
   await checkFunction('maxPool 3x3 / 2 pad 1 ceil', () =>
-    tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 3, 2, 1, 'ceil').sum())(tensorOf(x)));
+    tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 3, 2, 1, 'ceil').sum())(tensorOf(x)),
+  );
 });
 
 test('BatchMatMul and _FusedMatMul with transposed operands match cpu', async () => {
@@ -54,7 +67,14 @@ test('BatchMatMul and _FusedMatMul with transposed operands match cpu', async ()
     tf.matMul(tensorOf(batched), tf.ones([3, 5, 2]), true, false),
   ]);
   await checkFunction('fused matMul with bias and relu', () => [
-    tf.fused.matMul({ a: tensorOf(at), b: tensorOf(bt), transposeA: true, transposeB: true, bias: tf.linspace(-1, 1, 6), activation: 'relu' }),
+    tf.fused.matMul({
+      a: tensorOf(at),
+      b: tensorOf(bt),
+      transposeA: true,
+      transposeB: true,
+      bias: tf.linspace(-1, 1, 6),
+      activation: 'relu',
+    }),
     tf.fused.matMul({ a: tensorOf(a), b: tensorOf(bt), transposeB: true, activation: 'elu' }),
   ]);
 });
@@ -72,12 +92,18 @@ test('a dense layer trains identically on wasm and cpu for one step', async () =
 test('Identity shares the data: a clone outlives its source, and nothing leaks', async () => {
   assert.ok(await tf.setBackend('wasm'));
   const before = tf.backend().numDataIds();
-  const a = tf.tensor2d([[1, 2], [3, 4]]);
+  const a = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
   const b = a.clone();
   const c = tf.variable(b);
   a.dispose();
   assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3, 4]);
-  const next = tf.tensor2d([[5, 6], [7, 8]]);
+  const next = tf.tensor2d([
+    [5, 6],
+    [7, 8],
+  ]);
   c.assign(next);
   next.dispose();
   assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3, 4]);
@@ -99,7 +125,18 @@ test('Slice reads the heap in place and matches cpu: whole, contiguous, strided,
     tf.slice(tensorOf(cube), [2, 0, 0], [0, 5, 6]),
     tf.slice(tensorOf(four), [1, 1, 1, 0], [2, 2, 3, 1]),
     tf.slice(tf.range(0, 20, 1, 'int32'), [5], [7]),
-    tf.slice(tf.tensor2d([[true, false, true], [false, true, true]], [2, 3], 'bool'), [0, 1], [2, 2]),
+    tf.slice(
+      tf.tensor2d(
+        [
+          [true, false, true],
+          [false, true, true],
+        ],
+        [2, 3],
+        'bool',
+      ),
+      [0, 1],
+      [2, 2],
+    ),
   ]);
   // Strings keep the package's kernel.
   assert.ok(await tf.setBackend('wasm'));
@@ -113,12 +150,48 @@ test('GatherV2 copies blocks on the heap and matches cpu: every axis, batchDims,
     tf.gather(tensorOf(cube), tf.tensor1d([3, 0, 3, 1], 'int32')),
     tf.gather(tensorOf(cube), tf.tensor1d([4, 2], 'int32'), 1),
     tf.gather(tensorOf(cube), tf.tensor1d([5, 0, 1], 'int32'), 2),
-    tf.gather(tensorOf(cube), tf.tensor2d([[1, 2], [0, 0]], [2, 2], 'int32'), 1),
+    tf.gather(
+      tensorOf(cube),
+      tf.tensor2d(
+        [
+          [1, 2],
+          [0, 0],
+        ],
+        [2, 2],
+        'int32',
+      ),
+      1,
+    ),
     tf.gather(tensorOf(cube), tf.scalar(2, 'int32')),
-    tf.gather(tensorOf(cube), tf.tensor2d([[0, 4], [1, 1], [3, 2], [2, 0]], [4, 2], 'int32'), 1, 1),
+    tf.gather(
+      tensorOf(cube),
+      tf.tensor2d(
+        [
+          [0, 4],
+          [1, 1],
+          [3, 2],
+          [2, 0],
+        ],
+        [4, 2],
+        'int32',
+      ),
+      1,
+      1,
+    ),
     tf.gather(tensorOf(images), tf.tensor1d([9, 0, 5], 'int32')),
     tf.gather(tf.range(0, 12, 1, 'int32').reshape([3, 4]), tf.tensor1d([2, 2], 'int32')),
-    tf.gather(tf.tensor2d([[true, false], [false, false]], [2, 2], 'bool'), tf.tensor1d([1, 0], 'int32'), 1),
+    tf.gather(
+      tf.tensor2d(
+        [
+          [true, false],
+          [false, false],
+        ],
+        [2, 2],
+        'bool',
+      ),
+      tf.tensor1d([1, 0], 'int32'),
+      1,
+    ),
     tf.gather(tensorOf(cube), tf.tensor1d([], 'int32')),
   ]);
   assert.ok(await tf.setBackend('wasm'));

@@ -43,14 +43,42 @@ describe('SIMD matrix product on wasm', () => {
   });
 
   it('matches the cpu backend: every path, odd k, negative values under ReLU, bias of rank 2', async () => {
-    await checkAgainstCpu('BatchMatMul', { a: randomHost([1, 12, 7]), b: randomHost([1, 7, 24]) }, { transposeA: false, transposeB: false }, 'nn, k = 7');
-    await checkAgainstCpu('BatchMatMul', { a: randomHost([1, 5, 16]), b: randomHost([1, 5, 32]) }, { transposeA: true, transposeB: false }, 'tn, k = 5');
-    await checkAgainstCpu('BatchMatMul', { a: randomHost([1, 64, 784]), b: randomHost([1, 784, 128], 0.05) }, { transposeA: false, transposeB: false }, 'the MLP forward product');
-    await checkAgainstCpu('BatchMatMul', { a: randomHost([1, 64, 784]), b: randomHost([1, 64, 128]) }, { transposeA: true, transposeB: false }, 'the MLP weight gradient');
-    await checkAgainstCpu('_FusedMatMul', { a: randomHost([1, 8, 20]), b: randomHost([1, 20, 16]), bias: randomHost([16]) },
-      { transposeA: false, transposeB: false, activation: 'relu' }, 'bias and ReLU');
-    await checkAgainstCpu('_FusedMatMul', { a: randomHost([1, 20, 8]), b: randomHost([1, 20, 16]), bias: randomHost([1, 16]) },
-      { transposeA: true, transposeB: false, activation: 'linear' }, 'transposed A, bias of shape [1, n]');
+    await checkAgainstCpu(
+      'BatchMatMul',
+      { a: randomHost([1, 12, 7]), b: randomHost([1, 7, 24]) },
+      { transposeA: false, transposeB: false },
+      'nn, k = 7',
+    );
+    await checkAgainstCpu(
+      'BatchMatMul',
+      { a: randomHost([1, 5, 16]), b: randomHost([1, 5, 32]) },
+      { transposeA: true, transposeB: false },
+      'tn, k = 5',
+    );
+    await checkAgainstCpu(
+      'BatchMatMul',
+      { a: randomHost([1, 64, 784]), b: randomHost([1, 784, 128], 0.05) },
+      { transposeA: false, transposeB: false },
+      'the MLP forward product',
+    );
+    await checkAgainstCpu(
+      'BatchMatMul',
+      { a: randomHost([1, 64, 784]), b: randomHost([1, 64, 128]) },
+      { transposeA: true, transposeB: false },
+      'the MLP weight gradient',
+    );
+    await checkAgainstCpu(
+      '_FusedMatMul',
+      { a: randomHost([1, 8, 20]), b: randomHost([1, 20, 16]), bias: randomHost([16]) },
+      { transposeA: false, transposeB: false, activation: 'relu' },
+      'bias and ReLU',
+    );
+    await checkAgainstCpu(
+      '_FusedMatMul',
+      { a: randomHost([1, 20, 8]), b: randomHost([1, 20, 16]), bias: randomHost([1, 16]) },
+      { transposeA: true, transposeB: false, activation: 'linear' },
+      'transposed A, bias of shape [1, n]',
+    );
   });
 
   it('trains a dense layer the same as the cpu backend', async () => {
@@ -59,15 +87,20 @@ describe('SIMD matrix product on wasm', () => {
     const inputs = randomHost([64, 16]);
     for (const backend of ['wasm', 'cpu']) {
       assert.ok(await tf.setBackend(backend));
-      const model = tf.sequential({ layers: [
-        tf.layers.dense({ inputShape: [16], units: 32, activation: 'relu' }),
-        tf.layers.dense({ units: 8, activation: 'softmax' }),
-      ] });
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [16], units: 32, activation: 'relu' }),
+          tf.layers.dense({ units: 8, activation: 'softmax' }),
+        ],
+      });
       // The same starting weights on both backends.
       model.setWeights(initial.map((h) => tf.tensor(h.values as Float32Array, h.shape)));
       model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
       const xs = tf.tensor2d(inputs.values as Float32Array, [64, 16]);
-      const ys = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 8), 'float32');
+      const ys = tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 8),
+        'float32',
+      );
       const history = await model.fit(xs, ys, { epochs: 20, batchSize: 32, shuffle: false, verbose: 0 });
       losses[backend] = history.history.loss as number[];
       tf.dispose([xs, ys]);
@@ -76,6 +109,7 @@ describe('SIMD matrix product on wasm', () => {
     assert.ok(await tf.setBackend('wasm'));
     const [wasm, cpu] = [losses.wasm!, losses.cpu!];
     assert.ok(wasm[wasm.length - 1]! < wasm[0]! * 0.7, `loss falls on wasm: ${wasm[0]} -> ${wasm[wasm.length - 1]}`);
-    for (let i = 0; i < wasm.length; i++) assert.ok(Math.abs(wasm[i]! - cpu[i]!) < 1e-3 * Math.max(1, cpu[i]!), `epoch ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`);
+    for (let i = 0; i < wasm.length; i++)
+      assert.ok(Math.abs(wasm[i]! - cpu[i]!) < 1e-3 * Math.max(1, cpu[i]!), `epoch ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`);
   });
 });

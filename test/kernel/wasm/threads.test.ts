@@ -12,7 +12,10 @@ test('threads: two threads start the threaded SIMD build (XNNPACK on a worker po
   assert.equal(getThreadsCount(), report.threads);
   assert.equal(report.simd, true);
   assert.equal(report.threadsReason, undefined, `reason: ${report.threadsReason}`);
-  assert.ok(logged.some((m) => m.includes(`${report.threads} thread(s)`)), logged.join('\n'));
+  assert.ok(
+    logged.some((m) => m.includes(`${report.threads} thread(s)`)),
+    logged.join('\n'),
+  );
   // emscripten's rethrow-everything process handlers are taken off again.
   assert.equal(process.listeners('unhandledRejection').length + process.listeners('uncaughtException').length, listeners);
 });
@@ -25,7 +28,12 @@ test('the threaded backend computes what cpu computes (matmul, conv2d and its gr
   await checkFunction('threaded', () => [
     tf.matMul(tensorOf(a), tensorOf(b)),
     tf.conv2d(tensorOf(x) as tf.Tensor4D, tensorOf(f) as tf.Tensor4D, 1, 'same'),
-    tf.grad((fs: tf.Tensor) => tf.conv2d(tensorOf(x) as tf.Tensor4D, fs as tf.Tensor4D, 1, 'same').square().sum())(tensorOf(f)),
+    tf.grad((fs: tf.Tensor) =>
+      tf
+        .conv2d(tensorOf(x) as tf.Tensor4D, fs as tf.Tensor4D, 1, 'same')
+        .square()
+        .sum(),
+    )(tensorOf(f)),
   ]);
 });
 

@@ -17,7 +17,10 @@ test('a folder without the wasm binaries is a clear error', async () => {
   const { setupWasmBackend } = await import('../../../src/kernel/wasm/index');
   const empty = mkdtempSync(join(tmpdir(), 'tfnb-wasm-empty-'));
   try {
-    await assert.rejects(setupWasmBackend(tf, { wasmDir: empty, threads: 1, log: () => {} }), /tfjs-backend-wasm-simd\.wasm is missing from/);
+    await assert.rejects(
+      setupWasmBackend(tf, { wasmDir: empty, threads: 1, log: () => {} }),
+      /tfjs-backend-wasm-simd\.wasm is missing from/,
+    );
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
@@ -27,8 +30,13 @@ test('a threaded start that fails falls back to one thread with the reason logge
   const report = await startWasm({ wasmDir: dir, threads: 2 });
   assert.equal(report.threads, 1);
   assert.match(report.threadsReason ?? '', /multi-threaded build did not start .*tfjs-backend-wasm-threaded-simd\.wasm/);
-  assert.ok(logged.some((m) => m.includes('did not start')), logged.join('\n'));
+  assert.ok(
+    logged.some((m) => m.includes('did not start')),
+    logged.join('\n'),
+  );
   assert.equal(tf.getBackend(), 'wasm');
   const x = randomHost([4, 8, 8, 2]);
-  await checkFunction('single-threaded conv2d', () => tf.conv2d(tensorOf(x) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'valid'));
+  await checkFunction('single-threaded conv2d', () =>
+    tf.conv2d(tensorOf(x) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'valid'),
+  );
 });

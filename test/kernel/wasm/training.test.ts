@@ -15,7 +15,10 @@ function squares(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
     const images = new Float32Array(count * 16 * 16);
     const labels: number[] = [];
     let seed = 7;
-    const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     for (let n = 0; n < count; n++) {
       const place = n % 4;
       labels.push(place);
@@ -35,7 +38,14 @@ test('a CNN (conv, pool, conv, pool, dense) trains on wasm: the loss falls', asy
   const init = () => tf.initializers.glorotUniform({ seed: seed++ });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, activation: 'relu', padding: 'same', kernelInitializer: init() }),
+      tf.layers.conv2d({
+        inputShape: [16, 16, 1],
+        filters: 8,
+        kernelSize: 3,
+        activation: 'relu',
+        padding: 'same',
+        kernelInitializer: init(),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: init() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -47,8 +57,15 @@ test('a CNN (conv, pool, conv, pool, dense) trains on wasm: the loss falls', asy
   const { xs, ys } = squares(128);
   const dataIds: number[] = [];
   const history = await model.fit(xs, ys, {
-    epochs: 8, batchSize: 32, shuffle: false, verbose: 0,
-    callbacks: { onEpochEnd: async () => { dataIds.push(tf.backend().numDataIds()); } },
+    epochs: 8,
+    batchSize: 32,
+    shuffle: false,
+    verbose: 0,
+    callbacks: {
+      onEpochEnd: async () => {
+        dataIds.push(tf.backend().numDataIds());
+      },
+    },
   });
   const loss = history.history.loss as number[];
   // Nothing accumulates on the wasm heap from one epoch to the next.

@@ -5,16 +5,34 @@ import { describe, it } from 'node:test';
 import { adapterLabel, chooseAdapter, isSoftwareAdapter, type AdapterReport } from '../../../src/kernel/webgpu/adapters';
 import { probeSteps } from '../../../src/kernel/webgpu/probe';
 
-const report = (over: Partial<AdapterReport>): AdapterReport => ({ api: 'vulkan', featureLevel: 'core', vendor: '', architecture: '', device: '', description: '', ...over });
+const report = (over: Partial<AdapterReport>): AdapterReport => ({
+  api: 'vulkan',
+  featureLevel: 'core',
+  vendor: '',
+  architecture: '',
+  device: '',
+  description: '',
+  ...over,
+});
 
 // What Dawn 0.6.2 reported on this machine (Debian 12, Mesa 22.3.6, no GPU).
-const LLVMPIPE_GLES = report({ api: 'opengles', featureLevel: 'compatibility', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6' });
+const LLVMPIPE_GLES = report({
+  api: 'opengles',
+  featureLevel: 'compatibility',
+  device: 'llvmpipe-llvm-15-0-6-256-bits-',
+  description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6',
+});
 const H100 = report({ vendor: 'nvidia', device: 'NVIDIA H100 80GB HBM3', description: 'NVIDIA: 550.54.15' });
 const LAVAPIPE = report({ vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: 'Mesa 22.3.6 (LLVM 15.0.6)' });
 const SWIFTSHADER = report({ vendor: 'google', device: 'SwiftShader Device (Subzero)', description: 'SwiftShader driver' });
 const WARP = report({ api: 'd3d12', vendor: 'microsoft', device: 'Microsoft Basic Render Driver' });
 const APPLE = report({ api: 'metal', vendor: 'apple', architecture: 'metal-3', device: 'Apple M2 Pro' });
-const INTEL_GL = report({ api: 'opengles', featureLevel: 'compatibility', device: 'Mesa Intel(R) UHD Graphics 630 (CFL GT2)', description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6' });
+const INTEL_GL = report({
+  api: 'opengles',
+  featureLevel: 'compatibility',
+  device: 'Mesa Intel(R) UHD Graphics 630 (CFL GT2)',
+  description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6',
+});
 
 describe('software adapters', () => {
   it('are recognised by the driver names Dawn reports', () => {
@@ -60,8 +78,11 @@ describe('chooseAdapter', () => {
 });
 
 describe('probe order', () => {
-  it('Linux tries Vulkan, then OpenGL ES in compatibility mode; macOS and Windows Dawn\'s default', () => {
-    assert.deepEqual(probeSteps('linux'), [{ api: 'vulkan', featureLevel: 'core' }, { api: 'opengles', featureLevel: 'compatibility' }]);
+  it("Linux tries Vulkan, then OpenGL ES in compatibility mode; macOS and Windows Dawn's default", () => {
+    assert.deepEqual(probeSteps('linux'), [
+      { api: 'vulkan', featureLevel: 'core' },
+      { api: 'opengles', featureLevel: 'compatibility' },
+    ]);
     assert.deepEqual(probeSteps('darwin'), [{ api: 'default', featureLevel: 'core' }]);
     assert.deepEqual(probeSteps('win32'), [{ api: 'default', featureLevel: 'core' }]);
   });

@@ -17,7 +17,7 @@ function fakeDawn(nodeModules: string, version: string, withBinary = true): void
 }
 
 describe('findDawn', () => {
-  it('prefers the notebook\'s folder and its parents over tfnb\'s own copy', () => {
+  it("prefers the notebook's folder and its parents over tfnb's own copy", () => {
     const root = tempDir();
     fakeDawn(join(root, 'node_modules'), '0.6.1');
     fakeDawn(join(root, 'tfnb', 'node_modules'), '0.6.2');
@@ -30,7 +30,7 @@ describe('findDawn', () => {
     assert.equal(found.binary, join(root, 'node_modules', 'webgpu', 'dist', platformDir, 'dawn.node'));
   });
 
-  it('skips a package without this platform\'s dawn.node, and falls back to tfnb\'s own copy', () => {
+  it("skips a package without this platform's dawn.node, and falls back to tfnb's own copy", () => {
     const root = tempDir();
     fakeDawn(join(root, 'node_modules'), '0.6.1', false);
     fakeDawn(join(root, 'tfnb', 'node_modules'), '0.6.2');

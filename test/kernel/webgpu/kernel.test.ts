@@ -18,12 +18,17 @@ describe('--backend webgpu', { skip }, () => {
     k = startKernel({ backend: 'webgpu', startTimeoutMs: 120_000 });
     info = await k.start();
   });
-  after(async () => { await k?.close(); });
+  after(async () => {
+    await k?.close();
+  });
 
   it('starts the webgpu backend and says which adapter it got', async () => {
     assert.equal(info.name, 'webgpu');
     assert.equal(info.tfBackend, 'webgpu');
-    assert.deepEqual(info.attempts.map((a) => `${a.backend}:${a.ok}`), ['webgpu:true']);
+    assert.deepEqual(
+      info.attempts.map((a) => `${a.backend}:${a.ok}`),
+      ['webgpu:true'],
+    );
     assert.match(info.attempts[0]!.detail, /through Dawn 0\.6\.\d+ from /);
     assert.ok(info.adapter);
     if (gpuDeviceNodes().length === 0) {
@@ -35,7 +40,9 @@ describe('--backend webgpu', { skip }, () => {
   });
 
   it('a dense model trains with model.fit: the loss falls', async () => {
-    const r = await run(k, `
+    const r = await run(
+      k,
+      `
       let seed = 1;
       const init = () => tf.initializers.glorotUniform({ seed: seed++ });
       const model = tf.sequential({ layers: [
@@ -48,7 +55,9 @@ describe('--backend webgpu', { skip }, () => {
       const history = await model.fit(xs, ys, { epochs: 15, batchSize: 32, shuffle: false, verbose: 0 });
       const losses = history.history.loss as number[];
       console.log(JSON.stringify([losses[0], losses[losses.length - 1]]));
-    `, { timeoutMs: 300_000 });
+    `,
+      { timeoutMs: 300_000 },
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     // stdout also has the kernel's notice about the model's variables: the cell's own line is the JSON one.
     const [first, last] = JSON.parse(r.stdout.split('\n').find((line) => line.startsWith('['))!) as [number, number];
@@ -67,14 +76,17 @@ describe('--backend webgpu', { skip }, () => {
   });
 
   it('small tensors stay readable with dataSync(): computed on the CPU, and kept there after a GPU kernel used them', async () => {
-    assert.equal(await value(k, 'const small = tf.tensor2d([[1, 2], [3, 4]]); Array.from(small.matMul(small).dataSync()).join(",")'), "'7,10,15,22'");
+    assert.equal(
+      await value(k, 'const small = tf.tensor2d([[1, 2], [3, 4]]); Array.from(small.matMul(small).dataSync()).join(",")'),
+      "'7,10,15,22'",
+    );
     // tile makes 4,000 elements (on the GPU); `small` was uploaded for it and still reads synchronously.
     assert.equal(await value(k, 'const tiled = tf.tile(small, [1000, 1]).mul(2); tiled.shape.join("x")'), "'2000x2'");
     assert.equal(await value(k, 'Array.from(small.dataSync()).join(",")'), "'1,2,3,4'");
     assert.equal(await value(k, 'Array.from(await tiled.data()).slice(0, 4).join(",")'), "'2,4,6,8'");
   });
 
-  it('shows a cell\'s result tensor that lives on the GPU (read before rendering)', async () => {
+  it("shows a cell's result tensor that lives on the GPU (read before rendering)", async () => {
     // [40, 40] @ [40, 40]: 1,600 elements, computed on the GPU.
     const r = await run(k, 'const ones = tf.ones([40, 40]); const threes = tf.fill([40, 40], 3); ones.matMul(threes)');
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
@@ -84,11 +96,14 @@ describe('--backend webgpu', { skip }, () => {
   });
 
   it('display() of a GPU tensor shows a placeholder in place, then the tensor read with data(); the cell may dispose it at once', async () => {
-    const r = await run(k, 'const big = tf.tidy(() => tf.ones([64, 64]).mul(2)); display(big); big.dispose(); console.log("after display")');
+    const r = await run(
+      k,
+      'const big = tf.tidy(() => tf.ones([64, 64]).mul(2)); display(big); big.dispose(); console.log("after display")',
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     assert.equal(r.stdout, 'after display\n');
     assert.equal(r.displays.length, 2, JSON.stringify(r.displays.map((d) => d.data['text/plain'])));
-    const [placeholder, final] = r.displays as [typeof r.displays[0], typeof r.displays[0]];
+    const [placeholder, final] = r.displays as [(typeof r.displays)[0], (typeof r.displays)[0]];
     assert.match(String(placeholder.data['text/plain']), /^Tensor float32 \[64,64\] · reading it from the GPU…$/);
     assert.equal(placeholder.update, false);
     assert.equal(final.displayId, placeholder.displayId);
@@ -100,12 +115,18 @@ describe('--backend webgpu', { skip }, () => {
   });
 
   it('display.images() of a GPU batch draws the grid after reading it', async () => {
-    const r = await run(k, 'const batch = tf.tidy(() => tf.ones([2, 28, 28]).mul(0.5)); display.images(batch, { captions: ["a", "b"] }); batch.dispose()');
+    const r = await run(
+      k,
+      'const batch = tf.tidy(() => tf.ones([2, 28, 28]).mul(0.5)); display.images(batch, { captions: ["a", "b"] }); batch.dispose()',
+    );
     assert.equal(r.error, undefined, r.error?.traceback.join('\n'));
     const last = r.displays[r.displays.length - 1]!;
     assert.equal(last.update, true);
     assert.doesNotMatch(JSON.stringify(last.data), /could not be shown|cannot read/);
-    assert.ok(Object.keys(last.data).some((m) => m !== 'text/plain'), JSON.stringify(Object.keys(last.data)));
+    assert.ok(
+      Object.keys(last.data).some((m) => m !== 'text/plain'),
+      JSON.stringify(Object.keys(last.data)),
+    );
   });
 
   it('tf.memory() reports GPU bytes, and a cell that leaks tensors gets the leak notice', async () => {
@@ -118,7 +139,10 @@ describe('--backend webgpu', { skip }, () => {
 
 describe('auto and software adapters', { skip }, () => {
   it('auto never takes a software adapter: it says why and goes on to wasm', async (t) => {
-    if (gpuDeviceNodes().length > 0) { t.skip('this machine has a GPU: its adapter may be hardware'); return; }
+    if (gpuDeviceNodes().length > 0) {
+      t.skip('this machine has a GPU: its adapter may be hardware');
+      return;
+    }
     // Probe even without a GPU device node, so Dawn's real llvmpipe adapter is found and refused.
     const k = startKernel({ backend: 'auto', startTimeoutMs: 120_000, env: { ...process.env, TFNB_WEBGPU_PROBE: 'always' } });
     try {
@@ -128,17 +152,24 @@ describe('auto and software adapters', { skip }, () => {
       assert.ok(webgpu && !webgpu.ok);
       assert.match(webgpu.detail, /llvmpipe \(OpenGL ES, software\) is a software adapter/);
       assert.equal(info.adapter, undefined);
-    } finally { await k.close(); }
+    } finally {
+      await k.close();
+    }
   });
 
   it('auto without a GPU device node does not load Dawn at all', async (t) => {
-    if (gpuDeviceNodes().length > 0) { t.skip('this machine has a GPU device node'); return; }
+    if (gpuDeviceNodes().length > 0) {
+      t.skip('this machine has a GPU device node');
+      return;
+    }
     const k = startKernel({ backend: 'auto' });
     try {
       const info = await k.start();
       const webgpu = info.attempts.find((a) => a.backend === 'webgpu');
       assert.ok(webgpu && !webgpu.ok);
       assert.match(webgpu.detail, /no GPU device node/);
-    } finally { await k.close(); }
+    } finally {
+      await k.close();
+    }
   });
 });

@@ -14,7 +14,10 @@ const skip = webgpuUnavailable();
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): number[] {
   let s = seed;
-  return Array.from({ length: n }, () => { s = (s * 1103515245 + 12345) % 2147483648; return (s / 2147483648) * 2 - 1; });
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
 }
 
 /** Runs `f` on a backend and reads every output asynchronously (webgpu has no sync reads in Node). */
@@ -34,7 +37,8 @@ async function assertParity(f: () => tf.Tensor[]): Promise<void> {
     assert.equal(gpu[o]!.length, cpu[o]!.length, `output ${o}: length`);
     let worst = 0;
     for (let i = 0; i < cpu[o]!.length; i++) {
-      const c = cpu[o]![i]!, g = gpu[o]![i]!;
+      const c = cpu[o]![i]!,
+        g = gpu[o]![i]!;
       assert.ok(Number.isFinite(g), `output ${o}[${i}] is ${g} on webgpu`);
       worst = Math.max(worst, Math.abs(g - c) / (1 + Math.abs(c)));
     }
@@ -46,7 +50,12 @@ describe('webgpu against cpu', { skip }, () => {
   before(async () => {
     // Small tensors whose values are on the CPU would otherwise run tfjs' CPU implementations
     // on webgpu too (WEBGPU_CPU_FORWARD): compare the shaders, not cpu with itself.
-    await setupWebgpuBackend(tf, { notebookDir: process.cwd(), tfnbRoot: resolve(__dirname, '..', '..', '..'), allowSoftware: true, log: () => {} });
+    await setupWebgpuBackend(tf, {
+      notebookDir: process.cwd(),
+      tfnbRoot: resolve(__dirname, '..', '..', '..'),
+      allowSoftware: true,
+      log: () => {},
+    });
     tf.env().set('WEBGPU_CPU_FORWARD', false); // registered by tfjs-backend-webgpu, loaded above
   });
 
@@ -55,7 +64,8 @@ describe('webgpu against cpu', { skip }, () => {
       const x = tf.tensor2d(values(8 * 16, 1), [8, 16]);
       const w = tf.tensor2d(values(16 * 4, 2), [16, 4]);
       const b = tf.tensor1d(values(4, 3));
-      const layer = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.relu(tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb)).sum();
+      const layer = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+        tf.relu(tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb)).sum();
       return [tf.relu(x.matMul(w).add(b)), ...tf.grads(layer)([x, w, b])];
     });
   });
@@ -67,8 +77,18 @@ describe('webgpu against cpu', { skip }, () => {
       const same = tf.conv2d(x, f, 1, 'same');
       const strided = tf.conv2d(x, f, 2, 'valid');
       const weights = tf.tensor4d(values(same.size, 6), same.shape);
-      const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, 'same').mul(weights).sum())([x, f]);
-      const [dx2, df2] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'valid').square().sum())([x, f]);
+      const [dx, df] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf
+          .conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, 'same')
+          .mul(weights)
+          .sum(),
+      )([x, f]);
+      const [dx2, df2] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+        tf
+          .conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 2, 'valid')
+          .square()
+          .sum(),
+      )([x, f]);
       return [same, strided, dx!, df!, dx2!, df2!];
     });
   });
@@ -77,15 +97,28 @@ describe('webgpu against cpu', { skip }, () => {
     await assertParity(() => {
       const x = tf.tensor4d(values(2 * 8 * 8 * 3, 7), [2, 8, 8, 3]);
       const w = tf.tensor4d(values(2 * 4 * 4 * 3, 8), [2, 4, 4, 3]);
-      const [dMax] = tf.grads((xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid').mul(w).sum())([x]);
-      const [dAvg] = tf.grads((xx: tf.Tensor) => tf.avgPool(xx as tf.Tensor4D, 2, 2, 'valid').mul(w).sum())([x]);
+      const [dMax] = tf.grads((xx: tf.Tensor) =>
+        tf
+          .maxPool(xx as tf.Tensor4D, 2, 2, 'valid')
+          .mul(w)
+          .sum(),
+      )([x]);
+      const [dAvg] = tf.grads((xx: tf.Tensor) =>
+        tf
+          .avgPool(xx as tf.Tensor4D, 2, 2, 'valid')
+          .mul(w)
+          .sum(),
+      )([x]);
       return [tf.maxPool(x, 2, 2, 'valid'), tf.avgPool(x, 2, 2, 'valid'), tf.maxPool(x, 3, 1, 'same'), dMax!, dAvg!];
     });
   });
 
   it('softmax cross-entropy and its gradient with respect to the logits', async () => {
     await assertParity(() => {
-      const logits = tf.tensor2d(values(16 * 10, 9).map((v) => v * 5), [16, 10]);
+      const logits = tf.tensor2d(
+        values(16 * 10, 9).map((v) => v * 5),
+        [16, 10],
+      );
       const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], 'int32'), 10).toFloat();
       const loss = (l: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, l);
       return [tf.softmax(logits), loss(logits), tf.grad(loss)(logits)];
@@ -101,11 +134,13 @@ describe('webgpu against cpu', { skip }, () => {
       const optimizer = tf.train.adam(0.05);
       for (let i = 0; i < 10; i++) optimizer.minimize(() => tf.losses.meanSquaredError(y, x.matMul(w)) as tf.Scalar);
       const out = Float32Array.from(await w.data());
-      optimizer.dispose(); tf.dispose([x, y, w]);
+      optimizer.dispose();
+      tf.dispose([x, y, w]);
       return out;
     };
     const cpu = await run('cpu');
     const gpu = await run('webgpu');
-    for (let i = 0; i < cpu.length; i++) assert.ok(Math.abs(gpu[i]! - cpu[i]!) <= TOLERANCE * (1 + Math.abs(cpu[i]!)), `w[${i}]: ${gpu[i]} vs ${cpu[i]}`);
+    for (let i = 0; i < cpu.length; i++)
+      assert.ok(Math.abs(gpu[i]! - cpu[i]!) <= TOLERANCE * (1 + Math.abs(cpu[i]!)), `w[${i}]: ${gpu[i]} vs ${cpu[i]}`);
   });
 });

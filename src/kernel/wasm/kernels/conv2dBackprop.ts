@@ -40,7 +40,14 @@ export const conv2dBackpropInput: FastKernel = ({ inputs, backend, attrs }) => {
   const filter = input(inputs, 'filter');
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   if (dataFormat === 'NCHW') return null;
-  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const s = new WasmScratch(backend);
   try {
     const upsampled = s.upsampleWithZeros(dy, [info.strideHeight, info.strideWidth]);

@@ -24,7 +24,15 @@ export const depthwiseBackpropFilter: FastKernel = ({ inputs, backend, attrs }) 
   const x = input(inputs, 'x');
   const dy = input(inputs, 'dy');
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth } = info;
   const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
   // XNNPACK's convolution takes either a stride or a dilation above one, as TensorFlow does.
@@ -34,8 +42,13 @@ export const depthwiseBackpropFilter: FastKernel = ({ inputs, backend, attrs }) 
   try {
     const xr = s.reshape(s.transpose(x, [1, 2, 0, 3]), [1, inHeight, inWidth, batchSize * inChannels]);
     const dyr = s.reshape(s.transpose(dy, [1, 2, 0, 3]), [outHeight, outWidth, batchSize * inChannels, multiplier]);
-    let dw: TensorInfo = s.depthwiseConv2d(xr, dyr, [info.dilationHeight, info.dilationWidth], [info.strideHeight, info.strideWidth],
-      windowPads(info, outHeight, outWidth));
+    let dw: TensorInfo = s.depthwiseConv2d(
+      xr,
+      dyr,
+      [info.dilationHeight, info.dilationWidth],
+      [info.strideHeight, info.strideWidth],
+      windowPads(info, outHeight, outWidth),
+    );
     if (dw.shape[1] !== filterHeight || dw.shape[2] !== filterWidth) {
       dw = s.slice(dw, [0, 0, 0, 0], [1, filterHeight, filterWidth, dw.shape[3]!]);
     }
@@ -51,7 +64,15 @@ export const depthwiseBackpropInput: FastKernel = ({ inputs, backend, attrs }) =
   const dy = input(inputs, 'dy');
   const filter = input(inputs, 'filter');
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const { batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth } = info;
   const multiplier = info.outChannels / inChannels;
   const s = new WasmScratch(backend);

@@ -52,8 +52,12 @@ class Radix2Plan implements FftPlan {
     for (let i = 0; i < n; i++) {
       const j = reversed[i]!;
       if (j > i) {
-        let t = re[i]!; re[i] = re[j]!; re[j] = t;
-        t = im[i]!; im[i] = im[j]!; im[j] = t;
+        let t = re[i]!;
+        re[i] = re[j]!;
+        re[j] = t;
+        t = im[i]!;
+        im[i] = im[j]!;
+        im[j] = t;
       }
     }
     // Forward kernel e^{-2 pi i k / size}; the inverse flips the sign of the sine.

@@ -27,7 +27,11 @@ export function untransposedMatMul(original: WasmKernel): WasmKernel {
     try {
       const a2 = transposeA ? s.transpose(a, swapLastTwo(a.shape.length)) : a;
       const b2 = transposeB ? s.transpose(b, swapLastTwo(b.shape.length)) : b;
-      return original({ ...args, inputs: { ...args.inputs, a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return original({
+        ...args,
+        inputs: { ...args.inputs, a: a2, b: b2 },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
     } finally {
       s.dispose();
     }

@@ -14,8 +14,20 @@ export const maxPoolGrad: FastKernel = ({ inputs, backend, attrs }) => {
   if (x.dtype !== 'float32') return null;
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
   const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth,
-    dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const dx = backend.makeOutput(x.shape.slice(), 'float32');

@@ -14,10 +14,25 @@ export function explicitSamePadding(args: WasmKernelArgs, depthwise: boolean): W
   if (pad !== 'same' || strides == null) return args;
   const x = input(args.inputs, 'x');
   const filter = input(args.inputs, 'filter');
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
-    strides, dilations ?? 1, 'same', undefined, depthwise);
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations ?? 1,
+    'same',
+    undefined,
+    depthwise,
+  );
   if (info.strideHeight <= info.effectiveFilterHeight && info.strideWidth <= info.effectiveFilterWidth) return args;
   const { top, bottom, left, right } = info.padInfo;
-  const attrs: NamedAttrMap = { ...args.attrs, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number[][] };
+  const attrs: NamedAttrMap = {
+    ...args.attrs,
+    pad: [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ] as unknown as number[][],
+  };
   return { ...args, attrs };
 }

@@ -14,7 +14,11 @@ import type { WasmKernelArgs } from './types';
 
 type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
 
-interface MatMulAttrs { transposeA?: boolean; transposeB?: boolean; activation?: string }
+interface MatMulAttrs {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  activation?: string;
+}
 
 const gemmByBackend = new WeakMap<BackendWasm, GemmSimd | null>();
 
@@ -22,7 +26,7 @@ function gemmFor(backend: BackendWasm): GemmSimd | null {
   let gemm = gemmByBackend.get(backend);
   if (gemm === undefined) {
     const memory = wasmMemoryOf(backend);
-    gemm = memory && wasmThreadsOf(backend) === 1 ? createGemmSimd(memory) ?? null : null;
+    gemm = memory && wasmThreadsOf(backend) === 1 ? (createGemmSimd(memory) ?? null) : null;
     gemmByBackend.set(backend, gemm);
   }
   return gemm;

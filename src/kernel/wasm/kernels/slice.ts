@@ -24,7 +24,10 @@ export const heapSlice: FastKernel = ({ inputs, backend, attrs }) => {
   let d = rank - 1;
   let run = 1;
   while (d >= 0 && start[d] === 0 && extent[d] === x.shape[d]) run *= x.shape[d--]!;
-  if (d < 0) { to.set(from.subarray(0, run)); return out; }
+  if (d < 0) {
+    to.set(from.subarray(0, run));
+    return out;
+  }
   run *= extent[d]!;
   const outer = extent.slice(0, d);
   const count = util.sizeFromShape(outer);

@@ -59,16 +59,32 @@ export class WasmScratch {
 
   /** NHWC convolution with explicit padding [top, bottom] x [left, right]. */
   conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, dilations: Pair, pads: [Pair, Pair]): TensorInfo {
-    return this.run('Conv2D', { x, filter }, {
-      strides, dilations, pad: [[0, 0], pads[0], pads[1], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: 'floor',
-    });
+    return this.run(
+      'Conv2D',
+      { x, filter },
+      {
+        strides,
+        dilations,
+        pad: [[0, 0], pads[0], pads[1], [0, 0]],
+        dataFormat: 'NHWC',
+        dimRoundingMode: 'floor',
+      },
+    );
   }
 
   /** NHWC depthwise convolution with explicit padding [top, bottom] x [left, right]. */
   depthwiseConv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, dilations: Pair, pads: [Pair, Pair]): TensorInfo {
-    return this.run('DepthwiseConv2dNative', { x, filter }, {
-      strides, dilations, pad: [[0, 0], pads[0], pads[1], [0, 0]], dataFormat: 'NHWC', dimRoundingMode: 'floor',
-    });
+    return this.run(
+      'DepthwiseConv2dNative',
+      { x, filter },
+      {
+        strides,
+        dilations,
+        pad: [[0, 0], pads[0], pads[1], [0, 0]],
+        dataFormat: 'NHWC',
+        dimRoundingMode: 'floor',
+      },
+    );
   }
 
   /**
@@ -83,7 +99,13 @@ export class WasmScratch {
     if (rows.some((v) => v < 0) || cols.some((v) => v < 0)) {
       cropped = this.slice(x, [0, cut(rows[0]), cut(cols[0]), 0], [n, h - cut(rows[0]) - cut(rows[1]), w - cut(cols[0]) - cut(cols[1]), c]);
     }
-    return { cropped, pads: [[keep(rows[0]), keep(rows[1])], [keep(cols[0]), keep(cols[1])]] };
+    return {
+      cropped,
+      pads: [
+        [keep(rows[0]), keep(rows[1])],
+        [keep(cols[0]), keep(cols[1])],
+      ],
+    };
   }
 
   /**
@@ -95,11 +117,19 @@ export class WasmScratch {
     let out = x;
     if (sh > 1) {
       out = this.reshape(out, [n * h, 1, w * c]);
-      out = this.pad(out, [[0, 0], [0, sh - 1], [0, 0]]);
+      out = this.pad(out, [
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+      ]);
     }
     if (sw > 1) {
       out = this.reshape(out, [n * h * sh * w, 1, c]);
-      out = this.pad(out, [[0, 0], [0, sw - 1], [0, 0]]);
+      out = this.pad(out, [
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]);
     }
     return out === x ? x : this.reshape(out, [n, h * sh, w * sw, c]);
   }
