@@ -2,13 +2,16 @@
  * Turns the SVG fallback of a final tfnb output into a PNG (`image/png` in place of
  * `image/svg+xml`), so viewers without tfnb's renderer show it: nbconvert 6.5 prefers SVG over
  * PNG and then strips the SVG's content, so a PNG beside the SVG would not be seen there.
- * Rasterising costs tens of milliseconds, so it is done for final states only:
- * - a first display is rasterised at once, unless it is a live training chart;
- * - a live training chart (progress not done) keeps its SVG; its final update is rasterised;
- * - other updates in place (a tfvis surface redrawn each epoch) keep their SVG, and the latest
- *   one of each output is rasterised once, when its cell ends (`settle`).
+ * Rasterising costs tens of milliseconds, so it is done for final states only, and never inside
+ * a running cell's loop:
+ * - a first display is rasterised at once, unless it is a live training chart (progress not
+ *   done), which keeps its SVG;
+ * - an update in place (a training chart's updates, its final one included; a tfvis surface
+ *   redrawn each epoch) keeps its SVG, and the latest update of each output is rasterised once,
+ *   when its cell ends (`settle`) — so a `fit` is not slowed by its chart's PNG. An update that
+ *   arrives after its cell ended (a fit the cell did not await) is rasterised at once.
  */
-import { BoundedMap } from '../../shared/boundedMap';
+import { BoundedMap, BoundedSet } from '../../shared/boundedMap';
 import { MIME, type MimeBundle } from '../../protocol/mime';
 import type { SvgRasterizer } from './raster';
 
@@ -16,6 +19,8 @@ export type SendDisplay = (executionId: string | null, bundle: MimeBundle, displ
 
 /** Outputs waiting for their cell's end; past this, the oldest keeps its SVG. */
 const MAX_PENDING = 64;
+/** Ended executions remembered (their late updates are rasterised at once). */
+const MAX_ENDED = 256;
 
 const TFNB_TYPES: readonly string[] = Object.values(MIME);
 
@@ -43,6 +48,7 @@ export function withPng(bundle: MimeBundle, raster: SvgRasterizer): MimeBundle {
 
 export class PngFallbacks {
   private readonly pending = new BoundedMap<string, { executionId: string | null; bundle: MimeBundle }>(MAX_PENDING);
+  private readonly ended = new BoundedSet<string>(MAX_ENDED);
 
   constructor(
     private readonly raster: SvgRasterizer,
@@ -51,16 +57,12 @@ export class PngFallbacks {
 
   display(executionId: string | null, bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
     if (displayId !== undefined) this.pending.delete(displayId);
-    if (!wantsPng(bundle) || isLiveTraining(bundle)) {
-      this.send(executionId, bundle, displayId, update);
-      return;
+    let rasterise = wantsPng(bundle) && !isLiveTraining(bundle);
+    if (rasterise && update && displayId !== undefined && executionId !== null && !this.ended.has(executionId)) {
+      this.pending.set(displayId, { executionId, bundle }); // rasterised when its cell ends
+      rasterise = false;
     }
-    if (update && displayId !== undefined && bundle[MIME.training] === undefined) {
-      this.pending.set(displayId, { executionId, bundle });
-      this.send(executionId, bundle, displayId, update);
-      return;
-    }
-    this.send(executionId, withPng(bundle, this.raster), displayId, update);
+    this.send(executionId, rasterise ? withPng(bundle, this.raster) : bundle, displayId, update);
   }
 
   /** A cell's result (final by nature), with its PNG. */
@@ -70,6 +72,7 @@ export class PngFallbacks {
 
   /** A cell ended: the outputs it updated in place get their PNG now. */
   settle(executionId: string): void {
+    this.ended.add(executionId);
     for (const [displayId, entry] of [...this.pending]) {
       if (entry.executionId !== executionId) continue;
       this.pending.delete(displayId);

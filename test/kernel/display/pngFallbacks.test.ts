@@ -63,11 +63,26 @@ describe('PNG fallbacks', () => {
     assert.equal(sent[0]!.bundle['image/svg+xml'], SVG);
   });
 
-  it('live training updates keep their SVG; the final one is rasterised', () => {
+  it('live training keeps its SVG; its final state is rasterised when the cell ends, not inside fit', () => {
     const { raster, sent, fallbacks } = setup();
     fallbacks.display('e1', training(false), 'run', false);
     for (let i = 0; i < 50; i++) fallbacks.display('e1', training(false), 'run', true);
-    assert.equal(raster.calls, 0, 'no rasterising while training');
+    fallbacks.display('e1', training(true), 'run', true);
+    assert.equal(raster.calls, 0, 'no rasterising while the cell runs');
+    assert.ok(sent.at(-1)!.bundle['image/svg+xml']);
+    fallbacks.settle('e1');
+    assert.equal(raster.calls, 1);
+    assert.ok(sent.at(-1)!.bundle['image/png']);
+    assert.equal(sent.at(-1)!.displayId, 'run');
+  });
+
+  it('a run whose cell already ended (an un-awaited fit) is rasterised when it finishes', () => {
+    const { raster, sent, fallbacks } = setup();
+    fallbacks.display('e1', training(false), 'run', false);
+    fallbacks.settle('e1');
+    assert.equal(raster.calls, 0, 'still live at the end of its cell');
+    fallbacks.display('e1', training(false), 'run', true);
+    assert.equal(raster.calls, 0);
     fallbacks.display('e1', training(true), 'run', true);
     assert.equal(raster.calls, 1);
     assert.ok(sent.at(-1)!.bundle['image/png']);
