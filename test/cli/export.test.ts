@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CLI_SCRIPT, ROOT, tempDir } from '../helpers/kernel';
 import { offlineEnv } from '../helpers/samples';
 import { ARTIFACTS } from '../renderers/harness';
-import { inkShare } from '../renderers/nbconvert.test';
+import { inkShare } from '../helpers/pixels';
 
 const CELLS: Array<[type: 'code' | 'markdown', source: string]> = [
   ['markdown', '# Report test\n\nSome **bold** text and a list:\n\n* one\n* two\n\n| a | b |\n|---|---|\n| 1 | 2 |'],

@@ -7,26 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decode } from 'fast-png';
 import { chromium, type Browser } from 'playwright-core';
 import { MIME } from '../../src/protocol/mime';
 import { CLI_SCRIPT, ROOT, tempDir } from '../helpers/kernel';
+import { inkShare } from '../helpers/pixels';
 import { noErrors, offlineEnv, readExecuted, type Cell } from '../helpers/samples';
 import { ARTIFACTS } from './harness';
-
-/** Share of an image's pixels that differ from its most common colour (its background). */
-export function inkShare(png: Uint8Array): number {
-  const image = decode(png);
-  const c = image.channels;
-  const counts = new Map<number, number>();
-  const n = image.width * image.height;
-  for (let i = 0; i < n; i++) {
-    const key = (image.data[i * c]! << 16) | (image.data[i * c + 1]! << 8) | image.data[i * c + 2]!;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const background = Math.max(...counts.values());
-  return (n - background) / n;
-}
 
 function nbconvert(notebook: string): string {
   const r = spawnSync('jupyter', ['nbconvert', '--to', 'html', notebook], { encoding: 'utf8', timeout: 120_000 });
