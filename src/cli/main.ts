@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { MIN_KERNEL_HEAP_MB, type BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
+import { exportCommand } from './exportCommand';
 import { gpuCommand } from './gpuCommand';
 import { runNotebook, type StopRequest } from './runNotebook';
 
@@ -21,6 +22,7 @@ const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
   if (argv[0] === 'gpu') return gpuCommand(argv.slice(1));
+  if (argv[0] === 'export') return exportCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

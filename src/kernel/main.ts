@@ -13,6 +13,7 @@ import { wasmMemoryOf } from './wasm/backendMemory';
 import { listenForInterrupts } from './interrupts';
 import { OutputRouter } from './output';
 import { installRuntime } from './runtime';
+import { startRasterizer } from './display/raster';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   deliverOutputBeforeExit(output);
   process.chdir(options.notebookDir);
 
+  // resvg (PNG fallbacks) compiles while the backend loads; the kernel is ready once both are.
+  const raster = startRasterizer(__dirname, (message) => log(message, 'warn'));
   let loaded;
   try {
     loaded = await loadBackend({
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     notebookPath: options.notebookPath,
     output,
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+    raster,
   });
   let executor: CellExecutor | undefined;
   const interruptEpoch = listenForInterrupts(
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   });
   const ready = executor;
   reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
-  await executor.init();
+  await Promise.all([executor.init(), raster.ready]);
 
   channel.onMessage((message: ClientToKernel) => {
     switch (message.type) {

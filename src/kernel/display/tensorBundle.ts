@@ -5,7 +5,7 @@
 import { MIME, type MimeBundle, type TensorPayload } from '../../protocol/mime';
 import { clip, fitWithin, formatNumber } from './budget';
 import type { Tensor } from './detect';
-import { pngBase64 } from './png';
+import { pngBase64, tileImages } from './png';
 import { heatmapPanel, histogramPanel, svgDocument, text, textDocument } from './svg';
 import { blockMeans, computeHistogram, computeStats, publicStats, readTensorValues, type FullStats, type TensorValues } from './tensorData';
 import { encodeImages, imageLayout, pixelScaler } from './tensorImages';
@@ -102,7 +102,7 @@ function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined
         pngDataUrls: images.urls,
         total: layout.count,
       };
-      png = pngBase64(images.first);
+      png = pngBase64(images.images.length > 1 ? tileImages(images.images) : images.first);
     }
   }
   if (values.kind === 'number' && stats && t.size > 1 && level.bins > 0)
