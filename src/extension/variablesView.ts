@@ -8,6 +8,7 @@
  * VS Code's own notebook variables API (`NotebookController.variableProvider`) is a proposed
  * API, which published extensions cannot use; hence a view of tfnb's own.
  */
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { VariableSummary } from '../protocol/messages';
 import type { TfnbController } from './controller';
@@ -62,6 +63,11 @@ export class VariablesView implements vscode.Disposable {
   private readonly panel: VariablePanel;
   private readonly disposables: vscode.Disposable[] = [];
   private filter = '';
+  /**
+   * The notebook listed: the active notebook editor's, kept while another editor (the value
+   * panel, a text file) is active and the notebook stays open.
+   */
+  private notebook: vscode.NotebookDocument | undefined = vscode.window.activeNotebookEditor?.notebook;
   private timer: NodeJS.Timeout | undefined;
   /** Replies to older requests are dropped: only the latest one's list is shown. */
   private requestCounter = 0;
@@ -94,7 +100,10 @@ export class VariablesView implements vscode.Disposable {
   }
 
   private activeNotebook(): vscode.NotebookDocument | undefined {
-    return vscode.window.activeNotebookEditor?.notebook;
+    const active = vscode.window.activeNotebookEditor?.notebook;
+    if (active) this.notebook = active;
+    else if (this.notebook?.isClosed) this.notebook = undefined;
+    return this.notebook;
   }
 
   private scheduleRefresh(): void {
@@ -109,6 +118,7 @@ export class VariablesView implements vscode.Disposable {
     const session = notebook && this.controller.isTfnbFor(notebook) ? this.kernels.get(notebook) : undefined;
     const empty = (message: string) => {
       this.provider.set([]);
+      this.tree.description = this.filter ? `filter: ${this.filter}` : undefined;
       this.tree.message = message;
     };
     if (!notebook || !this.controller.isTfnbFor(notebook)) return empty('Open a notebook that runs on tfnb to see its variables.');
@@ -118,6 +128,7 @@ export class VariablesView implements vscode.Disposable {
       const list = await session.listVariables({ filter: this.filter || undefined, limit: LIST_LIMIT });
       if (request !== this.requestCounter) return;
       this.provider.set(list.variables.map((v) => new VariableItem(v)));
+      this.tree.description = [basename(notebook.uri.path), this.filter ? `filter: ${this.filter}` : ''].filter(Boolean).join(' · ');
       this.tree.message = listMessage(list.total, list.variables.length, this.filter);
     } catch (e) {
       if (request !== this.requestCounter) return;
@@ -137,7 +148,6 @@ export class VariablesView implements vscode.Disposable {
 
   private async setFilter(filter: string): Promise<void> {
     this.filter = filter;
-    this.tree.description = filter ? `filter: ${filter}` : undefined;
     await vscode.commands.executeCommand('setContext', 'tfnb.variablesFiltered', filter !== '');
     await this.refresh();
   }

@@ -65,7 +65,7 @@ function tensorSummary(name: string, t: import('./display/detect').Tensor, tf: T
   return {
     name,
     kind: variable ? 'variable' : 'tensor',
-    type: constructorName(t),
+    type: variable ? 'Variable' : 'Tensor', // not the constructor's name, which the bundler may change
     shape: [...t.shape],
     dtype: t.dtype,
     bytes: disposed ? 0 : bytesOf(t.size, t.dtype, tf),
@@ -87,7 +87,9 @@ function modelSummary(name: string, model: import('./display/detect').LayersMode
       w.dtype,
       tf,
     );
-  return { name, kind: 'model', type: constructorName(model), params, bytes, preview: `${model.layers.length} layers` };
+  // getClassName(): the bundler may rename the class itself (`Sequential2`).
+  const type = typeof model.getClassName === 'function' ? model.getClassName() : constructorName(model);
+  return { name, kind: 'model', type, params, bytes, preview: `${model.layers.length} layers` };
 }
 
 function bytesOf(size: number, dtype: string, tf: Tf): number {

@@ -45,8 +45,8 @@ describe('variables view: the kernel summarizes top-level names', () => {
     );
     const v = await byName(k);
     assert.deepEqual(
-      { kind: v.get('t')?.kind, shape: v.get('t')?.shape, dtype: v.get('t')?.dtype, bytes: v.get('t')?.bytes },
-      { kind: 'tensor', shape: [3, 4], dtype: 'float32', bytes: 48 },
+      { kind: v.get('t')?.kind, type: v.get('t')?.type, shape: v.get('t')?.shape, dtype: v.get('t')?.dtype, bytes: v.get('t')?.bytes },
+      { kind: 'tensor', type: 'Tensor', shape: [3, 4], dtype: 'float32', bytes: 48 },
     );
     assert.deepEqual(
       { kind: v.get('w')?.kind, shape: v.get('w')?.shape, dtype: v.get('w')?.dtype, bytes: v.get('w')?.bytes },
@@ -65,8 +65,8 @@ describe('variables view: the kernel summarizes top-level names', () => {
     assert.deepEqual({ kind: v.get('Net')?.kind, type: v.get('Net')?.type }, { kind: 'function', type: 'class' });
     // dense 3->4: 12 + 4; dense 4->2: 8 + 2.
     assert.deepEqual(
-      { kind: v.get('model')?.kind, params: v.get('model')?.params, bytes: v.get('model')?.bytes },
-      { kind: 'model', params: 26, bytes: 26 * 4 },
+      { kind: v.get('model')?.kind, type: v.get('model')?.type, params: v.get('model')?.params, bytes: v.get('model')?.bytes },
+      { kind: 'model', type: 'Sequential', params: 26, bytes: 26 * 4 },
     );
     assert.equal(v.get('ds')?.kind, 'dataset');
     assert.equal(v.get('path')?.kind, 'object');
