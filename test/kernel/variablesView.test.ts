@@ -97,6 +97,26 @@ describe('variables view: the kernel summarizes top-level names', () => {
     assert.equal(v.get('late')?.preview, '(not initialized)');
   });
 
+  it('lists values that cannot be looked at without failing the list', async () => {
+    await ok(
+      k,
+      [
+        'const hostile = new Proxy({}, { get() { throw new Error("no get"); }, getPrototypeOf() { throw new Error("no proto"); }, has() { throw new Error("no has"); } });',
+        'const { proxy: revoked, revoke } = Proxy.revocable({}, {}); revoke();',
+        'const huge = "x".repeat(50_000_000);',
+        'const sparse = []; sparse[100_000_000] = 1;',
+      ].join('\n'),
+    );
+    const v = await byName(k);
+    assert.equal(v.get('hostile')?.kind, 'object');
+    assert.equal(v.get('revoked')?.kind, 'object');
+    assert.deepEqual({ kind: v.get('huge')?.kind, shape: v.get('huge')?.shape }, { kind: 'string', shape: [50_000_000] });
+    assert.ok((v.get('huge')?.preview?.length ?? 0) <= 100);
+    assert.deepEqual(v.get('sparse')?.shape, [100_000_001]);
+    const text = await k.inspectVariable('huge');
+    assert.ok(String(text['text/plain']).length < 200_000, 'the value shown is bounded');
+  });
+
   it('caps 10,000 names at the limit, sorted, with their total', async () => {
     const names = Array.from({ length: 10_000 }, (_, i) => `many${String(i).padStart(5, '0')}`);
     await ok(k, `let ${names.map((n, i) => `${n} = ${i}`).join(', ')};`);
@@ -147,5 +167,30 @@ describe('variables view: the kernel summarizes top-level names', () => {
       list.variables.map((v) => v.name),
       ['duringCell'],
     );
+  });
+});
+
+describe('variables view: requests and the kernel ending', () => {
+  it('fails a request still waiting when the kernel dies, and the running cell still ends once, died', async () => {
+    const k = startKernel();
+    try {
+      await k.start();
+      let ends = 0;
+      const cell = k.execute(
+        'await new Promise((r) => setTimeout(r, 200)); process.kill(process.pid, "SIGKILL");',
+        { cellName: 'dies' },
+        {
+          onEnd: () => ends++,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const listed = k.listVariables({ limit: 10 });
+      await assert.rejects(listed, /the kernel exited/);
+      assert.equal((await cell.done).status, 'died');
+      assert.equal(ends, 1);
+      await assert.rejects(k.listVariables({ limit: 10 }), /no kernel is running/);
+    } finally {
+      await k.close();
+    }
   });
 });
