@@ -48,7 +48,8 @@ function summarizeValue(name: string, value: unknown, tf: Tf): VariableSummary {
   if (isLayersModel(value, tf)) return modelSummary(name, value, tf);
   if (isDataset(value, tf)) {
     const size = (value as { size?: unknown }).size;
-    return { name, kind: 'dataset', type: constructorName(value), preview: typeof size === 'number' ? `${size} elements` : 'size unknown' };
+    // tf.data's datasets are anonymous subclasses: their constructor names say nothing.
+    return { name, kind: 'dataset', type: 'Dataset', preview: typeof size === 'number' ? `${size} elements` : 'size unknown' };
   }
   if (ArrayBuffer.isView(value)) {
     const length = value instanceof DataView ? value.byteLength : (value as unknown as { length: number }).length;

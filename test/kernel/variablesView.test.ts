@@ -68,7 +68,10 @@ describe('variables view: the kernel summarizes top-level names', () => {
       { kind: v.get('model')?.kind, type: v.get('model')?.type, params: v.get('model')?.params, bytes: v.get('model')?.bytes },
       { kind: 'model', type: 'Sequential', params: 26, bytes: 26 * 4 },
     );
-    assert.equal(v.get('ds')?.kind, 'dataset');
+    assert.deepEqual(
+      { kind: v.get('ds')?.kind, type: v.get('ds')?.type, preview: v.get('ds')?.preview },
+      { kind: 'dataset', type: 'Dataset', preview: '3 elements' },
+    );
     assert.equal(v.get('path')?.kind, 'object');
     assert.equal(v.get('addedGlobal')?.kind, 'number');
     // The kernel's own globals and the transpiler's hidden names are not the notebook's.
