@@ -22,6 +22,7 @@ const NOTEBOOK = notebookJson([
     ].join('\n'),
   },
   { kind: 'code', source: 'const extraTensor = tf.ones([3], "int32");' },
+  { kind: 'code', source: `let ${Array.from({ length: 10_000 }, (_, i) => `many${String(i).padStart(5, '0')} = ${i}`).join(', ')};` },
 ]);
 
 describe('the Variables view (code-server)', { timeout: 600_000 }, () => {
@@ -110,6 +111,21 @@ describe('the Variables view (code-server)', { timeout: 600_000 }, () => {
     await row('model').click();
     const summary = await variableFrame(wb, 60_000, 'model');
     await summary.locator('.tfnb-output[data-mime*="model-summary"]').first().waitFor({ timeout: 30_000 });
+  });
+
+  it('lists 10,000 names capped, says so, and the filter finds any of them', async () => {
+    // Run All: the cell is one line of 10,000 declarations, too wide to click into and run.
+    await wb.activateTab('vars.ipynb');
+    await wb.command('Notebook: Run All');
+    assert.equal(await wb.waitForCellDone(2, 120_000), 'success');
+    await view().getByText('Showing the first 500 of 10,005 names: filter to find the others.').waitFor({ timeout: 60_000 });
+    await wb.command('tfnb: Filter Variables…');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('many09999');
+    await wb.page.keyboard.press('Enter');
+    await waitForRows((n) => n.join() === 'many09999', '[many09999]');
+    assert.equal(await row('many09999').locator('.label-description').innerText(), '9999');
   });
 });
 
