@@ -11,9 +11,10 @@ import {
   type ExecutionSink,
   type KernelState,
   type LogEvent,
+  type VariablesList,
 } from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
-import type { RendererToKernelMessage } from '../protocol/mime';
+import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
 import type { NodeRuntime } from './nodeRuntime';
 import { kernelNodeArgs, type TfnbSettings } from '../vscodeShared/settings';
 
@@ -120,6 +121,15 @@ export class KernelSession implements vscode.Disposable {
 
   sendRendererMessage(message: RendererToKernelMessage): void {
     this.client.sendRendererMessage(message);
+  }
+
+  /** The kernel's top-level names (the variables view); fails when no kernel runs. */
+  listVariables(options: { filter?: string; limit?: number }): Promise<VariablesList> {
+    return this.client.listVariables(options);
+  }
+
+  inspectVariable(name: string): Promise<MimeBundle> {
+    return this.client.inspectVariable(name);
   }
 
   async dispose(): Promise<void> {

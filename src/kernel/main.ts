@@ -17,6 +17,7 @@ import { startRasterizer } from './display/raster';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
+import { VariablesView } from './variablesView';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
@@ -84,6 +85,12 @@ async function main(): Promise<void> {
   const ready = executor;
   reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
   await Promise.all([executor.init(), raster.ready]);
+  const variablesView = new VariablesView({
+    tf,
+    toBundle: runtime.toBundle,
+    send: (reply) => output.send(reply),
+    whenNoCellRuns: (task) => ready.whenNoCellRuns(task),
+  });
 
   channel.onMessage((message: ClientToKernel) => {
     switch (message.type) {
@@ -94,6 +101,12 @@ async function main(): Promise<void> {
         break;
       case 'renderer-message':
         if (message.message.type === 'stop-training') runtime.display.stopTraining(message.message.trainingId);
+        break;
+      case 'variables':
+        variablesView.list(message);
+        break;
+      case 'inspect-variable':
+        variablesView.inspect(message);
         break;
       case 'shutdown':
         // Pending output goes out on the way (deliverOutputBeforeExit).
