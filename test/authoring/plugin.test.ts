@@ -323,6 +323,48 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.match(summary(await problems(plainCells[0]!)).join('\n'), /^1:4 TS2339 Property 'node' does not exist/);
   });
 
+  it('an untitled notebook (its cells in no folder: one inferred project each) sees the cells above', async () => {
+    // VS Code names an untitled notebook's cells `vscode-notebook-cell:Untitled-1.ipynb#W0sdW50aXRsZWQ=` and opens them
+    // with no projectRootPath, so the server puts each cell in an inferred project of its own.
+    const cells = [
+      'const t = tf.tensor1d([1, 2]);\nconst lr = 0.01;',
+      'const doubled = t.mul(2);\nconsole.log(lr);',
+      'doubled.print();\nt.',
+    ].map((text, i) => {
+      const uri = { path: 'Untitled-1.ipynb', fragment: `W${i}sdW50aXRsZWQ=` };
+      return {
+        uri,
+        text,
+        language: 'typescript' as const,
+        serverFile: `^/vscode-notebook-cell/ts-nul-authority/${uri.path}#${uri.fragment}`,
+      };
+    });
+    await tss.request('updateOpen', { openFiles: cells.map((c) => ({ file: c.serverFile, fileContent: c.text, scriptKindName: 'TS' })) });
+    await setOrder('Untitled-1.ipynb', cells);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    assert.deepEqual(
+      summary(await problems(cells[2]!)).filter((p) => !p.includes('TS1003')),
+      [],
+    );
+    const info = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[2]!, 'doubled'));
+    assert.match(info.displayString, /doubled: tf\.Tensor/);
+    const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[2]!, 't.', 2) });
+    assert.ok(members.entries.some((e) => e.name === 'mul'));
+    // A cell typed later (its own new project) sees them too; editing a cell above reaches the cells below.
+    const added = {
+      uri: { path: 'Untitled-1.ipynb', fragment: 'W3sdW50aXRsZWQ=' },
+      text: 'const n: number = lr;',
+      language: 'typescript' as const,
+      serverFile: '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.ipynb#W3sdW50aXRsZWQ=',
+    };
+    await tss.request('updateOpen', { openFiles: [{ file: added.serverFile, fileContent: added.text, scriptKindName: 'TS' }] });
+    await setOrder('Untitled-1.ipynb', [...cells, added]);
+    assert.deepEqual(summary(await problems(added)), []);
+    await tss.setText(cells[0]!, "const t = tf.tensor1d([1, 2]);\nconst lr = 'fast';");
+    assert.deepEqual(summary(await problems(added)), ["1:7 TS2322 Type 'string' is not assignable to type 'number'."]);
+  });
+
   it('JavaScript cells see the cells above too', async () => {
     const ts = await open('mixed.ipynb', ['const model = tf.sequential();']);
     const jsCells = notebookCells(join(ws, 'mixed.ipynb'), ['', 'model.'], 'javascript').slice(1);
