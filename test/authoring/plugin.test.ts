@@ -119,6 +119,24 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.equal(details!.displayParts.map((p) => p.text).join(''), 'const learningRate: 0.01');
   });
 
+  it("completion after `tf.` lists the ops first and tfjs-core's kernel-name constants (`Abs`, `Conv2D`) last", async () => {
+    const cells = await open('tf-members.ipynb', ['tf.']);
+    const { entries } = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[0]!, 'tf.', 3) });
+    // As VS Code orders them before anything is typed (defaultComparator in its completionModel.ts): by sort text, then
+    // by name, comparing code units: every capitalised name (`Abs`) before every lower-case one (`abs`).
+    const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const order = [...entries]
+      .sort((a, b) => byCodeUnits(a.sortText.toLowerCase(), b.sortText.toLowerCase()) || byCodeUnits(a.name, b.name))
+      .map((e) => e.name);
+    for (const kernelName of ['Abs', 'Acos', 'Conv2D', 'FusedConv2D', '_FusedMatMul']) {
+      assert.ok(order.includes(kernelName), `${kernelName} is still offered`);
+      for (const op of ['abs', 'acos', 'conv2d', 'tensor', 'sequential', 'zeros', 'Tensor', 'train', 'layers'])
+        assert.ok(order.indexOf(op) < order.indexOf(kernelName), `${op} comes before ${kernelName}`);
+    }
+    const firstKernelName = order.indexOf('_FusedMatMul');
+    assert.ok(firstKernelName > 300, `the kernel names come after the ${firstKernelName} other members`);
+  });
+
   it("hover shows a name's type from its cell; the kernel's globals read as globals", async () => {
     const cells = await open('hover.ipynb', ['const model = tf.sequential();', 'display(model);']);
     const model = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'model'));
