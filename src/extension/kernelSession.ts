@@ -15,7 +15,10 @@ import {
 } from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
+import { describeBackend } from './backendText';
 import type { NodeRuntime } from './nodeRuntime';
+
+export { describeBackend };
 import { kernelNodeArgs, type TfnbSettings } from '../vscodeShared/settings';
 
 export interface SessionOptions {
@@ -136,18 +139,6 @@ export class KernelSession implements vscode.Disposable {
     await this.client.close().catch((e: unknown) => this.options.log.warn(`[${this.options.label}] closing the kernel: ${String(e)}`));
     this.changed.dispose();
   }
-}
-
-export function describeBackend(info: BackendInfo): string {
-  const extra = [
-    info.adapter ?? '',
-    info.gpu ? 'GPU' : '',
-    info.threads ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : '',
-    `tfjs ${info.tfVersion}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${info.name} (${extra})`;
 }
 
 function logLine(log: vscode.LogOutputChannel, e: LogEvent, line: string): void {

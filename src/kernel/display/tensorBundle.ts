@@ -24,7 +24,7 @@ interface Level {
 }
 
 const LEVELS: Level[] = [
-  { maxLeaves: 2000, maxStringChars: 200, heatmapSide: 64, maxImages: 16, imageMaxSide: 128, imageShare: 0.3, bins: 30, textChars: 6000 },
+  { maxLeaves: 2000, maxStringChars: 200, heatmapSide: 64, maxImages: 32, imageMaxSide: 128, imageShare: 0.3, bins: 30, textChars: 6000 },
   { maxLeaves: 600, maxStringChars: 80, heatmapSide: 48, maxImages: 4, imageMaxSide: 96, imageShare: 0.15, bins: 30, textChars: 3000 },
   { maxLeaves: 150, maxStringChars: 40, heatmapSide: 32, maxImages: 1, imageMaxSide: 64, imageShare: 0.08, bins: 20, textChars: 1500 },
   { maxLeaves: 0, maxStringChars: 0, heatmapSide: 16, maxImages: 0, imageMaxSide: 0, imageShare: 0, bins: 10, textChars: 600 },
@@ -101,6 +101,7 @@ function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined
         channels: images.channels,
         pngDataUrls: images.urls,
         total: layout.count,
+        limit: level.maxImages,
       };
       png = pngBase64(images.images.length > 1 ? tileImages(images.images) : images.first);
     }
