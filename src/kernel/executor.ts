@@ -15,6 +15,7 @@ import { formatBytes, type OutputRouter } from './output';
 import { stopTrainingFor } from './runningFits';
 import { RESULT_GLOBAL } from './trailingExpression';
 import { CellSyntaxError, transpileCell, type TranspiledCell } from './transpile';
+import { nextTensorId, type HeldTensors } from './heldTensors';
 import { variablesNow, variablesSince, type VariableSnapshot } from './variables';
 import type { Tf } from './backend';
 import { settleGpuDisplays } from './webgpu/gpuDisplay';
@@ -50,6 +51,9 @@ function terminatedOrThrow(e: unknown): typeof TERMINATED {
   throw e;
 }
 
+/** How many of the names holding a cell's new tensors the notice names. */
+const HELD_NAMES_SHOWN = 3;
+
 export interface ExecutorDeps {
   tf: Tf;
   output: OutputRouter;
@@ -61,6 +65,8 @@ export interface ExecutorDeps {
   interruptEpoch: () => number;
   /** The wasm backend's heap size in bytes; undefined on other backends. */
   wasmHeapBytes?: () => number | undefined;
+  /** Tensors from `sinceId` on that the notebook's top-level names reach (kept on purpose, not leaked). */
+  tensorsHeldByNames?: (sinceId: number) => Promise<HeldTensors>;
 }
 
 type Transpiled = { ok: true; cell: TranspiledCell } | { ok: false; error: unknown };
@@ -202,6 +208,7 @@ export class CellExecutor {
     const started = performance.now();
     const before = this.deps.tf.memory();
     const variablesBefore = variablesNow(this.deps.tf);
+    const firstNewTensorId = nextTensorId(this.deps.tf);
     this.current = { executionId, failed: false };
     this.deps.beforeCell?.();
     let status: ExecutionStatus;
@@ -239,7 +246,7 @@ export class CellExecutor {
         text: `\n[tfnb] output limit reached: ${formatBytes(dropped.bytes)} more output was dropped (setting tfnb.maxOutputBytes)\n`,
       });
     }
-    this.reportMemory(executionId, memory, variablesBefore);
+    await this.reportMemory(executionId, memory, variablesBefore, firstNewTensorId);
     // Work the cell started may have failed up to this moment (reportStray).
     if (status === 'ok' && this.current?.failed) status = 'error';
     if (status !== 'ok') this.markNotOk(executionId);
@@ -249,10 +256,16 @@ export class CellExecutor {
   }
 
   /**
-   * Tensors a cell left: the weights of models it built (tf.Variables) are meant to stay, so
-   * they are counted apart, as information; only the others are reported as not disposed.
+   * Tensors a cell left: the weights of models it built (tf.Variables) and the tensors its
+   * top-level names still reach (a loaded dataset) are meant to stay, so they are counted apart,
+   * as information; only the others, which nothing can reach, are reported as not disposed.
    */
-  private reportMemory(executionId: string, memory: MemoryReport, variablesBefore: VariableSnapshot): void {
+  private async reportMemory(
+    executionId: string,
+    memory: MemoryReport,
+    variablesBefore: VariableSnapshot,
+    firstNewTensorId: number,
+  ): Promise<void> {
     const made = variablesSince(this.deps.tf, variablesBefore);
     if (made.count > 0) {
       this.deps.output.send({
@@ -262,13 +275,29 @@ export class CellExecutor {
         text: `[tfnb] +${plural(made.count, 'variable')}, ${formatBytes(made.bytes)} held by models\n`,
       });
     }
-    const leftTensors = memory.deltaTensors - made.count;
+    let leftTensors = memory.deltaTensors - made.count;
+    let leftBytes = memory.deltaBytes - made.bytes;
+    if (leftTensors > 0 && this.deps.tensorsHeldByNames) {
+      const held = await this.deps.tensorsHeldByNames(firstNewTensorId).catch(() => undefined);
+      const count = Math.min(held?.count ?? 0, leftTensors);
+      if (held && count > 0) {
+        const shown = held.names.slice(0, HELD_NAMES_SHOWN).join(', ') + (held.names.length > HELD_NAMES_SHOWN ? ', …' : '');
+        this.deps.output.send({
+          type: 'stream',
+          executionId,
+          name: 'stdout',
+          text: `[tfnb] +${plural(count, 'tensor')}, ${formatBytes(held.bytes)} held by ${shown}\n`,
+        });
+        leftTensors -= count;
+        leftBytes -= held.bytes;
+      }
+    }
     if (leftTensors > 0) {
       this.deps.output.send({
         type: 'stream',
         executionId,
         name: 'stderr',
-        text: `[tfnb] +${plural(leftTensors, 'tensor')}, ${formatBytes(Math.max(0, memory.deltaBytes - made.bytes))} not disposed\n`,
+        text: `[tfnb] +${plural(leftTensors, 'tensor')}, ${formatBytes(Math.max(0, leftBytes))} not disposed\n`,
       });
     }
   }

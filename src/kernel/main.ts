@@ -18,6 +18,7 @@ import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
 import { VariablesView } from './variablesView';
+import { HELD_NAMES_LOOKED_AT, heldTensors } from './heldTensors';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
     raster,
   });
   let executor: CellExecutor | undefined;
+  // Built once the executor is (it waits for cells to end); the leak notice asks it for top-level names.
+  let variablesView: VariablesView | undefined;
   const interruptEpoch = listenForInterrupts(
     INTERRUPT_FD,
     (id) => executor?.interrupt(id),
@@ -81,11 +84,12 @@ async function main(): Promise<void> {
     beforeCell: () => runtime.display.resetSurfaces(),
     interruptEpoch,
     wasmHeapBytes,
+    tensorsHeldByNames: async (sinceId) => heldTensors(tf, (await variablesView?.topLevelEntries(HELD_NAMES_LOOKED_AT)) ?? [], sinceId),
   });
   const ready = executor;
   reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
   await Promise.all([executor.init(), raster.ready]);
-  const variablesView = new VariablesView({
+  variablesView = new VariablesView({
     tf,
     toBundle: runtime.toBundle,
     send: (reply) => output.send(reply),

@@ -66,6 +66,13 @@ export class VariablesView {
     });
   }
 
+  /** The notebook's top-level names and their values (the first `max`, sorted), for the leak notice. */
+  async topLevelEntries(max: number): Promise<Array<[string, unknown]>> {
+    const names = (await this.names()).sort(byName).slice(0, max);
+    const values = await this.valuesOf(names);
+    return names.map((name, i) => [name, values[i] === UNINITIALIZED ? undefined : values[i]]);
+  }
+
   private async summaries(request: VariablesRequest): Promise<VariablesReply> {
     const filter = request.filter?.toLowerCase() ?? '';
     const names = (await this.names()).filter((n) => !filter || n.toLowerCase().includes(filter));

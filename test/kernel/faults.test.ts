@@ -198,16 +198,36 @@ for (const backend of RULE_BACKENDS)
       const built = await k.run('const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] });');
       assert.equal(streamText(built, 'stdout'), '[tfnb] +2 variables, 64 B held by models\n');
       assert.equal(streamText(built, 'stderr'), '', 'building a model is not a leak');
-      const leaked = await k.run('const one = tf.ones([2]);');
-      assert.equal(streamText(leaked, 'stderr'), '[tfnb] +1 tensor, 8 B not disposed\n');
+      const held = await k.run('const one = tf.ones([2]);');
+      assert.equal(streamText(held, 'stdout'), '[tfnb] +1 tensor, 8 B held by one\n', 'a tensor a name keeps is not a leak');
+      assert.equal(streamText(held, 'stderr'), '');
+      const leaked = await k.run('tf.ones([2]).sum().dispose();');
+      assert.equal(streamText(leaked, 'stderr'), '[tfnb] +1 tensor, 8 B not disposed\n', 'nothing reaches the ones any more');
       assert.equal(streamText(leaked, 'stdout'), '');
       const both = await k.run(
-        'const model2 = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });\nconst two = tf.zeros([3]);\nconst three = tf.zeros([1]);',
+        'const model2 = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });\nconst two = tf.zeros([3]);\nconst three = tf.zeros([1]);\ntf.zeros([5]).sum().dispose();',
       );
-      assert.equal(streamText(both, 'stdout'), '[tfnb] +2 variables, 12 B held by models\n');
-      assert.equal(streamText(both, 'stderr'), '[tfnb] +2 tensors, 16 B not disposed\n');
+      assert.equal(streamText(both, 'stdout'), '[tfnb] +2 variables, 12 B held by models\n[tfnb] +2 tensors, 16 B held by three, two\n');
+      assert.equal(streamText(both, 'stderr'), '[tfnb] +1 tensor, 20 B not disposed\n');
       const disposed = await k.run('model.dispose(); model2.dispose(); tf.dispose([one, two, three]);');
       assert.equal(streamText(disposed, 'stdout') + streamText(disposed, 'stderr'), '');
+    });
+
+    it('counts tensors a loaded dataset or an object keeps as held by its name, a few levels deep', async () => {
+      const r = await k.run(
+        [
+          'const data = { train: { xs: tf.zeros([4]), ys: [tf.zeros([2])] }, note: "x" };',
+          'class Holder { kept = tf.zeros([1]); }',
+          'const holder = new Holder();',
+          'const table = new Map([["a", tf.zeros([1])]]);',
+          'const deep = { a: { b: { c: { d: tf.zeros([1]) } } } };',
+        ].join('\n'),
+      );
+      assert.equal(streamText(r, 'stdout'), '[tfnb] +4 tensors, 32 B held by data, holder, table\n');
+      // Four levels down is past the walk: reported as a leak would be.
+      assert.equal(streamText(r, 'stderr'), '[tfnb] +1 tensor, 4 B not disposed\n');
+      const gone = await k.run('tf.dispose([data.train.xs, ...data.train.ys, holder.kept, ...table.values(), deep.a.b.c.d]);');
+      assert.equal(streamText(gone, 'stdout') + streamText(gone, 'stderr'), '');
     });
   });
 
