@@ -58,6 +58,7 @@ export function simdProduct({ inputs, backend, attrs }: WasmKernelArgs): TensorI
   const out = backend.makeOutput([...(batchA.length >= batchB.length ? batchA : batchB), m, n], 'float32');
   // Offsets are read after makeOutput: an allocation may grow the heap (offsets stay valid).
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  (transposeA ? gemm.tn : gemm.nn)(at(a), at(b), at(out), bias ? at(bias) : 0, m, n, k, activation === 'relu' ? 1 : 0);
+  const lda = transposeA ? m : k;
+  (transposeA ? gemm.tn : gemm.nn)(at(a), at(b), at(out), bias ? at(bias) : 0, m, n, k, activation === 'relu' ? 1 : 0, lda, n, n);
   return out;
 }

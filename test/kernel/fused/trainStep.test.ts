@@ -1,0 +1,208 @@
+// The fused training step (src/kernel/fused/trainStep/) against tfjs's own step on the wasm
+// backend: random dense models, shapes, losses, optimizers and seeds (fast-check); weights, the
+// optimizer's moments, losses and metrics after each step must match within 1e-5 relative.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { fusedTrainStep } from '../../../src/kernel/fused/trainStep/install';
+import { logged, startWasm, tf } from '../wasm/helpers';
+
+before(async () => {
+  await startWasm({ threads: 1 });
+});
+
+type Loss = 'sparseCategoricalCrossentropy' | 'categoricalCrossentropy' | 'meanSquaredError';
+type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+
+interface Case {
+  input: number[];
+  hidden: Array<{ units: number; activation: Act; useBias: boolean }>;
+  outUnits: number;
+  outActivation: Act;
+  loss: Loss;
+  optimizer: 'adam' | 'sgd';
+  batch: number;
+  steps: number;
+  seed: number;
+  dropout: boolean;
+}
+
+function build(c: Case): tf.LayersModel {
+  const layers: tf.layers.Layer[] = [];
+  if (c.input.length > 1) layers.push(tf.layers.flatten({ inputShape: c.input }));
+  c.hidden.forEach((h, i) => {
+    const first = layers.length === 0 && i === 0;
+    layers.push(
+      tf.layers.dense({
+        units: h.units,
+        activation: h.activation,
+        useBias: h.useBias,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed + i }),
+        biasInitializer: tf.initializers.randomNormal({ seed: c.seed + 50 + i, stddev: 0.1 }),
+        ...(first ? { inputShape: c.input } : {}),
+      }),
+    );
+    if (c.dropout) layers.push(tf.layers.dropout({ rate: 0 }));
+  });
+  layers.push(
+    tf.layers.dense({
+      units: c.outUnits,
+      activation: c.outActivation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed + 99 }),
+      ...(layers.length === 0 ? { inputShape: c.input } : {}),
+    }),
+  );
+  const model = tf.sequential({ layers });
+  const optimizer = c.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.1);
+  model.compile({ optimizer, loss: c.loss, metrics: ['accuracy'] });
+  return model;
+}
+
+function data(c: Case): { x: tf.Tensor; y: tf.Tensor } {
+  const rows = c.batch * c.steps;
+  const x = tf.randomNormal([rows, ...c.input], 0, 1, 'float32', c.seed);
+  let y: tf.Tensor;
+  if (c.loss === 'sparseCategoricalCrossentropy') y = tf.randomUniform([rows], 0, c.outUnits, 'int32', c.seed + 1).cast('float32');
+  else if (c.loss === 'categoricalCrossentropy')
+    y = tf.oneHot(tf.randomUniform([rows], 0, c.outUnits, 'int32', c.seed + 1), c.outUnits).cast('float32');
+  else y = tf.randomUniform([rows, c.outUnits], 0, 1, 'float32', c.seed + 1);
+  return { x, y };
+}
+
+function relativeDiff(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
+  let diff = 0;
+  // Relative to the largest value, and to 1 for values below 1: a gradient that is a sum with
+  // cancellation (bias gradients of a few rows) has rounding noise relative to its terms, which
+  // Adam's normalisation turns into weight noise of that absolute size.
+  let scale = 1;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Math.abs(a[i]! - b[i]!) > diff) worst = i;
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  if (process.env.DEBUG_FUSED && diff / scale > 1e-5) console.log(`worst at ${worst}: ${a[worst]} vs ${b[worst]}`);
+  return diff / scale;
+}
+
+async function train(c: Case, fused: boolean): Promise<{ weights: Float32Array[]; optimizerWeights: Float32Array[]; logs: number[][] }> {
+  fusedTrainStep.enabled = fused;
+  try {
+    const model = build(c);
+    const { x, y } = data(c);
+    const logs: number[][] = [];
+    for (let s = 0; s < c.steps; s++) {
+      const xs = x.slice(s * c.batch, c.batch);
+      const ys = y.slice(s * c.batch, c.batch);
+      logs.push((await model.trainOnBatch(xs, ys)) as number[]);
+      tf.dispose([xs, ys]);
+    }
+    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    const optimizerWeights = (await model.optimizer.getWeights()).map((w) => w.tensor.dataSync() as Float32Array);
+    tf.dispose([x, y]);
+    model.dispose();
+    return { weights, optimizerWeights, logs };
+  } finally {
+    fusedTrainStep.enabled = true;
+  }
+}
+
+const activation = fc.constantFrom<Act>('linear', 'relu', 'sigmoid', 'tanh');
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  input: fc.oneof(
+    fc.integer({ min: 1, max: 40 }).map((n): number[] => [n]),
+    fc.constant<number[]>([4, 5, 1]),
+    fc.constant<number[]>([3, 7]),
+  ),
+  hidden: fc.array(fc.record({ units: fc.integer({ min: 1, max: 40 }), activation, useBias: fc.boolean() }), { maxLength: 2 }),
+  outUnits: fc.integer({ min: 1, max: 12 }),
+  outActivation: fc.constantFrom<Act>('softmax', 'linear', 'sigmoid', 'relu', 'tanh'),
+  loss: fc.constantFrom<Loss>('sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'meanSquaredError'),
+  optimizer: fc.constantFrom<'adam' | 'sgd'>('adam', 'sgd'),
+  batch: fc.integer({ min: 1, max: 21 }),
+  steps: fc.integer({ min: 1, max: 4 }),
+  seed: fc.integer({ min: 1, max: 10000 }),
+  dropout: fc.boolean(),
+});
+
+/**
+ * Cross-entropies want probabilities: random cases keep softmax or sigmoid outputs for them; and
+ * tfjs refuses categorical cross-entropy on a single unit (targets must be one-hot rows).
+ */
+const sensible = (c: Case) =>
+  c.loss === 'meanSquaredError' ||
+  ((c.outActivation === 'softmax' || c.outActivation === 'sigmoid') && (c.loss !== 'categoricalCrossentropy' || c.outUnits > 1));
+
+describe('fused training step on wasm', () => {
+  before(async () => {
+    assert.ok(await tf.setBackend('wasm'));
+  });
+
+  it('is used for the tutorial model and logs it once', async () => {
+    logged.length = 0;
+    const c: Case = {
+      input: [28, 28, 1],
+      hidden: [{ units: 128, activation: 'relu', useBias: true }],
+      outUnits: 10,
+      outActivation: 'softmax',
+      loss: 'sparseCategoricalCrossentropy',
+      optimizer: 'adam',
+      batch: 64,
+      steps: 3,
+      seed: 7,
+      dropout: false,
+    };
+    const model = build(c);
+    const { x, y } = data(c);
+    const profile = await tf.profile(async () => {
+      await model.trainOnBatch(x.slice(0, 64), y.slice(0, 64));
+    });
+    const fusedLines = logged.filter((l) => l.startsWith('fused training step'));
+    assert.equal(fusedLines.length, 1, logged.join('\n'));
+    assert.match(fusedLines[0]!, /dense 784→128 relu, dense 128→10 softmax; sparseCategoricalCrossentropy; adam/);
+    // tfjs's own step runs about 80 kernels; the fused one none but slicing and scalars.
+    assert.ok(profile.kernelNames.length < 10, profile.kernelNames.join(','));
+    await model.trainOnBatch(x.slice(0, 64), y.slice(0, 64));
+    assert.equal(logged.filter((l) => l.startsWith('fused training step')).length, 1);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it("matches tfjs's step over random models, shapes, losses, optimizers and seeds", async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb.filter(sensible), async (c) => {
+        const fused = await train(c, true);
+        const reference = await train(c, false);
+        if (process.env.DEBUG_FUSED)
+          console.log(
+            JSON.stringify({
+              c,
+              f: fused.logs,
+              r: reference.logs,
+              fw: fused.weights.map((w) => Array.from(w.slice(0, 4))),
+              rw: reference.weights.map((w) => Array.from(w.slice(0, 4))),
+            }),
+          );
+        fused.logs.forEach((l, s) =>
+          l.forEach((v, i) =>
+            assert.ok(
+              Math.abs(v - reference.logs[s]![i]!) <= 1e-5 * Math.max(1, Math.abs(reference.logs[s]![i]!)),
+              `step ${s} log ${i}: ${v} vs ${reference.logs[s]![i]}`,
+            ),
+          ),
+        );
+        fused.weights.forEach((w, i) =>
+          assert.ok(relativeDiff(w, reference.weights[i]!) < 1e-5, `weight ${i}: ${relativeDiff(w, reference.weights[i]!)}`),
+        );
+        assert.equal(fused.optimizerWeights.length, reference.optimizerWeights.length);
+        fused.optimizerWeights.forEach((w, i) =>
+          assert.ok(
+            relativeDiff(w, reference.optimizerWeights[i]!) < 1e-5,
+            `optimizer weight ${i}: ${relativeDiff(w, reference.optimizerWeights[i]!)}`,
+          ),
+        );
+      }),
+      { numRuns: Number(process.env.TFNB_FUSED_RUNS ?? 60), seed: Number(process.env.TFNB_FUSED_SEED ?? 20261207), verbose: true },
+    );
+  });
+});
