@@ -206,3 +206,118 @@ describe('fused training step on wasm', () => {
     );
   });
 });
+
+describe('fused training step inside model.fit', () => {
+  before(async () => {
+    assert.ok(await tf.setBackend('wasm'));
+  });
+
+  const c: Case = {
+    input: [6, 4],
+    hidden: [{ units: 16, activation: 'relu', useBias: true }],
+    outUnits: 10,
+    outActivation: 'softmax',
+    loss: 'sparseCategoricalCrossentropy',
+    optimizer: 'adam',
+    batch: 12,
+    steps: 10,
+    seed: 42,
+    dropout: true,
+  };
+
+  interface FitRun {
+    history: Record<string, number[]>;
+    batchLosses: number[];
+    epochsRun: number;
+    before: Float32Array;
+    after: Float32Array;
+    weights: Float32Array[];
+    shared: Float32Array;
+  }
+
+  async function fitRun(fused: boolean, classWeight?: Record<number, number>): Promise<FitRun> {
+    fusedTrainStep.enabled = fused;
+    try {
+      const model = build(c);
+      const { x, y } = data(c);
+      // A prediction first: XNNPACK packs the 10-unit layer's weights and caches them by tensor.
+      const before = (model.predict(x.slice(0, 8)) as tf.Tensor).dataSync() as Float32Array;
+      // A tensor sharing the first kernel's memory must keep the values it had.
+      const shared = (model.layers[1] as unknown as { kernel: { read(): tf.Variable } }).kernel.read().reshape([-1]);
+      const sharedBefore = shared.dataSync().slice() as Float32Array;
+      const batchLosses: number[] = [];
+      let epochsRun = 0;
+      const history = await model.fit(x, y, {
+        epochs: 4,
+        batchSize: c.batch,
+        shuffle: false,
+        validationSplit: 0.25,
+        verbose: 0,
+        ...(classWeight ? { classWeight } : {}),
+        callbacks: {
+          onBatchEnd: async (_batch, logs) => {
+            batchLosses.push(logs!.loss as number);
+          },
+          onEpochEnd: async (epoch) => {
+            epochsRun = epoch + 1;
+            if (epoch === 2) model.stopTraining = true;
+          },
+        },
+      });
+      const after = (model.predict(x.slice(0, 8)) as tf.Tensor).dataSync() as Float32Array;
+      assert.deepEqual(Array.from(shared.dataSync()), Array.from(sharedBefore));
+      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      tf.dispose([x, y, shared]);
+      model.dispose();
+      return { history: history.history as Record<string, number[]>, batchLosses, epochsRun, before, after, weights, shared: sharedBefore };
+    } finally {
+      fusedTrainStep.enabled = true;
+    }
+  }
+
+  it('gives the history, callbacks, stopTraining, validation and predictions of tfjs', async () => {
+    const fused = await fitRun(true);
+    const reference = await fitRun(false);
+    assert.equal(fused.epochsRun, 3);
+    assert.equal(reference.epochsRun, 3);
+    assert.deepEqual(Object.keys(fused.history).sort(), ['acc', 'loss', 'val_acc', 'val_loss']);
+    assert.deepEqual(Object.keys(fused.history).sort(), Object.keys(reference.history).sort());
+    for (const key of Object.keys(reference.history)) {
+      assert.equal(fused.history[key]!.length, 3);
+      fused.history[key]!.forEach((v, i) =>
+        assert.ok(Math.abs(v - reference.history[key]![i]!) < 1e-5, `${key}[${i}]: ${v} vs ${reference.history[key]![i]}`),
+      );
+    }
+    assert.equal(fused.batchLosses.length, reference.batchLosses.length);
+    fused.batchLosses.forEach((v, i) => assert.ok(Math.abs(v - reference.batchLosses[i]!) < 1e-5));
+    assert.ok(relativeDiff(fused.before, reference.before) < 1e-6);
+    // After training, predictions (through XNNPACK, which had cached the old weights) use the new ones.
+    assert.ok(relativeDiff(fused.after, reference.after) < 1e-5, `${relativeDiff(fused.after, reference.after)}`);
+    assert.ok(relativeDiff(fused.after, fused.before) > 1e-3, 'training changed the predictions');
+    fused.weights.forEach((w, i) => assert.ok(relativeDiff(w, reference.weights[i]!) < 1e-5));
+  });
+
+  it('leaves batches with sample weights (classWeight) to tfjs, with the same result', async () => {
+    const classWeight = Object.fromEntries(Array.from({ length: 10 }, (_, k) => [k, k % 2 ? 0.5 : 2]));
+    const fused = await fitRun(true, classWeight);
+    const reference = await fitRun(false, classWeight);
+    fused.weights.forEach((w, i) => assert.ok(relativeDiff(w, reference.weights[i]!) < 1e-6));
+  });
+
+  it('logs why a model it cannot take is left to tfjs, once, and trains it as tfjs does', async () => {
+    logged.length = 0;
+    const model = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 3 })],
+    });
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const x = tf.ones([4, 6, 6, 1]);
+    const y = tf.ones([4, 3]);
+    await model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
+    const lines = logged.filter((l) => l.startsWith('fused training step'));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /not for model .*: layer Conv2D/);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});

@@ -33,8 +33,8 @@ const logged = new WeakSet<object>();
 const gemmByBackend = new WeakMap<BackendWasm, GemmSimd | null>();
 const freeBuffers = new FinalizationRegistry<DenseTrainer>((trainer) => trainer.dispose());
 
-/** Turns the fused step off (tests compare it with tfjs's own). */
-export const fusedTrainStep = { enabled: true };
+/** Turns the fused step off: tests compare it with tfjs's own, benches set TFNB_FUSED_TRAIN=off. */
+export const fusedTrainStep = { enabled: process.env.TFNB_FUSED_TRAIN !== 'off' };
 
 function gemmFor(backend: BackendWasm): GemmSimd | null {
   let gemm = gemmByBackend.get(backend);
