@@ -60,7 +60,7 @@ export class DenseTrainer {
   constructor(
     private readonly tf: Tf,
     private readonly backend: BackendWasm,
-    private readonly gemm: GemmSimd,
+    readonly gemm: GemmSimd,
     private readonly plan: TrainPlan,
   ) {
     this.wasm = backend.wasm as unknown as WasmModuleBits;

@@ -30,18 +30,27 @@ interface Cached {
 
 const cache = new WeakMap<object, Cached>();
 const logged = new WeakSet<object>();
-const gemmByBackend = new WeakMap<BackendWasm, GemmSimd | null>();
+const gemmByBackend = new WeakMap<BackendWasm, Map<boolean | 'auto', GemmSimd | null>>();
 const freeBuffers = new FinalizationRegistry<DenseTrainer>((trainer) => trainer.dispose());
 
-/** Turns the fused step off: tests compare it with tfjs's own, benches set TFNB_FUSED_TRAIN=off. */
-export const fusedTrainStep = { enabled: process.env.TFNB_FUSED_TRAIN !== 'off' };
+/**
+ * Turns the fused step off (tests compare it with tfjs's own; benches set TFNB_FUSED_TRAIN=off),
+ * and picks its products' multiply-adds: fused (relaxed SIMD) or not (TFNB_WASM_FMA; tests force each).
+ */
+export const fusedTrainStep: { enabled: boolean; fma: boolean | 'auto' } = {
+  enabled: process.env.TFNB_FUSED_TRAIN !== 'off',
+  fma: fmaWanted(),
+};
 
 function gemmFor(backend: BackendWasm): GemmSimd | null {
-  let gemm = gemmByBackend.get(backend);
+  let byMode = gemmByBackend.get(backend);
+  if (!byMode) gemmByBackend.set(backend, (byMode = new Map()));
+  const mode = fusedTrainStep.fma;
+  let gemm = byMode.get(mode);
   if (gemm === undefined) {
     const memory = wasmMemoryOf(backend);
-    gemm = memory ? (createGemmSimd(memory, fmaWanted()) ?? null) : null;
-    gemmByBackend.set(backend, gemm);
+    gemm = memory ? (createGemmSimd(memory, mode) ?? null) : null;
+    byMode.set(mode, gemm);
   }
   return gemm;
 }
@@ -97,7 +106,8 @@ export function installFusedTrainStep(tf: Tf, log: (message: string) => void): v
       if (typeof plan === 'string' || !gemm) return tfjsStep(data);
       const batch = batchOf(plan, this, data);
       if (!batch) return tfjsStep(data);
-      if (!entry.trainer) {
+      if (!entry.trainer || entry.trainer.gemm !== gemm) {
+        entry.trainer?.dispose();
         entry.trainer = new DenseTrainer(tf, backend, gemm, plan);
         freeBuffers.register(this, entry.trainer);
       }

@@ -10,6 +10,7 @@ import { util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createGemmSimd, type GemmSimd } from '../simdMatrixProduct';
 import { wasmMemoryOf, wasmThreadsOf } from '../backendMemory';
+import { fmaWanted } from '../relaxedSimd';
 import type { WasmKernelArgs } from './types';
 
 type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
@@ -26,7 +27,7 @@ function gemmFor(backend: BackendWasm): GemmSimd | null {
   let gemm = gemmByBackend.get(backend);
   if (gemm === undefined) {
     const memory = wasmMemoryOf(backend);
-    gemm = memory && wasmThreadsOf(backend) === 1 ? (createGemmSimd(memory) ?? null) : null;
+    gemm = memory && wasmThreadsOf(backend) === 1 ? (createGemmSimd(memory, fmaWanted()) ?? null) : null;
     gemmByBackend.set(backend, gemm);
   }
   return gemm;
