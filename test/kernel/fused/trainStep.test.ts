@@ -304,6 +304,28 @@ describe('fused training step inside model.fit', () => {
     fused.weights.forEach((w, i) => assert.ok(relativeDiff(w, reference.weights[i]!) < 1e-6));
   });
 
+  it('takes over a model first trained on cpu: weights, moments and batches are moved by a tfjs step first', async () => {
+    const results: Float32Array[][] = [];
+    for (const fused of [true, false]) {
+      fusedTrainStep.enabled = fused;
+      try {
+        assert.ok(await tf.setBackend('cpu'));
+        const model = build(c);
+        const { x, y } = data(c);
+        await model.trainOnBatch(x.slice(0, 12), y.slice(0, 12));
+        assert.ok(await tf.setBackend('wasm'));
+        for (let s = 0; s < 3; s++) await model.trainOnBatch(x.slice(12 * s, 12), y.slice(12 * s, 12));
+        results.push(model.getWeights().map((w) => w.dataSync() as Float32Array));
+        tf.dispose([x, y]);
+        model.dispose();
+      } finally {
+        fusedTrainStep.enabled = true;
+        assert.ok(await tf.setBackend('wasm'));
+      }
+    }
+    results[0]!.forEach((w, i) => assert.ok(relativeDiff(w, results[1]![i]!) < 1e-5));
+  });
+
   it('logs why a model it cannot take is left to tfjs, once, and trains it as tfjs does', async () => {
     logged.length = 0;
     const model = tf.sequential({

@@ -65,10 +65,9 @@ function cachedPlan(tf: Tf, model: ModelInternals): Cached {
 }
 
 /** The batch's input and target when the fused step can take them. */
-function batchOf(plan: TrainPlan, model: ModelInternals, data: tfType.Tensor[]): [tfType.Tensor, tfType.Tensor] | undefined {
+function batchOf(plan: TrainPlan, data: tfType.Tensor[]): [tfType.Tensor, tfType.Tensor] | undefined {
   const [x, y, ...weights] = data;
   if (!x || !y || weights.some((w) => w !== undefined && w !== null)) return undefined;
-  void model;
   const rows = x.shape[0] ?? 0;
   if (x.dtype !== 'float32' || rows === 0 || x.size !== rows * plan.inputSize) return undefined;
   if (y.dtype !== 'float32' && y.dtype !== 'int32') return undefined;
@@ -76,6 +75,20 @@ function batchOf(plan: TrainPlan, model: ModelInternals, data: tfType.Tensor[]):
   const wanted = plan.loss === 'sparseCategoricalCrossentropy' ? rows : rows * units;
   if (y.size !== wanted || y.shape[0] !== rows) return undefined;
   return [x, y];
+}
+
+/** Whether the batch and every weight already live on this backend (tfjs's step moves them otherwise). */
+function onBackend(backend: BackendWasm, plan: TrainPlan, batch: tfType.Tensor[], optimizer: unknown): boolean {
+  const map = (backend as unknown as { dataIdMap: { has(dataId: object): boolean } }).dataIdMap;
+  const weights = plan.stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
+  const moments = ['accumulatedFirstMoment', 'accumulatedSecondMoment'].flatMap(
+    (key) => ((optimizer as Record<string, unknown>)[key] as Array<{ variable: tfType.Variable } | undefined> | undefined) ?? [],
+  );
+  return (
+    batch.every((t) => map.has(t.dataId)) &&
+    weights.every((w) => map.has(w.read().dataId)) &&
+    moments.every((m) => m === undefined || map.has(m.variable.dataId))
+  );
 }
 
 /**
@@ -104,8 +117,8 @@ export function installFusedTrainStep(tf: Tf, log: (message: string) => void): v
         );
       }
       if (typeof plan === 'string' || !gemm) return tfjsStep(data);
-      const batch = batchOf(plan, this, data);
-      if (!batch) return tfjsStep(data);
+      const batch = batchOf(plan, data);
+      if (!batch || !onBackend(backend, plan, batch, this.optimizer)) return tfjsStep(data);
       if (!entry.trainer || entry.trainer.gemm !== gemm) {
         entry.trainer?.dispose();
         entry.trainer = new DenseTrainer(tf, backend, gemm, plan);
