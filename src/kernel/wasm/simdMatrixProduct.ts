@@ -37,6 +37,8 @@ export type Gemm = (
 export interface GemmSimd {
   nn: Gemm;
   tn: Gemm;
+  /** tn skipping the steps where A's four values are all zero (B must be finite). */
+  tnSparse: Gemm;
   /** Whether the multiply-adds are fused (relaxed SIMD). */
   fma: boolean;
 }
@@ -69,6 +71,7 @@ const op = {
   fma: simd(0x105),
   fmul: simd(0xe6),
   fmax: simd(0xe9),
+  anyTrue: simd(0x53),
 };
 
 // Parameters.
@@ -84,7 +87,12 @@ const [B0, B1, BIAS0, BIAS1, FLOOR, SPLAT] = [31, 32, 33, 34, 35, 36];
 /** acc += a * b, with a and b on the stack: fused (relaxed SIMD) or a multiply and an add. */
 const multiplyAdd = (fma: boolean, acc: number) => (fma ? [...op.get(acc), ...op.fma] : [...op.fmul, ...op.get(acc), ...op.fadd]);
 
-function body(transposedA: boolean, fma: boolean): number[] {
+/**
+ * `skipZeros` (tn only): a step of k whose four values of A are all +0.0 (bit for bit) adds
+ * nothing and is skipped — MNIST images are mostly background, so most of xᵀ·dz for the first
+ * layer. Exact while B is finite (0 · NaN would be NaN); the caller checks that.
+ */
+function body(transposedA: boolean, fma: boolean, skipZeros = false): number[] {
   const rows = [0, 1, 2, 3];
   // Loop order: the operand read many times should stay in cache. A plain product walks column
   // strips outside (one strip of B, k × 32 bytes, serves every row block); a transposed one walks
@@ -126,6 +134,7 @@ function body(transposedA: boolean, fma: boolean): number[] {
           ...op.set(PA3),
         ]),
     ...op.loop, // over k
+    ...(skipZeros ? [...op.get(PA), ...op.load(0), ...op.anyTrue, ...op.if] : []),
     ...op.get(PB),
     ...op.load(0),
     ...op.set(B0),
@@ -145,6 +154,7 @@ function body(transposedA: boolean, fma: boolean): number[] {
       ...multiplyAdd(fma, ACC + 2 * r + 1),
       ...op.set(ACC + 2 * r + 1),
     ]),
+    ...(skipZeros ? op.end : []),
     ...(transposedA
       ? [...op.get(PA), ...op.get(STRIDE_A), ...op.add, ...op.set(PA)]
       : [PA, PA1, PA2, PA3].flatMap((p) => [...op.get(p), ...op.i32(4), ...op.add, ...op.set(p)])),
@@ -267,10 +277,10 @@ export function createGemmSimd(memory: WebAssembly.Memory, fma: boolean | 'auto'
       const exports = instantiateOnMemory(
         memory,
         Array<number>(PARAMS).fill(I32),
-        ['gemm_nn', 'gemm_tn'],
-        [body(false, useFma), body(true, useFma)],
+        ['gemm_nn', 'gemm_tn', 'gemm_tn_sparse'],
+        [body(false, useFma), body(true, useFma), body(true, useFma, true)],
       );
-      return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm, fma: useFma };
+      return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm, tnSparse: exports.gemm_tn_sparse as Gemm, fma: useFma };
     } catch {
       return undefined;
     }

@@ -34,6 +34,13 @@ interface BackendBits {
 
 const up = (v: number, to: number) => Math.ceil(v / to) * to;
 
+/** Whether a [rows × units] block (row stride `stride`) holds no NaN or infinity: its sum is finite. */
+function finite(heap: Float32Array, offset: number, rows: number, units: number, stride: number): boolean {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) for (let j = 0, p = offset + r * stride; j < units; j++) sum += heap[p + j]!;
+  return Number.isFinite(sum);
+}
+
 interface StageBuffers {
   /** Outputs after the activation [rows × n8]. */
   y: number;
@@ -56,6 +63,8 @@ export class DenseTrainer {
   private block = 0;
   private input = 0;
   private buffers: StageBuffers[] = [];
+  private stepsSinceSample = 0;
+  private inputIsSparse = false;
 
   constructor(
     private readonly tf: Tf,
@@ -212,7 +221,10 @@ export class DenseTrainer {
         { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
       );
       const [x, ldx] = inputs[l]!;
-      gemm.tn(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      // The input layer's xᵀ·dz skips all-zero groups of four inputs when the batch has many
+      // (images' background); exact only while dz is finite, so checked first.
+      const sparse = l === 0 && this.sparseInput(x, rows, ldx, s.inputs) && finite(heap, b.g / 4, rows, s.units, n8);
+      (sparse ? gemm.tnSparse : gemm.tn)(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
       if (n8 !== s.units) {
         for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.dw / 4 + r * s.units, b.dw / 4 + r * n8, b.dw / 4 + r * n8 + s.units);
       }
@@ -245,6 +257,26 @@ export class DenseTrainer {
     if (this.plan.optimizer === 'adam') this.adam(optimizer as AdamInternals, updates);
     else this.sgd(optimizer as { learningRate: number; incrementIterations(): void }, updates);
     return [loss, ...metrics];
+  }
+
+  /**
+   * Whether the input has enough all-zero groups of four values for the skipping product to pay
+   * (a third or more), sampled on a batch every 64 steps.
+   */
+  private sparseInput(x: number, rows: number, ldx: number, width: number): boolean {
+    if (this.stepsSinceSample++ % 64 !== 0) return this.inputIsSparse;
+    const heap = this.heapF32();
+    const bits = new Int32Array(heap.buffer, heap.byteOffset, heap.length);
+    let zero = 0;
+    let groups = 0;
+    for (let r = 0; r < rows; r++) {
+      const base = x / 4 + r * ldx;
+      for (let i = 0; i + 4 <= width; i += 4, groups++) {
+        if ((bits[base + i]! | bits[base + i + 1]! | bits[base + i + 2]! | bits[base + i + 3]!) === 0) zero++;
+      }
+    }
+    this.inputIsSparse = groups > 0 && zero * 3 >= groups;
+    return this.inputIsSparse;
   }
 
   private adam(opt: AdamInternals, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
