@@ -4,7 +4,9 @@
  * MNIST workflow. Installs the Debian packages when run as root, else says what to install.
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { printTable } from '../lib';
+import { runWasmBenchmark, tableRows } from '../wasm/bench';
 import { jupyterAvailable, jupyterBench } from './jupyter';
 import { fullMnistBench, mnistBench } from './mnist';
 
@@ -28,10 +30,37 @@ function ensurePeers(): boolean {
 
 if (!ensurePeers()) process.exit(1);
 const epochs = Number(process.env.TFNB_BENCH_EPOCHS ?? 10); // the tutorial's own default: warm-up (JIT, wasm tier-up) weighs less
-printTable('tfnb run vs Jupyter (nbconvert --execute), medians of 3 alternating rounds', jupyterBench());
-const mnist = mnistBench(epochs);
-printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
-for (const n of mnist.notes) console.log(`\n${n}`);
-const full = fullMnistBench(Number(process.env.TFNB_BENCH_FULL_ROUNDS ?? 1));
-printTable("The seed's workload: full MNIST, 10 epochs, via tfnb run (wasm) vs the reference PyTorch script, same IDX files", full.rows);
-for (const n of full.notes) console.log(`\n${n}`);
+/** The machine is shared: every table says how loaded it was while it ran. */
+function loaded<T>(run: () => T): T {
+  const before = loadavg()[0]!;
+  const result = run();
+  console.log(`\n(1-minute load average ${before.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after)`);
+  return result;
+}
+// TFNB_BENCH_JUPYTER=0 and TFNB_BENCH_FULL_ROUNDS=0 skip the slowest parts.
+if (process.env.TFNB_BENCH_JUPYTER !== '0') {
+  loaded(() => printTable('tfnb run vs Jupyter (nbconvert --execute), medians of 3 alternating rounds', jupyterBench()));
+}
+loaded(() => {
+  const mnist = mnistBench(epochs);
+  printTable(`MNIST tutorial via tfnb run (wasm) vs the reference PyTorch workflow, same IDX files; medians of 2 rounds`, mnist.rows);
+  for (const n of mnist.notes) console.log(`\n${n}`);
+});
+loaded(() => {
+  const rows = runWasmBenchmark({ rounds: 3, secondsPerRun: 3, threads: [1], cpu: false, log: (l) => process.stderr.write(`${l}\n`) });
+  printTable(
+    'bench/wasm models, trainOnBatch at batch 64 vs PyTorch CPU on one thread (10th-percentile step), paired per round',
+    tableRows(rows),
+  );
+});
+const fullRounds = Number(process.env.TFNB_BENCH_FULL_ROUNDS ?? 1);
+if (fullRounds > 0) {
+  loaded(() => {
+    const full = fullMnistBench(fullRounds);
+    printTable(
+      "The seed's workload: full MNIST, 10 epochs, via tfnb run (wasm) vs the reference PyTorch script, same IDX files",
+      full.rows,
+    );
+    for (const n of full.notes) console.log(`\n${n}`);
+  });
+}

@@ -16,7 +16,7 @@ import { wasmMemoryOf } from '../wasm/backendMemory';
 
 export const FUSED_ADAM_KERNEL = 'TfnbFusedAdam';
 
-interface AdamAttrs {
+export interface AdamAttrs {
   learningRate: number;
   beta1: number;
   beta2: number;
@@ -31,7 +31,7 @@ interface AdamAttrs {
  * m' = b1·m + (1-b1)·g;  v' = b2·v + (1-b2)·g²;  x' = x - lr · (m'/c1) / (sqrt(v'/c2) + ε).
  * Moments below FLUSH_BELOW become 0, as in the SIMD version (see there why).
  */
-function adamStep(
+export function adamStep(
   a: AdamAttrs,
   x: Float32Array,
   g: Float32Array,
@@ -67,7 +67,7 @@ function inputsOf(inputs: NamedTensorInfoMap): [TensorInfo, TensorInfo, TensorIn
 const simdByBackend = new WeakMap<BackendWasm, AdamSimd | null>();
 
 /** The SIMD update over this backend's memory (non-threaded build: asm.memory; threaded: wasmMemory). */
-function simdFor(backend: BackendWasm): AdamSimd | null {
+export function simdFor(backend: BackendWasm): AdamSimd | null {
   let simd = simdByBackend.get(backend);
   if (simd === undefined) {
     const memory = wasmMemoryOf(backend);
@@ -134,7 +134,7 @@ const KERNELS: Record<string, (args: KernelArgs<never>) => TensorInfo[]> = {
 type NamedGradients = tfType.NamedTensorMap | Array<{ name: string; tensor: tfType.Tensor }>;
 
 /** The AdamOptimizer fields applyGradients uses (public in tfjs's JavaScript, protected in its types). */
-interface AdamInternals {
+export interface AdamInternals {
   learningRate: number;
   beta1: number;
   beta2: number;

@@ -9,6 +9,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedAdam } from '../fused/adam';
 import { installFusedSparseCrossEntropy } from '../fused/sparseCrossEntropy';
+import { installFusedTrainStep } from '../fused/trainStep/install';
 import { supportComplexStorage } from './complexStorage';
 import { registerFillIns, replacedKernels, type FilledKernel } from './fillIns';
 import { processListeners, removeListenersAddedSince } from './processListeners';
@@ -65,6 +66,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
   const filledKernels = registerFillIns(tf);
   installFusedAdam(tf, ['wasm', 'cpu']);
   installFusedSparseCrossEntropy(tf, ['wasm', 'cpu']);
+  installFusedTrainStep(tf, log);
   const warnings = captureWarnings();
   let selected: boolean;
   try {

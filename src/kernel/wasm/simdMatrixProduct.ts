@@ -7,17 +7,40 @@
  * transposed A is read as four adjacent floats. Same register blocking as XNNPACK's 4x8 "splat"
  * kernel; the module is assembled here, like the fused Adam, so the build needs no toolchain.
  *
- * gemm_nn(a, b, c, bias, m, n, k, relu): C[m×n] = A[m×k] · B[k×n] (+ bias[n]) (then max(·, 0))
- * gemm_tn(a, b, c, bias, m, n, k, relu): C[m×n] = Aᵀ · B with A stored [k×m]
+ * gemm_nn(a, b, c, bias, m, n, k, relu, lda, ldb, ldc): C[m×n] = A[m×k] · B[k×n] (+ bias[n]) (then max(·, 0))
+ * gemm_tn(a, b, c, bias, m, n, k, relu, lda, ldb, ldc): C[m×n] = Aᵀ · B with A stored [k×m]
  * Pointers are byte offsets into the memory; bias 0 = none; m % 4 = 0 and n % 8 = 0 (the caller
- * checks), k ≥ 1.
+ * checks, or pads), k ≥ 1; lda, ldb, ldc are the row strides of the stored A, B and C in floats
+ * (k, n, n for a packed nn product; m, n, n for tn). Each column of C depends only on the same
+ * column of B, each row only on the same row of A (column of the stored Aᵀ): reading past the
+ * end of a row changes only columns (rows) the caller then ignores, which the fused training step
+ * uses to pad a layer of 10 units to 16 without copying its weights.
+ *
+ * With `fma` the multiply-adds are relaxed SIMD's f32x4.relaxed_madd (one fused multiply-add
+ * where the CPU has it: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd).
  */
 import { I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './assembler';
 
-export type Gemm = (a: number, b: number, c: number, bias: number, m: number, n: number, k: number, relu: number) => void;
+export type Gemm = (
+  a: number,
+  b: number,
+  c: number,
+  bias: number,
+  m: number,
+  n: number,
+  k: number,
+  relu: number,
+  lda: number,
+  ldb: number,
+  ldc: number,
+) => void;
 export interface GemmSimd {
   nn: Gemm;
   tn: Gemm;
+  /** tn skipping the steps where A's four values are all zero (B must be finite). */
+  tnSparse: Gemm;
+  /** Whether the multiply-adds are fused (relaxed SIMD). */
+  fma: boolean;
 }
 
 const simd = (opcode: number) => [0xfd, ...uleb(opcode)];
@@ -44,20 +67,32 @@ const op = {
   zero: [...simd(0x0c), ...Array<number>(16).fill(0)],
   negInf: [...simd(0x0c), ...[0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff]],
   fadd: simd(0xe4),
+  // f32x4.relaxed_madd(a, b, c) = a * b + c, fused where the CPU can.
+  fma: simd(0x105),
   fmul: simd(0xe6),
   fmax: simd(0xe9),
+  anyTrue: simd(0x53),
 };
 
 // Parameters.
-const [A, B, C, BIAS, M, N, K, RELU] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [A, B, C, BIAS, M, N, K, RELU, LDA, LDB, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const PARAMS = 11;
 // i32 locals.
-const [J0, I0, PA, PB, PB_END, PC, STRIDE_B, STRIDE_A, PA1, PA2, PA3] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+const [J0, I0, PA, PB, PB_END, PC, STRIDE_B, STRIDE_A, PA1, PA2, PA3, STRIDE_C] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
 // v128 locals: eight accumulators (row r: ACC + 2r, ACC + 2r + 1), B's two vectors, bias, the
 // floor, and the current row's splat of A.
-const ACC = 19;
-const [B0, B1, BIAS0, BIAS1, FLOOR, SPLAT] = [27, 28, 29, 30, 31, 32];
+const ACC = 23;
+const [B0, B1, BIAS0, BIAS1, FLOOR, SPLAT] = [31, 32, 33, 34, 35, 36];
 
-function body(transposedA: boolean): number[] {
+/** acc += a * b, with a and b on the stack: fused (relaxed SIMD) or a multiply and an add. */
+const multiplyAdd = (fma: boolean, acc: number) => (fma ? [...op.get(acc), ...op.fma] : [...op.fmul, ...op.get(acc), ...op.fadd]);
+
+/**
+ * `skipZeros` (tn only): a step of k whose four values of A are all +0.0 (bit for bit) adds
+ * nothing and is skipped — MNIST images are mostly background, so most of xᵀ·dz for the first
+ * layer. Exact while B is finite (0 · NaN would be NaN); the caller checks that.
+ */
+function body(transposedA: boolean, fma: boolean, skipZeros = false): number[] {
   const rows = [0, 1, 2, 3];
   // Loop order: the operand read many times should stay in cache. A plain product walks column
   // strips outside (one strip of B, k × 32 bytes, serves every row block); a transposed one walks
@@ -99,6 +134,7 @@ function body(transposedA: boolean): number[] {
           ...op.set(PA3),
         ]),
     ...op.loop, // over k
+    ...(skipZeros ? [...op.get(PA), ...op.load(0), ...op.anyTrue, ...op.if] : []),
     ...op.get(PB),
     ...op.load(0),
     ...op.set(B0),
@@ -111,17 +147,14 @@ function body(transposedA: boolean): number[] {
       // acc[2r] += a_r * b0; acc[2r+1] += a_r * b1
       ...op.tee(SPLAT),
       ...op.get(B0),
-      ...op.fmul,
-      ...op.get(ACC + 2 * r),
-      ...op.fadd,
+      ...multiplyAdd(fma, ACC + 2 * r),
       ...op.set(ACC + 2 * r),
       ...op.get(SPLAT),
       ...op.get(B1),
-      ...op.fmul,
-      ...op.get(ACC + 2 * r + 1),
-      ...op.fadd,
+      ...multiplyAdd(fma, ACC + 2 * r + 1),
       ...op.set(ACC + 2 * r + 1),
     ]),
+    ...(skipZeros ? op.end : []),
     ...(transposedA
       ? [...op.get(PA), ...op.get(STRIDE_A), ...op.add, ...op.set(PA)]
       : [PA, PA1, PA2, PA3].flatMap((p) => [...op.get(p), ...op.i32(4), ...op.add, ...op.set(p)])),
@@ -150,7 +183,7 @@ function body(transposedA: boolean): number[] {
     ...op.end,
     ...op.get(C),
     ...op.get(I0),
-    ...op.get(STRIDE_B),
+    ...op.get(STRIDE_C),
     ...op.mul,
     ...op.add,
     ...op.get(J0),
@@ -174,19 +207,18 @@ function body(transposedA: boolean): number[] {
       ...op.fmax,
       ...op.store(16),
       ...op.get(PC),
-      ...op.get(STRIDE_B),
+      ...op.get(STRIDE_C),
       ...op.add,
       ...op.set(PC),
     ]),
   ];
   const code: number[] = [
-    // strideB = n * 4 (bytes per row of B and C); strideA = bytes between k and k + 1 in A's walk.
-    ...op.get(N),
-    ...op.i32(2),
-    ...op.shl,
-    ...op.set(STRIDE_B),
-    ...(transposedA ? [...op.get(M), ...op.i32(2), ...op.shl] : [...op.get(K), ...op.i32(2), ...op.shl]),
-    ...op.set(STRIDE_A),
+    // Row strides in bytes: A's rows (nn) or the stored Aᵀ's rows (tn), B's and C's.
+    ...[
+      [LDA, STRIDE_A],
+      [LDB, STRIDE_B],
+      [LDC, STRIDE_C],
+    ].flatMap(([ld, stride]) => [...op.get(ld!), ...op.i32(2), ...op.shl, ...op.set(stride!)]),
     // floor = relu ? 0 : -Infinity, so the epilogue's max changes nothing without relu; bias 0 without bias.
     ...op.negInf,
     ...op.set(FLOOR),
@@ -224,22 +256,35 @@ function body(transposedA: boolean): number[] {
     ...op.end,
     ...op.end,
   ];
-  // Locals after the 8 parameters: 11 i32, then 14 v128 (ACC..SPLAT).
+  // Locals after the parameters: 12 i32, then 14 v128 (ACC..SPLAT).
   return functionBody(
     [
-      [11, I32],
+      [12, I32],
       [14, V128],
     ],
     code,
   );
 }
 
-/** The SIMD products over `memory`, or undefined where WebAssembly SIMD is not available. */
-export function createGemmSimd(memory: WebAssembly.Memory): GemmSimd | undefined {
-  try {
-    const exports = instantiateOnMemory(memory, Array<number>(8).fill(I32), ['gemm_nn', 'gemm_tn'], [body(false), body(true)]);
-    return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm };
-  } catch {
-    return undefined;
-  }
+/**
+ * The SIMD products over `memory`, or undefined where WebAssembly SIMD is not available. `fma`:
+ * 'auto' uses relaxed SIMD's fused multiply-add where the runtime accepts it, true requires it
+ * (undefined without), false never uses it.
+ */
+export function createGemmSimd(memory: WebAssembly.Memory, fma: boolean | 'auto' = false): GemmSimd | undefined {
+  const build = (useFma: boolean): GemmSimd | undefined => {
+    try {
+      const exports = instantiateOnMemory(
+        memory,
+        Array<number>(PARAMS).fill(I32),
+        ['gemm_nn', 'gemm_tn', 'gemm_tn_sparse'],
+        [body(false, useFma), body(true, useFma), body(true, useFma, true)],
+      );
+      return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm, tnSparse: exports.gemm_tn_sparse as Gemm, fma: useFma };
+    } catch {
+      return undefined;
+    }
+  };
+  if (fma === 'auto') return build(true) ?? build(false);
+  return build(fma);
 }

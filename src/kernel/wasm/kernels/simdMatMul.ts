@@ -10,6 +10,7 @@ import { util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createGemmSimd, type GemmSimd } from '../simdMatrixProduct';
 import { wasmMemoryOf, wasmThreadsOf } from '../backendMemory';
+import { fmaWanted } from '../relaxedSimd';
 import type { WasmKernelArgs } from './types';
 
 type WasmKernel = (args: WasmKernelArgs) => TensorInfo | TensorInfo[];
@@ -26,7 +27,7 @@ function gemmFor(backend: BackendWasm): GemmSimd | null {
   let gemm = gemmByBackend.get(backend);
   if (gemm === undefined) {
     const memory = wasmMemoryOf(backend);
-    gemm = memory && wasmThreadsOf(backend) === 1 ? (createGemmSimd(memory) ?? null) : null;
+    gemm = memory && wasmThreadsOf(backend) === 1 ? (createGemmSimd(memory, fmaWanted()) ?? null) : null;
     gemmByBackend.set(backend, gemm);
   }
   return gemm;
@@ -58,6 +59,7 @@ export function simdProduct({ inputs, backend, attrs }: WasmKernelArgs): TensorI
   const out = backend.makeOutput([...(batchA.length >= batchB.length ? batchA : batchB), m, n], 'float32');
   // Offsets are read after makeOutput: an allocation may grow the heap (offsets stay valid).
   const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  (transposeA ? gemm.tn : gemm.nn)(at(a), at(b), at(out), bias ? at(bias) : 0, m, n, k, activation === 'relu' ? 1 : 0);
+  const lda = transposeA ? m : k;
+  (transposeA ? gemm.tn : gemm.nn)(at(a), at(b), at(out), bias ? at(bias) : 0, m, n, k, activation === 'relu' ? 1 : 0, lda, n, n);
   return out;
 }

@@ -1,0 +1,355 @@
+/**
+ * One training step of a chain of dense layers on the wasm heap, with no tfjs kernel in it:
+ * per layer one SIMD product forward (bias and ReLU on the way out), one for the weight gradient
+ * (xᵀ·dz) and one for the input gradient (dz·Wᵀ); the loss and small activations in JavaScript;
+ * then the optimizer's update written into the tf.Variables' own memory (Adam: one SIMD pass
+ * per variable over the weights and both moments).
+ *
+ * Buffers are this model's own (malloc'd on the wasm heap, rows padded to 4 and widths to 8 so
+ * the 4×8 product needs no edge cases). Weights are read where they lie: a layer of 10 units is
+ * read as 16, the extra columns ending in padding (see simdMatrixProduct.ts). After an in-place
+ * update each variable gets a new id in the backend's C++ table, which drops whatever XNNPACK had
+ * packed from the old values, so a later tfjs predict or fit sees the new weights.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Tf } from '../../tfType';
+import type { GemmSimd } from '../../wasm/simdMatrixProduct';
+import { adamStep, simdFor, type AdamInternals } from '../adam';
+import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
+import type { LayerWeight, TrainPlan } from './plan';
+
+interface WasmModuleBits {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  HEAPU8: Uint8Array;
+  tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
+}
+
+interface BackendBits {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
+  dataIdNextNumber: number;
+  refCount(dataId: object): number;
+}
+
+const up = (v: number, to: number) => Math.ceil(v / to) * to;
+
+/** Whether a [rows × units] block (row stride `stride`) holds no NaN or infinity: its sum is finite. */
+function finite(heap: Float32Array, offset: number, rows: number, units: number, stride: number): boolean {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) for (let j = 0, p = offset + r * stride; j < units; j++) sum += heap[p + j]!;
+  return Number.isFinite(sum);
+}
+
+interface StageBuffers {
+  /** Outputs after the activation [rows × n8]. */
+  y: number;
+  /** d loss / d (pre-activation) [rows × n8]. */
+  g: number;
+  /** Weight gradient [k4 × n8], compacted to [k × n] before the update. */
+  dw: number;
+  db: number;
+  biasPadded: number;
+  /** Wᵀ [n × k8], for the input gradient (not for the first layer). */
+  wt: number;
+  /** W copied to [k × n8], only used when reading W in place would run past the heap's end. */
+  wPadded: number;
+}
+
+export class DenseTrainer {
+  private readonly wasm: WasmModuleBits;
+  private readonly backendBits: BackendBits;
+  private capacity = 0;
+  private block = 0;
+  private input = 0;
+  private buffers: StageBuffers[] = [];
+  private stepsSinceSample = 0;
+  private inputIsSparse = false;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly backend: BackendWasm,
+    readonly gemm: GemmSimd,
+    private readonly plan: TrainPlan,
+  ) {
+    this.wasm = backend.wasm as unknown as WasmModuleBits;
+    this.backendBits = backend as unknown as BackendBits;
+  }
+
+  dispose(): void {
+    if (this.block) this.wasm._free(this.block);
+    this.block = 0;
+    this.capacity = 0;
+  }
+
+  private pointer(t: { dataId: object }): number {
+    return this.backendBits.dataIdMap.get(t.dataId)!.memoryOffset;
+  }
+
+  private heapF32(): Float32Array {
+    return new Float32Array(this.wasm.HEAPU8.buffer);
+  }
+
+  /** (Re)allocates the buffers for batches of up to `rows` rows. */
+  private reserve(rows: number): void {
+    const padded = up(rows, 4);
+    if (padded <= this.capacity) return;
+    this.dispose();
+    const sizes: number[] = [];
+    const take = (floats: number) => {
+      const at = sizes.reduce((a, b) => a + b, 0);
+      sizes.push(up(floats, 4) + 4);
+      return at;
+    };
+    const input = take(padded * up(this.plan.inputSize, 4));
+    const layout = this.plan.stages.map((s, l) => ({
+      y: take(padded * up(s.units, 8)),
+      g: take(padded * up(s.units, 8)),
+      dw: take(up(s.inputs, 4) * up(s.units, 8)),
+      db: take(up(s.units, 8)),
+      biasPadded: take(up(s.units, 8)),
+      wt: l > 0 ? take(s.units * up(s.inputs, 8)) : 0,
+      wPadded: s.units % 8 !== 0 ? take(s.inputs * up(s.units, 8)) : 0,
+    }));
+    const floats = sizes.reduce((a, b) => a + b, 0);
+    const block = this.wasm._malloc(floats * 4 + 16) >>> 0;
+    if (!block) throw new Error('the fused training step could not allocate its buffers');
+    this.block = block;
+    this.capacity = padded;
+    const base = up(block, 16);
+    this.heapF32().fill(0, base / 4, base / 4 + floats);
+    const at = (floatOffset: number) => base + floatOffset * 4;
+    this.input = at(input);
+    this.buffers = layout.map((b) => ({
+      y: at(b.y),
+      g: at(b.g),
+      dw: at(b.dw),
+      db: at(b.db),
+      biasPadded: at(b.biasPadded),
+      wt: at(b.wt),
+      wPadded: at(b.wPadded),
+    }));
+  }
+
+  /** Makes sure no other tensor shares the variable's memory before it is written in place. */
+  private ownMemory(v: tfType.Variable): void {
+    if (this.backendBits.refCount(v.dataId) === 1) return;
+    const tf = this.tf;
+    tf.tidy(() => v.assign(tf.mul(v, tf.scalar(1))));
+  }
+
+  /** A new id in the backend's C++ table for the variable's memory: drops XNNPACK's packed copies. */
+  private rekey(v: tfType.Variable): void {
+    const info = this.backendBits.dataIdMap.get(v.dataId)!;
+    this.wasm.tfjs.disposeData(info.id);
+    info.id = this.backendBits.dataIdNextNumber++;
+    this.wasm.tfjs.registerTensor(info.id, v.size, info.memoryOffset);
+  }
+
+  /**
+   * Trains on one batch: `x` [rows, ...] float32, `y` the targets. Returns the loss and the
+   * metrics, as tfjs's train function would.
+   */
+  step(x: tfType.Tensor, y: tfType.Tensor, optimizer: unknown): number[] {
+    const { stages, inputSize } = this.plan;
+    const rows = x.shape[0]!;
+    const padded = up(rows, 4);
+    for (const s of stages) {
+      this.ownMemory(s.kernel.read());
+      if (s.bias) this.ownMemory(s.bias.read());
+    }
+    this.reserve(rows);
+    const heap = this.heapF32();
+    const gemm = this.gemm;
+
+    // The input: read in place when its rows are a multiple of 4 and its width of 4, else a padded copy.
+    let a = this.pointer(x);
+    let lda = inputSize;
+    if (rows % 4 !== 0 || inputSize % 4 !== 0) {
+      lda = up(inputSize, 4);
+      const src = a / 4;
+      for (let r = 0; r < rows; r++) heap.copyWithin(this.input / 4 + r * lda, src + r * inputSize, src + (r + 1) * inputSize);
+      heap.fill(0, this.input / 4 + rows * lda, this.input / 4 + padded * lda);
+      a = this.input;
+    }
+    const inputs: Array<[pointer: number, stride: number]> = [];
+
+    // Forward.
+    stages.forEach((s, l) => {
+      const b = this.buffers[l]!;
+      const n8 = up(s.units, 8);
+      const kernel = s.kernel.read();
+      let w = this.pointer(kernel);
+      let ldb = s.units;
+      if (s.units % 8 !== 0 && w + (s.inputs * s.units + 8) * 4 > heap.byteLength) {
+        // Reading the last row as 8 columns would run off the heap: pack W instead.
+        for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.wPadded / 4 + r * n8, w / 4 + r * s.units, w / 4 + (r + 1) * s.units);
+        w = b.wPadded;
+        ldb = n8;
+      }
+      let bias = 0;
+      if (s.bias) {
+        const p = this.pointer(s.bias.read()) / 4;
+        heap.copyWithin(b.biasPadded / 4, p, p + s.units);
+        bias = b.biasPadded;
+      }
+      inputs.push([a, lda]);
+      gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, s.activation === 'relu' ? 1 : 0, lda, ldb, n8);
+      activate(s.activation, { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 });
+      a = b.y;
+      lda = n8;
+    });
+
+    // Loss and metrics.
+    const last = stages.length - 1;
+    const lastStage = stages[last]!;
+    const out: Block = { data: heap, offset: this.buffers[last]!.y / 4, rows, units: lastStage.units, stride: up(lastStage.units, 8) };
+    const labels = this.backend.typedArrayFromHeap(y) as Float32Array;
+    const epsilon = this.tf.backend().epsilon();
+    const grad: Block = { ...out, offset: this.buffers[last]!.g / 4 };
+    const loss = lossAndGradient(this.plan.loss, out, labels, epsilon, grad);
+    const metrics = this.plan.metrics.map((m) => accuracy(m, out, labels));
+
+    // Backward, from the last layer: dz, then dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ.
+    for (let l = last; l >= 0; l--) {
+      const s = stages[l]!;
+      const b = this.buffers[l]!;
+      const n8 = up(s.units, 8);
+      activationBackward(
+        s.activation,
+        { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },
+        { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
+      );
+      const [x, ldx] = inputs[l]!;
+      // The input layer's xᵀ·dz skips all-zero groups of four inputs when the batch has many
+      // (images' background); exact only while dz is finite, so checked first.
+      const sparse = l === 0 && this.sparseInput(x, rows, ldx, s.inputs) && finite(heap, b.g / 4, rows, s.units, n8);
+      (sparse ? gemm.tnSparse : gemm.tn)(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      if (n8 !== s.units) {
+        for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.dw / 4 + r * s.units, b.dw / 4 + r * n8, b.dw / 4 + r * n8 + s.units);
+      }
+      if (s.bias) {
+        const db = b.db / 4;
+        const g0 = b.g / 4;
+        for (let j = 0; j < s.units; j++) {
+          let sum = 0;
+          // In float32, row after row, as wasm's Sum does (the same rounding as tfjs's bias gradient).
+          for (let r = 0; r < rows; r++) sum = Math.fround(sum + heap[g0 + r * n8 + j]!);
+          heap[db + j] = sum;
+        }
+      }
+      if (l > 0) {
+        const k8 = up(s.inputs, 8);
+        const w = this.pointer(s.kernel.read()) / 4;
+        const wt = b.wt / 4;
+        for (let i = 0; i < s.inputs; i++) for (let j = 0; j < s.units; j++) heap[wt + j * k8 + i] = heap[w + i * s.units + j]!;
+        // dx lands in the previous layer's gradient buffer (same width), its activation applied next.
+        gemm.nn(b.g, b.wt, this.buffers[l - 1]!.g, 0, padded, k8, s.units, 0, n8, k8, k8);
+      }
+    }
+
+    // The update, in the optimizer's order of variables.
+    const updates: Array<{ weight: LayerWeight; gradient: number }> = [];
+    stages.forEach((s, l) => {
+      updates.push({ weight: s.kernel, gradient: this.buffers[l]!.dw });
+      if (s.bias) updates.push({ weight: s.bias, gradient: this.buffers[l]!.db });
+    });
+    if (this.plan.optimizer === 'adam') this.adam(optimizer as AdamInternals, updates);
+    else this.sgd(optimizer as { learningRate: number; incrementIterations(): void }, updates);
+    return [loss, ...metrics];
+  }
+
+  /**
+   * Whether the input has enough all-zero groups of four values for the skipping product to pay
+   * (a third or more), sampled on a batch every 64 steps.
+   */
+  private sparseInput(x: number, rows: number, ldx: number, width: number): boolean {
+    if (this.stepsSinceSample++ % 64 !== 0) return this.inputIsSparse;
+    const heap = this.heapF32();
+    const bits = new Int32Array(heap.buffer, heap.byteOffset, heap.length);
+    let zero = 0;
+    let groups = 0;
+    for (let r = 0; r < rows; r++) {
+      const base = x / 4 + r * ldx;
+      for (let i = 0; i + 4 <= width; i += 4, groups++) {
+        if ((bits[base + i]! | bits[base + i + 1]! | bits[base + i + 2]! | bits[base + i + 3]!) === 0) zero++;
+      }
+    }
+    this.inputIsSparse = groups > 0 && zero * 3 >= groups;
+    return this.inputIsSparse;
+  }
+
+  private adam(opt: AdamInternals, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
+    const tf = this.tf;
+    const accBeta1 = opt.accBeta1.dataSync()[0]!;
+    const accBeta2 = opt.accBeta2.dataSync()[0]!;
+    const attrs = {
+      learningRate: opt.learningRate,
+      beta1: opt.beta1,
+      beta2: opt.beta2,
+      epsilon: opt.epsilon,
+      correction1: 1 - accBeta1,
+      correction2: 1 - accBeta2,
+    };
+    const simd = simdFor(this.backend);
+    for (const { weight, gradient } of updates) {
+      const i = this.plan.trainable.get(weight);
+      if (i === undefined) continue; // a frozen layer
+      const value = weight.read();
+      // Created lazily with the names tfjs gives them, as its applyGradients does.
+      opt.accumulatedFirstMoment[i] ??= { originalName: `${value.name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      opt.accumulatedSecondMoment[i] ??= { originalName: `${value.name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      const m = opt.accumulatedFirstMoment[i]!.variable;
+      const v = opt.accumulatedSecondMoment[i]!.variable;
+      this.ownMemory(m);
+      this.ownMemory(v);
+      const [px, pm, pv] = [value, m, v].map((t) => this.pointer(t)) as [number, number, number];
+      const n = value.size;
+      let done = 0;
+      if (simd) {
+        simd(
+          px,
+          gradient,
+          pm,
+          pv,
+          px,
+          pm,
+          pv,
+          n,
+          attrs.beta1,
+          1 - attrs.beta1,
+          attrs.beta2,
+          1 - attrs.beta2,
+          attrs.learningRate / attrs.correction1,
+          1 / attrs.correction2,
+          attrs.epsilon,
+        );
+        done = n - (n % 4);
+      }
+      const heap = this.heapF32();
+      const view = (p: number) => heap.subarray(p / 4 + done, p / 4 + n);
+      adamStep(attrs, view(px), view(gradient), view(pm), view(pv), view(px), view(pm), view(pv));
+      this.rekey(value);
+    }
+    tf.tidy(() => {
+      opt.accBeta1.assign(tf.scalar(accBeta1 * opt.beta1));
+      opt.accBeta2.assign(tf.scalar(accBeta2 * opt.beta2));
+    });
+    opt.incrementIterations();
+  }
+
+  private sgd(opt: { learningRate: number; incrementIterations(): void }, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
+    const c = Math.fround(-opt.learningRate);
+    const heap = this.heapF32();
+    for (const { weight, gradient } of updates) {
+      if (this.plan.trainable.get(weight) === undefined) continue;
+      const value = weight.read();
+      const x = this.pointer(value) / 4;
+      const g = gradient / 4;
+      // tfjs: add(mul(c, gradient), value), in float32.
+      for (let i = 0; i < value.size; i++) heap[x + i] = Math.fround(c * heap[g + i]!) + heap[x + i]!;
+      this.rekey(value);
+    }
+    opt.incrementIterations();
+  }
+}

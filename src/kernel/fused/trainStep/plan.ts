@@ -1,0 +1,145 @@
+/**
+ * Decides whether a compiled model can train through the fused step, and how: a chain of dense
+ * layers (flatten and rate-0 dropout are free), one input, one output, a supported loss, accuracy
+ * metrics only, Adam or plain SGD, no regularisers or constraints. Anything else gets a reason,
+ * which the kernel log shows once per model, and tfjs's own training.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import type { Tf } from '../../tfType';
+import type { Activation, LossKind, MetricKind } from './lossMath';
+
+/** A tfjs-layers weight (LayerVariable): its tf.Variable is read(). */
+export interface LayerWeight {
+  read(): tfType.Variable;
+  trainable: boolean;
+}
+
+export interface DenseStage {
+  kernel: LayerWeight;
+  bias: LayerWeight | undefined;
+  inputs: number;
+  units: number;
+  activation: Activation;
+}
+
+export interface TrainPlan {
+  stages: DenseStage[];
+  inputSize: number;
+  loss: LossKind;
+  metrics: MetricKind[];
+  optimizer: 'adam' | 'sgd';
+  /** Each trainable weight's place in the model's collectedTrainableWeights (the optimizer's order). */
+  trainable: Map<LayerWeight, number>;
+  summary: string;
+}
+
+/** The parts of a tfjs-layers LayersModel the plan reads (public in its JavaScript). */
+export interface ModelInternals {
+  name: string;
+  layers: LayerInternals[];
+  inputs: Array<{ shape: Array<number | null> }>;
+  outputs: unknown[];
+  loss: unknown;
+  metrics?: unknown;
+  optimizer?: unknown;
+  collectedTrainableWeights?: LayerWeight[];
+  isTraining?: boolean;
+}
+
+interface LayerInternals {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  inboundNodes: Array<{ inboundLayers: LayerInternals[] }>;
+  losses?: unknown[];
+  kernel?: LayerWeight;
+  bias?: LayerWeight;
+}
+
+const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+const LOSSES: Record<string, LossKind> = {
+  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
+  categoricalCrossentropy: 'categoricalCrossentropy',
+  meanSquaredError: 'meanSquaredError',
+  mse: 'meanSquaredError',
+};
+
+/** tfjs-layers' choice of accuracy function for 'accuracy' / 'acc' (training.ts, compile). */
+function accuracyKind(loss: LossKind, units: number): MetricKind {
+  if (units === 1) return 'binaryAccuracy';
+  return loss === 'sparseCategoricalCrossentropy' ? 'sparseCategoricalAccuracy' : 'categoricalAccuracy';
+}
+
+const hasValue = (v: unknown) => v !== null && v !== undefined;
+
+/** The plan for `model`, or why it cannot have one. */
+export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
+  const optimizer = model.optimizer as { constructor: unknown } | undefined;
+  const kind = optimizer?.constructor === tf.AdamOptimizer ? 'adam' : optimizer?.constructor === tf.SGDOptimizer ? 'sgd' : undefined;
+  if (!kind) return `optimizer ${(optimizer?.constructor as { name?: string } | undefined)?.name ?? 'none'} (fused: Adam, SGD)`;
+  const lossName = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
+  const loss = typeof lossName === 'string' ? LOSSES[lossName] : undefined;
+  if (!loss)
+    return `loss ${typeof lossName === 'string' ? lossName : 'given as a function or per output'} (fused: ${Object.keys(LOSSES).join(', ')})`;
+
+  const inputShape = model.inputs[0]!.shape.slice(1);
+  if (inputShape.some((d) => d === null)) return 'an input shape with unknown dimensions';
+  const inputSize = (inputShape as number[]).reduce((a, b) => a * b, 1);
+  const stages: DenseStage[] = [];
+  let width = inputSize;
+  let flat = inputShape.length === 1;
+  let previous: LayerInternals | undefined;
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (cls === 'InputLayer') {
+      previous = layer;
+      continue;
+    }
+    if (layer.inboundNodes.length !== 1) return `layer ${layer.name} is shared`;
+    const inbound = layer.inboundNodes[0]!.inboundLayers;
+    if (previous && (inbound.length !== 1 || inbound[0] !== previous)) return `layer ${layer.name} is not in a single chain`;
+    previous = layer;
+    const config = layer.getConfig();
+    if (cls === 'Flatten') {
+      flat = true;
+    } else if (cls === 'Dropout') {
+      if (config.rate !== 0) return `dropout ${layer.name} with rate ${String(config.rate)} (its random mask is tfjs's to draw)`;
+    } else if (cls === 'Dense') {
+      if (!flat) return `dense ${layer.name} on an input of rank > 2`;
+      const activation = String(config.activation ?? 'linear');
+      if (!ACTIVATIONS.includes(activation)) return `activation ${activation} of ${layer.name}`;
+      for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']) {
+        if (hasValue(config[key])) return `${key} on ${layer.name}`;
+      }
+      if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
+      const units = Number(config.units);
+      if (!layer.kernel) return `dense ${layer.name} is not built`;
+      stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
+      width = units;
+    } else {
+      return `layer ${cls} (fused: Dense, Flatten, Dropout with rate 0)`;
+    }
+    if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
+  }
+  if (stages.length === 0) return 'no dense layer';
+
+  const metrics: MetricKind[] = [];
+  const listed =
+    model.metrics === undefined || model.metrics === null ? [] : typeof model.metrics === 'string' ? [model.metrics] : model.metrics;
+  if (!Array.isArray(listed)) return 'metrics given per output';
+  for (const m of listed) {
+    if (m !== 'accuracy' && m !== 'acc') return `metric ${typeof m === 'string' ? m : 'given as a function'} (fused: accuracy)`;
+    metrics.push(accuracyKind(loss, width));
+  }
+
+  const trainable = new Map<LayerWeight, number>();
+  const collected = model.collectedTrainableWeights ?? [];
+  collected.forEach((w, i) => trainable.set(w, i));
+  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
+  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
+  for (const w of ours) if (w.read().dtype !== 'float32') return 'a weight that is not float32';
+
+  const summary = `${stages.map((s) => `dense ${s.inputs}→${s.units} ${s.activation}`).join(', ')}; ${loss}; ${kind}`;
+  return { stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
+}
