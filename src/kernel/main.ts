@@ -16,6 +16,7 @@ import { installRuntime } from './runtime';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
+import { logFitEpochs } from './runLog';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   }
   const { tf, info } = loaded;
   trackTraining(tf);
+  logFitEpochs(tf, (executionId, metric) => output.send({ type: 'run-metric', executionId, metric }));
   const runtime = installRuntime({
     tf,
     notebookDir: options.notebookDir,
