@@ -31,9 +31,10 @@ export async function recordedRun(options: RecordedRunOptions): Promise<{ result
       return undefined;
     }
   };
+  const beganAtMs = performance.now();
   const begin = () => {
     try {
-      recorder = new RunRecorder(start);
+      recorder = new RunRecorder({ ...start, beganAtMs });
     } catch (e) {
       options.run.progress(`the run is not recorded: ${(e as Error).message}`);
     }
@@ -43,16 +44,12 @@ export async function recordedRun(options: RecordedRunOptions): Promise<{ result
     begin();
     if (!recorder) return { result: { exitCode: 2, reason: 'the run could not be recorded, so its executed notebook had nowhere to go' } };
     run.output = join(recorder.dir, basename(start.notebook));
-  } else {
-    // Begun once the notebook has been read and checked: a malformed notebook records nothing.
-    const prepare = run.prepare;
-    run.prepare = (nb) => {
-      prepare?.(nb);
-      begin();
-    };
   }
   run.onBackend = (info) => {
     options.run.onBackend?.(info);
+    // Begun (unless begun above) once the kernel is ready: a notebook refused as malformed, or a
+    // kernel that could not start, records nothing. The run's time counts from the start.
+    if (!options.outputInRunFolder) begin();
     guard('saving the backend', (r) => r.backend(info));
   };
   run.onMetric = (m) => {

@@ -24,6 +24,8 @@ export interface RunStart {
   source: RunSource;
   /** Default: tfnb-runs/ beside the notebook. */
   runsDir?: string;
+  /** When the run began, if before the recorder was made (`performance.now()`; default: now). */
+  beganAtMs?: number;
 }
 
 export class RunRecorder {
@@ -32,7 +34,7 @@ export class RunRecorder {
   readonly runsDir: string;
   private readonly record: RunRecord;
   private readonly events: ScalarEventFile;
-  private readonly started = performance.now();
+  private readonly started: number;
   /** A kernel's fit ids, numbered 1, 2… in the order this run saw them. */
   private readonly fitNumbers = new Map<number, number>();
   private readonly logCounts = new Map<string, number>();
@@ -43,7 +45,8 @@ export class RunRecorder {
     this.runsDir = resolve(start.runsDir ?? join(dirname(notebook), RUNS_DIR));
     const parameters = Object.fromEntries(start.parameters);
     const name = start.name ?? defaultRunName(notebook, start.parameters);
-    const startedAt = new Date();
+    this.started = start.beganAtMs ?? performance.now();
+    const startedAt = new Date(Date.now() - (performance.now() - this.started));
     this.id = claimRunFolder(this.runsDir, name, startedAt);
     this.dir = join(this.runsDir, this.id);
     this.events = new ScalarEventFile(this.dir);
