@@ -26,6 +26,22 @@ export function metricsOf(runs: readonly CompareRun[]): string[] {
   return names.sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * Each run's label: its name, with its start time (from its id) when another run has the same
+ * name (two Run Alls of one notebook are both named after it).
+ */
+export function runLabels(runs: readonly CompareRun[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const run of runs) count.set(run.name, (count.get(run.name) ?? 0) + 1);
+  const labels = new Map<string, string>();
+  for (const run of runs) {
+    const time = /T(\d\d)-(\d\d)-(\d\d)/.exec(run.id);
+    const suffix = time ? `${time[1]}:${time[2]}:${time[3]}` : run.id;
+    labels.set(run.id, count.get(run.name)! > 1 ? `${run.name} ${suffix}` : run.name);
+  }
+  return labels;
+}
+
 export function createCompareView(host: HTMLElement, initial: ComparePayload): View<ComparePayload> {
   let payload = initial;
   let metric = initial.metric;
@@ -60,9 +76,10 @@ export function createCompareView(host: HTMLElement, initial: ComparePayload): V
     );
     if (metric) {
       const shown = metric;
+      const labels = runLabels(payload.runs);
       const series = payload.runs
         .filter((run) => run.series[shown]?.length)
-        .map((run) => ({ name: run.name, points: run.series[shown]!.map(([x, y]) => ({ x, y })) }));
+        .map((run) => ({ name: labels.get(run.id)!, points: run.series[shown]!.map(([x, y]) => ({ x, y })) }));
       chart = createChartView(chartHost, chartPayload({ kind: 'line', series, title: shown, xLabel: xLabelOf(shown), yLabel: shown }, ''), {
         uiState: new Map(),
         outputId: 'compare-chart',
@@ -108,6 +125,7 @@ export function tableOf(runs: readonly CompareRun[]): {
     for (const p of Object.keys(run.parameters)) if (!params.includes(p)) params.push(p);
     for (const m of Object.keys(run.metrics)) if (!finals.includes(m)) finals.push(m);
   }
+  const labels = runLabels(runs);
   const orderedFinals = metricsOf(runs).filter((m) => finals.includes(m));
   for (const m of finals) if (!orderedFinals.includes(m)) orderedFinals.push(m);
   return {
@@ -115,7 +133,7 @@ export function tableOf(runs: readonly CompareRun[]): {
     title: 'Parameters and final metrics',
     headers: ['run', 'status', ...params, ...orderedFinals],
     rows: runs.map((run) => [
-      run.name,
+      labels.get(run.id)!,
       run.status,
       ...params.map((p) => (p in run.parameters ? parameterCell(run.parameters[p]) : null)),
       ...orderedFinals.map((m) => run.metrics[m] ?? null),
