@@ -25,6 +25,8 @@ interface CellRun {
   executionCount?: number;
   /** Marks the run ended for chaining (set by submit). */
   ended?: () => void;
+  /** The kernel's id for this execution, once submitted. */
+  executionId?: string;
 }
 
 export class NotebookRunner {
@@ -106,7 +108,7 @@ export class NotebookRunner {
       recordRun(
         this.notebook,
         session,
-        runs.map((run, i) => ({ cell: run.cell.index + 1, outcome: outcomes[i]! })),
+        runs.map((run, i) => ({ cell: run.cell.index + 1, outcome: outcomes[i]!, executionId: () => run.executionId })),
         this.log,
       );
   }
@@ -154,6 +156,7 @@ export class NotebookRunner {
       this.handlers(run),
     );
     tail.executionId = executionId;
+    run.executionId = executionId;
     if (!tail.ended) this.tail = tail;
     this.inFlight.add(done);
     const outcome = await done;

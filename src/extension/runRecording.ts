@@ -21,7 +21,7 @@ export function isRunAll(notebook: vscode.NotebookDocument, cells: readonly vsco
 export function recordRun(
   notebook: vscode.NotebookDocument,
   session: KernelSession,
-  cells: ReadonlyArray<{ cell: number; outcome: Promise<ExecutionOutcome | undefined> }>,
+  cells: ReadonlyArray<{ cell: number; outcome: Promise<ExecutionOutcome | undefined>; executionId: () => string | undefined }>,
   log: vscode.LogOutputChannel,
 ): void {
   if (notebook.isUntitled || notebook.uri.scheme !== 'file') return;
@@ -43,7 +43,11 @@ export function recordRun(
     return;
   }
   log.info(`recording this run in ${recorder.dir}`);
-  const metrics = session.onMetric((m) => guard('saving a metric', (r) => r.metric(m)));
+  // Only this run's cells' metrics: another run of the notebook (a cell run by hand meanwhile) is not this one.
+  const ours = (id: string | null) => id !== null && cells.some((c) => c.executionId() === id);
+  const metrics = session.onMetric((m) => {
+    if (ours(m.executionId)) guard('saving a metric', (r) => r.metric(m));
+  });
   const backend = session.backend;
   if (backend) guard('saving the backend', (r) => r.backend(backend));
   else
