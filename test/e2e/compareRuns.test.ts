@@ -103,3 +103,29 @@ describe('Run All is recorded; tfnb: Compare Runs shows the runs (code-server)',
     return frame;
   }
 });
+
+describe('tfnb.recordRuns: false records nothing (code-server)', { timeout: 600_000 }, () => {
+  let server: RunningCodeServer;
+  let browser: BrowserContext;
+  let wb: Workbench;
+
+  before(async () => {
+    server = await startCodeServer({ workspaceFiles: { 'nb.ipynb': NOTEBOOK }, settings: { 'tfnb.recordRuns': false } });
+    browser = await launchBrowser(server);
+    wb = await Workbench.open(browser, server);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('Run All runs every cell and writes no tfnb-runs folder', async () => {
+    await wb.openFromExplorer('nb.ipynb');
+    await wb.runAllFromToolbar();
+    assert.equal(await wb.waitForCellDone(1, 180_000), 'success');
+    // A recorder writes its folder when the run starts, long before the last cell ends.
+    await wb.page.waitForTimeout(2_000);
+    assert.equal(existsSync(join(server.workspace, 'tfnb-runs')), false);
+  });
+});
