@@ -139,6 +139,7 @@ function heatmapChart(chart: HeatmapChartView): HTMLElement {
     data: chart.data,
     colorMap: colorMapName(chart.colorMap),
     maxSize: 420,
+    fillWidth: true,
     label: chart.title ?? `Heatmap, ${chart.rows} × ${chart.cols}`,
     ...(chart.xTickLabels ? { xTickLabels: chart.xTickLabels } : {}),
     ...(chart.yTickLabels ? { yTickLabels: chart.yTickLabels } : {}),

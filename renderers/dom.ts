@@ -143,7 +143,8 @@ export function heading(title: string | undefined, kind: string, ...details: Chi
     'div',
     { class: 'tfnb-heading' },
     h('span', { class: 'tfnb-kind', text: kind }),
-    title ? h('span', { class: 'tfnb-title', text: title }) : null,
+    // A title that repeats the kind (fitCallbacks({ name: 'Training' })) would read "Training — Training".
+    title && title.trim().toLowerCase() !== kind.toLowerCase() ? h('span', { class: 'tfnb-title', text: title }) : null,
     ...details,
   );
 }

@@ -17,6 +17,13 @@ export function formatMetric(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** A metric of an epoch with 4 decimals, so "acc 1.0000" lines up with "loss 0.4942" (not "acc 1"), as the kernel's text. */
+export function formatEpochMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const magnitude = Math.abs(value);
+  return magnitude === 0 || (magnitude >= 1e-4 && magnitude < 1e6) ? value.toFixed(4) : formatMetric(value);
+}
+
 /** A number in a table cell: integers in full, others to 6 significant digits. */
 export function formatTableNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return formatCount(value);

@@ -132,7 +132,10 @@ export class LineChart {
     const series: uPlot.Series[] = [
       { label: config.xLabel ?? 'x', value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : formatX(v)) },
       ...config.series.map((s): uPlot.Series => {
-        const color = withAlpha(colors.series[s.color % colors.series.length]!, s.alpha ?? 1);
+        // High-contrast themes have no faint lines: a translucent series (training's batch values) takes the foreground colour.
+        const faint = s.alpha !== undefined && s.alpha < 1;
+        const color =
+          faint && colors.highContrast ? colors.foreground : withAlpha(colors.series[s.color % colors.series.length]!, s.alpha ?? 1);
         return {
           label: s.label,
           show: !this.hidden.has(s.label),

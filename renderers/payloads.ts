@@ -77,13 +77,16 @@ const pngDataUrl: Validator<string> = (v, path) =>
     ? v
     : fail(path, 'a PNG data URL (data:image/png;base64,…)', v);
 
-const images = object({
-  width: positiveCount,
-  height: positiveCount,
-  channels: (v, path) => (v === 1 || v === 3 || v === 4 ? v : fail(path, '1, 3 or 4', v)),
-  pngDataUrls: arrayOf(pngDataUrl, { max: MAX_IMAGES }),
-  total: count,
-});
+const images = object(
+  {
+    width: positiveCount,
+    height: positiveCount,
+    channels: (v, path) => (v === 1 || v === 3 || v === 4 ? v : fail(path, '1, 3 or 4', v)),
+    pngDataUrls: arrayOf(pngDataUrl, { max: MAX_IMAGES }),
+    total: count,
+  },
+  { limit: positiveCount },
+);
 
 export interface Histogram {
   binEdges: number[];

@@ -117,8 +117,13 @@ function imagesPanel(images: NonNullable<TensorView['images']>, shape: readonly 
   const channels = images.channels === 1 ? 'grayscale' : images.channels === 3 ? 'RGB' : 'RGBA';
   const count = `${formatCount(images.total)} ${channels} image${images.total === 1 ? '' : 's'}, ${sourceHeight} × ${sourceWidth}`;
   const why: string[] = [];
-  if (images.pngDataUrls.length < images.total)
-    why.push(`showing the first ${images.pngDataUrls.length}: the rest do not fit the output's size budget`);
+  const shown = images.pngDataUrls.length;
+  if (shown < images.total)
+    why.push(
+      images.limit !== undefined && shown >= images.limit
+        ? `showing the first ${shown}: a tensor's view holds at most ${images.limit} (display.images shows up to 200, with captions)`
+        : `showing the first ${shown}: the rest do not fit the output's size budget`,
+    );
   if (images.width < sourceWidth || images.height < sourceHeight)
     why.push(`stored at ${images.height} × ${images.width} to fit the output's size budget`);
   return h('div', { class: 'tfnb-panel' }, h('div', { class: 'tfnb-note', text: [count, ...why].join('; ') }), gallery);

@@ -8,6 +8,8 @@ export interface ChartColors {
   muted: string;
   grid: string;
   background: string;
+  /** VS Code's high-contrast themes (body class vscode-high-contrast). */
+  highContrast: boolean;
   /** Series colours: charts-blue, -orange, -green, -purple, -red, -yellow. */
   series: string[];
 }
@@ -45,6 +47,7 @@ export function chartColors(element: Element): ChartColors {
   const highContrast = document.body.classList.contains('vscode-high-contrast');
   return {
     foreground,
+    highContrast,
     muted: withAlpha(foreground, highContrast ? 1 : 0.75),
     grid: withAlpha(foreground, highContrast ? 0.4 : 0.12),
     background: cssVariable(element, '--vscode-editor-background', '#1e1e1e'),

@@ -4,7 +4,7 @@
  * log scale and batch toggle live in env.uiState and survive updates and re-mounts.
  */
 import { checkbox, h, heading, listen } from './dom';
-import { formatDuration, formatMetric } from './format';
+import { formatDuration, formatEpochMetric } from './format';
 import { LineChart, type LineChartConfig, type LineSeriesStyle } from './lineChart';
 import type { TrainingView } from './payloads';
 import { baseMetrics, buildCurve, type Curve } from './trainingData';
@@ -165,7 +165,7 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
       return;
     }
     const entries = Object.entries(last).filter(([k]) => k !== 'epoch');
-    latest.textContent = `Epoch ${last['epoch'] ?? payload.epochs.length}: ${entries.map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')}`;
+    latest.textContent = `Epoch ${last['epoch'] ?? payload.epochs.length}: ${entries.map(([k, v]) => `${k} ${formatEpochMetric(v)}`).join(' · ')}`;
   }
 
   function drawChart(): void {
@@ -178,7 +178,7 @@ export const createTrainingView: CreateView<TrainingView> = (host, initial, env)
       return;
     }
     const curve = buildCurve(payload, metric, { logY: state.logY, showBatches: state.showBatches, maxBatchPoints: MAX_BATCH_POINTS });
-    const label = `Training curve of ${metric}${curve.series.includes('val') ? ` and val_${metric}` : ''} over ${payload.epochs.length} epochs; latest ${metric} ${formatMetric(curve.lastTrain)}${curve.series.includes('val') ? `, val_${metric} ${formatMetric(curve.lastVal)}` : ''}`;
+    const label = `Training curve of ${metric}${curve.series.includes('val') ? ` and val_${metric}` : ''} over ${payload.epochs.length} epochs; latest ${metric} ${formatEpochMetric(curve.lastTrain)}${curve.series.includes('val') ? `, val_${metric} ${formatEpochMetric(curve.lastVal)}` : ''}`;
     const shape = `${metric}|${state.logY}|${curve.series.join(',')}`;
     if (chart && shape === chartShape) {
       chart.setData(curve.data, label);

@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shipFonts } from './fonts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -69,6 +70,9 @@ for (const extra of ['src/tsplugin/index.ts']) {
 mkdirSync(dist, { recursive: true });
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join(dist, f));
+// resvg and its fonts, for the kernel's PNG fallbacks (src/kernel/display/raster.ts).
+cpSync(join(root, 'node_modules/@resvg/resvg-wasm/index_bg.wasm'), join(dist, 'resvg.wasm'));
+shipFonts(root, dist);
 
 // Data tfnb ships (offline dataset fallbacks): each scripts/data/*.mjs writes into dist/data/,
 // idempotently (skips work when its output is newer than its input).

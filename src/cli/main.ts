@@ -4,11 +4,12 @@
  *  [--run-name NAME] [--no-record] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
- * `tfnb sweep` (sweepCommand.ts), `tfnb runs` (runsCommand.ts), `tfnb cache`, `tfnb gpu`.
+ * `tfnb sweep` (sweepCommand.ts), `tfnb runs` (runsCommand.ts), `tfnb export`, `tfnb cache`, `tfnb gpu`.
  */
 import { parseArgs } from 'node:util';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
+import { EXPORT_USAGE, exportCommand } from './exportCommand';
 import { gpuCommand } from './gpuCommand';
 import { recordedRun } from './recordedRun';
 import { KERNEL_OPTIONS, kernelArguments } from './runArguments';
@@ -19,6 +20,7 @@ import { sweepCommand, SWEEP_USAGE } from './sweepCommand';
 const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--run-name NAME] [--no-record] [--quiet]
        ${SWEEP_USAGE}
        tfnb runs [--sort METRIC] [--reverse] [--json] [DIR]
+       ${EXPORT_USAGE}
        tfnb cache [list] | tfnb cache clear [NAME]
        tfnb gpu [status] | tfnb gpu install`;
 
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'gpu') return gpuCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
   if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
+  if (argv[0] === 'export') return exportCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

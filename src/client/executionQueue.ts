@@ -38,6 +38,7 @@ import type {
 } from './events';
 import { KernelProcess } from './kernelProcess';
 import { setLongTimeout, type LongTimer } from './longTimer';
+import { VariablesRequests, type VariablesList } from './variablesRequests';
 
 export interface ExecutionQueueOptions {
   notebookDir: string;
@@ -128,6 +129,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** How recent executions ended (bounded): a cell chained to one that did not end ok is cancelled. */
   private outcomes = new BoundedMap<string, OutcomeStatus>(REMEMBERED_OUTCOMES);
   private readonly displays = new DisplayIdRegistry();
+  private readonly variablesRequests = new VariablesRequests();
   /** Interrupts so far; cells carry it, and an interrupt cancels the cells sent before it. */
   private epoch = 0;
   private executionCount = 0;
@@ -213,6 +215,23 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
   /** Sends a renderer's message (e.g. Stop training) to the kernel. */
   sendRendererMessage(message: RendererToKernelMessage): void {
     this.process?.send({ type: 'renderer-message', message });
+  }
+
+  /**
+   * The kernel's top-level names, summarized (sorted; at most `limit` of those matching `filter`).
+   * Answered between cells: while one runs, after its end. Fails when no kernel is ready.
+   */
+  listVariables(options: { filter?: string; limit?: number } = {}): Promise<VariablesList> {
+    const proc = this.readyProcess;
+    if (!proc) return Promise.reject(new Error('no kernel is running'));
+    return this.variablesRequests.list((m) => proc.send(m), options.filter, options.limit ?? 500);
+  }
+
+  /** One top-level name's value as `display(name)` would show it (a tensor's heatmap, a model's summary). */
+  inspectVariable(name: string): Promise<MimeBundle> {
+    const proc = this.readyProcess;
+    if (!proc) return Promise.reject(new Error('no kernel is running'));
+    return this.variablesRequests.inspect((m) => proc.send(m), name);
   }
 
   async restart(): Promise<BackendInfo> {
@@ -302,6 +321,7 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
     const kill = this.clientKill;
     this.clientKill = undefined;
     this.displays.clear();
+    this.variablesRequests.failAll(`the kernel exited (${reason})`);
     this.setState(this.closed ? 'closed' : 'dead');
 
     const running = this.running;
@@ -377,6 +397,10 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
       }
       case 'run-metric':
         this.emit('metric', m);
+        return;
+      case 'variables':
+      case 'variable-value':
+        this.variablesRequests.settle(m);
         return;
       case 'ready':
       case 'startup-error':

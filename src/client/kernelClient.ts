@@ -5,6 +5,7 @@
  */
 export { ExecutionQueue as KernelClient, type ExecutionQueueOptions as KernelClientOptions, type Executor } from './executionQueue';
 export { describeExit } from './kernelProcess';
+export type { VariablesList } from './variablesRequests';
 export type {
   DoneEvent,
   ErrorOutput,

@@ -8,6 +8,7 @@ import { TfnbController } from './controller';
 import { KernelManager } from './kernelManager';
 import { forwardRendererMessages } from './rendererMessages';
 import { KernelStatusBar } from './statusBar';
+import { VariablesView } from './variablesView';
 
 let kernels: KernelManager | undefined;
 
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCompareRuns(context.extensionUri),
     new KernelStatusBar(controller, kernels),
     forwardRendererMessages(kernels, log),
+    new VariablesView(controller, kernels, context.extensionUri, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tfnb.nodePath')) kernels?.resetNodeRuntime();
       if (e.affectsConfiguration('tfnb')) log.info('tfnb settings changed: they apply when a kernel next starts (tfnb: Restart Kernel)');

@@ -11,10 +11,14 @@ import {
   type ExecutionSink,
   type KernelState,
   type LogEvent,
+  type VariablesList,
 } from '../client/kernelClient';
 import type { BackendChoice, BackendInfo, MemoryReport, RunMetricMessage } from '../protocol/messages';
-import type { RendererToKernelMessage } from '../protocol/mime';
+import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
+import { describeBackend } from './backendText';
 import type { NodeRuntime } from './nodeRuntime';
+
+export { describeBackend };
 import { kernelNodeArgs, type TfnbSettings } from '../vscodeShared/settings';
 
 export interface SessionOptions {
@@ -128,22 +132,19 @@ export class KernelSession implements vscode.Disposable {
     this.client.sendRendererMessage(message);
   }
 
+  /** The kernel's top-level names (the variables view); fails when no kernel runs. */
+  listVariables(options: { filter?: string; limit?: number }): Promise<VariablesList> {
+    return this.client.listVariables(options);
+  }
+
+  inspectVariable(name: string): Promise<MimeBundle> {
+    return this.client.inspectVariable(name);
+  }
+
   async dispose(): Promise<void> {
     await this.client.close().catch((e: unknown) => this.options.log.warn(`[${this.options.label}] closing the kernel: ${String(e)}`));
     this.changed.dispose();
   }
-}
-
-export function describeBackend(info: BackendInfo): string {
-  const extra = [
-    info.adapter ?? '',
-    info.gpu ? 'GPU' : '',
-    info.threads ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : '',
-    `tfjs ${info.tfVersion}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${info.name} (${extra})`;
 }
 
 function logLine(log: vscode.LogOutputChannel, e: LogEvent, line: string): void {

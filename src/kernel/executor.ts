@@ -86,6 +86,8 @@ export class CellExecutor {
   private earlyInterrupts = new Set<string>();
   /** Executions that did not end ok (bounded): cells sent `after` one of them are cancelled. */
   private notOk = new BoundedSet<string>(REMEMBERED_FAILURES);
+  /** Work that waits for the running cell's end (the variables view's requests). */
+  private afterCell: Array<() => void> = [];
 
   constructor(private readonly deps: ExecutorDeps) {
     this.session.connect();
@@ -135,6 +137,12 @@ export class CellExecutor {
     if (this.running?.executionId === executionId) this.running.stop(INTERRUPTED);
     // It may still be queued or compiling: it will end as interrupted when it gets there.
     else this.earlyInterrupts.add(executionId);
+  }
+
+  /** Runs `task` now when no cell runs, else right after the running cell's `done`, before the next cell starts. */
+  whenNoCellRuns(task: () => void): void {
+    if (this.current) this.afterCell.push(task);
+    else task();
   }
 
   get runningExecutionId(): string | undefined {
@@ -237,6 +245,7 @@ export class CellExecutor {
     if (status !== 'ok') this.markNotOk(executionId);
     this.current = undefined;
     this.deps.output.send({ type: 'done', executionId, status, durationMs: performance.now() - started, memory });
+    for (const task of this.afterCell.splice(0)) task();
   }
 
   /**

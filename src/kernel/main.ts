@@ -13,10 +13,12 @@ import { wasmMemoryOf } from './wasm/backendMemory';
 import { listenForInterrupts } from './interrupts';
 import { OutputRouter } from './output';
 import { installRuntime } from './runtime';
+import { startRasterizer } from './display/raster';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
 import { logFitEpochs } from './runLog';
+import { VariablesView } from './variablesView';
 
 async function main(): Promise<void> {
   // Node keeps 10 frames; an error thrown inside TensorFlow.js (a shape mismatch) spends them all
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
   deliverOutputBeforeExit(output);
   process.chdir(options.notebookDir);
 
+  // resvg (PNG fallbacks) compiles while the backend loads; the kernel is ready once both are.
+  const raster = startRasterizer(__dirname, (message) => log(message, 'warn'));
   let loaded;
   try {
     loaded = await loadBackend({
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
     notebookPath: options.notebookPath,
     output,
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
+    raster,
   });
   let executor: CellExecutor | undefined;
   const interruptEpoch = listenForInterrupts(
@@ -81,7 +86,13 @@ async function main(): Promise<void> {
   });
   const ready = executor;
   reportStrayErrors({ executionOf: (e) => ready.executionOf(e), report: (id, e) => ready.reportStray(id, e), log: (m) => log(m, 'error') });
-  await executor.init();
+  await Promise.all([executor.init(), raster.ready]);
+  const variablesView = new VariablesView({
+    tf,
+    toBundle: runtime.toBundle,
+    send: (reply) => output.send(reply),
+    whenNoCellRuns: (task) => ready.whenNoCellRuns(task),
+  });
 
   channel.onMessage((message: ClientToKernel) => {
     switch (message.type) {
@@ -92,6 +103,12 @@ async function main(): Promise<void> {
         break;
       case 'renderer-message':
         if (message.message.type === 'stop-training') runtime.display.stopTraining(message.message.trainingId);
+        break;
+      case 'variables':
+        variablesView.list(message);
+        break;
+      case 'inspect-variable':
+        variablesView.inspect(message);
         break;
       case 'shutdown':
         // Pending output goes out on the way (deliverOutputBeforeExit).

@@ -32,6 +32,8 @@ import {
   type DisplayOptions,
 } from './display/index';
 import { readGpuTensorsFirst } from './webgpu/gpuDisplay';
+import { PngFallbacks } from './display/pngFallbacks';
+import type { SvgRasterizer } from './display/raster';
 
 export interface RuntimeOptions {
   tf: Tf;
@@ -40,6 +42,8 @@ export interface RuntimeOptions {
   notebookPath?: string;
   output: OutputRouter;
   liveUpdateIntervalMs: number;
+  /** Rasterises the SVG fallbacks of final outputs into PNGs (display/pngFallbacks.ts). */
+  raster: SvgRasterizer;
 }
 
 export interface Runtime {
@@ -49,9 +53,11 @@ export interface Runtime {
 
 export function installRuntime(options: RuntimeOptions): Runtime {
   const { tf, output } = options;
+  // Final rich outputs carry a PNG for viewers without tfnb.
+  const fallbacks = new PngFallbacks(options.raster, (id, bundle, displayId, update) => output.display(id, bundle, displayId, update));
   const displayContext: DisplayContext = {
     tf,
-    sink: { display: (bundle, opts) => output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false) },
+    sink: { display: (bundle, opts) => fallbacks.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false) },
     liveUpdateIntervalMs: options.liveUpdateIntervalMs,
     currentOwner: currentExecutionId,
   };
@@ -59,8 +65,10 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   // A cell's last chart update must not wait for the throttle: settle it before the cell's 'done'.
   output.onBeforeDone((executionId) => {
     executionContext.run({ executionId }, () => displayApi.settleTraining(isTrainingFor));
+    fallbacks.settle(executionId);
   });
-  const toBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
+  const richBundle = (value: unknown): MimeBundle => customBundle(value) ?? toMimeBundle(value, displayContext) ?? textBundle(value);
+  const toBundle = (value: unknown): MimeBundle => fallbacks.result(richBundle(value));
 
   // tfjs-node's additions (tf.node, file://) on every backend; one instance for cells and user files.
   installTfNode(tf, options.notebookDir);
@@ -81,7 +89,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
     return { ...datasets, default: datasets };
   });
   const show = (bundle: MimeBundle, opts?: DisplayOptions): void => {
-    output.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
+    fallbacks.display(currentExecutionId(), bundle, opts?.displayId, opts?.update ?? false);
   };
   let tslab: ReturnType<typeof createTslabModule> | undefined;
   special.set(TSLAB_MODULE, () => (tslab ??= createTslabModule(show, `esbuild ${esbuildVersion} (types stripped)`)));
@@ -89,7 +97,7 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   // On webgpu a tensor on the GPU is read with data() before it is drawn (webgpu/gpuDisplay.ts).
   const rich = createRichDisplay(show);
   const display: Display = Object.assign(
-    readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(toBundle(value), opts), show),
+    readGpuTensorsFirst((value: unknown, opts?: DisplayOptions): void => show(richBundle(value), opts), show),
     rich,
     { images: readGpuTensorsFirst(rich.images, show), audio: readGpuTensorsFirst(rich.audio, show) },
   );

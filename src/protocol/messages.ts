@@ -46,6 +46,53 @@ export interface MemoryReport {
 
 export type CellLanguage = 'typescript' | 'javascript';
 
+// ---- the variables view (a notebook's top-level names) --------------------------------
+
+/** What a top-level name holds, as the variables view groups it. */
+export type VariableKind =
+  'tensor' | 'variable' | 'model' | 'dataset' | 'number' | 'string' | 'boolean' | 'array' | 'object' | 'function' | 'undefined' | 'null';
+
+/** A summary of one top-level name: metadata only, never its values (a tensor's data is not read). */
+export interface VariableSummary {
+  name: string;
+  kind: VariableKind;
+  /** The value's constructor name or typeof, e.g. "Tensor", "Sequential", "Float32Array". */
+  type: string;
+  /** Tensors and variables: the shape; typed arrays and arrays: [length]. */
+  shape?: number[];
+  dtype?: string;
+  /** Bytes the value holds where it is cheap to know: a tensor's data, a model's weights, a typed array's buffer. */
+  bytes?: number;
+  /** Models: countParams(). */
+  params?: number;
+  /** A short text: a number's value, a string's start, a function's signature (at most 100 characters). */
+  preview?: string;
+  /** A tensor that was disposed. */
+  disposed?: boolean;
+}
+
+/** Ask for the top-level names (sorted, matching `filter` case-insensitively), at most `limit` of them. */
+export interface VariablesRequest {
+  type: 'variables';
+  requestId: string;
+  filter?: string;
+  limit: number;
+}
+
+/** Ask for one name's value drawn as `display(x)` would draw it. */
+export interface InspectVariableRequest {
+  type: 'inspect-variable';
+  requestId: string;
+  name: string;
+}
+
+export type VariablesReply =
+  | { type: 'variables'; requestId: string; total: number; variables: VariableSummary[] }
+  | { type: 'variable-value'; requestId: string; name: string; data?: MimeBundle; error?: string };
+
+/** The most summaries one `variables` reply carries, whatever the request's limit. */
+export const MAX_VARIABLES_LIMIT = 5000;
+
 // ---- client -> kernel ------------------------------------------------------------------
 
 export interface ExecuteRequest {
@@ -68,7 +115,12 @@ export interface ExecuteRequest {
   after?: string;
 }
 
-export type ClientToKernel = ExecuteRequest | { type: 'renderer-message'; message: RendererToKernelMessage } | { type: 'shutdown' };
+export type ClientToKernel =
+  | ExecuteRequest
+  | { type: 'renderer-message'; message: RendererToKernelMessage }
+  | { type: 'shutdown' }
+  | VariablesRequest
+  | InspectVariableRequest;
 
 // ---- kernel -> client ------------------------------------------------------------------
 
@@ -84,6 +136,7 @@ export type KernelToClient =
   | { type: 'error'; executionId: string; ename: string; evalue: string; traceback: string[] }
   | { type: 'done'; executionId: string; status: ExecutionStatus; durationMs: number; memory: MemoryReport }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | VariablesReply
   /** The kernel could not start (e.g. a forced backend failed to load); it exits after this. */
   | { type: 'startup-error'; message: string; attempts: BackendAttempt[] }
   | RunMetricMessage;

@@ -53,7 +53,15 @@ export interface TensorPayload {
   /** `null` marks a block with no finite values. */
   heatmap?: { rows: number; cols: number; data: Array<number | null>; sourceShape: number[] };
   /** Images for tensors shaped like images ([h,w,c] or [n,h,w,c] with c in 1,3,4). PNG data URLs. */
-  images?: { width: number; height: number; channels: number; pngDataUrls: string[]; total: number };
+  images?: {
+    width: number;
+    height: number;
+    channels: number;
+    pngDataUrls: string[];
+    total: number;
+    /** The most images the kernel sends for this tensor; fewer than both this and `total` means the size budget stopped them. */
+    limit?: number;
+  };
   histogram?: { binEdges: number[]; counts: number[] };
   title?: string;
 }

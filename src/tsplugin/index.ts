@@ -44,6 +44,7 @@ function init(modules: { typescript: typeof ts }): PluginModule {
         },
         projectVersion: () => current.getProjectVersion(),
         rootFiles: () => current.getRootFiles(),
+        isOpen: (f) => current.projectService.getScriptInfo(f)?.isScriptOpen() === true,
       });
       if (isPluginConfig(info.config)) model.configure(info.config);
       rememberTypeAcquisition(current);

@@ -9,6 +9,7 @@
 import type * as ts from 'typescript';
 import { KERNEL_GLOBALS } from '../authoring/virtualCell';
 import { ForeignGlobals } from './foreignGlobals';
+import { KERNEL_NAME_SORT_TEXT, kernelNameConstants } from './kernelNameConstants';
 import type { CellRef, NotebookModel } from './notebookModel';
 import type { VirtualFiles } from './virtualFiles';
 
@@ -98,7 +99,10 @@ export function installNotebookAnswers(tsModule: typeof ts, ls: Ls, proxy: Ls, m
     const program = ls.getProgram();
     const file = program?.getSourceFile(fileName);
     const hidden = program && file && !result.isMemberCompletion ? foreign.namesInScope(program, file) : undefined;
-    const entries = result.entries.filter((e) => !(e.hasAction && fromCell(e)) && !(hidden?.has(e.name) && e.source === undefined));
+    const kernelNames = program && result.isMemberCompletion ? kernelNameConstants(tsModule, program) : undefined;
+    const entries = result.entries
+      .filter((e) => !(e.hasAction && fromCell(e)) && !(hidden?.has(e.name) && e.source === undefined))
+      .map((e) => (e.kind === 'const' && kernelNames?.has(e.name) ? { ...e, sortText: KERNEL_NAME_SORT_TEXT } : e));
     if (result.isGlobalCompletion && !result.isMemberCompletion) entries.push(...earlierNames(ref, entries));
     return { ...result, entries };
   };

@@ -48,6 +48,8 @@ export interface CellSource {
   projectVersion(): string;
   /** All root file names of the project. */
   rootFiles(): readonly string[];
+  /** Whether the server has the file open (in this project or another). */
+  isOpen(fileName: string): boolean;
 }
 
 export class NotebookModel {
@@ -121,8 +123,28 @@ export class NotebookModel {
     this.freshAt = projectVersion;
     if (this.notebooks.some((nb) => nb.fileNames.includes(undefined))) {
       for (const fileName of this.source.rootFiles()) this.cellOf(fileName);
+      for (const notebook of this.notebooks) this.findOpenSiblings(notebook);
     }
     for (const notebook of this.notebooks) this.refreshNotebook(notebook);
+  }
+
+  /**
+   * Cells open in the server but not in this project. The server puts cells opened with no
+   * project folder (an untitled notebook's, or any notebook's when VS Code has no folder open)
+   * each in an inferred project of its own; the other cells are then found by their names,
+   * spelled as this project's own cells are, and enter its program through the suffix's imports.
+   */
+  private findOpenSiblings(notebook: NotebookState): void {
+    const knownAt = notebook.fileNames.findIndex((f) => f !== undefined);
+    if (knownAt < 0) return;
+    const known = notebook.fileNames[knownAt]!;
+    const knownKey = notebook.cells[knownAt]!.key;
+    if (!known.endsWith(knownKey)) return;
+    const prefix = known.slice(0, known.length - knownKey.length);
+    notebook.cells.forEach((cell, index) => {
+      const candidate = prefix + cell.key;
+      if (notebook.fileNames[index] === undefined && this.source.isOpen(candidate)) notebook.fileNames[index] = candidate;
+    });
   }
 
   private refreshNotebook(notebook: NotebookState): void {

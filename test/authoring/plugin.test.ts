@@ -119,6 +119,24 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.equal(details!.displayParts.map((p) => p.text).join(''), 'const learningRate: 0.01');
   });
 
+  it("completion after `tf.` lists the ops first and tfjs-core's kernel-name constants (`Abs`, `Conv2D`) last", async () => {
+    const cells = await open('tf-members.ipynb', ['tf.']);
+    const { entries } = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[0]!, 'tf.', 3) });
+    // As VS Code orders them before anything is typed (defaultComparator in its completionModel.ts): by sort text, then
+    // by name, comparing code units: every capitalised name (`Abs`) before every lower-case one (`abs`).
+    const byCodeUnits = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const order = [...entries]
+      .sort((a, b) => byCodeUnits(a.sortText.toLowerCase(), b.sortText.toLowerCase()) || byCodeUnits(a.name, b.name))
+      .map((e) => e.name);
+    for (const kernelName of ['Abs', 'Acos', 'Conv2D', 'FusedConv2D', '_FusedMatMul']) {
+      assert.ok(order.includes(kernelName), `${kernelName} is still offered`);
+      for (const op of ['abs', 'acos', 'conv2d', 'tensor', 'sequential', 'zeros', 'Tensor', 'train', 'layers'])
+        assert.ok(order.indexOf(op) < order.indexOf(kernelName), `${op} comes before ${kernelName}`);
+    }
+    const firstKernelName = order.indexOf('_FusedMatMul');
+    assert.ok(firstKernelName > 300, `the kernel names come after the ${firstKernelName} other members`);
+  });
+
   it("hover shows a name's type from its cell; the kernel's globals read as globals", async () => {
     const cells = await open('hover.ipynb', ['const model = tf.sequential();', 'display(model);']);
     const model = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[1]!, 'model'));
@@ -333,6 +351,48 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     // Without either, tf is tfnb's tfjs: no `node`.
     const plainCells = await open('plain-tf.ipynb', ['tf.node.decodeImage;']);
     assert.match(summary(await problems(plainCells[0]!)).join('\n'), /^1:4 TS2339 Property 'node' does not exist/);
+  });
+
+  it('an untitled notebook (its cells in no folder: one inferred project each) sees the cells above', async () => {
+    // VS Code names an untitled notebook's cells `vscode-notebook-cell:Untitled-1.ipynb#W0sdW50aXRsZWQ=` and opens them
+    // with no projectRootPath, so the server puts each cell in an inferred project of its own.
+    const cells = [
+      'const t = tf.tensor1d([1, 2]);\nconst lr = 0.01;',
+      'const doubled = t.mul(2);\nconsole.log(lr);',
+      'doubled.print();\nt.',
+    ].map((text, i) => {
+      const uri = { path: 'Untitled-1.ipynb', fragment: `W${i}sdW50aXRsZWQ=` };
+      return {
+        uri,
+        text,
+        language: 'typescript' as const,
+        serverFile: `^/vscode-notebook-cell/ts-nul-authority/${uri.path}#${uri.fragment}`,
+      };
+    });
+    await tss.request('updateOpen', { openFiles: cells.map((c) => ({ file: c.serverFile, fileContent: c.text, scriptKindName: 'TS' })) });
+    await setOrder('Untitled-1.ipynb', cells);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.deepEqual(summary(await problems(cells[1]!)), []);
+    assert.deepEqual(
+      summary(await problems(cells[2]!)).filter((p) => !p.includes('TS1003')),
+      [],
+    );
+    const info = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[2]!, 'doubled'));
+    assert.match(info.displayString, /doubled: tf\.Tensor/);
+    const members = await tss.request<server.protocol.CompletionInfo>('completionInfo', { ...at(cells[2]!, 't.', 2) });
+    assert.ok(members.entries.some((e) => e.name === 'mul'));
+    // A cell typed later (its own new project) sees them too; editing a cell above reaches the cells below.
+    const added = {
+      uri: { path: 'Untitled-1.ipynb', fragment: 'W3sdW50aXRsZWQ=' },
+      text: 'const n: number = lr;',
+      language: 'typescript' as const,
+      serverFile: '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.ipynb#W3sdW50aXRsZWQ=',
+    };
+    await tss.request('updateOpen', { openFiles: [{ file: added.serverFile, fileContent: added.text, scriptKindName: 'TS' }] });
+    await setOrder('Untitled-1.ipynb', [...cells, added]);
+    assert.deepEqual(summary(await problems(added)), []);
+    await tss.setText(cells[0]!, "const t = tf.tensor1d([1, 2]);\nconst lr = 'fast';");
+    assert.deepEqual(summary(await problems(added)), ["1:7 TS2322 Type 'string' is not assignable to type 'number'."]);
   });
 
   it('JavaScript cells see the cells above too', async () => {

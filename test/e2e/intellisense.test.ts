@@ -6,7 +6,7 @@
  * model's methods, a hover shows a name's type from the cell above, go to definition lands on
  * the declaring cell and line; adding, moving and deleting cells re-checks the cells they
  * affect; a Deno notebook open beside gets no tfnb problems, and its names do not satisfy a
- * tfnb cell. Screenshots: .test-artifacts/e2e/.
+ * tfnb cell; a new untitled notebook's cells see the cells above before it is saved. Screenshots: .test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -318,6 +318,22 @@ describe('authoring in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.page.keyboard.type('declare global { var shared: number }');
     await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }], 'the cell above re-checked: `shared` is declared now');
     await wb.screenshot('intellisense-declare-global');
+  });
+
+  it("a new untitled notebook's cells see the names of the cells above before its first save (no false `Cannot find name`)", async () => {
+    // Its cells reach the TypeScript server with no project folder: each in an inferred project of its own.
+    await wb.command('tfnb: New TypeScript ML Notebook');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'Untitled-1.ipynb' }).waitFor({ timeout: 30_000 });
+    await clickLineEnd(1, 'console.log(');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('const t = tf.tensor1d([1, 2]);');
+    await wb.command('Notebook: Insert Code Cell Below');
+    await wb.page.locator(`${ACTIVE_NOTEBOOK} .monaco-list-row[data-index="2"] .monaco-editor.focused`).waitFor({ timeout: 10_000 });
+    await wb.page.keyboard.type('const doubled = t.mul(2);\nconst wrong: string = doubled.size;');
+    // Only the cell's own real error (and order.ipynb's, still open), not "Cannot find name 't'".
+    await waitForExactly([{ message: TOTAL_ELSEWHERE, line: 1, column: 25 }, OOPS], "the untitled notebook's one real problem");
+    await wb.screenshot('intellisense-untitled');
+    await wb.closeEditor('Untitled-1.ipynb');
   });
 
   /**

@@ -26,10 +26,15 @@ export class RawKernel {
   private epoch = 0;
 
   private constructor(private readonly child: ChildProcess) {
+    // Exited once the process is gone and its IPC channel is read to the end: messages sent just
+    // before an exit or abort are still in the channel when 'exit' comes (a loaded machine shows it).
+    const disconnected = new Promise<void>((resolve) => (child.connected ? child.once('disconnect', () => resolve()) : resolve()));
     this.exited = new Promise((resolve) =>
       child.on('exit', (code, signal) => {
-        resolve({ code, signal });
-        this.wake();
+        void disconnected.then(() => {
+          resolve({ code, signal });
+          this.wake();
+        });
       }),
     );
     child.on('message', (m) => {

@@ -101,19 +101,81 @@ describe('chart renderer', () => {
   test('heatmap: tick labels and cell details', async () => {
     const r = page();
     const out = await r.render(CHART, charts.heatmap);
-    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-x span`).allTextContents(), charts.heatmap.xTickLabels);
-    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-y span`).allTextContents(), charts.heatmap.yTickLabels);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-x .tfnb-tick`).allTextContents(), charts.heatmap.xTickLabels);
+    assert.deepEqual(await r.page.locator(`${out} .tfnb-heatmap-ticks-y .tfnb-tick`).allTextContents(), charts.heatmap.yTickLabels);
     await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).focus();
     await r.page.keyboard.press('ArrowDown');
     assert.equal(await r.text(`${out} .tfnb-status`), `target chat, source the: ${Number(charts.heatmap.data[8]!.toPrecision(4))}`);
     // Ticks line up with the cells: the 3rd x label is centred over the 3rd column.
     const [tick, canvas] = await Promise.all([
-      r.page.locator(`${out} .tfnb-heatmap-ticks-x span`).nth(2).boundingBox(),
+      r.page.locator(`${out} .tfnb-heatmap-ticks-x .tfnb-tick`).nth(2).boundingBox(),
       r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).boundingBox(),
     ]);
     const column = canvas!.width / charts.heatmap.cols;
     assert.ok(Math.abs(tick!.x + tick!.width / 2 - (canvas!.x + column * 2.5)) < 1, 'x tick centred on its column');
     await r.screenshot(out, 'chart-heatmap');
+  });
+
+  test("heatmap of a 129 × 61 spectrogram (05-speech): fills the output's width, and keeps thinned, non-overlapping tick labels", async () => {
+    const r = page();
+    const rows = 129;
+    const cols = 61;
+    const xTickLabels = Array.from({ length: cols }, (_, f) => `${((f * 128) / 8000).toFixed(2)} s`);
+    const yTickLabels = Array.from({ length: rows }, (_, k) => `${Math.round(((rows - 1 - k) * 8000) / (2 * (rows - 1)))} Hz`);
+    const data = Array.from({ length: rows * cols }, (_, i) => Math.sin(i / 7));
+    const spectrogram = {
+      kind: 'heatmap',
+      title: 'Spectrogram',
+      rows,
+      cols,
+      data,
+      xTickLabels,
+      yTickLabels,
+      xLabel: 'time',
+      yLabel: 'frequency',
+    };
+    const out = await r.render(CHART, spectrogram);
+    const canvasBox = (await r.page.locator(`${out} canvas.tfnb-heatmap-canvas`).boundingBox())!;
+    const outputWidth = (await r.page.locator(out).boundingBox())!.width;
+    assert.ok(canvasBox.width > 0.7 * outputWidth, `the plot is ${canvasBox.width} px wide in an output of ${outputWidth} px`);
+    assert.ok(Math.abs(canvasBox.height - 420) < 1, `the plot is ${canvasBox.height} px tall`);
+
+    /** The labels shown on an axis, their centres, and whether any two overlap. */
+    const ticks = async (axis: 'x' | 'y') => {
+      const boxes = await r.page
+        .locator(`${out} .tfnb-heatmap-ticks-${axis} .tfnb-tick`)
+        .evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', box: e.getBoundingClientRect().toJSON() as DOMRect })));
+      const along = (b: DOMRect) => (axis === 'x' ? [b.left, b.right] : [b.top, b.bottom]);
+      const overlaps = boxes.slice(1).some((t, i) => along(t.box)[0]! < along(boxes[i]!.box)[1]! - 0.5);
+      return {
+        texts: boxes.map((b) => b.text),
+        centres: boxes.map((b) => (axis === 'x' ? b.box.x + b.box.width / 2 : b.box.y + b.box.height / 2)),
+        overlaps,
+      };
+    };
+    const x = await ticks('x');
+    const y = await ticks('y');
+    assert.equal(x.overlaps, false, `x labels overlap: ${x.texts.join(' ')}`);
+    assert.equal(y.overlaps, false, `y labels overlap: ${y.texts.join(' ')}`);
+    assert.ok(x.texts.length >= 10 && x.texts.length <= cols, `${x.texts.length} time labels`);
+    assert.ok(y.texts.length >= 10, `${y.texts.length} frequency labels`);
+    assert.equal(x.texts[0], '0.00 s');
+    assert.equal(y.texts[0], '4000 Hz');
+    // Each label is its own column's or row's: the label shown k-th is centred on its cell.
+    const xStep = xTickLabels.indexOf(x.texts[1]!);
+    assert.ok(Math.abs(x.centres[1]! - (canvasBox.x + ((xStep + 0.5) * canvasBox.width) / cols)) < 1, 'a time label sits on its column');
+    const yStep = yTickLabels.indexOf(y.texts[1]!);
+    assert.ok(Math.abs(y.centres[1]! - (canvasBox.y + ((yStep + 0.5) * canvasBox.height) / rows)) < 1, 'a frequency label sits on its row');
+    await r.screenshot(out, 'chart-heatmap-spectrogram');
+
+    // A narrower output: the plot narrows, and its time labels thin out to stay apart.
+    await r.page.locator(out).evaluate((el) => {
+      (el as HTMLElement).style.width = '420px';
+    });
+    await r.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))));
+    const narrow = await ticks('x');
+    assert.equal(narrow.overlaps, false, `x labels overlap when narrow: ${narrow.texts.join(' ')}`);
+    assert.ok(narrow.texts.length < x.texts.length && narrow.texts.length >= 5, `${narrow.texts.length} time labels when narrow`);
   });
 
   test('heatmap: a given domain fixes the colour scale, null cells stay empty', async () => {

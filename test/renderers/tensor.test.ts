@@ -171,6 +171,16 @@ describe('tensor renderer', () => {
       await images.first().evaluate((img) => [(img as HTMLImageElement).width, (img as HTMLImageElement).height]),
       [61, 129],
     );
+    // 40 images where the kernel's view sends at most 32: the note names that limit, not the size budget.
+    const capped = await r.render(TENSOR, {
+      shape: [40, 129, 61, 1],
+      dtype: 'float32',
+      images: { width: 61, height: 129, channels: 1, pngDataUrls: Array.from({ length: 32 }, () => url), total: 40, limit: 32 },
+    });
+    assert.equal(
+      await r.text(`${capped} .tfnb-panel .tfnb-note`),
+      "40 grayscale images, 129 × 61; showing the first 32: a tensor's view holds at most 32 (display.images shows up to 200, with captions)",
+    );
     const whole = await r.render(TENSOR, imageTensor());
     assert.equal(await r.text(`${whole} .tfnb-panel .tfnb-note`), '4 grayscale images, 28 × 28');
   });

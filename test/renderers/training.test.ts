@@ -129,7 +129,52 @@ describe('training renderer', () => {
     });
     assert.deepEqual(await legend(out), ['loss']);
     assert.equal(await r.page.locator(`${out} .tfnb-progress-row`).isVisible(), false);
-    assert.equal(await r.text(`${out} .tfnb-latest`), 'Epoch 3: loss — · acc 0.8');
+    assert.equal(await r.text(`${out} .tfnb-latest`), 'Epoch 3: loss — · acc 0.8000');
+  });
+
+  test('a run named "Training" says Training once; every metric of the last epoch has 4 decimals (acc 1.0000, not acc 1)', async () => {
+    const r = page();
+    const run = { ...trainingRun(2, { done: true }), title: 'Training', trainingId: 'named' };
+    run.epochs[1] = { ...run.epochs[1]!, acc: 1 };
+    const out = await r.render(TRAINING, run);
+    assert.equal(await r.text(`${out} .tfnb-kind`), 'Training');
+    assert.equal(await r.page.locator(`${out} .tfnb-title`).count(), 0, 'no "— Training" after the kind');
+    assert.match(await r.text(`${out} .tfnb-latest`), /^Epoch 2: loss \d\.\d{4} · acc 1\.0000 · val_loss \d\.\d{4} · val_acc \d\.\d{4}$/);
+    // Any other name is still shown.
+    const named = await r.render(TRAINING, { ...run, title: 'mnist convnet' });
+    assert.equal(await r.text(`${named} .tfnb-title`), 'mnist convnet');
+  });
+
+  test('in Dark High Contrast the batch line is drawn in the foreground colour, not a faint blue on black', async () => {
+    const r = page();
+    /** WCAG contrast of an rgba() colour, composited on the background, against that background. */
+    const contrastOnBackground = (color: string, background: [number, number, number]): number => {
+      const [red, green, blue, alpha = 1] = (/rgba?\(([^)]+)\)/.exec(color)?.[1] ?? '').split(',').map(Number);
+      const seen = [red!, green!, blue!].map((c, i) => c * alpha + background[i]! * (1 - alpha));
+      const luminance = (rgb: number[]) =>
+        rgb
+          .map((c) => c / 255)
+          .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+      const [a, b] = [luminance(seen), luminance(background)].sort((x, y) => y - x);
+      return (a! + 0.05) / (b! + 0.05);
+    };
+    const batchMarker = async (out: string) =>
+      r.page
+        .locator(`${out} .u-legend .u-series`, { hasText: 'loss (batches)' })
+        .locator('.u-marker')
+        .evaluate((el) => getComputedStyle(el).borderTopColor);
+    await r.setTheme('high-contrast');
+    try {
+      const out = await r.render(TRAINING, { ...trainingRun(5), trainingId: 'hc' });
+      const hc = contrastOnBackground(await batchMarker(out), [0, 0, 0]);
+      assert.ok(hc >= 4.5, `batch line contrast ${hc.toFixed(2)}:1 on black`);
+    } finally {
+      await r.setTheme('dark');
+    }
+    // Other themes keep the faint companion of the epoch line.
+    const dark = await r.render(TRAINING, { ...trainingRun(5), trainingId: 'dark' });
+    assert.match(await batchMarker(dark), /^rgba\(55, 148, 255, 0\.45/);
   });
 
   test('a malformed update shows the error box; the next good one restores the chosen metric', async () => {

@@ -59,7 +59,7 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
     const r = runSample('02-mnist.ipynb', ['epochs=1', 'subset=2000']);
     assert.equal(r.code, 0, r.stderr);
     noErrors(r.cells);
-    assert.match(r.stderr, /offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\)/);
+    assert.match(r.stderr, /offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train, 2,000 test\)/);
 
     // 784 → 128 ReLU → 10, Adam 0.001, cross-entropy.
     const [summary] = payloads<ModelSummary>(r.cells, 'application/vnd.tfnb.model-summary+json');
@@ -104,12 +104,18 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
     assert.equal(confusion[0]!.perClass?.length, 10);
     const tables = payloads<Chart>(r.cells, 'application/vnd.tfnb.chart+json').filter((c) => c.kind === 'table');
     assert.ok(tables.some((t) => /precision, recall and F1/.test(t.title ?? '')));
-    // The first 32 training digits: an image grid.
-    const grids = payloads<TensorView>(r.cells, 'application/vnd.tfnb.tensor+json').filter((t) => t.images);
+    // The first 32 training digits: an image grid, each digit over its label (not its index in the batch).
     assert.deepEqual(
-      grids.map((g) => g.shape),
-      [[32, 28, 28, 1]],
+      payloads<TensorView>(r.cells, 'application/vnd.tfnb.tensor+json').filter((t) => t.images),
+      [],
     );
+    const firstDigits = r.cells
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => [o.data?.['text/plain']].flat().join(''))
+      .find((text) => text.startsWith('<32 grayscale images, 28 × 28>'));
+    const digitLabels = firstDigits?.split('\n')[1]?.split('  ') ?? [];
+    assert.equal(digitLabels.length, 32, firstDigits);
+    assert.ok(digitLabels.every((l) => /^\d$/.test(l)) && new Set(digitLabels).size > 5, firstDigits);
 
     // The mistakes: as many as the confusion matrix has off the diagonal; the first 32 as labelled PNG tiles.
     const mistakes = /^(\d+) of 500 test images misclassified; the first (\d+) \(test image: true→predicted\):\n(.*)$/m.exec(r.stdout);
@@ -127,7 +133,9 @@ describe('MNIST tutorials (samples 01, 02, 06) run offline through tfnb run', ()
       labels.every((l, i) => i === 0 || l.index > labels[i - 1]!.index),
       'in test-set order',
     );
-    const grid = r.cells.flatMap((c) => c.outputs ?? []).filter((o) => [o.data?.['text/html']].flat().join('').includes('<figcaption'));
+    // The mistakes' grid: its captions are "true → predicted" (the first digits' grid has labels only).
+    const htmlOf = (o: { data?: Record<string, unknown> }) => [o.data?.['text/html']].flat().join('');
+    const grid = r.cells.flatMap((c) => c.outputs ?? []).filter((o) => htmlOf(o).includes('</figcaption>') && htmlOf(o).includes(' → '));
     assert.equal(grid.length, 1);
     const html = [grid[0]!.data!['text/html']].flat().join('');
     const tiles = [

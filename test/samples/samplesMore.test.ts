@@ -51,7 +51,7 @@ describe('samples 03-cnn, 04-text, 05-speech run through tfnb run', () => {
     assert.equal(r.code, 0, r.stderr);
     noErrors(r.cells);
     // The source line names the corpus and its licence, and ends in the data file, beside its NOTICE.md.
-    assert.match(r.stdout, /^source: .*SpamAssassin public corpus.*\(PDDL-1\.0 \/ CC0-1\.0\)/m);
+    assert.match(r.stdout, /^source: .*SpamAssassin public corpus.*\(database PDDL-1\.0, contents CC0-1\.0\)/m);
     assert.match(sourceNotice(r.stdout), /PDDL-1\.0[\s\S]*CC0-1\.0/);
     const accuracy = accuracyOf(r.stdout, /^Test accuracy: (\d+\.\d) % \(\d+ of 560 e-mails\)$/m);
     assert.ok(accuracy > TEXT_FLOOR, `accuracy ${accuracy} %`);

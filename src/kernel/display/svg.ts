@@ -41,7 +41,7 @@ const r1 = (v: number): number => Math.round(v * 10) / 10;
 
 export function svgDocument(width: number, height: number, body: string): string {
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, DejaVu Sans, sans-serif" font-size="11">` +
     `<rect width="100%" height="100%" fill="#fff"/>${body}</svg>`
   );
 }
@@ -53,7 +53,7 @@ export function text(x: number, y: number, content: string, attrs = ''): string 
 /** Lines of monospace text (tables, summaries). */
 export function textLines(x: number, y: number, lines: string[], lineHeight = 14): string {
   const spans = lines.map((l, i) => `<tspan x="${x}" y="${y + i * lineHeight}">${escapeXml(l)}</tspan>`).join('');
-  return `<text font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12" xml:space="preserve">${spans}</text>`;
+  return `<text font-family="ui-monospace, Menlo, Consolas, DejaVu Sans Mono, monospace" font-size="12" xml:space="preserve">${spans}</text>`;
 }
 
 export function textDocument(lines: string[], title?: string): string {

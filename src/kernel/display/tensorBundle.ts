@@ -5,7 +5,7 @@
 import { MIME, type MimeBundle, type TensorPayload } from '../../protocol/mime';
 import { clip, fitWithin, formatNumber } from './budget';
 import type { Tensor } from './detect';
-import { pngBase64 } from './png';
+import { pngBase64, tileImages } from './png';
 import { heatmapPanel, histogramPanel, svgDocument, text, textDocument } from './svg';
 import { blockMeans, computeHistogram, computeStats, publicStats, readTensorValues, type FullStats, type TensorValues } from './tensorData';
 import { encodeImages, imageLayout, pixelScaler } from './tensorImages';
@@ -24,7 +24,7 @@ interface Level {
 }
 
 const LEVELS: Level[] = [
-  { maxLeaves: 2000, maxStringChars: 200, heatmapSide: 64, maxImages: 16, imageMaxSide: 128, imageShare: 0.3, bins: 30, textChars: 6000 },
+  { maxLeaves: 2000, maxStringChars: 200, heatmapSide: 64, maxImages: 32, imageMaxSide: 128, imageShare: 0.3, bins: 30, textChars: 6000 },
   { maxLeaves: 600, maxStringChars: 80, heatmapSide: 48, maxImages: 4, imageMaxSide: 96, imageShare: 0.15, bins: 30, textChars: 3000 },
   { maxLeaves: 150, maxStringChars: 40, heatmapSide: 32, maxImages: 1, imageMaxSide: 64, imageShare: 0.08, bins: 20, textChars: 1500 },
   { maxLeaves: 0, maxStringChars: 0, heatmapSide: 16, maxImages: 0, imageMaxSide: 0, imageShare: 0, bins: 10, textChars: 600 },
@@ -101,8 +101,9 @@ function summarize(t: Tensor, values: TensorValues, stats: FullStats | undefined
         channels: images.channels,
         pngDataUrls: images.urls,
         total: layout.count,
+        limit: level.maxImages,
       };
-      png = pngBase64(images.first);
+      png = pngBase64(images.images.length > 1 ? tileImages(images.images) : images.first);
     }
   }
   if (values.kind === 'number' && stats && t.size > 1 && level.bins > 0)

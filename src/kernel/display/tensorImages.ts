@@ -73,6 +73,8 @@ export interface EncodedImages {
   channels: Channels;
   urls: string[];
   first?: RasterImage;
+  /** The images behind `urls`, for the PNG fallback of the whole grid. */
+  images: RasterImage[];
 }
 
 export function encodeImages(
@@ -87,6 +89,7 @@ export function encodeImages(
   const urls: string[] = [];
   let used = 0;
   let first: RasterImage | undefined;
+  const images: RasterImage[] = [];
   for (let i = 0; i < Math.min(layout.count, maxImages); i++) {
     const image = extractImage(data, layout, i, side, scale);
     const url = pngDataUrl(image);
@@ -100,8 +103,9 @@ export function encodeImages(
     }
     if (i === 0) first = image;
     urls.push(url);
+    images.push(image);
     used += url.length;
   }
   if (!first) return undefined;
-  return { width: first.width, height: first.height, channels: layout.channels, urls, first };
+  return { width: first.width, height: first.height, channels: layout.channels, urls, first, images };
 }

@@ -14,7 +14,7 @@ interface WebgpuBackendLike {
 
 export const SYNC_READ_MESSAGE =
   'dataSync()/arraySync() cannot read a tensor that lives on the GPU on the webgpu backend in Node.js (no synchronous GPU read exists there). ' +
-  'Use `await t.data()` / `await t.array()` (after which dataSync() works on that tensor), or run with --backend wasm';
+  'Use `await t.data()` or `await t.array()` (after which dataSync() works on that tensor), or run with --backend wasm';
 
 /** The webgpu backend whose sync reads are guarded (the kernel starts one). */
 let guarded: WebgpuBackendLike | undefined;

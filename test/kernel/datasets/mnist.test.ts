@@ -179,7 +179,7 @@ describe('mnist.load', () => {
     assert.equal(seen.notices.length, 1);
     assert.match(
       seen.notices[0]!,
-      /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train \/ 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/,
+      /^offline: using the 10,000-digit MNIST subset bundled with tfnb \(8,000 train, 2,000 test\) \(download failed: http:\/\/127\.0\.0\.1:\d+\/train-images-idx3-ubyte\.gz: ECONNREFUSED\)$/,
     );
     assert.deepEqual(d.train.images.shape, [8000, 28, 28, 1]);
     assert.deepEqual(d.test.images.shape, [2000, 28, 28, 1]);

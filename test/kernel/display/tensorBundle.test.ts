@@ -139,6 +139,21 @@ describe('toMimeBundle for tensors', () => {
     tf.dispose([t, allNaN]);
   });
 
+  it("a batch of 32 MNIST-sized images is sent whole; past 32 the payload says the view's limit, not the size budget, dropped the rest", () => {
+    const digits = (n: number) => tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', 3);
+    const first32 = digits(32);
+    const whole = bundleOf(first32).payload.images!;
+    assert.equal(whole.pngDataUrls.length, 32);
+    assert.equal(whole.total, 32);
+    const forty = digits(40);
+    const capped = bundleOf(forty).payload.images!;
+    assert.deepEqual([capped.pngDataUrls.length, capped.total, capped.limit], [32, 40, 32]);
+    // A tight payload budget: fewer images, a lower limit, and fewer images than the limit mean the budget stopped them.
+    const tight = bundleOf(forty, 24 * 1024).payload.images!;
+    assert.ok(tight.pngDataUrls.length <= tight.limit!, `${tight.pngDataUrls.length} images, limit ${tight.limit}`);
+    tf.dispose([first32, forty]);
+  });
+
   it('reads a disposed tensor without throwing', () => {
     const t = tf.tensor1d([1, 2]);
     t.dispose();
