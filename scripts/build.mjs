@@ -55,7 +55,8 @@ if (existsSync(join(root, 'renderers/index.ts'))) {
     sourcemap: production ? false : 'inline',
     logLevel: 'warning',
     absWorkingDir: root,
-    entryPoints: { 'renderers/index': 'renderers/index.ts' },
+    // The notebook renderer, and the Compare Runs panel's script (src/extension/compareRunsPanel.ts).
+    entryPoints: { 'renderers/index': 'renderers/index.ts', 'renderers/compare': 'renderers/compareEntry.ts' },
     outdir: dist,
     loader: { '.css': 'text' },
   });

@@ -22,7 +22,7 @@ export const KERNEL_MODULE = 'tfnb:kernel';
 export const KERNEL_TF_MODULE = 'tfnb:tf';
 
 /** Names the kernel gives every cell, and that the kernel module exports. */
-export const KERNEL_GLOBALS: readonly string[] = ['tf', 'display', 'tfvis', 'require'];
+export const KERNEL_GLOBALS: readonly string[] = ['tf', 'display', 'tfvis', 'tfnb', 'require'];
 
 const CELL_MODULE_PREFIX = 'tfnb:cell:';
 

@@ -1,27 +1,34 @@
 /**
  * `tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu]
- *  [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]`
+ *  [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...]
+ *  [--run-name NAME] [--no-record] [--quiet]`
  * Exit codes: 0 every cell ran; 1 a cell failed (or timed out); 2 bad arguments or a malformed
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
+ * `tfnb sweep` (sweepCommand.ts), `tfnb runs` (runsCommand.ts), `tfnb export`, `tfnb cache`, `tfnb gpu`.
  */
 import { parseArgs } from 'node:util';
-import { MIN_KERNEL_HEAP_MB, type BackendChoice } from '../protocol/messages';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
-import { exportCommand } from './exportCommand';
+import { EXPORT_USAGE, exportCommand } from './exportCommand';
 import { gpuCommand } from './gpuCommand';
-import { runNotebook, type StopRequest } from './runNotebook';
+import { recordedRun } from './recordedRun';
+import { KERNEL_OPTIONS, kernelArguments } from './runArguments';
+import { runsCommand } from './runsCommand';
+import { stopOnSignals } from './stopSignals';
+import { sweepCommand, SWEEP_USAGE } from './sweepCommand';
 
-const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--quiet]
+const USAGE = `usage: tfnb run NOTEBOOK.ipynb [--output OUT.ipynb] [--backend auto|tensorflow|webgpu|wasm|cpu] [--timeout SECONDS] [--max-heap-mb MB] [--max-output-bytes N] [-p NAME=VALUE ...] [--run-name NAME] [--no-record] [--quiet]
+       ${SWEEP_USAGE}
+       tfnb runs [--sort METRIC] [--reverse] [--json] [DIR]
+       ${EXPORT_USAGE}
        tfnb cache [list] | tfnb cache clear [NAME]
        tfnb gpu [status] | tfnb gpu install`;
-/** As the tfnb.maxOutputBytes setting's minimum: room for a notice of what was dropped. */
-const MIN_OUTPUT_BYTES = 1024;
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cache') return cacheCommand(argv.slice(1));
   if (argv[0] === 'gpu') return gpuCommand(argv.slice(1));
+  if (argv[0] === 'runs') return runsCommand(argv.slice(1));
+  if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
   let parsed;
   try {
@@ -29,14 +36,11 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
+        ...KERNEL_OPTIONS,
         output: { type: 'string', short: 'o' },
-        backend: { type: 'string', default: 'auto' },
-        timeout: { type: 'string' },
-        'max-heap-mb': { type: 'string' },
-        'max-output-bytes': { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
-        parameter: { type: 'string', short: 'p', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
+        'run-name': { type: 'string' },
+        'no-record': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -53,29 +57,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const backend = values.backend as BackendChoice;
-  if (!BACKENDS.includes(backend)) {
-    console.error(`tfnb: --backend must be one of ${BACKENDS.join(', ')}`);
+  const kernel = kernelArguments(values);
+  if ('problem' in kernel) {
+    console.error(`tfnb: ${kernel.problem}`);
     return 2;
   }
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  // Infinity (or any huge number) is allowed: the queue's timer re-arms past Node's 24.8-day limit.
-  if (timeout !== undefined && !(timeout > 0)) {
-    console.error('tfnb: --timeout must be a positive number of seconds (Infinity: no limit)');
-    return 2;
-  }
-  const maxHeapMB = values['max-heap-mb'] === undefined ? undefined : Number(values['max-heap-mb']);
-  // Measured: below 24 MB the kernel cannot even start (Node 20); 32 leaves room for a small cell.
-  if (maxHeapMB !== undefined && !(Number.isInteger(maxHeapMB) && maxHeapMB >= MIN_KERNEL_HEAP_MB)) {
-    console.error(
-      `tfnb: --max-heap-mb must be a whole number of megabytes, ${MIN_KERNEL_HEAP_MB} or more (a kernel needs about 24 MB to start)`,
-    );
-    return 2;
-  }
-
-  const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
-  if (maxOutputBytes !== undefined && !(Number.isInteger(maxOutputBytes) && maxOutputBytes >= MIN_OUTPUT_BYTES)) {
-    console.error(`tfnb: --max-output-bytes must be a whole number of bytes, ${MIN_OUTPUT_BYTES} or more`);
+  if (values['run-name'] !== undefined && values['no-record']) {
+    console.error('tfnb: --run-name names a recorded run; it cannot go with --no-record');
     return 2;
   }
 
@@ -87,34 +75,23 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  // A signal, or a reader that went away (`tfnb run nb | head -1`), stops the run; the cells that
-  // completed are still written, and the exit code says which signal (128 + its number).
-  const stop = new AbortController();
-  const stopWith = (request: StopRequest) => {
-    if (!stop.signal.aborted) stop.abort(request);
-  };
-  process.on('SIGINT', () => stopWith({ signal: 'SIGINT', exitCode: 130 }));
-  process.on('SIGTERM', () => stopWith({ signal: 'SIGTERM', exitCode: 143 }));
-  process.on('SIGHUP', () => stopWith({ signal: 'SIGHUP', exitCode: 129 }));
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') stopWith({ signal: 'SIGPIPE', exitCode: 141 });
-  });
-  process.stderr.on('error', () => undefined);
-
+  const stop = stopOnSignals();
   const t0 = performance.now();
-  const result = await runNotebook({
-    input: notebook,
-    output: values.output,
-    backend,
-    timeoutSeconds: timeout,
-    stop: stop.signal,
-    maxHeapMB,
-    maxOutputBytes,
-    echo: !values.quiet,
-    prepare: (nb) => injectParameters(nb, params),
-    progress: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}\n`),
-    kernelLog: (line) => process.stderr.write(`[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s] kernel log: ${line}\n`),
+  const stamp = () => `[tfnb ${((performance.now() - t0) / 1000).toFixed(1)}s]`;
+  const { result, record } = await recordedRun({
+    run: {
+      input: notebook,
+      output: values.output,
+      ...kernel,
+      stop,
+      echo: !values.quiet,
+      prepare: (nb) => injectParameters(nb, params),
+      progress: (line) => process.stderr.write(`${stamp()} ${line}\n`),
+      kernelLog: (line) => process.stderr.write(`${stamp()} kernel log: ${line}\n`),
+    },
+    record: values['no-record'] ? undefined : { notebook, parameters: params, name: values['run-name'], source: 'cli' },
   });
+  if (record) process.stderr.write(`${stamp()} run recorded: ${record.id} (tfnb runs ${JSON.stringify(record.notebook)})\n`);
   if ('saveProblem' in result) {
     console.error(`tfnb: ${result.saveProblem}`);
     return result.exitCode;

@@ -1,7 +1,7 @@
 /** Runs a notebook's code cells top to bottom in one kernel and writes the executed notebook. */
 import { dirname, resolve } from 'node:path';
 import { KernelClient, type ExecutionOutcome } from '../client/kernelClient';
-import type { BackendChoice, StreamName } from '../protocol/messages';
+import type { BackendChoice, BackendInfo, RunMetricMessage, StreamName } from '../protocol/messages';
 import { cellLanguage, NotebookFormatError, NotebookWriteError, sourceText, type Notebook } from '../notebook/ipynb';
 import { NotebookFile } from '../notebook/notebookFile';
 import { CellOutputs } from '../notebook/outputs';
@@ -27,6 +27,9 @@ export interface RunOptions {
   maxHeapMB?: number;
   /** Prepares the notebook before it runs (e.g. injected parameters). */
   prepare?: (nb: Notebook) => void;
+  /** The kernel's backend once it is ready, and each run metric it sends (a recorded run: src/runs/). */
+  onBackend?: (info: BackendInfo) => void;
+  onMetric?: (message: RunMetricMessage) => void;
 }
 
 export type RunResult =
@@ -72,6 +75,8 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     // Every cell's late output is saved under it, however many cells ran since.
     rememberFinished: Infinity,
   });
+  const onMetric = options.onMetric;
+  if (onMetric) kernel.on('metric', onMetric);
   const started = performance.now();
   const kernelLog = options.kernelLog;
   // Not the kernel's info lines (the backend ladder: see `kernel ready`).
@@ -94,6 +99,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       `kernel ready: backend ${first.name}${first.threads ? ` (${first.threads} thread${first.threads === 1 ? '' : 's'})` : ''}${first.adapter ? ` on ${first.adapter}` : ''}, tfjs ${first.tfVersion} (${ms(performance.now() - started)})`,
     );
     if (first.gpuHint) options.progress(first.gpuHint);
+    options.onBackend?.(first);
   } catch (e) {
     await kernel.close();
     return { exitCode: 3, reason: `the kernel could not start: ${(e as Error).message}` };

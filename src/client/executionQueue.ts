@@ -18,6 +18,7 @@ import {
   type CellLanguage,
   type KernelLaunchOptions,
   type KernelToClient,
+  type RunMetricMessage,
   type StreamName,
 } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
@@ -77,6 +78,8 @@ interface QueueEvents {
   output: [OutputEvent];
   done: [DoneEvent];
   kernelDied: [KernelDiedEvent];
+  /** A number for the recorded run (src/runs/runRecorder.ts): a fit's epoch, or `tfnb.log`. */
+  metric: [RunMetricMessage];
 }
 
 interface Execution {
@@ -392,6 +395,9 @@ export class ExecutionQueue extends EventEmitter<QueueEvents> implements Executo
         }
         return;
       }
+      case 'run-metric':
+        this.emit('metric', m);
+        return;
       case 'variables':
       case 'variable-value':
         this.variablesRequests.settle(m);

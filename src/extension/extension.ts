@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerAuthoring } from '../authoring';
 import { watchAffinity } from './affinity';
 import { registerCommands } from './commands';
+import { registerCompareRuns } from './compareRuns';
 import { TfnbController } from './controller';
 import { KernelManager } from './kernelManager';
 import { forwardRendererMessages } from './rendererMessages';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     watchAffinity(controller.controller),
     registerCommands(controller, kernels, log, context.extensionUri),
+    registerCompareRuns(context.extensionUri),
     new KernelStatusBar(controller, kernels),
     forwardRendererMessages(kernels, log),
     new VariablesView(controller, kernels, context.extensionUri, log),

@@ -13,7 +13,7 @@ import {
   type LogEvent,
   type VariablesList,
 } from '../client/kernelClient';
-import type { BackendChoice, BackendInfo, MemoryReport } from '../protocol/messages';
+import type { BackendChoice, BackendInfo, MemoryReport, RunMetricMessage } from '../protocol/messages';
 import type { MimeBundle, RendererToKernelMessage } from '../protocol/mime';
 import { describeBackend } from './backendText';
 import type { NodeRuntime } from './nodeRuntime';
@@ -95,6 +95,12 @@ export class KernelSession implements vscode.Disposable {
   /** Counts kernel processes: display ids and late output belong to one process. */
   get generation(): number {
     return this._generation;
+  }
+
+  /** The kernel's run metrics (fit epochs, `tfnb.log`), for a recorded Run All (runRecording.ts). */
+  onMetric(listener: (message: RunMetricMessage) => void): vscode.Disposable {
+    this.client.on('metric', listener);
+    return new vscode.Disposable(() => this.client.off('metric', listener));
   }
 
   start(): Promise<BackendInfo> {

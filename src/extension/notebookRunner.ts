@@ -13,6 +13,7 @@ import { CellWriter } from './cellWriter';
 import type { KernelManager } from './kernelManager';
 import type { KernelSession } from './kernelSession';
 import { bundleItems, displayOutput, errorOutput, messageOutput, resultOutput } from './outputs';
+import { isRunAll, recordRun } from './runRecording';
 
 interface CellRun {
   cell: vscode.NotebookCell;
@@ -24,6 +25,8 @@ interface CellRun {
   executionCount?: number;
   /** Marks the run ended for chaining (set by submit). */
   ended?: () => void;
+  /** The kernel's id for this execution, once submitted. */
+  executionId?: string;
 }
 
 export class NotebookRunner {
@@ -95,11 +98,19 @@ export class NotebookRunner {
     }
     // Queued, not awaited: VS Code's run command waits for this handler, and a cell queued behind
     // a running one must not hold it (the cells end on their own, through their executions).
-    for (const run of runs) {
-      this.submit(session, run).catch((e: unknown) =>
-        this.log.error(`cell ${run.cell.index + 1}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    const outcomes = runs.map((run) =>
+      this.submit(session, run).catch((e: unknown) => {
+        this.log.error(`cell ${run.cell.index + 1}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return undefined;
+      }),
+    );
+    if (isRunAll(this.notebook, cells))
+      recordRun(
+        this.notebook,
+        session,
+        runs.map((run, i) => ({ cell: run.cell.index + 1, outcome: outcomes[i]!, executionId: () => run.executionId })),
+        this.log,
       );
-    }
   }
 
   /** Interrupts the running cell (the kernel keeps its state) and cancels the queued ones. */
@@ -130,7 +141,7 @@ export class NotebookRunner {
     return writer;
   }
 
-  private async submit(session: KernelSession, run: CellRun): Promise<void> {
+  private async submit(session: KernelSession, run: CellRun): Promise<ExecutionOutcome> {
     // As in Jupyter: what is queued behind a cell that fails does not run. Chained only to a cell
     // still queued or running: one that has ended (its onEnd came) cannot hold a new run back.
     const after = this.tail && !this.tail.ended ? this.tail.executionId : undefined;
@@ -145,10 +156,12 @@ export class NotebookRunner {
       this.handlers(run),
     );
     tail.executionId = executionId;
+    run.executionId = executionId;
     if (!tail.ended) this.tail = tail;
     this.inFlight.add(done);
-    await done;
+    const outcome = await done;
     this.inFlight.delete(done);
+    return outcome;
   }
 
   /** Ends the cell's execution in VS Code; before the next cell begins, so their times do not overlap. */

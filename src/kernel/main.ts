@@ -17,6 +17,7 @@ import { startRasterizer } from './display/raster';
 import { captureStdio } from './stdio';
 import { reportStrayErrors } from './strayErrors';
 import { trackTraining } from './runningFits';
+import { logFitEpochs } from './runLog';
 import { VariablesView } from './variablesView';
 import { HELD_NAMES_LOOKED_AT, heldTensors } from './heldTensors';
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   }
   const { tf, info } = loaded;
   trackTraining(tf);
+  logFitEpochs(tf, (executionId, metric) => output.send({ type: 'run-metric', executionId, metric }));
   const runtime = installRuntime({
     tf,
     notebookDir: options.notebookDir,

@@ -1,5 +1,5 @@
 /**
- * What a cell sees: the globals `tf`, `display`, `tfvis`, `require`, and the hidden `__tfnb`
+ * What a cell sees: the globals `tf`, `display`, `tfvis`, `tfnb`, `require`, and the hidden `__tfnb`
  * object that rewritten imports call. The TensorFlow.js package names all resolve to the one
  * `tf` the kernel loaded, whichever backend it runs on.
  */
@@ -14,6 +14,7 @@ import { DATASETS_MODULE, TFVIS_MODULE, TSLAB_MODULE } from '../protocol/modules
 import type { Tf } from './backend';
 import { currentExecutionId, executionContext } from './executionContext';
 import { isTrainingFor } from './runningFits';
+import { createTfnbApi } from './runLog';
 import { createModuleLoader } from './imports';
 import type { OutputRouter } from './output';
 import { RUNTIME_GLOBAL } from './transpile';
@@ -102,7 +103,8 @@ export function installRuntime(options: RuntimeOptions): Runtime {
   );
   const commonJs = commonJsGlobals(options.notebookDir, options.notebookPath, loader);
 
-  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, ...commonJs };
+  const tfnb = createTfnbApi((executionId, metric) => output.send({ type: 'run-metric', executionId, metric }));
+  const globals: Record<string, unknown> = { tf, display, tfvis: displayApi.tfvis, tfnb, ...commonJs };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }

@@ -138,7 +138,25 @@ export type KernelToClient =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | VariablesReply
   /** The kernel could not start (e.g. a forced backend failed to load); it exits after this. */
-  | { type: 'startup-error'; message: string; attempts: BackendAttempt[] };
+  | { type: 'startup-error'; message: string; attempts: BackendAttempt[] }
+  | RunMetricMessage;
+
+// ---- run metrics (docs/experiments.md) ----------------------------------------------------
+
+/**
+ * A number a recorded run keeps: the logs of one epoch of a `fit`/`fitDataset` (`fitId` tells
+ * the fits of a kernel apart, in the order they started), or a scalar a cell logged with
+ * `tfnb.log(name, value, step?)`. Sent whether or not the client records runs: it is small.
+ */
+export type RunMetric =
+  | { kind: 'epoch'; fitId: number; epoch: number; logs: Record<string, number> }
+  | { kind: 'scalar'; name: string; value: number; step?: number };
+
+export interface RunMetricMessage {
+  type: 'run-metric';
+  executionId: string | null;
+  metric: RunMetric;
+}
 
 /** Options the client passes to a kernel process as one JSON argument. */
 export interface KernelLaunchOptions {

@@ -172,6 +172,18 @@ describe('the TypeScript server plugin', { timeout: 180_000 }, () => {
     assert.deepEqual(summary(await problems(cells[0]!)), []);
   });
 
+  it('the `tfnb` global (src/api/runs.ts): `tfnb.log` is typed and documented in cells', async () => {
+    const cells = await open('api-tfnb.ipynb', [
+      "tfnb.log('test_acc', 0.93);\ntfnb.log('loss', tf.scalar(0.1), 2);",
+      "tfnb.log('x', 'text');",
+    ]);
+    const log = await tss.request<server.protocol.QuickInfoResponseBody>('quickinfo', at(cells[0]!, 'log'));
+    assert.equal(log.displayString, '(method) Tfnb.log(name: string, value: LoggedValue, step?: number): void');
+    assert.match(log.documentation as string, /Records a scalar in the run/);
+    assert.deepEqual(summary(await problems(cells[0]!)), []);
+    assert.match(summary(await problems(cells[1]!)).join('\n'), /TS2345/);
+  });
+
   it('go to definition lands on the declaring cell and line', async () => {
     const cells = await open('definition.ipynb', [
       '// data\nconst data = [1, 2];\n\nfunction double(x: number) { return 2 * x; }',

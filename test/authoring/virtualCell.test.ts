@@ -32,7 +32,7 @@ describe('cell suffixes', () => {
     );
     const suffixes = buildSuffixes(nb);
     assert.deepEqual(imports(suffixes[2]!.text), {
-      [KERNEL_MODULE]: ['display', 'tfvis', 'require'],
+      [KERNEL_MODULE]: ['display', 'tfvis', 'tfnb', 'require'],
       [KERNEL_TF_MODULE]: ['* as tf'],
       [cellModuleSpecifier('/nb.ipynb#W0')]: ['data'],
       [cellModuleSpecifier('/nb.ipynb#W1')]: ['model'],
@@ -67,8 +67,8 @@ describe('cell suffixes', () => {
 
   it('leave kernel globals to a cell or a cell above that declares them', () => {
     const suffixes = buildSuffixes(cells("import * as tf from '@tensorflow/tfjs';", 'tf.tensor([1]);'));
-    assert.deepEqual(imports(suffixes[0]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'require']);
-    assert.deepEqual(imports(suffixes[1]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'require']);
+    assert.deepEqual(imports(suffixes[0]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'tfnb', 'require']);
+    assert.deepEqual(imports(suffixes[1]!.text)[KERNEL_MODULE], ['display', 'tfvis', 'tfnb', 'require']);
     assert.deepEqual(imports(suffixes[1]!.text)[cellModuleSpecifier('/nb.ipynb#W0')], ['tf']);
     assert.equal(imports(suffixes[1]!.text)[KERNEL_TF_MODULE], undefined);
   });

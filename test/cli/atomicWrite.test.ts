@@ -24,7 +24,7 @@ describe('tfnb run killed with SIGKILL', () => {
     const input = join(dir, 'nb.ipynb');
     for (let round = 0; round < 12; round++) {
       writeFileSync(input, original);
-      const child = spawn(process.execPath, [CLI_SCRIPT, 'run', input, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [CLI_SCRIPT, 'run', input, '--quiet', '--no-record'], { stdio: ['ignore', 'ignore', 'pipe'] });
       const exited = new Promise((r) => child.once('exit', r));
       child.stderr.resume();
       // Kill at a different moment each round: during start, cells, or the write.

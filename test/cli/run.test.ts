@@ -88,7 +88,8 @@ describe('tfnb run', () => {
     assert.equal(tfnb(['run', input]).code, 0);
     const out = JSON.parse(readFileSync(input, 'utf8'));
     assert.deepEqual(out.cells[0].outputs[0].data, { 'text/plain': ['42'] });
-    assert.deepEqual(readdirSync(dir), ['nb.ipynb'], 'no temp files left behind');
+    // tfnb-runs/: the run recorded (test/cli/runs.test.ts).
+    assert.deepEqual(readdirSync(dir).sort(), ['nb.ipynb', 'tfnb-runs'], 'no temp files left behind');
   });
 
   it('stops at the first failing cell: error output, later cells without outputs, exit 1', () => {

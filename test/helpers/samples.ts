@@ -41,7 +41,17 @@ export async function offlineEnv(): Promise<NodeJS.ProcessEnv> {
 
 export function runSample(name: string, params: string[], env: NodeJS.ProcessEnv, extraArgs: string[] = []): SampleRun {
   const output = join(tempDir('tfnb-sample-'), name);
-  const args = [CLI_SCRIPT, 'run', join(ROOT, 'samples', name), '--output', output, ...extraArgs, ...params.flatMap((p) => ['-p', p])];
+  // --no-record: a recorded run would go in samples/tfnb-runs, inside the repository.
+  const args = [
+    CLI_SCRIPT,
+    'run',
+    join(ROOT, 'samples', name),
+    '--output',
+    output,
+    '--no-record',
+    ...extraArgs,
+    ...params.flatMap((p) => ['-p', p]),
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', env, timeout: 300_000 });
   return { code: r.status, stderr: r.stderr, ...readExecuted(output) };
 }

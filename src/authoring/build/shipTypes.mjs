@@ -33,7 +33,7 @@ const PACKAGES = [
  * The cell-facing API (types only, no implementation) that the hand-written .d.ts files import;
  * the kernel's implementation is typed against it, so nothing of the kernel is compiled here.
  */
-const API_SOURCES = ['src/api/display.ts', 'src/api/tfvis.ts', 'src/api/datasets.ts', 'src/api/tslab.ts'];
+const API_SOURCES = ['src/api/display.ts', 'src/api/tfvis.ts', 'src/api/datasets.ts', 'src/api/tslab.ts', 'src/api/runs.ts'];
 
 const HAND_WRITTEN = [
   'src/authoring/types/kernel-globals.d.ts',

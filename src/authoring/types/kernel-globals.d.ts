@@ -8,6 +8,7 @@
  */
 import type { Display } from '../../api/display';
 import type { Tfvis } from '../../api/tfvis';
+import type { Tfnb } from '../../api/runs';
 
 /**
  * Shows a value as an output of the running cell: tensors, models and training histories
@@ -27,6 +28,13 @@ export declare const display: Display;
  * @example await tfvis.render.barchart('Counts', [{ index: 'cat', value: 3 }, { index: 'dog', value: 5 }]);
  */
 export declare const tfvis: Tfvis;
+
+/**
+ * What a cell adds to the recorded run (`tfnb run`, `tfnb sweep`, Run All): `tfnb.log(name,
+ * value, step?)` records a scalar beside every fit's epoch logs (docs/experiments.md).
+ * @example tfnb.log('test_acc', 0.93);
+ */
+export declare const tfnb: Tfnb;
 
 /** Node's require, resolving from the notebook's folder first, then tfnb's bundled packages. */
 export declare const require: NodeJS.Require;
