@@ -70,6 +70,9 @@ export async function setupWebgpuBackend(tf: typeof tfType, options: WebgpuSetup
   );
   guardSyncReads(backend as unknown as Parameters<typeof guardSyncReads>[0]);
   const cpu = tf.findBackend('cpu');
+  // Small tensors' kernels run on it: its first tensor would print tfjs's "Hi, looks like you are
+  // running TensorFlow.js in Node.js…" banner into whichever cell first made one (as on cpu, backend.ts).
+  if (cpu) (cpu as unknown as { firstUse?: boolean }).firstUse = false;
   if (cpu)
     keepSmallTensorsOnCpu(
       tf,
