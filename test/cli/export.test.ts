@@ -186,6 +186,10 @@ describe('tfnb export --to html', () => {
     assert.equal(await page.locator('[data-tfnb-output][data-drawn="true"]').count(), count);
     assert.equal(await page.locator('.tfnb-error').count(), 0);
     assert.ok((await page.locator('.outputs img').count()) >= 32, 'display.images keeps its tiles');
+    // README's picture of a report: the training chart of the tutorial, as a reader first sees it.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('[data-tfnb-output][data-drawn="true"]').nth(1).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'export-02-mnist.png') });
     assert.deepEqual(requests, []);
     assert.deepEqual(errors, []);
     await page.close();

@@ -108,6 +108,9 @@ async function stageVsix(wired: boolean): Promise<AuthoringVsix> {
     };
     await ship.shipTypes(ROOT, join(stage, 'dist/types'));
   }
+  // As `npm run package` does: the README without its screenshots (vsce refuses relative images).
+  const readme = (await import(pathToFileURL(join(ROOT, 'scripts/packageReadme.mjs')).href)) as { withoutImages(text: string): string };
+  writeFileSync(join(stage, 'README.md'), readme.withoutImages(readFileSync(join(ROOT, 'README.md'), 'utf8')));
   cpSync(join(ROOT, 'src/tsplugin/package'), join(stage, 'node_modules', PLUGIN_NAME), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest & Record<string, unknown>;
   delete manifest.files;
