@@ -209,9 +209,13 @@ describe('tfnb run on generated bad and odd notebooks (real process)', () => {
         }
       }
     });
+    // The runs recorded beside them (tfnb-runs/, docs/experiments.md) are no leftovers; a temp
+    // file or a lock anywhere is.
+    const left = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp$|\.lock$/.test(f));
+    assert.deepEqual(left, [], 'no temp files or locks left');
     assert.ok(
-      readdirSync(dir).every((f) => f.endsWith('.ipynb')),
-      'no temp files left',
+      readdirSync(dir).every((f) => f.endsWith('.ipynb') || f === 'tfnb-runs'),
+      `only the notebooks and their runs: ${readdirSync(dir).join(', ')}`,
     );
   });
 });
