@@ -133,6 +133,17 @@ describe('variables view: the kernel summarizes top-level names', () => {
     assert.equal(few.total, 10);
   });
 
+  it('lists a 1 GB tensor from its metadata, and the kernel goes on', async () => {
+    await ok(k, 'const gigabyte = tf.zeros([256, 1024, 1024]);');
+    const v = await byName(k, 'gigabyte');
+    assert.deepEqual(
+      { kind: v.get('gigabyte')?.kind, shape: v.get('gigabyte')?.shape, bytes: v.get('gigabyte')?.bytes },
+      { kind: 'tensor', shape: [256, 1024, 1024], bytes: 2 ** 30 },
+    );
+    await ok(k, 'gigabyte.dispose();');
+    assert.equal((await byName(k, 'gigabyte')).get('gigabyte')?.disposed, true);
+  });
+
   it('never reads a tensor while listing it; draws it on request, as display(x) would', async () => {
     await ok(
       k,
