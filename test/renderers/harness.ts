@@ -11,6 +11,7 @@ import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DARK, LIGHT } from '../../src/export/reportStyles';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(root, '.test-artifacts/renderers');
@@ -52,67 +53,9 @@ const COMMON_VARS: Record<string, string> = {
 
 /** Values of VS Code's Dark Modern, Light Modern and Dark High Contrast themes. */
 export const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }> = {
-  dark: {
-    bodyClass: 'vscode-dark',
-    vars: {
-      '--vscode-foreground': '#cccccc',
-      '--vscode-editor-background': '#1f1f1f',
-      '--vscode-descriptionForeground': '#9d9d9d',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#89d185',
-      '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-red': '#f14c4c',
-      '--vscode-charts-yellow': '#cca700',
-      '--vscode-button-background': '#0078d4',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#026ec1',
-      '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-button-secondaryForeground': '#cccccc',
-      '--vscode-button-border': '#ffffff12',
-      '--vscode-focusBorder': '#0078d4',
-      '--vscode-dropdown-background': '#313131',
-      '--vscode-dropdown-foreground': '#cccccc',
-      '--vscode-dropdown-border': '#3c3c3c',
-      '--vscode-editorWidget-border': '#454545',
-      '--vscode-inputValidation-errorBackground': '#5a1d1d',
-      '--vscode-inputValidation-errorBorder': '#be1100',
-      '--vscode-errorForeground': '#f85149',
-      '--vscode-editorWarning-foreground': '#cca700',
-      '--vscode-progressBar-background': '#0078d4',
-      '--vscode-checkbox-selectBackground': '#313131',
-    },
-  },
-  light: {
-    bodyClass: 'vscode-light',
-    vars: {
-      '--vscode-foreground': '#3b3b3b',
-      '--vscode-editor-background': '#ffffff',
-      '--vscode-descriptionForeground': '#717171',
-      '--vscode-charts-blue': '#1a85ff',
-      '--vscode-charts-orange': '#d18616',
-      '--vscode-charts-green': '#388a34',
-      '--vscode-charts-purple': '#652d90',
-      '--vscode-charts-red': '#e51400',
-      '--vscode-charts-yellow': '#bf8803',
-      '--vscode-button-background': '#005fb8',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#0258a8',
-      '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-button-secondaryForeground': '#3b3b3b',
-      '--vscode-button-border': '#0000001a',
-      '--vscode-focusBorder': '#005fb8',
-      '--vscode-dropdown-background': '#ffffff',
-      '--vscode-dropdown-foreground': '#3b3b3b',
-      '--vscode-dropdown-border': '#cecece',
-      '--vscode-editorWidget-border': '#c8c8c8',
-      '--vscode-inputValidation-errorBackground': '#f2dede',
-      '--vscode-inputValidation-errorBorder': '#be1100',
-      '--vscode-errorForeground': '#a1260d',
-      '--vscode-editorWarning-foreground': '#bf8803',
-      '--vscode-progressBar-background': '#005fb8',
-    },
-  },
+  // The report's copies of Dark Modern and Light Modern (src/export/reportStyles.ts): one home.
+  dark: { bodyClass: 'vscode-dark', vars: DARK },
+  light: { bodyClass: 'vscode-light', vars: LIGHT },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     vars: {
