@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './commandLine';
 import { buildHtmlReport } from '../export/htmlReport';
 import { readNotebookFile, writeFileAtomic } from '../notebook/ipynb';
 import { formatBytes } from '../shared/formatBytes';
@@ -18,22 +18,13 @@ function rendererPath(): string {
 }
 
 export function exportCommand(args: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { to: { type: 'string', default: 'html' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    console.error(`tfnb: ${(e as Error).message}\nusage: ${EXPORT_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    args,
+    { to: { type: 'string', default: 'html' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+    `usage: ${EXPORT_USAGE}`,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(`usage: ${EXPORT_USAGE}`);
-    return 0;
-  }
   const [input, ...extra] = positionals;
   if (!input || extra.length) {
     console.error(`usage: ${EXPORT_USAGE}`);

@@ -6,7 +6,7 @@
  * notebook (no file touched); 3 the kernel could not start (e.g. a forced backend is missing).
  * `tfnb sweep` (sweepCommand.ts), `tfnb runs` (runsCommand.ts), `tfnb export`, `tfnb cache`, `tfnb gpu`.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './commandLine';
 import { injectParameters, parseParameters } from '../notebook/parameters';
 import { cacheCommand } from './cacheCommand';
 import { EXPORT_USAGE, exportCommand } from './exportCommand';
@@ -30,28 +30,19 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
   if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
   if (argv[0] === 'export') return exportCommand(argv.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...KERNEL_OPTIONS,
-        output: { type: 'string', short: 'o' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        'run-name': { type: 'string' },
-        'no-record': { type: 'boolean', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`tfnb: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      ...KERNEL_OPTIONS,
+      output: { type: 'string', short: 'o' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      'run-name': { type: 'string' },
+      'no-record': { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const [command, notebook, ...extra] = positionals;
   if (command !== 'run' || !notebook || extra.length) {
     console.error(USAGE);

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './commandLine';
 import { RUNS_DIR } from '../runs/runRecord';
 import { readRuns } from '../runs/runStore';
 import { runsTable, sortRuns } from './runsTable';
@@ -13,27 +13,18 @@ import { runsTable, sortRuns } from './runsTable';
 const USAGE = 'usage: tfnb runs [--sort METRIC] [--reverse] [--json] [DIR]';
 
 export function runsCommand(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        sort: { type: 'string' },
-        reverse: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`tfnb: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      sort: { type: 'string' },
+      reverse: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length > 1) {
     console.error(USAGE);
     return 2;

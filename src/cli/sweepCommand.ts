@@ -5,7 +5,7 @@
  * points. A failed point fails only itself. Exit codes: 0 every point ran; 1 one or more failed
  * (after all ran); 2 bad arguments; 128+n stopped by a signal (the points not started are skipped).
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './commandLine';
 import { injectParameters } from '../notebook/parameters';
 import { defaultRunName } from '../runs/runRecorder';
 import type { RunSummary } from '../runs/runRecord';
@@ -30,26 +30,17 @@ interface PointOutcome {
 }
 
 export async function sweepCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...KERNEL_OPTIONS,
-        jobs: { type: 'string', short: 'j', default: '1' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`tfnb: ${(e as Error).message}\nusage: ${SWEEP_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      ...KERNEL_OPTIONS,
+      jobs: { type: 'string', short: 'j', default: '1' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+    },
+    `usage: ${SWEEP_USAGE}`,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(`usage: ${SWEEP_USAGE}`);
-    return 0;
-  }
   const [notebook, ...extra] = positionals;
   if (!notebook || extra.length) {
     console.error(`usage: ${SWEEP_USAGE}`);
