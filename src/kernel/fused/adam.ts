@@ -191,11 +191,9 @@ function fusedApplies(tf: Tf, variableGradients: NamedGradients): boolean {
   });
 }
 
-function fusedApply(tf: Tf, opt: AdamInternals, variableGradients: NamedGradients): void {
-  const registered = tf.engine().registeredVariables;
-  const accBeta1 = opt.accBeta1.dataSync()[0]!;
-  const accBeta2 = opt.accBeta2.dataSync()[0]!;
-  const attrs = {
+/** The attributes of this step's update: the optimizer's settings and, from beta1^t and beta2^t, its bias corrections. */
+export function adamAttrsOf(opt: AdamInternals, accBeta1: number, accBeta2: number): AdamAttrs {
+  return {
     learningRate: opt.learningRate,
     beta1: opt.beta1,
     beta2: opt.beta2,
@@ -203,6 +201,13 @@ function fusedApply(tf: Tf, opt: AdamInternals, variableGradients: NamedGradient
     correction1: 1 - accBeta1,
     correction2: 1 - accBeta2,
   };
+}
+
+function fusedApply(tf: Tf, opt: AdamInternals, variableGradients: NamedGradients): void {
+  const registered = tf.engine().registeredVariables;
+  const accBeta1 = opt.accBeta1.dataSync()[0]!;
+  const accBeta2 = opt.accBeta2.dataSync()[0]!;
+  const attrs = adamAttrsOf(opt, accBeta1, accBeta2);
   tf.tidy(() => {
     entries(variableGradients).forEach(([name, gradient], i) => {
       const value = registered[name]!;

@@ -15,7 +15,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
-import { adamStep, simdFor, type AdamInternals } from '../adam';
+import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import type { LayerWeight, TrainPlan } from './plan';
 
@@ -283,14 +283,7 @@ export class DenseTrainer {
     const tf = this.tf;
     const accBeta1 = opt.accBeta1.dataSync()[0]!;
     const accBeta2 = opt.accBeta2.dataSync()[0]!;
-    const attrs = {
-      learningRate: opt.learningRate,
-      beta1: opt.beta1,
-      beta2: opt.beta2,
-      epsilon: opt.epsilon,
-      correction1: 1 - accBeta1,
-      correction2: 1 - accBeta2,
-    };
+    const attrs = adamAttrsOf(opt, accBeta1, accBeta2);
     const simd = simdFor(this.backend);
     for (const { weight, gradient } of updates) {
       const i = this.plan.trainable.get(weight);
