@@ -14,7 +14,9 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
+import { wasmMemoryOf } from '../../wasm/backendMemory';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
+import { createSparseProducts, type SparseProducts } from '../../wasm/sparseProducts';
 import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import type { LayerWeight, TrainPlan } from './plan';
@@ -63,8 +65,13 @@ export class DenseTrainer {
   private block = 0;
   private input = 0;
   private buffers: StageBuffers[] = [];
+  /** The zero-skipping products' lists (8 bytes a step) and allFinite's answer. */
+  private scratch = 0;
+  private finiteFlag = 0;
   private stepsSinceSample = 0;
   private inputIsSparse = false;
+  /** Zero-skipping products for the first layer when its input is mostly zeros (images). */
+  private readonly sparse: SparseProducts | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -74,6 +81,8 @@ export class DenseTrainer {
   ) {
     this.wasm = backend.wasm as unknown as WasmModuleBits;
     this.backendBits = backend as unknown as BackendBits;
+    const memory = wasmMemoryOf(backend);
+    this.sparse = memory ? createSparseProducts(memory, gemm.fma) : undefined;
   }
 
   dispose(): void {
@@ -102,6 +111,8 @@ export class DenseTrainer {
       return at;
     };
     const input = take(padded * up(this.plan.inputSize, 4));
+    const scratch = take(2 * Math.max(up(this.plan.inputSize, 4), padded));
+    const finiteFlag = take(4);
     const layout = this.plan.stages.map((s, l) => ({
       y: take(padded * up(s.units, 8)),
       g: take(padded * up(s.units, 8)),
@@ -120,6 +131,8 @@ export class DenseTrainer {
     this.heapF32().fill(0, base / 4, base / 4 + floats);
     const at = (floatOffset: number) => base + floatOffset * 4;
     this.input = at(input);
+    this.scratch = at(scratch);
+    this.finiteFlag = at(finiteFlag);
     this.buffers = layout.map((b) => ({
       y: at(b.y),
       g: at(b.g),
@@ -173,6 +186,8 @@ export class DenseTrainer {
       a = this.input;
     }
     const inputs: Array<[pointer: number, stride: number]> = [];
+    // Images are mostly background: the first layer's products then skip the zeros of its input.
+    const sparseInput = this.sparse !== undefined && this.sparseInput(a, rows, lda, stages[0]!.inputs);
 
     // Forward.
     stages.forEach((s, l) => {
@@ -194,7 +209,12 @@ export class DenseTrainer {
         bias = b.biasPadded;
       }
       inputs.push([a, lda]);
-      gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, s.activation === 'relu' ? 1 : 0, lda, ldb, n8);
+      const relu = s.activation === 'relu' ? 1 : 0;
+      if (l === 0 && sparseInput && this.finite(this.pointer(kernel), s.inputs * s.units)) {
+        this.sparse!.nnRows(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8, this.scratch);
+      } else {
+        gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8);
+      }
       activate(s.activation, { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 });
       a = b.y;
       lda = n8;
@@ -223,8 +243,11 @@ export class DenseTrainer {
       const [x, ldx] = inputs[l]!;
       // The input layer's xᵀ·dz skips all-zero groups of four inputs when the batch has many
       // (images' background); exact only while dz is finite, so checked first.
-      const sparse = l === 0 && this.sparseInput(x, rows, ldx, s.inputs) && finite(heap, b.g / 4, rows, s.units, n8);
-      (sparse ? gemm.tnSparse : gemm.tn)(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      if (l === 0 && sparseInput && finite(heap, b.g / 4, rows, s.units, n8)) {
+        this.sparse!.tnBlocks(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8, this.scratch);
+      } else {
+        gemm.tn(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      }
       if (n8 !== s.units) {
         for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.dw / 4 + r * s.units, b.dw / 4 + r * n8, b.dw / 4 + r * n8 + s.units);
       }
@@ -257,6 +280,15 @@ export class DenseTrainer {
     if (this.plan.optimizer === 'adam') this.adam(optimizer as AdamInternals, updates);
     else this.sgd(optimizer as { learningRate: number; incrementIterations(): void }, updates);
     return [loss, ...metrics];
+  }
+
+  /** Whether the `count` floats at `pointer` are all finite (skipping a zero of x is exact only then). */
+  private finite(pointer: number, count: number): boolean {
+    this.sparse!.allFinite(pointer, count, this.finiteFlag);
+    const heap = this.heapF32();
+    if (new Int32Array(heap.buffer)[this.finiteFlag / 4] !== 1) return false;
+    for (let i = count - (count % 4); i < count; i++) if (!Number.isFinite(heap[pointer / 4 + i]!)) return false;
+    return true;
   }
 
   /**
