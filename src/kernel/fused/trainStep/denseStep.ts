@@ -17,6 +17,7 @@ import type { Tf } from '../../tfType';
 import { wasmMemoryOf } from '../../wasm/backendMemory';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
 import { createSparseProducts, type SparseProducts } from '../../wasm/sparseProducts';
+import { createDenseBackward, type DenseBackward } from '../../wasm/denseBackward';
 import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import type { LayerWeight, TrainPlan } from './plan';
@@ -35,13 +36,6 @@ interface BackendBits {
 }
 
 const up = (v: number, to: number) => Math.ceil(v / to) * to;
-
-/** Whether a [rows × units] block (row stride `stride`) holds no NaN or infinity: its sum is finite. */
-function finite(heap: Float32Array, offset: number, rows: number, units: number, stride: number): boolean {
-  let sum = 0;
-  for (let r = 0; r < rows; r++) for (let j = 0, p = offset + r * stride; j < units; j++) sum += heap[p + j]!;
-  return Number.isFinite(sum);
-}
 
 interface StageBuffers {
   /** Outputs after the activation [rows × n8]. */
@@ -72,6 +66,8 @@ export class DenseTrainer {
   private inputIsSparse = false;
   /** Zero-skipping products for the first layer when its input is mostly zeros (images). */
   private readonly sparse: SparseProducts | undefined;
+  /** ReLU's gradient and the bias gradient in SIMD (JavaScript loops where it is missing). */
+  private readonly backwardOps: DenseBackward | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -83,6 +79,7 @@ export class DenseTrainer {
     this.backendBits = backend as unknown as BackendBits;
     const memory = wasmMemoryOf(backend);
     this.sparse = memory ? createSparseProducts(memory, gemm.fma) : undefined;
+    this.backwardOps = memory ? createDenseBackward(memory) : undefined;
   }
 
   dispose(): void {
@@ -235,15 +232,17 @@ export class DenseTrainer {
       const s = stages[l]!;
       const b = this.buffers[l]!;
       const n8 = up(s.units, 8);
-      activationBackward(
-        s.activation,
-        { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },
-        { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
-      );
+      if (s.activation === 'relu' && this.backwardOps) this.backwardOps.reluMask(b.g, b.y, rows * n8);
+      else
+        activationBackward(
+          s.activation,
+          { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },
+          { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
+        );
       const [x, ldx] = inputs[l]!;
       // The input layer's xᵀ·dz skips all-zero groups of four inputs when the batch has many
       // (images' background); exact only while dz is finite, so checked first.
-      if (l === 0 && sparseInput && finite(heap, b.g / 4, rows, s.units, n8)) {
+      if (l === 0 && sparseInput && this.finite(b.g, rows * n8)) {
         this.sparse!.tnBlocks(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8, this.scratch);
       } else {
         gemm.tn(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
@@ -251,7 +250,9 @@ export class DenseTrainer {
       if (n8 !== s.units) {
         for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.dw / 4 + r * s.units, b.dw / 4 + r * n8, b.dw / 4 + r * n8 + s.units);
       }
-      if (s.bias) {
+      if (s.bias && this.backwardOps) {
+        this.backwardOps.columnSums(b.g, b.db, rows, n8, n8);
+      } else if (s.bias) {
         const db = b.db / 4;
         const g0 = b.g / 4;
         for (let j = 0; j < s.units; j++) {
