@@ -146,8 +146,15 @@ function columnSums(): number[] {
   );
 }
 
-/** The two passes over `memory`, or undefined without WebAssembly SIMD. */
+const made = new WeakMap<WebAssembly.Memory, DenseBackward | undefined>();
+
+/** The two passes over `memory` (one module per memory), or undefined without WebAssembly SIMD. */
 export function createDenseBackward(memory: WebAssembly.Memory): DenseBackward | undefined {
+  if (!made.has(memory)) made.set(memory, build(memory));
+  return made.get(memory);
+}
+
+function build(memory: WebAssembly.Memory): DenseBackward | undefined {
   try {
     const exports = instantiateOnMemory(memory, Array<number>(PARAMS).fill(I32), ['relu_mask', 'column_sums'], [reluMask(), columnSums()]);
     return { reluMask: exports.relu_mask as DenseBackward['reluMask'], columnSums: exports.column_sums as DenseBackward['columnSums'] };

@@ -396,8 +396,21 @@ function allFinite(): number[] {
   );
 }
 
-/** The sparse products over `memory` (fused multiply-adds with `fma`), or undefined without WebAssembly SIMD. */
+const made = new WeakMap<WebAssembly.Memory, Map<boolean, SparseProducts | undefined>>();
+
+/**
+ * The sparse products over `memory` (fused multiply-adds with `fma`), or undefined without
+ * WebAssembly SIMD. One module per memory and mode: each new model reuses code V8 has already
+ * optimised.
+ */
 export function createSparseProducts(memory: WebAssembly.Memory, fma: boolean): SparseProducts | undefined {
+  let byMode = made.get(memory);
+  if (!byMode) made.set(memory, (byMode = new Map()));
+  if (!byMode.has(fma)) byMode.set(fma, build(memory, fma));
+  return byMode.get(fma);
+}
+
+function build(memory: WebAssembly.Memory, fma: boolean): SparseProducts | undefined {
   try {
     const exports = instantiateOnMemory(
       memory,
