@@ -2,8 +2,8 @@
  * One training step of a chain of dense layers on the wasm heap, with no tfjs kernel in it:
  * per layer one SIMD product forward (bias and ReLU on the way out), one for the weight gradient
  * (xᵀ·dz) and one for the input gradient (dz·Wᵀ); the loss and small activations in JavaScript;
- * then the optimizer's update written into the tf.Variables' own memory (Adam: one SIMD pass
- * per variable over the weights and both moments).
+ * then the optimizer's update written into the tf.Variables' own memory (optimizerUpdate.ts;
+ * Adam: one SIMD pass per variable over the weights and both moments).
  *
  * Buffers are this model's own (malloc'd on the wasm heap, rows padded to 4 and widths to 8 so
  * the 4×8 product needs no edge cases). Weights are read where they lie: a layer of 10 units is
@@ -15,9 +15,9 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
-import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
-import type { LayerWeight, TrainPlan } from './plan';
+import { applyOptimizerUpdate, type WeightUpdate } from './optimizerUpdate';
+import type { TrainPlan } from './plan';
 
 interface WasmModuleBits {
   _malloc(bytes: number): number;
@@ -249,13 +249,18 @@ export class DenseTrainer {
     }
 
     // The update, in the optimizer's order of variables.
-    const updates: Array<{ weight: LayerWeight; gradient: number }> = [];
+    const updates: WeightUpdate[] = [];
     stages.forEach((s, l) => {
       updates.push({ weight: s.kernel, gradient: this.buffers[l]!.dw });
       if (s.bias) updates.push({ weight: s.bias, gradient: this.buffers[l]!.db });
     });
-    if (this.plan.optimizer === 'adam') this.adam(optimizer as AdamInternals, updates);
-    else this.sgd(optimizer as { learningRate: number; incrementIterations(): void }, updates);
+    applyOptimizerUpdate(this.tf, this.plan.optimizer, optimizer, this.plan.trainable, updates, {
+      backend: this.backend,
+      heap: () => this.heapF32(),
+      pointer: (t) => this.pointer(t),
+      ownMemory: (v) => this.ownMemory(v),
+      rekey: (v) => this.rekey(v),
+    });
     return [loss, ...metrics];
   }
 
@@ -277,72 +282,5 @@ export class DenseTrainer {
     }
     this.inputIsSparse = groups > 0 && zero * 3 >= groups;
     return this.inputIsSparse;
-  }
-
-  private adam(opt: AdamInternals, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
-    const tf = this.tf;
-    const accBeta1 = opt.accBeta1.dataSync()[0]!;
-    const accBeta2 = opt.accBeta2.dataSync()[0]!;
-    const attrs = adamAttrsOf(opt, accBeta1, accBeta2);
-    const simd = simdFor(this.backend);
-    for (const { weight, gradient } of updates) {
-      const i = this.plan.trainable.get(weight);
-      if (i === undefined) continue; // a frozen layer
-      const value = weight.read();
-      // Created lazily with the names tfjs gives them, as its applyGradients does.
-      opt.accumulatedFirstMoment[i] ??= { originalName: `${value.name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      opt.accumulatedSecondMoment[i] ??= { originalName: `${value.name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      const m = opt.accumulatedFirstMoment[i]!.variable;
-      const v = opt.accumulatedSecondMoment[i]!.variable;
-      this.ownMemory(m);
-      this.ownMemory(v);
-      const [px, pm, pv] = [value, m, v].map((t) => this.pointer(t)) as [number, number, number];
-      const n = value.size;
-      let done = 0;
-      if (simd) {
-        simd(
-          px,
-          gradient,
-          pm,
-          pv,
-          px,
-          pm,
-          pv,
-          n,
-          attrs.beta1,
-          1 - attrs.beta1,
-          attrs.beta2,
-          1 - attrs.beta2,
-          attrs.learningRate / attrs.correction1,
-          1 / attrs.correction2,
-          attrs.epsilon,
-        );
-        done = n - (n % 4);
-      }
-      const heap = this.heapF32();
-      const view = (p: number) => heap.subarray(p / 4 + done, p / 4 + n);
-      adamStep(attrs, view(px), view(gradient), view(pm), view(pv), view(px), view(pm), view(pv));
-      this.rekey(value);
-    }
-    tf.tidy(() => {
-      opt.accBeta1.assign(tf.scalar(accBeta1 * opt.beta1));
-      opt.accBeta2.assign(tf.scalar(accBeta2 * opt.beta2));
-    });
-    opt.incrementIterations();
-  }
-
-  private sgd(opt: { learningRate: number; incrementIterations(): void }, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
-    const c = Math.fround(-opt.learningRate);
-    const heap = this.heapF32();
-    for (const { weight, gradient } of updates) {
-      if (this.plan.trainable.get(weight) === undefined) continue;
-      const value = weight.read();
-      const x = this.pointer(value) / 4;
-      const g = gradient / 4;
-      // tfjs: add(mul(c, gradient), value), in float32.
-      for (let i = 0; i < value.size; i++) heap[x + i] = Math.fround(c * heap[g + i]!) + heap[x + i]!;
-      this.rekey(value);
-    }
-    opt.incrementIterations();
   }
 }

@@ -7,6 +7,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
 import type { Activation, LossKind, MetricKind } from './lossMath';
+import type { OptimizerKind } from './optimizerUpdate';
 
 /** A tfjs-layers weight (LayerVariable): its tf.Variable is read(). */
 export interface LayerWeight {
@@ -27,7 +28,7 @@ export interface TrainPlan {
   inputSize: number;
   loss: LossKind;
   metrics: MetricKind[];
-  optimizer: 'adam' | 'sgd';
+  optimizer: OptimizerKind;
   /** Each trainable weight's place in the model's collectedTrainableWeights (the optimizer's order). */
   trainable: Map<LayerWeight, number>;
   summary: string;
