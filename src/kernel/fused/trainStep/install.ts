@@ -13,6 +13,7 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import { createGemmSimd, type GemmSimd } from '../../wasm/simdMatrixProduct';
 import { fmaWanted } from '../../wasm/relaxedSimd';
 import { DenseTrainer } from './denseStep';
+import { slotVariables } from './optimizerUpdate';
 import { planFor, type ModelInternals, type TrainPlan } from './plan';
 
 type TrainFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
@@ -81,13 +82,10 @@ function batchOf(plan: TrainPlan, data: tfType.Tensor[]): [tfType.Tensor, tfType
 function onBackend(backend: BackendWasm, plan: TrainPlan, batch: tfType.Tensor[], optimizer: unknown): boolean {
   const map = (backend as unknown as { dataIdMap: { has(dataId: object): boolean } }).dataIdMap;
   const weights = plan.stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
-  const moments = ['accumulatedFirstMoment', 'accumulatedSecondMoment'].flatMap(
-    (key) => ((optimizer as Record<string, unknown>)[key] as Array<{ variable: tfType.Variable } | undefined> | undefined) ?? [],
-  );
   return (
     batch.every((t) => map.has(t.dataId)) &&
     weights.every((w) => map.has(w.read().dataId)) &&
-    moments.every((m) => m === undefined || map.has(m.variable.dataId))
+    slotVariables(plan.optimizer, optimizer).every((v) => map.has(v.dataId))
   );
 }
 

@@ -1,13 +1,13 @@
 /**
  * Decides whether a compiled model can train through the fused step, and how: a chain of dense
  * layers (flatten and rate-0 dropout are free), one input, one output, a supported loss, accuracy
- * metrics only, Adam or plain SGD, no regularisers or constraints. Anything else gets a reason,
+ * metrics only, an optimizer optimizerUpdate.ts updates, no regularisers or constraints. Anything else gets a reason,
  * which the kernel log shows once per model, and tfjs's own training.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
 import type { Activation, LossKind, MetricKind } from './lossMath';
-import type { OptimizerKind } from './optimizerUpdate';
+import { FUSED_OPTIMIZERS, optimizerKindOf, optimizerName, type OptimizerKind } from './optimizerUpdate';
 
 /** A tfjs-layers weight (LayerVariable): its tf.Variable is read(). */
 export interface LayerWeight {
@@ -76,9 +76,8 @@ const hasValue = (v: unknown) => v !== null && v !== undefined;
 /** The plan for `model`, or why it cannot have one. */
 export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
-  const optimizer = model.optimizer as { constructor: unknown } | undefined;
-  const kind = optimizer?.constructor === tf.AdamOptimizer ? 'adam' : optimizer?.constructor === tf.SGDOptimizer ? 'sgd' : undefined;
-  if (!kind) return `optimizer ${(optimizer?.constructor as { name?: string } | undefined)?.name ?? 'none'} (fused: Adam, SGD)`;
+  const kind = optimizerKindOf(tf, model.optimizer);
+  if (!kind) return `optimizer ${optimizerName(model.optimizer)} (fused: ${FUSED_OPTIMIZERS})`;
   const lossName = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
   const loss = typeof lossName === 'string' ? LOSSES[lossName] : undefined;
   if (!loss)
