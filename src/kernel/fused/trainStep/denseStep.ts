@@ -15,6 +15,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
+import { applyDropout, dropoutBackward, drawMultipliers } from './dropoutMask';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import { applyOptimizerUpdate, type WeightUpdate } from './optimizerUpdate';
 import type { TrainPlan } from './plan';
@@ -54,6 +55,8 @@ interface StageBuffers {
   wt: number;
   /** W copied to [k × n8], only used when reading W in place would run past the heap's end. */
   wPadded: number;
+  /** The outputs after this layer's dropouts [rows × n8] (y itself stays for the activation's gradient). */
+  dropped: number;
 }
 
 export class DenseTrainer {
@@ -110,6 +113,7 @@ export class DenseTrainer {
       biasPadded: take(up(s.units, 8)),
       wt: l > 0 ? take(s.units * up(s.inputs, 8)) : 0,
       wPadded: s.units % 8 !== 0 ? take(s.inputs * up(s.units, 8)) : 0,
+      dropped: s.dropouts.length > 0 ? take(padded * up(s.units, 8)) : 0,
     }));
     const floats = sizes.reduce((a, b) => a + b, 0);
     const block = this.wasm._malloc(floats * 4 + 16) >>> 0;
@@ -128,6 +132,7 @@ export class DenseTrainer {
       biasPadded: at(b.biasPadded),
       wt: at(b.wt),
       wPadded: at(b.wPadded),
+      dropped: at(b.dropped),
     }));
   }
 
@@ -159,6 +164,8 @@ export class DenseTrainer {
       if (s.bias) this.ownMemory(s.bias.read());
     }
     this.reserve(rows);
+    // Before the heap's view: drawing allocates a tensor, which can grow the heap.
+    const masks = stages.map((s) => s.dropouts.map((d) => drawMultipliers(this.tf, d, rows, s.units)));
     const heap = this.heapF32();
     const gemm = this.gemm;
 
@@ -198,12 +205,18 @@ export class DenseTrainer {
       activate(s.activation, { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 });
       a = b.y;
       lda = n8;
+      if (masks[l]!.length > 0) {
+        const y = { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 };
+        applyDropout(masks[l]!, y, { ...y, offset: b.dropped / 4 });
+        a = b.dropped;
+      }
     });
 
     // Loss and metrics.
     const last = stages.length - 1;
     const lastStage = stages[last]!;
-    const out: Block = { data: heap, offset: this.buffers[last]!.y / 4, rows, units: lastStage.units, stride: up(lastStage.units, 8) };
+    const lastOut = masks[last]!.length > 0 ? this.buffers[last]!.dropped : this.buffers[last]!.y;
+    const out: Block = { data: heap, offset: lastOut / 4, rows, units: lastStage.units, stride: up(lastStage.units, 8) };
     const labels = this.backend.typedArrayFromHeap(y) as Float32Array;
     const epsilon = this.tf.backend().epsilon();
     const grad: Block = { ...out, offset: this.buffers[last]!.g / 4 };
@@ -215,6 +228,7 @@ export class DenseTrainer {
       const s = stages[l]!;
       const b = this.buffers[l]!;
       const n8 = up(s.units, 8);
+      if (masks[l]!.length > 0) dropoutBackward(masks[l]!, { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 });
       activationBackward(
         s.activation,
         { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },

@@ -1,8 +1,9 @@
 /**
  * Decides whether a compiled model can train through the fused step, and how: a chain of dense
- * layers (flatten and rate-0 dropout are free), one input, one output, a supported loss, accuracy
- * metrics only, an optimizer optimizerUpdate.ts updates, no regularisers or constraints. Anything else gets a reason,
- * which the kernel log shows once per model, and tfjs's own training.
+ * layers (flatten is free; dropout after a dense layer masks it), one input, one output, a
+ * supported loss, accuracy metrics only, an optimizer optimizerUpdate.ts updates, no regularisers
+ * or constraints. Anything else gets a reason, which the kernel log shows once per model, and
+ * tfjs's own training.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
@@ -21,6 +22,13 @@ export interface DenseStage {
   inputs: number;
   units: number;
   activation: Activation;
+  /** The dropout layers right after this one, in order (their masks: dropoutMask.ts). */
+  dropouts: DropoutSpec[];
+}
+
+export interface DropoutSpec {
+  rate: number;
+  seed: number | undefined;
 }
 
 export interface TrainPlan {
@@ -104,7 +112,14 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
     if (cls === 'Flatten') {
       flat = true;
     } else if (cls === 'Dropout') {
-      if (config.rate !== 0) return `dropout ${layer.name} with rate ${String(config.rate)} (its random mask is tfjs's to draw)`;
+      // tfjs-layers clamps the rate to [0, 1] and drops only for 0 < rate < 1.
+      const rate = Math.max(Math.min(Number(config.rate), 1), 0);
+      if (rate > 0 && rate < 1) {
+        if (hasValue(config.noiseShape)) return `dropout ${layer.name} with a noiseShape`;
+        const last = stages[stages.length - 1];
+        if (!last) return `dropout ${layer.name} on the input (fused: dropout after a dense layer)`;
+        last.dropouts.push({ rate, seed: typeof config.seed === 'number' ? config.seed : undefined });
+      }
     } else if (cls === 'Dense') {
       if (!flat) return `dense ${layer.name} on an input of rank > 2`;
       const activation = String(config.activation ?? 'linear');
@@ -115,10 +130,10 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
       const units = Number(config.units);
       if (!layer.kernel) return `dense ${layer.name} is not built`;
-      stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
+      stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation, dropouts: [] });
       width = units;
     } else {
-      return `layer ${cls} (fused: Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Dense, Flatten, Dropout)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
@@ -140,6 +155,8 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
   if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
   for (const w of ours) if (w.read().dtype !== 'float32') return 'a weight that is not float32';
 
-  const summary = `${stages.map((s) => `dense ${s.inputs}→${s.units} ${s.activation}`).join(', ')}; ${loss}; ${kind}`;
+  const summary = `${stages
+    .map((s) => [`dense ${s.inputs}→${s.units} ${s.activation}`, ...s.dropouts.map((d) => `dropout ${d.rate}`)].join(', '))
+    .join(', ')}; ${loss}; ${kind}`;
   return { stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
 }
