@@ -31,15 +31,20 @@ export interface DropoutSpec {
   seed: number | undefined;
 }
 
-export interface TrainPlan {
+/** A chain of dense layers: what predict runs (the training plan adds loss, metrics and optimizer). */
+export interface ForwardPlan {
   stages: DenseStage[];
   inputSize: number;
+  /** The layers, for the log. */
+  summary: string;
+}
+
+export interface TrainPlan extends ForwardPlan {
   loss: LossKind;
   metrics: MetricKind[];
   optimizer: OptimizerKind;
   /** Each trainable weight's place in the model's collectedTrainableWeights (the optimizer's order). */
   trainable: Map<LayerWeight, number>;
-  summary: string;
 }
 
 /** The parts of a tfjs-layers LayersModel the plan reads (public in its JavaScript). */
@@ -81,16 +86,44 @@ function accuracyKind(loss: LossKind, units: number): MetricKind {
 
 const hasValue = (v: unknown) => v !== null && v !== undefined;
 
-/** The plan for `model`, or why it cannot have one. */
+/** The plan for training `model`, or why it cannot have one. */
 export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
   const kind = optimizerKindOf(tf, model.optimizer);
   if (!kind) return `optimizer ${optimizerName(model.optimizer)} (fused: ${FUSED_OPTIMIZERS})`;
   const lossName = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
   const loss = typeof lossName === 'string' ? LOSSES[lossName] : undefined;
   if (!loss)
     return `loss ${typeof lossName === 'string' ? lossName : 'given as a function or per output'} (fused: ${Object.keys(LOSSES).join(', ')})`;
+  const forward = forwardPlanFor(model);
+  if (typeof forward === 'string') return forward;
+  const { stages } = forward;
+  const width = stages[stages.length - 1]!.units;
 
+  const metrics: MetricKind[] = [];
+  const listed =
+    model.metrics === undefined || model.metrics === null ? [] : typeof model.metrics === 'string' ? [model.metrics] : model.metrics;
+  if (!Array.isArray(listed)) return 'metrics given per output';
+  for (const m of listed) {
+    if (m !== 'accuracy' && m !== 'acc') return `metric ${typeof m === 'string' ? m : 'given as a function'} (fused: accuracy)`;
+    metrics.push(accuracyKind(loss, width));
+  }
+
+  const trainable = new Map<LayerWeight, number>();
+  const collected = model.collectedTrainableWeights ?? [];
+  collected.forEach((w, i) => trainable.set(w, i));
+  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
+  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
+
+  const summary = `${forward.summary}; ${loss}; ${kind}`;
+  return { ...forward, loss, metrics, optimizer: kind, trainable, summary };
+}
+
+/**
+ * The chain of layers of `model` (what a forward pass needs: predict takes models that were never
+ * compiled), or why the fused step cannot run it.
+ */
+export function forwardPlanFor(model: ModelInternals): ForwardPlan | string {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
   const inputShape = model.inputs[0]!.shape.slice(1);
   if (inputShape.some((d) => d === null)) return 'an input shape with unknown dimensions';
   const inputSize = (inputShape as number[]).reduce((a, b) => a * b, 1);
@@ -138,25 +171,9 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
   if (stages.length === 0) return 'no dense layer';
-
-  const metrics: MetricKind[] = [];
-  const listed =
-    model.metrics === undefined || model.metrics === null ? [] : typeof model.metrics === 'string' ? [model.metrics] : model.metrics;
-  if (!Array.isArray(listed)) return 'metrics given per output';
-  for (const m of listed) {
-    if (m !== 'accuracy' && m !== 'acc') return `metric ${typeof m === 'string' ? m : 'given as a function'} (fused: accuracy)`;
-    metrics.push(accuracyKind(loss, width));
-  }
-
-  const trainable = new Map<LayerWeight, number>();
-  const collected = model.collectedTrainableWeights ?? [];
-  collected.forEach((w, i) => trainable.set(w, i));
-  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
-  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
-  for (const w of ours) if (w.read().dtype !== 'float32') return 'a weight that is not float32';
-
-  const summary = `${stages
+  for (const s of stages) if ([s.kernel, s.bias].some((w) => w && w.read().dtype !== 'float32')) return 'a weight that is not float32';
+  const summary = stages
     .map((s) => [`dense ${s.inputs}→${s.units} ${s.activation}`, ...s.dropouts.map((d) => `dropout ${d.rate}`)].join(', '))
-    .join(', ')}; ${loss}; ${kind}`;
-  return { stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
+    .join(', ');
+  return { stages, inputSize, summary };
 }
