@@ -10,6 +10,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
 import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
+import { optimizerSimdFor, type SimdUpdate } from '../optimizerSimd';
 import type { LayerWeight } from './plan';
 
 export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax';
@@ -141,12 +142,21 @@ export function applyOptimizerUpdate(
     return;
   }
   const opt = optimizer as OptimizerFields;
-  const elementwise = ELEMENTWISE[kind](tf, opt);
+  const { js, simd } = ELEMENTWISE[kind](tf, opt);
+  const simdFunctions = simd && optimizerUpdateSimd.enabled ? optimizerSimdFor(access.backend) : null;
   for (const { value, gradient, index } of placed) {
     const slots = slotsOf(tf, kind, optimizer, value, index, access);
+    const x = access.pointer(value);
+    const n = value.size;
+    let done = 0;
+    if (simd && simdFunctions) {
+      const [s0 = 0, s1 = 0, s2 = 0] = slots.map((p) => p * 4);
+      const [c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0] = simd.constants;
+      simdFunctions[simd.name](x, gradient, s0, s1, s2, n, c0, c1, c2, c3, c4, c5);
+      done = n - (n % 4);
+    }
     // After the slots: creating one can grow the heap and replace its buffer.
-    const heap = access.heap();
-    elementwise(heap, access.pointer(value) / 4, gradient / 4, slots, value.size);
+    js(access.heap(), x / 4, gradient / 4, slots, done, n);
     access.rekey(value);
   }
   if (kind === 'adamax') {
@@ -227,8 +237,20 @@ interface AdamaxFields extends OptimizerFields {
   beta1: number;
 }
 
-/** Updates `n` values at float offset x from the gradient at g and the slot variables at `slots`. */
-type Elementwise = (heap: Float32Array, x: number, g: number, slots: number[], n: number) => void;
+/**
+ * Updates values `from` to `n` at float offset x from the gradient at g and the slot variables at
+ * `slots` (float offsets, in SLOTS's order).
+ */
+type Elementwise = (heap: Float32Array, x: number, g: number, slots: number[], from: number, n: number) => void;
+
+/** An update: in JavaScript, and where optimizerSimd.ts has it, the SIMD function and its constants (c0…). */
+interface Update {
+  js: Elementwise;
+  simd?: { name: SimdUpdate; constants: number[] };
+}
+
+/** Turns the SIMD updates off (tests compare both paths). */
+export const optimizerUpdateSimd = { enabled: true };
 
 const f = Math.fround;
 const scalarOf = (t: unknown) => (t as tfType.Tensor).dataSync()[0]!;
@@ -239,27 +261,29 @@ const scalarOf = (t: unknown) => (t as tfType.Tensor).dataSync()[0]!;
  * settings become float32 scalars, as tfjs's ops make them). Scalars tfjs keeps as tensors (SGD's
  * c, Momentum's m, Adamax's state) are read from them: they can differ from the plain fields.
  */
-const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: OptimizerFields) => Elementwise> = {
+const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: OptimizerFields) => Update> = {
   sgd: (_tf, opt) => {
     const c = scalarOf(opt.c);
     // add(mul(c, gradient), value)
-    return (h, x, g, _slots, n) => {
-      for (let i = 0; i < n; i++) h[x + i] = f(c * h[g + i]!) + h[x + i]!;
+    const js: Elementwise = (h, x, g, _slots, from, n) => {
+      for (let i = from; i < n; i++) h[x + i] = f(c * h[g + i]!) + h[x + i]!;
     };
+    return { js, simd: { name: 'sgd', constants: [c] } };
   },
   momentum: (_tf, opt) => {
     const c = scalarOf(opt.c);
     const m = scalarOf(opt.m);
     const nesterov = Boolean(opt.useNesterov);
     // acc' = m·acc + g;  x' = c·acc' + x, or with Nesterov c·(g + acc'·m) + x
-    return (h, x, g, [acc], n) => {
-      for (let i = 0; i < n; i++) {
+    const js: Elementwise = (h, x, g, [acc], from, n) => {
+      for (let i = from; i < n; i++) {
         const gi = h[g + i]!;
         const a = f(f(m * h[acc! + i]!) + gi);
         h[acc! + i] = a;
         h[x + i] = f((nesterov ? f(c * f(gi + f(a * m))) : f(c * a)) + h[x + i]!);
       }
     };
+    return { js, simd: { name: nesterov ? 'nesterov' : 'momentum', constants: [c, m] } };
   },
   rmsprop: (_tf, opt) => {
     const decay = f(opt.decay as number);
@@ -270,8 +294,8 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
     const centered = Boolean(opt.centered);
     // ms' = ms·decay + g²·(1−decay); mg' = mg·decay + g·(1−decay) (centered);
     // mom' = mom·momentum + g·lr / sqrt(ms' + ε), or centered / sqrt(ms' − (mg'² + ε)); x' = x − mom'
-    return (h, x, g, [ms, mom, mg], n) => {
-      for (let i = 0; i < n; i++) {
+    const js: Elementwise = (h, x, g, [ms, mom, mg], from, n) => {
+      for (let i = from; i < n; i++) {
         const gi = h[g + i]!;
         const s = f(f(h[ms! + i]! * decay) + f(f(gi * gi) * keep));
         h[ms! + i] = s;
@@ -288,19 +312,21 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
         h[x + i] = f(h[x + i]! - v);
       }
     };
+    return { js, simd: { name: centered ? 'rmspropCentered' : 'rmsprop', constants: [decay, keep, momentum, lr, epsilon] } };
   },
   adagrad: (tf, opt) => {
     const epsilon = f(tf.backend().epsilon());
     const step = f(-opt.learningRate);
     // acc' = acc + g²;  x' = g / sqrt(acc' + ε) · (−lr) + x
-    return (h, x, g, [acc], n) => {
-      for (let i = 0; i < n; i++) {
+    const js: Elementwise = (h, x, g, [acc], from, n) => {
+      for (let i = from; i < n; i++) {
         const gi = h[g + i]!;
         const a = f(h[acc! + i]! + f(gi * gi));
         h[acc! + i] = a;
         h[x + i] = f(f(f(gi / f(Math.sqrt(f(a + epsilon)))) * step) + h[x + i]!);
       }
     };
+    return { js, simd: { name: 'adagrad', constants: [epsilon, step] } };
   },
   adadelta: (_tf, opt) => {
     const rho = f(opt.rho as number);
@@ -309,8 +335,8 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
     const step = f(-opt.learningRate);
     // u = sqrt(au + ε) / sqrt(ag + ε) · g, with the old ag (as tfjs); ag' = ag·ρ + g²·(1−ρ);
     // au' = au·ρ + u²·(1−ρ);  x' = u·(−lr) + x
-    return (h, x, g, [ag, au], n) => {
-      for (let i = 0; i < n; i++) {
+    const js: Elementwise = (h, x, g, [ag, au], from, n) => {
+      for (let i = from; i < n; i++) {
         const gi = h[g + i]!;
         const oldGrad = h[ag! + i]!;
         const oldUpdate = h[au! + i]!;
@@ -320,6 +346,7 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
         h[x + i] = f(f(u * step) + h[x + i]!);
       }
     };
+    return { js };
   },
   adamax: (_tf, opt) => {
     const beta1 = f(opt.beta1 as number);
@@ -330,8 +357,8 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
     const lr = f(f(-opt.learningRate) / f(f(scalarOf(opt.iteration) * f(opt.decay as number)) + 1));
     const scale = f(lr / oneMinusAccBeta1);
     // m' = m·β1 + g·(1−β1);  u' = max(u·β2, |g|);  x' = (lr / (1 − β1^t)) · (m' / (u' + ε)) + x
-    return (h, x, g, [m, u], n) => {
-      for (let i = 0; i < n; i++) {
+    const js: Elementwise = (h, x, g, [m, u], from, n) => {
+      for (let i = from; i < n; i++) {
         const gi = h[g + i]!;
         const mi = f(f(h[m! + i]! * beta1) + f(gi * oneMinusBeta1));
         const ui = Math.max(f(h[u! + i]! * beta2), Math.abs(gi));
@@ -340,5 +367,6 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
         h[x + i] = f(f(scale * f(mi / f(ui + epsilon))) + h[x + i]!);
       }
     };
+    return { js };
   },
 };
