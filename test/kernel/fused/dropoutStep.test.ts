@@ -73,12 +73,15 @@ describe('fused training step with dropout', () => {
     await fc.assert(
       fc.asyncProperty(withDropout, fc.integer({ min: 1, max: 2 ** 31 }), async (c, randomSeed) => {
         logged.length = 0;
-        const fused = await withRandom(randomSeed, () => train(c, true));
+        // SGD: Adam's normalisation turns the products' rounding in gradients near 0 into weight
+        // noise above 1e-5 now and then (see optimizerUpdate.test.ts); the masks are the subject here.
+        const sgd = () => tf.train.sgd(0.1);
+        const fused = await withRandom(randomSeed, () => train(c, true, sgd));
         assert.ok(
           logged.some((l) => l.includes(`dropout ${c.dropout!.rate}`) && !l.includes('not for')),
           logged.join('\n'),
         );
-        const reference = await withRandom(randomSeed, () => train(c, false));
+        const reference = await withRandom(randomSeed, () => train(c, false, sgd));
         assertSame(fused, reference);
       }),
       { numRuns: Number(process.env.TFNB_FUSED_RUNS ?? 40), seed: 20261207 },
