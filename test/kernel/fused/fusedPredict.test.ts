@@ -74,6 +74,16 @@ describe('fused predict', () => {
       out.dispose();
     });
     assert.ok(profile.kernelNames.length <= 1, profile.kernelNames.join(','));
+    fusedTrainStep.enabled = false;
+    try {
+      const tfjs = await tf.profile(() => {
+        const out = model.predict(x) as tf.Tensor;
+        out.dispose();
+      });
+      assert.ok(tfjs.kernelNames.includes('_FusedMatMul'), `turned off, tfjs predicts: ${tfjs.kernelNames.join(',')}`);
+    } finally {
+      fusedTrainStep.enabled = true;
+    }
     const [onBatch, reference] = await both(() => (model.predictOnBatch(x) as tf.Tensor).dataSync() as Float32Array);
     assert.ok(relativeDiff(onBatch, reference) < 1e-5);
     await model.trainOnBatch(x, y);
@@ -82,6 +92,36 @@ describe('fused predict', () => {
     assert.ok(relativeDiff(trained, onBatch) > 1e-4, 'training changed the outputs');
     tf.dispose([x, y]);
     model.dispose();
+  });
+
+  it('predicts a model built on cpu: tfjs moves its weights the first time, the fused pass runs after', async () => {
+    const c: DenseCase = {
+      input: [5],
+      hidden: [{ units: 7, activation: 'sigmoid', useBias: true }],
+      outUnits: 3,
+      outActivation: 'softmax',
+      loss: 'sparseCategoricalCrossentropy',
+      batch: 9,
+      steps: 1,
+      seed: 6,
+    };
+    const outputs: Float32Array[] = [];
+    for (const fused of [true, false]) {
+      fusedTrainStep.enabled = fused;
+      try {
+        assert.ok(await tf.setBackend('cpu'));
+        const model = buildDense(c);
+        assert.ok(await tf.setBackend('wasm'));
+        const { x, y } = denseData(c);
+        for (let k = 0; k < 2; k++) outputs.push((model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+        tf.dispose([x, y]);
+        model.dispose();
+      } finally {
+        fusedTrainStep.enabled = true;
+        assert.ok(await tf.setBackend('wasm'));
+      }
+    }
+    outputs.slice(1).forEach((o) => assert.ok(relativeDiff(o, outputs[0]!) < 1e-5));
   });
 
   it('leaves what it cannot run to tfjs, with the reason in the log', async () => {
