@@ -1,6 +1,6 @@
 /**
- * The elementwise updates of SGD, Momentum (plain and Nesterov), RMSProp (plain and centered)
- * and Adagrad as WebAssembly SIMD loops over the wasm backend's memory, four float32 lanes at a
+ * The elementwise updates of SGD, Momentum (plain and Nesterov), RMSProp (plain and centered),
+ * Adagrad and Adadelta as WebAssembly SIMD loops over the wasm backend's memory, four float32 lanes at a
  * time (cf. adamSimd.ts). Every lane operation rounds to float32 exactly as the JavaScript
  * version's Math.fround after each operation (trainStep/optimizerUpdate.ts) and tfjs's own
  * kernels do, in the same order, so the results are the same to the bit.
@@ -29,7 +29,7 @@ export type OptimizerSimdFunction = (
   c5: number,
 ) => void;
 
-export const SIMD_UPDATES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'rmspropCentered', 'adagrad'] as const;
+export const SIMD_UPDATES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'rmspropCentered', 'adagrad', 'adadelta'] as const;
 export type SimdUpdate = (typeof SIMD_UPDATES)[number];
 
 // Parameters 0-5 pointers and n, 6-11 the constants; locals 12 offset, 13 end, 14-19 the
@@ -157,6 +157,16 @@ const UPDATES: Record<SimdUpdate, Statement[]> = {
     { temp: 0, value: add(load(S0), mul(g, g)) },
     { store: S0, value: t(0) },
     { store: X, value: add(mul(div(g, sqrt(add(t(0), c(0)))), c(1)), load(X)) },
+  ],
+  // c0 = ρ, c1 = 1 − ρ, c2 = ε, c3 = −lr; s0 = ag, s1 = au: u = sqrt(au + ε) / sqrt(ag + ε) · g
+  // with the old ag; ag' = ag·ρ + g²·(1−ρ); au' = au·ρ + u²·(1−ρ); x' = u·(−lr) + x
+  adadelta: [
+    { temp: 0, value: load(S0) },
+    { temp: 1, value: load(S1) },
+    { store: S0, value: add(mul(t(0), c(0)), mul(mul(g, g), c(1))) },
+    { temp: 2, value: mul(div(sqrt(add(t(1), c(2))), sqrt(add(t(0), c(2)))), g) },
+    { store: S1, value: add(mul(t(1), c(0)), mul(mul(t(2), t(2)), c(1))) },
+    { store: X, value: add(mul(t(2), c(3)), load(X)) },
   ],
 };
 

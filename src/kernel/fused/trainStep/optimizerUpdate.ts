@@ -346,7 +346,7 @@ const ELEMENTWISE: Record<Exclude<OptimizerKind, 'adam'>, (tf: Tf, opt: Optimize
         h[x + i] = f(f(u * step) + h[x + i]!);
       }
     };
-    return { js };
+    return { js, simd: { name: 'adadelta', constants: [rho, keep, epsilon, step] } };
   },
   adamax: (_tf, opt) => {
     const beta1 = f(opt.beta1 as number);
