@@ -73,6 +73,7 @@ export function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number
   let scale = 1;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return Infinity;
     const d = Math.abs(a[i]! - b[i]!);
     diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
     scale = Math.max(scale, Math.abs(b[i]!));
