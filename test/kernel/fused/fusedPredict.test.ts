@@ -94,6 +94,33 @@ describe('fused predict', () => {
     model.dispose();
   });
 
+  it("with and without FMA (relaxed SIMD where the runtime has it): tfjs's outputs", async () => {
+    const c: DenseCase = {
+      input: [13],
+      hidden: [{ units: 21, activation: 'relu', useBias: true }],
+      outUnits: 6,
+      outActivation: 'linear',
+      loss: 'meanSquaredError',
+      batch: 45,
+      steps: 1,
+      seed: 21,
+    };
+    const model = buildDense(c);
+    const { x, y } = denseData(c);
+    const saved = fusedTrainStep.fma;
+    try {
+      for (const fma of [true, false, 'auto'] as const) {
+        fusedTrainStep.fma = fma;
+        const [fused, reference] = await both(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+        assert.ok(relativeDiff(fused, reference) < 1e-5, `FMA ${fma}: ${relativeDiff(fused, reference)}`);
+      }
+    } finally {
+      fusedTrainStep.fma = saved;
+    }
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('predicts a model built on cpu: tfjs moves its weights the first time, the fused pass runs after', async () => {
     const c: DenseCase = {
       input: [5],
