@@ -2,8 +2,8 @@
  * One training step of a chain of dense layers on the wasm heap, with no tfjs kernel in it:
  * per layer one SIMD product forward (bias and ReLU on the way out), one for the weight gradient
  * (xᵀ·dz) and one for the input gradient (dz·Wᵀ); the loss and small activations in JavaScript;
- * then the optimizer's update written into the tf.Variables' own memory (Adam: one SIMD pass
- * per variable over the weights and both moments).
+ * then the optimizer's update written into the tf.Variables' own memory (optimizerUpdate.ts;
+ * Adam: one SIMD pass per variable over the weights and both moments).
  *
  * Buffers are this model's own (malloc'd on the wasm heap, rows padded to 4 and widths to 8 so
  * the 4×8 product needs no edge cases). Weights are read where they lie: a layer of 10 units is
@@ -18,9 +18,10 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
 import { createSparseProducts, type SparseProducts } from '../../wasm/sparseProducts';
 import { createDenseBackward, type DenseBackward } from '../../wasm/denseBackward';
-import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
+import { applyDropout, dropoutBackward, drawMultipliers } from './dropoutMask';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
-import type { LayerWeight, TrainPlan } from './plan';
+import { applyOptimizerUpdate, type WeightUpdate } from './optimizerUpdate';
+import type { TrainPlan } from './plan';
 
 interface WasmModuleBits {
   _malloc(bytes: number): number;
@@ -50,6 +51,8 @@ interface StageBuffers {
   wt: number;
   /** W copied to [k × n8], only used when reading W in place would run past the heap's end. */
   wPadded: number;
+  /** The outputs after this layer's dropouts [rows × n8] (y itself stays for the activation's gradient). */
+  dropped: number;
 }
 
 export class DenseTrainer {
@@ -118,6 +121,7 @@ export class DenseTrainer {
       biasPadded: take(up(s.units, 8)),
       wt: l > 0 ? take(s.units * up(s.inputs, 8)) : 0,
       wPadded: s.units % 8 !== 0 ? take(s.inputs * up(s.units, 8)) : 0,
+      dropped: s.dropouts.length > 0 ? take(padded * up(s.units, 8)) : 0,
     }));
     const floats = sizes.reduce((a, b) => a + b, 0);
     const block = this.wasm._malloc(floats * 4 + 16) >>> 0;
@@ -138,6 +142,7 @@ export class DenseTrainer {
       biasPadded: at(b.biasPadded),
       wt: at(b.wt),
       wPadded: at(b.wPadded),
+      dropped: at(b.dropped),
     }));
   }
 
@@ -169,6 +174,8 @@ export class DenseTrainer {
       if (s.bias) this.ownMemory(s.bias.read());
     }
     this.reserve(rows);
+    // Before the heap's view: drawing allocates a tensor, which can grow the heap.
+    const masks = stages.map((s) => s.dropouts.map((d) => drawMultipliers(this.tf, d, rows, s.units)));
     const heap = this.heapF32();
     const gemm = this.gemm;
 
@@ -215,12 +222,18 @@ export class DenseTrainer {
       activate(s.activation, { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 });
       a = b.y;
       lda = n8;
+      if (masks[l]!.length > 0) {
+        const y = { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 };
+        applyDropout(masks[l]!, y, { ...y, offset: b.dropped / 4 });
+        a = b.dropped;
+      }
     });
 
     // Loss and metrics.
     const last = stages.length - 1;
     const lastStage = stages[last]!;
-    const out: Block = { data: heap, offset: this.buffers[last]!.y / 4, rows, units: lastStage.units, stride: up(lastStage.units, 8) };
+    const lastOut = masks[last]!.length > 0 ? this.buffers[last]!.dropped : this.buffers[last]!.y;
+    const out: Block = { data: heap, offset: lastOut / 4, rows, units: lastStage.units, stride: up(lastStage.units, 8) };
     const labels = this.backend.typedArrayFromHeap(y) as Float32Array;
     const epsilon = this.tf.backend().epsilon();
     const grad: Block = { ...out, offset: this.buffers[last]!.g / 4 };
@@ -232,6 +245,7 @@ export class DenseTrainer {
       const s = stages[l]!;
       const b = this.buffers[l]!;
       const n8 = up(s.units, 8);
+      if (masks[l]!.length > 0) dropoutBackward(masks[l]!, { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 });
       if (s.activation === 'relu' && this.backwardOps) this.backwardOps.reluMask(b.g, b.y, rows * n8);
       else
         activationBackward(
@@ -273,13 +287,18 @@ export class DenseTrainer {
     }
 
     // The update, in the optimizer's order of variables.
-    const updates: Array<{ weight: LayerWeight; gradient: number }> = [];
+    const updates: WeightUpdate[] = [];
     stages.forEach((s, l) => {
       updates.push({ weight: s.kernel, gradient: this.buffers[l]!.dw });
       if (s.bias) updates.push({ weight: s.bias, gradient: this.buffers[l]!.db });
     });
-    if (this.plan.optimizer === 'adam') this.adam(optimizer as AdamInternals, updates);
-    else this.sgd(optimizer as { learningRate: number; incrementIterations(): void }, updates);
+    applyOptimizerUpdate(this.tf, this.plan.optimizer, optimizer, this.plan.trainable, updates, {
+      backend: this.backend,
+      heap: () => this.heapF32(),
+      pointer: (t) => this.pointer(t),
+      ownMemory: (v) => this.ownMemory(v),
+      rekey: (v) => this.rekey(v),
+    });
     return [loss, ...metrics];
   }
 
@@ -310,72 +329,5 @@ export class DenseTrainer {
     }
     this.inputIsSparse = groups > 0 && zero * 3 >= groups;
     return this.inputIsSparse;
-  }
-
-  private adam(opt: AdamInternals, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
-    const tf = this.tf;
-    const accBeta1 = opt.accBeta1.dataSync()[0]!;
-    const accBeta2 = opt.accBeta2.dataSync()[0]!;
-    const attrs = adamAttrsOf(opt, accBeta1, accBeta2);
-    const simd = simdFor(this.backend);
-    for (const { weight, gradient } of updates) {
-      const i = this.plan.trainable.get(weight);
-      if (i === undefined) continue; // a frozen layer
-      const value = weight.read();
-      // Created lazily with the names tfjs gives them, as its applyGradients does.
-      opt.accumulatedFirstMoment[i] ??= { originalName: `${value.name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      opt.accumulatedSecondMoment[i] ??= { originalName: `${value.name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      const m = opt.accumulatedFirstMoment[i]!.variable;
-      const v = opt.accumulatedSecondMoment[i]!.variable;
-      this.ownMemory(m);
-      this.ownMemory(v);
-      const [px, pm, pv] = [value, m, v].map((t) => this.pointer(t)) as [number, number, number];
-      const n = value.size;
-      let done = 0;
-      if (simd) {
-        simd(
-          px,
-          gradient,
-          pm,
-          pv,
-          px,
-          pm,
-          pv,
-          n,
-          attrs.beta1,
-          1 - attrs.beta1,
-          attrs.beta2,
-          1 - attrs.beta2,
-          attrs.learningRate / attrs.correction1,
-          1 / attrs.correction2,
-          attrs.epsilon,
-        );
-        done = n - (n % 4);
-      }
-      const heap = this.heapF32();
-      const view = (p: number) => heap.subarray(p / 4 + done, p / 4 + n);
-      adamStep(attrs, view(px), view(gradient), view(pm), view(pv), view(px), view(pm), view(pv));
-      this.rekey(value);
-    }
-    tf.tidy(() => {
-      opt.accBeta1.assign(tf.scalar(accBeta1 * opt.beta1));
-      opt.accBeta2.assign(tf.scalar(accBeta2 * opt.beta2));
-    });
-    opt.incrementIterations();
-  }
-
-  private sgd(opt: { learningRate: number; incrementIterations(): void }, updates: Array<{ weight: LayerWeight; gradient: number }>): void {
-    const c = Math.fround(-opt.learningRate);
-    const heap = this.heapF32();
-    for (const { weight, gradient } of updates) {
-      if (this.plan.trainable.get(weight) === undefined) continue;
-      const value = weight.read();
-      const x = this.pointer(value) / 4;
-      const g = gradient / 4;
-      // tfjs: add(mul(c, gradient), value), in float32.
-      for (let i = 0; i < value.size; i++) heap[x + i] = Math.fround(c * heap[g + i]!) + heap[x + i]!;
-      this.rekey(value);
-    }
-    opt.incrementIterations();
   }
 }

@@ -13,7 +13,10 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import { createGemmSimd, type GemmSimd } from '../../wasm/simdMatrixProduct';
 import { fmaWanted } from '../../wasm/relaxedSimd';
 import { DenseTrainer } from './denseStep';
-import { planFor, type ModelInternals, type TrainPlan } from './plan';
+import { DenseForward } from './forward';
+import { fusedPredict, fusedTestBatch } from './inference';
+import { slotVariables } from './optimizerUpdate';
+import { forwardPlanFor, planFor, type ForwardPlan, type ModelInternals, type TrainPlan } from './plan';
 
 type TrainFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
 
@@ -31,7 +34,11 @@ interface Cached {
 const cache = new WeakMap<object, Cached>();
 const logged = new WeakSet<object>();
 const gemmByBackend = new WeakMap<BackendWasm, Map<boolean | 'auto', GemmSimd | null>>();
-const freeBuffers = new FinalizationRegistry<DenseTrainer>((trainer) => trainer.dispose());
+const freeBuffers = new FinalizationRegistry<DenseTrainer | DenseForward>((buffers) => buffers.dispose());
+
+/** Each model's forward pass for predict and evaluate (its layers do not change once built). */
+const forwards = new WeakMap<object, { plan: ForwardPlan | string; forward?: DenseForward }>();
+const loggedInference = { predict: new WeakSet<object>(), evaluate: new WeakSet<object>() };
 
 /**
  * Turns the fused step off (tests compare it with tfjs's own; benches set TFNB_FUSED_TRAIN=off),
@@ -81,14 +88,52 @@ function batchOf(plan: TrainPlan, data: tfType.Tensor[]): [tfType.Tensor, tfType
 function onBackend(backend: BackendWasm, plan: TrainPlan, batch: tfType.Tensor[], optimizer: unknown): boolean {
   const map = (backend as unknown as { dataIdMap: { has(dataId: object): boolean } }).dataIdMap;
   const weights = plan.stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
-  const moments = ['accumulatedFirstMoment', 'accumulatedSecondMoment'].flatMap(
-    (key) => ((optimizer as Record<string, unknown>)[key] as Array<{ variable: tfType.Variable } | undefined> | undefined) ?? [],
-  );
   return (
     batch.every((t) => map.has(t.dataId)) &&
     weights.every((w) => map.has(w.read().dataId)) &&
-    moments.every((m) => m === undefined || map.has(m.variable.dataId))
+    slotVariables(plan.optimizer, optimizer).every((v) => map.has(v.dataId))
   );
+}
+
+/**
+ * The model's fused forward pass on the active backend, or undefined (with the reason logged
+ * once per model and use) when the fused step is off, the backend is not wasm or the model is not a chain it runs.
+ */
+function forwardFor(
+  tf: Tf,
+  model: ModelInternals,
+  use: 'predict' | 'evaluate',
+  log: (message: string) => void,
+  /** Evaluate's further needs (the training plan's loss and metrics): why they fail, if they do. */
+  alsoNeeded?: string,
+): DenseForward | undefined {
+  if (!fusedTrainStep.enabled || tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as BackendWasm;
+  const gemm = gemmFor(backend);
+  let entry = forwards.get(model);
+  if (!entry) forwards.set(model, (entry = { plan: forwardPlanFor(model) }));
+  const plan = !gemm ? 'no WebAssembly SIMD' : typeof entry.plan === 'string' ? entry.plan : (alsoNeeded ?? entry.plan);
+  if (!loggedInference[use].has(model)) {
+    loggedInference[use].add(model);
+    log(
+      typeof plan === 'string'
+        ? `fused ${use}: not for model ${model.name}: ${plan}; tfjs runs it`
+        : `fused ${use}: model ${model.name} (${plan.summary})`,
+    );
+  }
+  if (typeof plan === 'string' || !gemm) return undefined;
+  if (!entry.forward || entry.forward.gemm !== gemm) {
+    entry.forward?.dispose();
+    entry.forward = new DenseForward(backend, gemm, plan);
+    freeBuffers.register(model, entry.forward);
+  }
+  return entry.forward;
+}
+
+/** predictLoop's input as one tensor, when it is one. */
+function singleInput(ins: tfType.Tensor | tfType.Tensor[]): tfType.Tensor | undefined {
+  if (!Array.isArray(ins)) return ins;
+  return ins.length === 1 ? ins[0] : undefined;
 }
 
 /**
@@ -100,6 +145,7 @@ export function installFusedTrainStep(tf: Tf, log: (message: string) => void): v
   if (proto[PATCHED]) return;
   proto[PATCHED] = true;
   const original = proto.makeTrainFunction;
+  installInference(tf, log);
   proto.makeTrainFunction = function (this: ModelInternals): TrainFunction {
     const tfjsStep = original.call(this);
     return (data) => {
@@ -128,4 +174,31 @@ export function installFusedTrainStep(tf: Tf, log: (message: string) => void): v
       return values.map((v) => tf.scalar(v));
     };
   } as typeof proto.makeTrainFunction;
+}
+
+type TestFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
+
+/** Hooks LayersModel.predictLoop and makeTestFunction: predict, evaluate and fit's validation. */
+function installInference(tf: Tf, log: (message: string) => void): void {
+  const proto = tf.LayersModel.prototype as unknown as {
+    predictLoop(ins: tfType.Tensor | tfType.Tensor[], batchSize?: number, verbose?: boolean): tfType.Tensor | tfType.Tensor[];
+    makeTestFunction(): void;
+  };
+  const originalPredictLoop = proto.predictLoop;
+  proto.predictLoop = function (this: ModelInternals, ins, batchSize, verbose) {
+    const x = singleInput(ins);
+    const forward = x && !verbose ? forwardFor(tf, this, 'predict', log) : undefined;
+    return (forward && x && fusedPredict(tf, forward, x)) || originalPredictLoop.call(this, ins, batchSize, verbose);
+  };
+  const originalMakeTestFunction = proto.makeTestFunction;
+  proto.makeTestFunction = function (this: ModelInternals & { testFunction: TestFunction }): void {
+    originalMakeTestFunction.call(this);
+    const tfjsTest = this.testFunction;
+    this.testFunction = (data) => {
+      const plan = fusedTrainStep.enabled ? cachedPlan(tf, this).plan : undefined;
+      const forward = plan && forwardFor(tf, this, 'evaluate', log, typeof plan === 'string' ? plan : undefined);
+      const values = forward && typeof plan === 'object' ? fusedTestBatch(tf, tf.backend() as BackendWasm, forward, plan, data) : undefined;
+      return values ? values.map((v) => tf.scalar(v)) : tfjsTest(data);
+    };
+  };
 }

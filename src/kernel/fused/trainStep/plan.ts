@@ -1,12 +1,14 @@
 /**
  * Decides whether a compiled model can train through the fused step, and how: a chain of dense
- * layers (flatten and rate-0 dropout are free), one input, one output, a supported loss, accuracy
- * metrics only, Adam or plain SGD, no regularisers or constraints. Anything else gets a reason,
- * which the kernel log shows once per model, and tfjs's own training.
+ * layers (flatten is free; dropout after a dense layer masks it), one input, one output, a
+ * supported loss, accuracy metrics only, an optimizer optimizerUpdate.ts updates, no regularisers
+ * or constraints. Anything else gets a reason, which the kernel log shows once per model, and
+ * tfjs's own training.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
 import type { Activation, LossKind, MetricKind } from './lossMath';
+import { FUSED_OPTIMIZERS, optimizerKindOf, optimizerName, type OptimizerKind } from './optimizerUpdate';
 
 /** A tfjs-layers weight (LayerVariable): its tf.Variable is read(). */
 export interface LayerWeight {
@@ -20,17 +22,29 @@ export interface DenseStage {
   inputs: number;
   units: number;
   activation: Activation;
+  /** The dropout layers right after this one, in order (their masks: dropoutMask.ts). */
+  dropouts: DropoutSpec[];
 }
 
-export interface TrainPlan {
+export interface DropoutSpec {
+  rate: number;
+  seed: number | undefined;
+}
+
+/** A chain of dense layers: what predict runs (the training plan adds loss, metrics and optimizer). */
+export interface ForwardPlan {
   stages: DenseStage[];
   inputSize: number;
+  /** The layers, for the log. */
+  summary: string;
+}
+
+export interface TrainPlan extends ForwardPlan {
   loss: LossKind;
   metrics: MetricKind[];
-  optimizer: 'adam' | 'sgd';
+  optimizer: OptimizerKind;
   /** Each trainable weight's place in the model's collectedTrainableWeights (the optimizer's order). */
   trainable: Map<LayerWeight, number>;
-  summary: string;
 }
 
 /** The parts of a tfjs-layers LayersModel the plan reads (public in its JavaScript). */
@@ -72,17 +86,44 @@ function accuracyKind(loss: LossKind, units: number): MetricKind {
 
 const hasValue = (v: unknown) => v !== null && v !== undefined;
 
-/** The plan for `model`, or why it cannot have one. */
+/** The plan for training `model`, or why it cannot have one. */
 export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
-  const optimizer = model.optimizer as { constructor: unknown } | undefined;
-  const kind = optimizer?.constructor === tf.AdamOptimizer ? 'adam' : optimizer?.constructor === tf.SGDOptimizer ? 'sgd' : undefined;
-  if (!kind) return `optimizer ${(optimizer?.constructor as { name?: string } | undefined)?.name ?? 'none'} (fused: Adam, SGD)`;
+  const kind = optimizerKindOf(tf, model.optimizer);
+  if (!kind) return `optimizer ${optimizerName(model.optimizer)} (fused: ${FUSED_OPTIMIZERS})`;
   const lossName = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
   const loss = typeof lossName === 'string' ? LOSSES[lossName] : undefined;
   if (!loss)
     return `loss ${typeof lossName === 'string' ? lossName : 'given as a function or per output'} (fused: ${Object.keys(LOSSES).join(', ')})`;
+  const forward = forwardPlanFor(model);
+  if (typeof forward === 'string') return forward;
+  const { stages } = forward;
+  const width = stages[stages.length - 1]!.units;
 
+  const metrics: MetricKind[] = [];
+  const listed =
+    model.metrics === undefined || model.metrics === null ? [] : typeof model.metrics === 'string' ? [model.metrics] : model.metrics;
+  if (!Array.isArray(listed)) return 'metrics given per output';
+  for (const m of listed) {
+    if (m !== 'accuracy' && m !== 'acc') return `metric ${typeof m === 'string' ? m : 'given as a function'} (fused: accuracy)`;
+    metrics.push(accuracyKind(loss, width));
+  }
+
+  const trainable = new Map<LayerWeight, number>();
+  const collected = model.collectedTrainableWeights ?? [];
+  collected.forEach((w, i) => trainable.set(w, i));
+  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
+  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
+
+  const summary = `${forward.summary}; ${loss}; ${kind}`;
+  return { ...forward, loss, metrics, optimizer: kind, trainable, summary };
+}
+
+/**
+ * The chain of layers of `model` (what a forward pass needs: predict takes models that were never
+ * compiled), or why the fused step cannot run it.
+ */
+export function forwardPlanFor(model: ModelInternals): ForwardPlan | string {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
   const inputShape = model.inputs[0]!.shape.slice(1);
   if (inputShape.some((d) => d === null)) return 'an input shape with unknown dimensions';
   const inputSize = (inputShape as number[]).reduce((a, b) => a * b, 1);
@@ -104,7 +145,14 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
     if (cls === 'Flatten') {
       flat = true;
     } else if (cls === 'Dropout') {
-      if (config.rate !== 0) return `dropout ${layer.name} with rate ${String(config.rate)} (its random mask is tfjs's to draw)`;
+      // tfjs-layers clamps the rate to [0, 1] and drops only for 0 < rate < 1.
+      const rate = Math.max(Math.min(Number(config.rate), 1), 0);
+      if (rate > 0 && rate < 1) {
+        if (hasValue(config.noiseShape)) return `dropout ${layer.name} with a noiseShape`;
+        const last = stages[stages.length - 1];
+        if (!last) return `dropout ${layer.name} on the input (fused: dropout after a dense layer)`;
+        last.dropouts.push({ rate, seed: typeof config.seed === 'number' ? config.seed : undefined });
+      }
     } else if (cls === 'Dense') {
       if (!flat) return `dense ${layer.name} on an input of rank > 2`;
       const activation = String(config.activation ?? 'linear');
@@ -115,31 +163,17 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
       const units = Number(config.units);
       if (!layer.kernel) return `dense ${layer.name} is not built`;
-      stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
+      stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation, dropouts: [] });
       width = units;
     } else {
-      return `layer ${cls} (fused: Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Dense, Flatten, Dropout)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
   if (stages.length === 0) return 'no dense layer';
-
-  const metrics: MetricKind[] = [];
-  const listed =
-    model.metrics === undefined || model.metrics === null ? [] : typeof model.metrics === 'string' ? [model.metrics] : model.metrics;
-  if (!Array.isArray(listed)) return 'metrics given per output';
-  for (const m of listed) {
-    if (m !== 'accuracy' && m !== 'acc') return `metric ${typeof m === 'string' ? m : 'given as a function'} (fused: accuracy)`;
-    metrics.push(accuracyKind(loss, width));
-  }
-
-  const trainable = new Map<LayerWeight, number>();
-  const collected = model.collectedTrainableWeights ?? [];
-  collected.forEach((w, i) => trainable.set(w, i));
-  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
-  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
-  for (const w of ours) if (w.read().dtype !== 'float32') return 'a weight that is not float32';
-
-  const summary = `${stages.map((s) => `dense ${s.inputs}→${s.units} ${s.activation}`).join(', ')}; ${loss}; ${kind}`;
-  return { stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
+  for (const s of stages) if ([s.kernel, s.bias].some((w) => w && w.read().dtype !== 'float32')) return 'a weight that is not float32';
+  const summary = stages
+    .map((s) => [`dense ${s.inputs}→${s.units} ${s.activation}`, ...s.dropouts.map((d) => `dropout ${d.rate}`)].join(', '))
+    .join(', ');
+  return { stages, inputSize, summary };
 }
