@@ -8,7 +8,8 @@
  * them), so each path is measured the same way; every round starts a fresh kernel (`tfnb run`
  * always does; in VS Code, tfnb: Restart Kernel). Rounds alternate between the two paths so
  * load from other users falls on both; only the same-run ratios mean anything on this machine.
- * Usage: node --import tsx bench/e2e/runAll.ts [--epochs N] [--rounds N]
+ * Usage: node --import tsx bench/e2e/runAll.ts [--epochs N] [--rounds N] [--only mnist|trivial]
+ *   [--live-interval MS] (tfnb.liveUpdateIntervalMs in VS Code, to see what live outputs cost)
  *   (builds out/tfnb.vsix if stale; run `npm run build` first for dist/cli.js)
  */
 import { spawnSync } from 'node:child_process';
@@ -34,6 +35,8 @@ interface TrainResult {
   ms: number;
   cpuMs: number;
   samples: number;
+  /** How the kernel was started: the two paths must match, or the comparison is of something else. */
+  setup: string;
 }
 interface TrivialResult {
   spanMs: number;
@@ -43,6 +46,10 @@ interface TrivialResult {
 
 /** In a cell: microseconds of CPU (process.cpuUsage's user + system) to milliseconds. */
 const CPU_MS = '((u) => (u.user + u.system) / 1000)';
+
+/** In a cell: the kernel's Node, flags, NODE_OPTIONS and backend. */
+const SETUP =
+  "`${process.execPath} ${process.version} [${process.execArgv.join(' ')}] NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''} ${tf.getBackend()} UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? ''}`";
 
 type Cell = { cell_type: string; source: string | string[] };
 const text = (source: string | string[]) => (Array.isArray(source) ? source.join('') : source);
@@ -57,7 +64,7 @@ function mnistNotebook(epochs: number): string {
   fit.source = [
     'const benchTrainStart = performance.now(), benchTrainCpu = process.cpuUsage();',
     text(fit.source),
-    `;(await import('node:fs')).writeFileSync(${JSON.stringify(TRAIN_RESULT)}, JSON.stringify({ ms: performance.now() - benchTrainStart, cpuMs: ${CPU_MS}(process.cpuUsage(benchTrainCpu)), samples: epochs * trainCount }));`,
+    `;(await import('node:fs')).writeFileSync(${JSON.stringify(TRAIN_RESULT)}, JSON.stringify({ ms: performance.now() - benchTrainStart, cpuMs: ${CPU_MS}(process.cpuUsage(benchTrainCpu)), samples: epochs * trainCount, setup: ${SETUP} }));`,
   ].join('\n');
   return JSON.stringify(nb, null, 1);
 }
@@ -152,7 +159,12 @@ const load = () =>
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { epochs: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, 'live-interval': { type: 'string' } },
+    options: {
+      epochs: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      'live-interval': { type: 'string' },
+      only: { type: 'string' },
+    },
   });
   const epochs = Number(values.epochs);
   const rounds = Number(values.rounds);
@@ -209,7 +221,7 @@ async function main(): Promise<void> {
     };
 
     await wb.openFromExplorer('trivial.ipynb');
-    for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < rounds && values.only !== 'mnist'; i++) {
       const vs = await vsRun<TrivialResult>(TRIVIAL_RESULT, 180_000, i === 0);
       trivial.vs.push(vs.value);
       if (i > 0) trivialWall.push(vs.wallMs);
@@ -220,7 +232,7 @@ async function main(): Promise<void> {
     await wb.closeActiveEditorWithoutSaving();
 
     await wb.openFromExplorer('mnist.ipynb');
-    for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < rounds && values.only !== 'trivial'; i++) {
       const vs = await vsRun<TrainResult>(TRAIN_RESULT, 600_000, i === 0);
       train.vs.push(vs.value);
       trainCpu.push({ ...vs.cpu, wallSeconds: vs.wallMs / 1000 });
@@ -291,6 +303,10 @@ async function main(): Promise<void> {
         `VS Code ${what} round ${i + 1}: ${c.wallSeconds.toFixed(1)} s from Run All to ${until}; CPU seconds meanwhile: ${PARTS.map((p) => `${p} ${c[p].toFixed(2)}`).join(', ')}`,
       ),
     );
+  const setups = new Set([...train.vs, ...train.cli].map((r) => r.setup));
+  for (const path of ['vs', 'cli'] as const)
+    console.log(`kernel set-up, ${path === 'vs' ? 'VS Code' : 'tfnb run'}: ${[...new Set(train[path].map((r) => r.setup))].join(' | ')}`);
+  if (setups.size > 1) console.log('NOTE: the kernels were not started alike');
   cpuLines('trivial cells', 'the last cell', trivialCpu);
   cpuLines('MNIST', "the training's end", trainCpu);
   console.log(`\nload average (1, 5, 15 min) at the start and after each round: ${loads.join(' | ')}`);
