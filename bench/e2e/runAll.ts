@@ -4,6 +4,8 @@
  * - the MNIST tutorial (samples/02-mnist.ipynb on the 8,000 digits tfnb bundles, as
  *   bench/peers/mnist.ts, live curves and the loss log on): training samples/s;
  * - 100 trivial cells: the time per cell from the first cell's start to the last one's end.
+ * It also prints who used the CPU in VS Code's runs (kernel, extension host, code-server,
+ * Chromium), and during a cell that only waits: what VS Code costs while any cell runs.
  * Both are timed inside the kernel (the notebooks write what they measured to a file beside
  * them), so each path is measured the same way; every round starts a fresh kernel (`tfnb run`
  * always does; in VS Code, tfnb: Restart Kernel). Rounds alternate between the two paths so
@@ -28,6 +30,8 @@ const SUBSET = join(ROOT, 'dist', 'data', 'mnist-subset');
 const TRIVIAL_CELLS = 100;
 /** What the notebooks write: the training cell's time and samples, the trivial cells' span. */
 const TRAIN_RESULT = 'bench-train.json';
+const WAITING_SECONDS = 5;
+const WAITING_CELL = `await new Promise((r) => setTimeout(r, ${WAITING_SECONDS * 1000}));`;
 const TRIVIAL_RESULT = 'bench-trivial.json';
 
 /** `cpuMs`: the kernel's own CPU time meanwhile (process.cpuUsage: all its threads). */
@@ -176,7 +180,11 @@ async function main(): Promise<void> {
   writeFileSync(join(cliDir, 'trivial.ipynb'), trivialNotebook());
 
   const server = await startCodeServer({
-    workspaceFiles: { 'mnist.ipynb': mnistNotebook(epochs), 'trivial.ipynb': trivialNotebook() },
+    workspaceFiles: {
+      'mnist.ipynb': mnistNotebook(epochs),
+      'trivial.ipynb': trivialNotebook(),
+      'waiting.ipynb': notebookJson([{ kind: 'code', source: WAITING_CELL }]),
+    },
     // Not recorded, as `tfnb run --no-record`; the wasm backend, as `--backend wasm`.
     settings: {
       'tfnb.recordRuns': false,
@@ -194,6 +202,7 @@ async function main(): Promise<void> {
   /** VS Code only: CPU seconds each part used from the Run All click to the training cell's end. */
   const trainCpu: Array<Record<Part, number> & { wallSeconds: number }> = [];
   const trivialCpu: typeof trainCpu = [];
+  const waitingCpu: typeof trainCpu = [];
   try {
     const wb = await Workbench.open(browser, server);
 
@@ -219,6 +228,21 @@ async function main(): Promise<void> {
       await wb.waitForStatus(/idle/, timeoutMs);
       return { value, wallMs, cpu };
     };
+
+    // What VS Code itself costs while a cell runs: one that only waits, no output.
+    await wb.openFromExplorer('waiting.ipynb');
+    await wb.runCell(0);
+    await wb.waitForCellDone(0, 180_000); // starts the kernel
+    for (let i = 0; i < rounds; i++) {
+      const cpu0 = cpuByPart();
+      const t0 = performance.now();
+      await wb.runCell(0);
+      await wb.waitForCellDone(0, 60_000);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu1 = cpuByPart();
+      waitingCpu.push({ ...(Object.fromEntries(PARTS.map((p) => [p, cpu1[p] - cpu0[p]])) as Record<Part, number>), wallSeconds: seconds });
+    }
+    await wb.closeActiveEditorWithoutSaving();
 
     await wb.openFromExplorer('trivial.ipynb');
     for (let i = 0; i < rounds && values.only !== 'mnist'; i++) {
@@ -307,6 +331,7 @@ async function main(): Promise<void> {
   for (const path of ['vs', 'cli'] as const)
     console.log(`kernel set-up, ${path === 'vs' ? 'VS Code' : 'tfnb run'}: ${[...new Set(train[path].map((r) => r.setup))].join(' | ')}`);
   if (setups.size > 1) console.log('NOTE: the kernels were not started alike');
+  cpuLines(`a cell waiting ${WAITING_SECONDS} s`, 'its end', waitingCpu);
   cpuLines('trivial cells', 'the last cell', trivialCpu);
   cpuLines('MNIST', "the training's end", trainCpu);
   console.log(`\nload average (1, 5, 15 min) at the start and after each round: ${loads.join(' | ')}`);
