@@ -276,6 +276,7 @@ async function main(): Promise<void> {
   const perCell = (r: TrivialResult) => r.spanMs / (TRIVIAL_CELLS - 1);
   const cpuPerSample = (r: TrainResult) => (1000 * r.cpuMs) / r.samples;
   const busy = (r: TrivialResult) => r.cpuMs / r.spanMs;
+  const onCpu = (r: TrainResult) => r.cpuMs / r.ms;
   const [vsRate, cliRate] = [median(train.vs.map(rate)), median(train.cli.map(rate))];
   const [vsCell, cliCell] = [median(trivial.vs.map(perCell)), median(trivial.cli.map(perCell))];
   const rows: Row[] = [
@@ -286,6 +287,22 @@ async function main(): Promise<void> {
       tfnb: `${Math.round(vsRate)}/s (${train.vs.map((r) => Math.round(rate(r))).join(', ')})`,
       baseline: `${Math.round(cliRate)}/s (${train.cli.map((r) => Math.round(rate(r))).join(', ')})`,
       baselineName: '`tfnb run`, same notebook',
+    },
+    {
+      ratio: median(train.vs.map((r, i) => rate(r) / rate(train.cli[i]!))),
+      target: '≥ 1.0',
+      what: 'the same, each VS Code round ÷ the `tfnb run` round right after it (less exposed to load swings), median',
+      tfnb: train.vs.map((r, i) => (rate(r) / rate(train.cli[i]!)).toFixed(2)).join(', '),
+      baseline: '',
+      baselineName: '',
+    },
+    {
+      ratio: median(train.vs.map(onCpu)) / median(train.cli.map(onCpu)),
+      target: '',
+      what: 'MNIST training: share of the training time the kernel was on the CPU (the rest: waiting for it)',
+      tfnb: `${(100 * median(train.vs.map(onCpu))).toFixed(0)} %`,
+      baseline: `${(100 * median(train.cli.map(onCpu))).toFixed(0)} %`,
+      baselineName: '`tfnb run`',
     },
     {
       ratio: vsCell / cliCell,
@@ -302,6 +319,14 @@ async function main(): Promise<void> {
       tfnb: `${median(train.vs.map(cpuPerSample)).toFixed(1)} µs`,
       baseline: `${median(train.cli.map(cpuPerSample)).toFixed(1)} µs`,
       baselineName: '`tfnb run`',
+    },
+    {
+      ratio: median(trivial.vs.map((r, i) => perCell(r) / perCell(trivial.cli[i]!))),
+      target: '≤ 1.0',
+      what: 'the same, each VS Code round ÷ the `tfnb run` round right after it, median',
+      tfnb: trivial.vs.map((r, i) => (perCell(r) / perCell(trivial.cli[i]!)).toFixed(2)).join(', '),
+      baseline: '',
+      baselineName: '',
     },
     {
       ratio: median(trivial.vs.map(busy)) / median(trivial.cli.map(busy)),
