@@ -313,20 +313,20 @@ async function main(): Promise<void> {
       baselineName: '`tfnb run`, same notebook',
     },
     {
-      ratio: median(train.vs.map(cpuPerSample)) / median(train.cli.map(cpuPerSample)),
-      target: '',
-      what: 'MNIST training: kernel CPU time per sample (the same work? then a slower VS Code run waited for the CPU)',
-      tfnb: `${median(train.vs.map(cpuPerSample)).toFixed(1)} µs`,
-      baseline: `${median(train.cli.map(cpuPerSample)).toFixed(1)} µs`,
-      baselineName: '`tfnb run`',
-    },
-    {
       ratio: median(trivial.vs.map((r, i) => perCell(r) / perCell(trivial.cli[i]!))),
       target: '≤ 1.0',
       what: 'the same, each VS Code round ÷ the `tfnb run` round right after it, median',
       tfnb: trivial.vs.map((r, i) => (perCell(r) / perCell(trivial.cli[i]!)).toFixed(2)).join(', '),
       baseline: '',
       baselineName: '',
+    },
+    {
+      ratio: median(train.vs.map(cpuPerSample)) / median(train.cli.map(cpuPerSample)),
+      target: '',
+      what: 'MNIST training: kernel CPU time per sample (the same work? then a slower VS Code run waited for the CPU)',
+      tfnb: `${median(train.vs.map(cpuPerSample)).toFixed(1)} µs`,
+      baseline: `${median(train.cli.map(cpuPerSample)).toFixed(1)} µs`,
+      baselineName: '`tfnb run`',
     },
     {
       ratio: median(trivial.vs.map(busy)) / median(trivial.cli.map(busy)),
@@ -345,7 +345,11 @@ async function main(): Promise<void> {
       baselineName: '',
     },
   ];
-  printTable('Run All in VS Code (code-server 4.100.3, headless Chromium) vs `tfnb run`, wasm backend', rows);
+  // Rows of a part left out (--only) have no numbers.
+  printTable(
+    'Run All in VS Code (code-server 4.100.3, headless Chromium) vs `tfnb run`, wasm backend',
+    rows.filter((r) => !Number.isNaN(r.ratio)),
+  );
   const cpuLines = (what: string, until: string, rows: typeof trainCpu) =>
     rows.forEach((c, i) =>
       console.log(
