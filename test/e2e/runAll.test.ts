@@ -3,7 +3,7 @@
  * their turn (docs/protocol.md, "Cells sent ahead"), yet behave as a one-at-a-time queue — they
  * run in order with their own outputs and numbers, a failing cell stops the ones after it, and
  * an interrupt drops the queued ones. What did not run is checked in the kernel too, not only
- * on screen.
+ * on screen. A cell edited while it waits runs the code it was queued with (as in JupyterLab).
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -38,6 +38,13 @@ const INTERRUPT_NOTEBOOK = notebookJson([
   { kind: 'code', source: "ran.join(',')" },
 ]);
 
+/** A cell that holds the queue a while, and one behind it to edit while it waits. */
+const EDIT = { holds: 0, edited: 1 } as const;
+const EDIT_NOTEBOOK = notebookJson([
+  { kind: 'code', source: "await new Promise((r) => setTimeout(r, 10_000));\n'held'" },
+  { kind: 'code', source: "'as queued'" },
+]);
+
 describe('Run All sends cells ahead and keeps their semantics (code-server)', { timeout: 600_000 }, () => {
   let server: RunningCodeServer;
   let browser: BrowserContext;
@@ -45,7 +52,7 @@ describe('Run All sends cells ahead and keeps their semantics (code-server)', { 
 
   before(async () => {
     server = await startCodeServer({
-      workspaceFiles: { 'order.ipynb': ORDER_NOTEBOOK, 'interrupt.ipynb': INTERRUPT_NOTEBOOK },
+      workspaceFiles: { 'order.ipynb': ORDER_NOTEBOOK, 'interrupt.ipynb': INTERRUPT_NOTEBOOK, 'edit.ipynb': EDIT_NOTEBOOK },
       settings: { 'tfnb.recordRuns': false },
     });
     browser = await launchBrowser(server);
@@ -129,5 +136,28 @@ describe('Run All sends cells ahead and keeps their semantics (code-server)', { 
     const check = await wb.waitForOutputs(WAIT.check, (o) => o.texts.length === 1);
     assert.deepEqual(check.texts, ["'first,waits'"]);
     assert.equal(await wb.executionOrder(WAIT.check), '[3]');
+    await wb.closeActiveEditorWithoutSaving();
+  });
+
+  it('a cell edited while it waits in the queue runs the code it was queued with; the edit runs next time', async () => {
+    await wb.openFromExplorer('edit.ipynb');
+    await wb.runAllFromToolbar();
+    await wb.waitForCellState(EDIT.holds, 'executing', 180_000);
+    assert.equal(await wb.cellState(EDIT.edited), 'pending');
+    // Typed over while it waits (it is in the kernel already, sent ahead).
+    const row = await wb.revealCell(EDIT.edited);
+    await row.locator('.cell-editor-container').first().click();
+    await wb.page.keyboard.press('Control+a');
+    await wb.page.keyboard.press('Delete');
+    await wb.page.keyboard.type("'as edited'");
+    await row.locator('.view-lines', { hasText: "'as edited'" }).waitFor({ timeout: 10_000 });
+    assert.equal(await wb.cellState(EDIT.holds), 'executing', 'the edit was made while the cell was still queued');
+
+    assert.equal(await wb.waitForCellDone(EDIT.edited, 60_000), 'success');
+    const queued = await wb.waitForOutputs(EDIT.edited, (o) => o.texts.length === 1);
+    assert.deepEqual(queued.texts, ["'as queued'"]);
+    await wb.runCell(EDIT.edited);
+    await wb.waitForOutputs(EDIT.edited, (o) => o.texts[0] === "'as edited'", 60_000);
+    assert.equal(await wb.executionOrder(EDIT.edited), '[3]');
   });
 });
