@@ -107,8 +107,13 @@ interface ClientKill {
   reason: string;
 }
 
-/** How many cells may wait inside the kernel (compiled ahead) besides the running one. */
-const MAX_SENT_AHEAD = 8;
+/**
+ * How many cells may wait inside the kernel (compiled ahead) besides the running one. Enough
+ * that the kernel does not run dry while this process waits for the CPU: with 8, on a loaded
+ * 2-core machine, 100 trivial cells took about 4.5 ms each through `tfnb run` and 9 ms through
+ * VS Code (the kernel idle most of the time); with 64, about 3 and 5 ms (docs/performance.md).
+ */
+const MAX_SENT_AHEAD = 64;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 export const DEFAULT_INTERRUPT_GRACE_MS = 5_000;
 const DEFAULT_REMEMBER_FINISHED = 10_000;

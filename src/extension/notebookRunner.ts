@@ -1,7 +1,8 @@
 /**
  * VS Code's sink of the execution queue (src/client/executionQueue.ts): each cell run becomes a
  * NotebookCellExecution. Cells wait in the queue (shown as pending) and are sent to the kernel
- * ahead, like `tfnb run` does; each gets its execution number when it starts; a failing,
+ * ahead, like `tfnb run` does (the code a cell had when it was queued: an edit while it waits
+ * applies at its next run); each gets its execution number when it starts; a failing,
  * interrupted or killed cell cancels the cells queued behind it; display ids work as in Jupyter
  * (the queue sends an update to every execution that showed the id).
  */
@@ -184,6 +185,10 @@ export class NotebookRunner {
         run.began = true;
         run.executionCount = executionCount;
         writer.begin(run.execution, executionCount);
+        // A cell runs the code it had when it was queued (it is in the kernel, compiled, by now), as
+        // in JupyterLab; an edit made while it waited applies at its next run. Said in the log.
+        if (run.cell.document.getText() !== run.code)
+          this.log.info(`cell ${run.cell.index + 1} was edited while it waited: it ran the code it had when it was queued`);
       },
       onEnd: (outcome) => this.end(run, outcome),
       onStream: (name, text) => writer.stream(name, text),
