@@ -236,6 +236,35 @@ describe('fused evaluate', () => {
     }
   });
 
+  it("runs evaluate's whole loop (no per-batch gather), and evaluateDataset through the test function", async () => {
+    const c: DenseCase = {
+      input: [10],
+      hidden: [{ units: 8, activation: 'relu', useBias: true }],
+      outUnits: 4,
+      outActivation: 'softmax',
+      loss: 'sparseCategoricalCrossentropy',
+      batch: 50,
+      steps: 1,
+      seed: 31,
+    };
+    const model = buildDense(c);
+    const { x, y } = denseData(c);
+    const profile = await tf.profile(() => {
+      tf.dispose(model.evaluate(x, y, { batchSize: 16 }) as tf.Scalar[]);
+    });
+    assert.ok(!profile.kernelNames.includes('GatherV2'), profile.kernelNames.join(','));
+    const [fused, reference] = await both(async () => {
+      const dataset = tf.data.zip({ xs: tf.data.array(x.unstack()), ys: tf.data.array(y.unstack()) }).batch(16);
+      const out = (await model.evaluateDataset(dataset as unknown as Parameters<tf.LayersModel['evaluateDataset']>[0], {})) as tf.Scalar[];
+      const values = out.map((t) => t.dataSync()[0]!);
+      tf.dispose(out);
+      return values;
+    });
+    assert.ok(relativeDiff(fused, reference) < 1e-5, `${fused} vs ${reference}`);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('leaves a model whose loss it does not compute to tfjs, with the reason', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
     model.compile({ optimizer: 'sgd', loss: 'meanAbsoluteError' });
