@@ -181,12 +181,14 @@ describe('fused evaluate', () => {
         const model = buildDense(c);
         const { x, y } = denseData(c);
         logged.length = 0;
+        const before = tf.memory().numTensors;
         const [fused, reference] = await both(() => {
           const out = model.evaluate(x, y, { batchSize }) as tf.Scalar[];
           const values = out.map((s) => s.dataSync()[0]!);
           tf.dispose(out);
           return values;
         });
+        assert.equal(tf.memory().numTensors, before, 'evaluate left no tensor behind');
         assert.ok(
           logged.some((l) => /^fused evaluate: model /.test(l)),
           logged.join('\n'),
