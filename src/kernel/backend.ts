@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as bundledTf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
 import { installFusedAdam } from './fused/adam';
+import { installEpochTotals } from './fused/epochTotals';
 import { findInstalledPackage } from './packages';
 import { installFusedSparseCrossEntropy } from './fused/sparseCrossEntropy';
 import { setupWasmBackend } from './wasm/index';
@@ -126,6 +127,7 @@ async function loadRung(rung: BackendName, options: BackendOptions, attempts: Ba
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   installFusedAdam(tf, ['cpu']);
   installFusedSparseCrossEntropy(tf, ['cpu']);
+  installEpochTotals(tf);
   attempts.push({ backend: 'cpu', ok: true, detail: 'pure JavaScript' });
   return { tf, info: { name: 'cpu', tfBackend: 'cpu', tfVersion: tf.version.tfjs, gpu: false, attempts } };
 }

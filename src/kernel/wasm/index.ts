@@ -9,6 +9,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installFusedAdam } from '../fused/adam';
 import { installFusedSparseCrossEntropy } from '../fused/sparseCrossEntropy';
+import { installEpochTotals } from '../fused/epochTotals';
 import { installFusedTrainStep } from '../fused/trainStep/install';
 import { supportComplexStorage } from './complexStorage';
 import { registerFillIns, replacedKernels, type FilledKernel } from './fillIns';
@@ -67,6 +68,7 @@ export async function setupWasmBackend(tf: typeof tfType, options: WasmSetupOpti
   installFusedAdam(tf, ['wasm', 'cpu']);
   installFusedSparseCrossEntropy(tf, ['wasm', 'cpu']);
   installFusedTrainStep(tf, log);
+  installEpochTotals(tf);
   const warnings = captureWarnings();
   let selected: boolean;
   try {

@@ -19,7 +19,8 @@
  * With `fma` the multiply-adds are relaxed SIMD's f32x4.relaxed_madd (one fused multiply-add
  * where the CPU has it: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd).
  */
-import { I32, V128, functionBody, instantiateOnMemory, sleb, uleb } from './assembler';
+import { I32, V128, functionBody, instantiateOnMemory } from './assembler';
+import { multiplyAdd, op } from './simdOps';
 
 export type Gemm = (
   a: number,
@@ -37,42 +38,9 @@ export type Gemm = (
 export interface GemmSimd {
   nn: Gemm;
   tn: Gemm;
-  /** tn skipping the steps where A's four values are all zero (B must be finite). */
-  tnSparse: Gemm;
   /** Whether the multiply-adds are fused (relaxed SIMD). */
   fma: boolean;
 }
-
-const simd = (opcode: number) => [0xfd, ...uleb(opcode)];
-const memarg = (offset: number) => [4, ...uleb(offset)];
-const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  mul: [0x6c],
-  ltU: [0x49],
-  eqz: [0x45],
-  shl: [0x74],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  else: [0x05],
-  end: [0x0b],
-  brIf: (d: number) => [0x0d, d],
-  load: (offset = 0) => [...simd(0x00), ...memarg(offset)],
-  loadSplat: (offset = 0) => [...simd(0x09), 2, ...uleb(offset)],
-  store: (offset = 0) => [...simd(0x0b), ...memarg(offset)],
-  zero: [...simd(0x0c), ...Array<number>(16).fill(0)],
-  negInf: [...simd(0x0c), ...[0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff]],
-  fadd: simd(0xe4),
-  // f32x4.relaxed_madd(a, b, c) = a * b + c, fused where the CPU can.
-  fma: simd(0x105),
-  fmul: simd(0xe6),
-  fmax: simd(0xe9),
-  anyTrue: simd(0x53),
-};
 
 // Parameters.
 const [A, B, C, BIAS, M, N, K, RELU, LDA, LDB, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -84,15 +52,7 @@ const [J0, I0, PA, PB, PB_END, PC, STRIDE_B, STRIDE_A, PA1, PA2, PA3, STRIDE_C] 
 const ACC = 23;
 const [B0, B1, BIAS0, BIAS1, FLOOR, SPLAT] = [31, 32, 33, 34, 35, 36];
 
-/** acc += a * b, with a and b on the stack: fused (relaxed SIMD) or a multiply and an add. */
-const multiplyAdd = (fma: boolean, acc: number) => (fma ? [...op.get(acc), ...op.fma] : [...op.fmul, ...op.get(acc), ...op.fadd]);
-
-/**
- * `skipZeros` (tn only): a step of k whose four values of A are all +0.0 (bit for bit) adds
- * nothing and is skipped — MNIST images are mostly background, so most of xᵀ·dz for the first
- * layer. Exact while B is finite (0 · NaN would be NaN); the caller checks that.
- */
-function body(transposedA: boolean, fma: boolean, skipZeros = false): number[] {
+function body(transposedA: boolean, fma: boolean): number[] {
   const rows = [0, 1, 2, 3];
   // Loop order: the operand read many times should stay in cache. A plain product walks column
   // strips outside (one strip of B, k × 32 bytes, serves every row block); a transposed one walks
@@ -134,7 +94,6 @@ function body(transposedA: boolean, fma: boolean, skipZeros = false): number[] {
           ...op.set(PA3),
         ]),
     ...op.loop, // over k
-    ...(skipZeros ? [...op.get(PA), ...op.load(0), ...op.anyTrue, ...op.if] : []),
     ...op.get(PB),
     ...op.load(0),
     ...op.set(B0),
@@ -154,7 +113,6 @@ function body(transposedA: boolean, fma: boolean, skipZeros = false): number[] {
       ...multiplyAdd(fma, ACC + 2 * r + 1),
       ...op.set(ACC + 2 * r + 1),
     ]),
-    ...(skipZeros ? op.end : []),
     ...(transposedA
       ? [...op.get(PA), ...op.get(STRIDE_A), ...op.add, ...op.set(PA)]
       : [PA, PA1, PA2, PA3].flatMap((p) => [...op.get(p), ...op.i32(4), ...op.add, ...op.set(p)])),
@@ -277,10 +235,10 @@ export function createGemmSimd(memory: WebAssembly.Memory, fma: boolean | 'auto'
       const exports = instantiateOnMemory(
         memory,
         Array<number>(PARAMS).fill(I32),
-        ['gemm_nn', 'gemm_tn', 'gemm_tn_sparse'],
-        [body(false, useFma), body(true, useFma), body(true, useFma, true)],
+        ['gemm_nn', 'gemm_tn'],
+        [body(false, useFma), body(true, useFma)],
       );
-      return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm, tnSparse: exports.gemm_tn_sparse as Gemm, fma: useFma };
+      return { nn: exports.gemm_nn as Gemm, tn: exports.gemm_tn as Gemm, fma: useFma };
     } catch {
       return undefined;
     }

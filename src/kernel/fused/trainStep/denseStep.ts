@@ -14,7 +14,10 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../../tfType';
+import { wasmMemoryOf } from '../../wasm/backendMemory';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
+import { createSparseProducts, type SparseProducts } from '../../wasm/sparseProducts';
+import { createDenseBackward, type DenseBackward } from '../../wasm/denseBackward';
 import { applyDropout, dropoutBackward, drawMultipliers } from './dropoutMask';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import { applyOptimizerUpdate, type WeightUpdate } from './optimizerUpdate';
@@ -34,13 +37,6 @@ interface BackendBits {
 }
 
 const up = (v: number, to: number) => Math.ceil(v / to) * to;
-
-/** Whether a [rows × units] block (row stride `stride`) holds no NaN or infinity: its sum is finite. */
-function finite(heap: Float32Array, offset: number, rows: number, units: number, stride: number): boolean {
-  let sum = 0;
-  for (let r = 0; r < rows; r++) for (let j = 0, p = offset + r * stride; j < units; j++) sum += heap[p + j]!;
-  return Number.isFinite(sum);
-}
 
 interface StageBuffers {
   /** Outputs after the activation [rows × n8]. */
@@ -66,8 +62,15 @@ export class DenseTrainer {
   private block = 0;
   private input = 0;
   private buffers: StageBuffers[] = [];
+  /** The zero-skipping products' lists (8 bytes a step) and allFinite's answer. */
+  private scratch = 0;
+  private finiteFlag = 0;
   private stepsSinceSample = 0;
   private inputIsSparse = false;
+  /** Zero-skipping products for the first layer when its input is mostly zeros (images). */
+  private readonly sparse: SparseProducts | undefined;
+  /** ReLU's gradient and the bias gradient in SIMD (JavaScript loops where it is missing). */
+  private readonly backwardOps: DenseBackward | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -77,6 +80,9 @@ export class DenseTrainer {
   ) {
     this.wasm = backend.wasm as unknown as WasmModuleBits;
     this.backendBits = backend as unknown as BackendBits;
+    const memory = wasmMemoryOf(backend);
+    this.sparse = memory ? createSparseProducts(memory, gemm.fma) : undefined;
+    this.backwardOps = memory ? createDenseBackward(memory) : undefined;
   }
 
   dispose(): void {
@@ -105,6 +111,8 @@ export class DenseTrainer {
       return at;
     };
     const input = take(padded * up(this.plan.inputSize, 4));
+    const scratch = take(2 * Math.max(up(this.plan.inputSize, 4), padded));
+    const finiteFlag = take(4);
     const layout = this.plan.stages.map((s, l) => ({
       y: take(padded * up(s.units, 8)),
       g: take(padded * up(s.units, 8)),
@@ -124,6 +132,8 @@ export class DenseTrainer {
     this.heapF32().fill(0, base / 4, base / 4 + floats);
     const at = (floatOffset: number) => base + floatOffset * 4;
     this.input = at(input);
+    this.scratch = at(scratch);
+    this.finiteFlag = at(finiteFlag);
     this.buffers = layout.map((b) => ({
       y: at(b.y),
       g: at(b.g),
@@ -180,6 +190,8 @@ export class DenseTrainer {
       a = this.input;
     }
     const inputs: Array<[pointer: number, stride: number]> = [];
+    // Images are mostly background: the first layer's products then skip the zeros of its input.
+    const sparseInput = this.sparse !== undefined && this.sparseInput(a, rows, lda, stages[0]!.inputs);
 
     // Forward.
     stages.forEach((s, l) => {
@@ -201,7 +213,12 @@ export class DenseTrainer {
         bias = b.biasPadded;
       }
       inputs.push([a, lda]);
-      gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, s.activation === 'relu' ? 1 : 0, lda, ldb, n8);
+      const relu = s.activation === 'relu' ? 1 : 0;
+      if (l === 0 && sparseInput && this.finite(this.pointer(kernel), s.inputs * s.units)) {
+        this.sparse!.nnRows(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8, this.scratch);
+      } else {
+        gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8);
+      }
       activate(s.activation, { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 });
       a = b.y;
       lda = n8;
@@ -229,20 +246,27 @@ export class DenseTrainer {
       const b = this.buffers[l]!;
       const n8 = up(s.units, 8);
       if (masks[l]!.length > 0) dropoutBackward(masks[l]!, { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 });
-      activationBackward(
-        s.activation,
-        { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },
-        { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
-      );
+      if (s.activation === 'relu' && this.backwardOps) this.backwardOps.reluMask(b.g, b.y, rows * n8);
+      else
+        activationBackward(
+          s.activation,
+          { data: heap, offset: b.y / 4, rows, units: s.units, stride: n8 },
+          { data: heap, offset: b.g / 4, rows, units: s.units, stride: n8 },
+        );
       const [x, ldx] = inputs[l]!;
       // The input layer's xᵀ·dz skips all-zero groups of four inputs when the batch has many
       // (images' background); exact only while dz is finite, so checked first.
-      const sparse = l === 0 && this.sparseInput(x, rows, ldx, s.inputs) && finite(heap, b.g / 4, rows, s.units, n8);
-      (sparse ? gemm.tnSparse : gemm.tn)(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      if (l === 0 && sparseInput && this.finite(b.g, rows * n8)) {
+        this.sparse!.tnBlocks(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8, this.scratch);
+      } else {
+        gemm.tn(x, b.g, b.dw, 0, up(s.inputs, 4), n8, rows, 0, ldx, n8, n8);
+      }
       if (n8 !== s.units) {
         for (let r = 0; r < s.inputs; r++) heap.copyWithin(b.dw / 4 + r * s.units, b.dw / 4 + r * n8, b.dw / 4 + r * n8 + s.units);
       }
-      if (s.bias) {
+      if (s.bias && this.backwardOps) {
+        this.backwardOps.columnSums(b.g, b.db, rows, n8, n8);
+      } else if (s.bias) {
         const db = b.db / 4;
         const g0 = b.g / 4;
         for (let j = 0; j < s.units; j++) {
@@ -276,6 +300,15 @@ export class DenseTrainer {
       rekey: (v) => this.rekey(v),
     });
     return [loss, ...metrics];
+  }
+
+  /** Whether the `count` floats at `pointer` are all finite (skipping a zero of x is exact only then). */
+  private finite(pointer: number, count: number): boolean {
+    this.sparse!.allFinite(pointer, count, this.finiteFlag);
+    const heap = this.heapF32();
+    if (new Int32Array(heap.buffer)[this.finiteFlag / 4] !== 1) return false;
+    for (let i = count - (count % 4); i < count; i++) if (!Number.isFinite(heap[pointer / 4 + i]!)) return false;
+    return true;
   }
 
   /**
