@@ -181,12 +181,14 @@ describe('fused evaluate', () => {
         const model = buildDense(c);
         const { x, y } = denseData(c);
         logged.length = 0;
+        const before = tf.memory().numTensors;
         const [fused, reference] = await both(() => {
           const out = model.evaluate(x, y, { batchSize }) as tf.Scalar[];
           const values = out.map((s) => s.dataSync()[0]!);
           tf.dispose(out);
           return values;
         });
+        assert.equal(tf.memory().numTensors, before, 'evaluate left no tensor behind');
         assert.ok(
           logged.some((l) => /^fused evaluate: model /.test(l)),
           logged.join('\n'),
@@ -234,6 +236,35 @@ describe('fused evaluate', () => {
     for (const key of ['val_loss', 'val_acc', 'loss']) {
       assert.ok(relativeDiff(fused[key]!, reference[key]!) < 1e-5, `${key}: ${fused[key]} vs ${reference[key]}`);
     }
+  });
+
+  it("runs evaluate's whole loop (no per-batch gather), and evaluateDataset through the test function", async () => {
+    const c: DenseCase = {
+      input: [10],
+      hidden: [{ units: 8, activation: 'relu', useBias: true }],
+      outUnits: 4,
+      outActivation: 'softmax',
+      loss: 'sparseCategoricalCrossentropy',
+      batch: 50,
+      steps: 1,
+      seed: 31,
+    };
+    const model = buildDense(c);
+    const { x, y } = denseData(c);
+    const profile = await tf.profile(() => {
+      tf.dispose(model.evaluate(x, y, { batchSize: 16 }) as tf.Scalar[]);
+    });
+    assert.ok(!profile.kernelNames.includes('GatherV2'), profile.kernelNames.join(','));
+    const [fused, reference] = await both(async () => {
+      const dataset = tf.data.zip({ xs: tf.data.array(x.unstack()), ys: tf.data.array(y.unstack()) }).batch(16);
+      const out = (await model.evaluateDataset(dataset as unknown as Parameters<tf.LayersModel['evaluateDataset']>[0], {})) as tf.Scalar[];
+      const values = out.map((t) => t.dataSync()[0]!);
+      tf.dispose(out);
+      return values;
+    });
+    assert.ok(relativeDiff(fused, reference) < 1e-5, `${fused} vs ${reference}`);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 
   it('leaves a model whose loss it does not compute to tfjs, with the reason', async () => {

@@ -37,6 +37,44 @@ export function fusedPredict(tf: Tf, forward: DenseForward, x: tfType.Tensor): t
   return tf.tensor2d(values, [rows, units]);
 }
 
+/** The inputs and targets of an evaluation the fused pass can read: [x's byte offset, y], or undefined. */
+function readableBatch(
+  forward: DenseForward,
+  plan: TrainPlan,
+  data: readonly tfType.Tensor[],
+): [base: number, y: tfType.Tensor] | undefined {
+  const [x, y, ...weights] = data;
+  if (!x || !y || weights.some((w) => w !== undefined && w !== null)) return undefined;
+  const base = readableInput(forward, x);
+  if (base === undefined || !forward.weightsOnBackend() || forward.pointer(y) === undefined) return undefined;
+  const rows = x.shape[0]!;
+  const units = plan.stages[plan.stages.length - 1]!.units;
+  if (y.dtype !== 'float32' && y.dtype !== 'int32') return undefined;
+  if (y.shape[0] !== rows || y.size !== (plan.loss === 'sparseCategoricalCrossentropy' ? rows : rows * units)) return undefined;
+  return [base, y];
+}
+
+/** [loss, ...metrics] of rows [start, start + rows): the means tfjs's test function computes. */
+function testRows(
+  tf: Tf,
+  backend: BackendWasm,
+  forward: DenseForward,
+  plan: TrainPlan,
+  [base, y]: [number, tfType.Tensor],
+  start: number,
+  rows: number,
+): number[] {
+  const units = plan.stages[plan.stages.length - 1]!.units;
+  const perRow = plan.loss === 'sparseCategoricalCrossentropy' ? 1 : units;
+  const out = forward.run(base + start * forward.plan.inputSize * 4, rows);
+  // After the run: its buffers' allocation can replace the heap, and every view of it.
+  const labels = backend.typedArrayFromHeap(y) as Float32Array | Int32Array;
+  const batchLabels = labels.subarray(start * perRow, (start + rows) * perRow);
+  const unusedGradient = { data: new Float32Array(rows * units), offset: 0, rows, units, stride: units };
+  const loss = lossAndGradient(plan.loss, out, batchLabels, tf.backend().epsilon(), unusedGradient);
+  return [loss, ...plan.metrics.map((m) => accuracy(m, out, batchLabels))];
+}
+
 /**
  * One batch of evaluate: [loss, ...metrics] as tfjs's test function computes them (mean loss,
  * mean metric), or undefined when the batch is not one the fused pass takes (sample weights,
@@ -49,17 +87,34 @@ export function fusedTestBatch(
   plan: TrainPlan,
   data: tfType.Tensor[],
 ): number[] | undefined {
-  const [x, y, ...weights] = data;
-  if (!x || !y || weights.some((w) => w !== undefined && w !== null)) return undefined;
-  const base = readableInput(forward, x);
-  if (base === undefined || !forward.weightsOnBackend() || forward.pointer(y) === undefined) return undefined;
-  const rows = x.shape[0]!;
-  const units = plan.stages[plan.stages.length - 1]!.units;
-  if (y.dtype !== 'float32' && y.dtype !== 'int32') return undefined;
-  if (y.shape[0] !== rows || y.size !== (plan.loss === 'sparseCategoricalCrossentropy' ? rows : rows * units)) return undefined;
-  const out = forward.run(base, rows);
-  const labels = backend.typedArrayFromHeap(y) as Float32Array | Int32Array;
-  const unusedGradient = { data: new Float32Array(rows * units), offset: 0, rows, units, stride: units };
-  const loss = lossAndGradient(plan.loss, out, labels, tf.backend().epsilon(), unusedGradient);
-  return [loss, ...plan.metrics.map((m) => accuracy(m, out, labels))];
+  const readable = readableBatch(forward, plan, data);
+  return readable && testRows(tf, backend, forward, plan, readable, 0, data[0]!.shape[0]!);
+}
+
+/**
+ * tfjs's testLoop (evaluate, fit's validation) over all of `data` at once: its batches (in
+ * order, the last one short), each batch's values weighted by its size and summed, then divided
+ * by the sample count, every step in float32 as tfjs's scalar ops do it — without tfjs's
+ * per-batch gather of the rows and its scalar tensors. Undefined when the data are not readable.
+ */
+export function fusedTestLoop(
+  tf: Tf,
+  backend: BackendWasm,
+  forward: DenseForward,
+  plan: TrainPlan,
+  data: tfType.Tensor[],
+  batchSize: number,
+): number[] | undefined {
+  const readable = readableBatch(forward, plan, data);
+  if (!readable) return undefined;
+  const samples = data[0]!.shape[0]!;
+  const f = Math.fround;
+  let sums: number[] = [];
+  for (let start = 0; start < samples; start += batchSize) {
+    const rows = Math.min(batchSize, samples - start);
+    const values = testRows(tf, backend, forward, plan, readable, start, rows);
+    if (start === 0) sums = values.map(() => 0);
+    sums = sums.map((sum, i) => f(sum + f(rows * values[i]!)));
+  }
+  return sums.map((sum) => f(sum / samples));
 }

@@ -14,7 +14,7 @@ import { createGemmSimd, type GemmSimd } from '../../wasm/simdMatrixProduct';
 import { fmaWanted } from '../../wasm/relaxedSimd';
 import { DenseTrainer } from './denseStep';
 import { DenseForward } from './forward';
-import { fusedPredict, fusedTestBatch } from './inference';
+import { fusedPredict, fusedTestBatch, fusedTestLoop } from './inference';
 import { slotVariables } from './optimizerUpdate';
 import { forwardPlanFor, planFor, type ForwardPlan, type ModelInternals, type TrainPlan } from './plan';
 
@@ -178,11 +178,24 @@ export function installFusedTrainStep(tf: Tf, log: (message: string) => void): v
 
 type TestFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
 
-/** Hooks LayersModel.predictLoop and makeTestFunction: predict, evaluate and fit's validation. */
+/** The training plan (for its loss and metrics) and the forward pass evaluate runs, or undefined for tfjs's. */
+function evaluationFor(tf: Tf, model: ModelInternals, log: (message: string) => void): [TrainPlan, DenseForward] | undefined {
+  if (!fusedTrainStep.enabled) return undefined;
+  const plan = cachedPlan(tf, model).plan;
+  const forward = forwardFor(tf, model, 'evaluate', log, typeof plan === 'string' ? plan : undefined);
+  return forward && typeof plan === 'object' ? [plan, forward] : undefined;
+}
+
+/**
+ * Hooks LayersModel.predictLoop, makeTestFunction and testLoop: predict, evaluate and fit's
+ * validation (testLoop runs the model's own test function over all batches: when that is the
+ * function it is given, the fused loop replaces it; the test function itself serves other callers).
+ */
 function installInference(tf: Tf, log: (message: string) => void): void {
   const proto = tf.LayersModel.prototype as unknown as {
     predictLoop(ins: tfType.Tensor | tfType.Tensor[], batchSize?: number, verbose?: boolean): tfType.Tensor | tfType.Tensor[];
     makeTestFunction(): void;
+    testLoop(f: TestFunction, ins: tfType.Tensor[], batchSize?: number, verbose?: number, steps?: number): tfType.Scalar[];
   };
   const originalPredictLoop = proto.predictLoop;
   proto.predictLoop = function (this: ModelInternals, ins, batchSize, verbose) {
@@ -195,10 +208,16 @@ function installInference(tf: Tf, log: (message: string) => void): void {
     originalMakeTestFunction.call(this);
     const tfjsTest = this.testFunction;
     this.testFunction = (data) => {
-      const plan = fusedTrainStep.enabled ? cachedPlan(tf, this).plan : undefined;
-      const forward = plan && forwardFor(tf, this, 'evaluate', log, typeof plan === 'string' ? plan : undefined);
-      const values = forward && typeof plan === 'object' ? fusedTestBatch(tf, tf.backend() as BackendWasm, forward, plan, data) : undefined;
+      const evaluation = evaluationFor(tf, this, log);
+      const values = evaluation && fusedTestBatch(tf, tf.backend() as BackendWasm, evaluation[1], evaluation[0], data);
       return values ? values.map((v) => tf.scalar(v)) : tfjsTest(data);
     };
+  };
+  const originalTestLoop = proto.testLoop;
+  proto.testLoop = function (this: ModelInternals & { testFunction?: TestFunction }, f, ins, batchSize, verbose, steps) {
+    const own = f === this.testFunction && !verbose && (steps === undefined || steps === null) && Array.isArray(ins) && batchSize;
+    const evaluation = own ? evaluationFor(tf, this, log) : undefined;
+    const values = evaluation && fusedTestLoop(tf, tf.backend() as BackendWasm, evaluation[1], evaluation[0], ins, batchSize!);
+    return values ? values.map((v) => tf.scalar(v)) : originalTestLoop.call(this, f, ins, batchSize, verbose, steps);
   };
 }
