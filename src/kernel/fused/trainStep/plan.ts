@@ -1,8 +1,9 @@
 /**
- * Decides whether a compiled model can train through the fused step, and how: a chain of dense
- * layers (flatten and rate-0 dropout are free), one input, one output, a supported loss, accuracy
- * metrics only, Adam or plain SGD, no regularisers or constraints. Anything else gets a reason,
- * which the kernel log shows once per model, and tfjs's own training.
+ * Decides whether a compiled model can train through the fused step, and how: image stages
+ * (conv2d, max and average pooling, NHWC) on a rank-3 input, then a chain of dense layers (flatten
+ * and rate-0 dropout are free), one input, one output, a supported loss, accuracy metrics only,
+ * Adam or plain SGD, no regularisers or constraints. Anything else gets a reason, which the
+ * kernel log shows once per model, and tfjs's own training.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
@@ -22,7 +23,40 @@ export interface DenseStage {
   activation: Activation;
 }
 
+/** An NHWC image of one sample: height, width, channels. */
+export interface ImageShape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** A 2-D window sliding over an image: its size, strides and the padding before the first row/column. */
+export interface Window {
+  input: ImageShape;
+  output: ImageShape;
+  size: [number, number];
+  strides: [number, number];
+  padTop: number;
+  padLeft: number;
+}
+
+export interface ConvStage extends Window {
+  kind: 'conv';
+  /** [kh, kw, in, out]: read as a [kh·kw·in × out] matrix. */
+  kernel: LayerWeight;
+  bias: LayerWeight | undefined;
+  activation: Activation;
+}
+
+export interface PoolStage extends Window {
+  kind: 'maxPool' | 'avgPool';
+}
+
+export type ImageStage = ConvStage | PoolStage;
+
 export interface TrainPlan {
+  /** The image stages before the dense chain (none for a plain MLP). */
+  front: ImageStage[];
   stages: DenseStage[];
   inputSize: number;
   loss: LossKind;
@@ -72,6 +106,63 @@ function accuracyKind(loss: LossKind, units: number): MetricKind {
 
 const hasValue = (v: unknown) => v !== null && v !== undefined;
 
+const pair = (v: unknown, fallback: number): [number, number] =>
+  Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : v === undefined || v === null ? [fallback, fallback] : [Number(v), Number(v)];
+
+/** tfjs's output size and padding for a window (conv_util.computeConv2DInfo, dilation 1). */
+function slide(input: ImageShape, size: [number, number], strides: [number, number], padding: string, channels: number): Window {
+  const same = padding === 'same';
+  const outH = same ? Math.ceil(input.height / strides[0]) : Math.ceil((input.height - size[0] + 1) / strides[0]);
+  const outW = same ? Math.ceil(input.width / strides[1]) : Math.ceil((input.width - size[1] + 1) / strides[1]);
+  const padH = same ? Math.max(0, (outH - 1) * strides[0] + size[0] - input.height) : 0;
+  const padW = same ? Math.max(0, (outW - 1) * strides[1] + size[1] - input.width) : 0;
+  return {
+    input,
+    output: { height: outH, width: outW, channels },
+    size,
+    strides,
+    padTop: Math.floor(padH / 2),
+    padLeft: Math.floor(padW / 2),
+  };
+}
+
+/** The image stage for a conv2d or pooling layer, or why it has none. */
+function imageStage(cls: string, layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): ImageStage | string {
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') return `${layer.name} is ${String(config.dataFormat)}`;
+  const padding = String(config.padding ?? 'valid');
+  if (padding !== 'valid' && padding !== 'same') return `padding ${padding} of ${layer.name}`;
+  if (cls === 'Conv2D') {
+    const dilation = pair(config.dilationRate, 1);
+    if (dilation[0] !== 1 || dilation[1] !== 1) return `dilation ${dilation.join('x')} of ${layer.name} (fused: 1)`;
+    if (hasValue(config.groups) && config.groups !== 1) return `groups of ${layer.name}`;
+    const activation = String(config.activation ?? 'linear');
+    if (!ACTIVATIONS.includes(activation)) return `activation ${activation} of ${layer.name}`;
+    if (!layer.kernel) return `conv2d ${layer.name} is not built`;
+    const size = pair(config.kernelSize, 1);
+    const window = slide(input, size, pair(config.strides, 1), padding, Number(config.filters));
+    if (window.output.height < 1 || window.output.width < 1) return `${layer.name} has an empty output`;
+    return { kind: 'conv', ...window, kernel: layer.kernel, bias: layer.bias, activation: activation as Activation };
+  }
+  const size = pair(config.poolSize, 2);
+  const strides = pair(config.strides ?? config.poolSize, 2);
+  const window = slide(input, size, strides, padding, input.channels);
+  // tfjs averages a window cut by 'same' padding over its valid cells; only full windows are fused.
+  if (cls === 'AveragePooling2D' && (window.padTop > 0 || window.padLeft > 0 || !fullWindows(window)))
+    return `average pooling ${layer.name} with padded windows`;
+  if (window.output.height < 1 || window.output.width < 1) return `${layer.name} has an empty output`;
+  return { kind: cls === 'MaxPooling2D' ? 'maxPool' : 'avgPool', ...window };
+}
+
+/** Whether every window lies inside the image (no padding at the bottom or right either). */
+function fullWindows(w: Window): boolean {
+  return (
+    (w.output.height - 1) * w.strides[0] + w.size[0] - w.padTop <= w.input.height &&
+    (w.output.width - 1) * w.strides[1] + w.size[1] - w.padLeft <= w.input.width
+  );
+}
+
+const IMAGE_LAYERS = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D'];
+
 /** The plan for `model`, or why it cannot have one. */
 export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'more than one input or output';
@@ -87,8 +178,11 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
   if (inputShape.some((d) => d === null)) return 'an input shape with unknown dimensions';
   const inputSize = (inputShape as number[]).reduce((a, b) => a * b, 1);
   const stages: DenseStage[] = [];
+  const front: ImageStage[] = [];
   let width = inputSize;
   let flat = inputShape.length === 1;
+  let image: ImageShape | undefined =
+    inputShape.length === 3 ? { height: inputShape[0]!, width: inputShape[1]!, channels: inputShape[2]! } : undefined;
   let previous: LayerInternals | undefined;
   for (const layer of model.layers) {
     const cls = layer.getClassName();
@@ -101,7 +195,18 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
     if (previous && (inbound.length !== 1 || inbound[0] !== previous)) return `layer ${layer.name} is not in a single chain`;
     previous = layer;
     const config = layer.getConfig();
-    if (cls === 'Flatten') {
+    if (IMAGE_LAYERS.includes(cls)) {
+      if (flat || !image) return `${cls} ${layer.name} on an input that is not an NHWC image`;
+      for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']) {
+        if (hasValue(config[key])) return `${key} on ${layer.name}`;
+      }
+      if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
+      const stage = imageStage(cls, layer, config, image);
+      if (typeof stage === 'string') return stage;
+      front.push(stage);
+      image = stage.output;
+      width = image.height * image.width * image.channels;
+    } else if (cls === 'Flatten') {
       flat = true;
     } else if (cls === 'Dropout') {
       if (config.rate !== 0) return `dropout ${layer.name} with rate ${String(config.rate)} (its random mask is tfjs's to draw)`;
@@ -118,7 +223,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
       width = units;
     } else {
-      return `layer ${cls} (fused: Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Conv2D, MaxPooling2D, AveragePooling2D, Dense, Flatten, Dropout with rate 0)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
@@ -136,10 +241,24 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
   const trainable = new Map<LayerWeight, number>();
   const collected = model.collectedTrainableWeights ?? [];
   collected.forEach((w, i) => trainable.set(w, i));
-  const ours = new Set(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
-  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the dense layers';
+  const ours = new Set(weightsOf({ front, stages }));
+  if (collected.some((w) => !ours.has(w))) return 'trainable weights outside the fused layers';
   for (const w of ours) if (w.read().dtype !== 'float32') return 'a weight that is not float32';
 
-  const summary = `${stages.map((s) => `dense ${s.inputs}→${s.units} ${s.activation}`).join(', ')}; ${loss}; ${kind}`;
-  return { stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
+  const summary = `${[...front.map(describeImageStage), ...stages.map((s) => `dense ${s.inputs}→${s.units} ${s.activation}`)].join(', ')}; ${loss}; ${kind}`;
+  return { front, stages, inputSize, loss, metrics, optimizer: kind, trainable, summary };
+}
+
+/** Every weight of the plan's layers, trainable or not. */
+export function weightsOf(plan: Pick<TrainPlan, 'front' | 'stages'>): LayerWeight[] {
+  const convs = plan.front.filter((s): s is ConvStage => s.kind === 'conv');
+  return [...convs, ...plan.stages].flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
+}
+
+function describeImageStage(s: ImageStage): string {
+  const shape = (i: ImageShape) => `${i.height}x${i.width}x${i.channels}`;
+  const window = `${s.size.join('x')}/${s.strides.join('x')}${s.padTop || s.padLeft ? ' padded' : ''}`;
+  return s.kind === 'conv'
+    ? `conv ${window} ${shape(s.input)}→${shape(s.output)} ${s.activation}`
+    : `${s.kind} ${window} →${shape(s.output)}`;
 }
