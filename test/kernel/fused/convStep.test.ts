@@ -37,6 +37,8 @@ interface Case {
   batch: number;
   steps: number;
   seed: number;
+  /** Adam's epsilon (tfjs's default 1e-7 when absent). */
+  adamEpsilon?: number;
 }
 
 function build(c: Case): tf.LayersModel {
@@ -76,7 +78,11 @@ function build(c: Case): tf.LayersModel {
     }),
   );
   const model = tf.sequential({ layers });
-  model.compile({ optimizer: c.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.1), loss: c.loss, metrics: ['accuracy'] });
+  model.compile({
+    optimizer: c.optimizer === 'adam' ? tf.train.adam(0.01, 0.9, 0.999, c.adamEpsilon) : tf.train.sgd(0.1),
+    loss: c.loss,
+    metrics: ['accuracy'],
+  });
   return model;
 }
 
@@ -160,15 +166,18 @@ const convArb = fc.record({
   activation: act,
   useBias: fc.boolean(),
 });
-const poolArb = fc.record(
-  {
-    kind: fc.constantFrom<'maxPool' | 'avgPool'>('maxPool', 'avgPool'),
-    pool: fc.constantFrom<2 | 3>(2, 3),
-    strides: fc.constantFrom<1 | 2>(1, 2),
-    padding: fc.constant<'valid'>('valid'),
-  },
-  { requiredKeys: ['kind', 'pool', 'padding'] },
-);
+const poolArb = fc
+  .record(
+    {
+      kind: fc.constantFrom<'maxPool' | 'avgPool'>('maxPool', 'avgPool'),
+      pool: fc.constantFrom<2 | 3>(2, 3),
+      strides: fc.constantFrom<1 | 2>(1, 2),
+      padding: fc.constantFrom<'valid' | 'same'>('valid', 'same'),
+    },
+    { requiredKeys: ['kind', 'pool', 'padding'] },
+  )
+  // The fused step leaves average pooling over padded windows to tfjs (see plan.ts).
+  .map((p): ImageLayer => (p.kind === 'avgPool' ? { ...p, padding: 'valid' } : p));
 const caseArb: fc.Arbitrary<Case> = fc.record({
   input: fc.tuple(fc.integer({ min: 4, max: 11 }), fc.integer({ min: 4, max: 11 }), fc.integer({ min: 1, max: 4 })),
   layers: fc.array(fc.oneof(convArb, convArb, poolArb), { minLength: 1, maxLength: 3 }),
@@ -179,6 +188,12 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   batch: fc.integer({ min: 1, max: 9 }),
   steps: fc.integer({ min: 1, max: 3 }),
   seed: fc.integer({ min: 1, max: 10000 }),
+  // Adam divides each gradient by its own size (plus epsilon): a weight gradient that cancels to
+  // ~1e-7 (a sum over a few rows) has float32 noise of its terms' size — different summation
+  // orders of tfjs's and the fused products — which Adam turns into a whole step of noise. With
+  // epsilon 1e-4 the comparison sees the implementation, not that amplification (the bench CNN
+  // case above keeps tfjs's default; SGD cases none of it).
+  adamEpsilon: fc.constant(1e-4),
 });
 
 /** Whether every layer's output is at least 1x1 (tfjs refuses smaller). */
@@ -250,18 +265,43 @@ describe('fused training step: conv2d and pooling on wasm', () => {
     model.dispose();
   });
 
-  it("matches tfjs's step over random conv and pooling models, shapes, losses, optimizers and seeds", async () => {
+  /** Random cases, each trained fused and by tfjs, with the fused step's settings of `setup` while fused. */
+  async function property(runs: number, setup: () => () => void): Promise<void> {
     logged.length = 0;
     await fc.assert(
       fc.asyncProperty(caseArb.filter(fits), async (c) => {
-        const fused = await train(c, true);
+        const restore = setup();
+        let fused: Run;
+        try {
+          fused = await train(c, true);
+        } finally {
+          restore();
+        }
         const line = logged.filter((l) => l.startsWith('fused training step')).pop() ?? '';
         assert.match(line, /fused training step: model/, 'the model trained through the fused step');
-        const reference = await train(c, false);
-        assertSame(c, fused, reference);
+        assertSame(c, fused, await train(c, false));
       }),
-      { numRuns: Number(process.env.TFNB_FUSED_RUNS ?? 40), seed: Number(process.env.TFNB_FUSED_SEED ?? 20261207), verbose: true },
+      { numRuns: Number(process.env.TFNB_FUSED_RUNS ?? runs), seed: Number(process.env.TFNB_FUSED_SEED ?? 20261207), verbose: true },
     );
+  }
+
+  it("matches tfjs's step over random conv and pooling models, shapes, losses, optimizers and seeds", async () => {
+    await property(100, () => () => {});
+  });
+
+  it('gives the same with its JavaScript loops instead of the SIMD ones', async () => {
+    await property(12, () => {
+      process.env.TFNB_FUSED_IMAGE_SIMD = 'off';
+      return () => delete process.env.TFNB_FUSED_IMAGE_SIMD;
+    });
+  });
+
+  it('gives the same with plain SIMD multiply-adds (no FMA)', async () => {
+    await property(12, () => {
+      const before = fusedTrainStep.fma;
+      fusedTrainStep.fma = false;
+      return () => (fusedTrainStep.fma = before);
+    });
   });
 
   it('leaves what it cannot take to tfjs, with the reason in the log', async () => {
