@@ -304,6 +304,57 @@ describe('fused training step: conv2d and pooling on wasm', () => {
     });
   });
 
+  it('gives the history, validation and predictions of tfjs inside model.fit', async () => {
+    const c: Case = {
+      input: [8, 8, 3],
+      layers: [
+        { kind: 'conv', filters: 4, kernel: [3, 3], strides: 1, padding: 'same', activation: 'relu', useBias: true },
+        { kind: 'maxPool', pool: 2, padding: 'valid' },
+      ],
+      hidden: 0,
+      outUnits: 4,
+      loss: 'sparseCategoricalCrossentropy',
+      optimizer: 'adam',
+      batch: 10,
+      steps: 6,
+      seed: 5,
+      adamEpsilon: 1e-4,
+    };
+    const runs: Array<{ history: Record<string, number[]>; predictions: Float32Array; batches: number }> = [];
+    for (const fused of [true, false]) {
+      fusedTrainStep.enabled = fused;
+      try {
+        const model = build(c);
+        const { x, y } = data(c);
+        let batches = 0;
+        const history = await model.fit(x, y, {
+          epochs: 3,
+          batchSize: c.batch,
+          shuffle: false,
+          validationSplit: 0.2,
+          verbose: 0,
+          callbacks: { onBatchEnd: async () => void batches++ },
+        });
+        const predictions = (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+        runs.push({ history: history.history as Record<string, number[]>, predictions, batches });
+        tf.dispose([x, y]);
+        model.dispose();
+      } finally {
+        fusedTrainStep.enabled = true;
+      }
+    }
+    const [fused, reference] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    assert.equal(fused.batches, reference.batches);
+    assert.deepEqual(Object.keys(fused.history).sort(), ['acc', 'loss', 'val_acc', 'val_loss']);
+    for (const key of Object.keys(reference.history)) {
+      fused.history[key]!.forEach((v, i) =>
+        assert.ok(Math.abs(v - reference.history[key]![i]!) < 1e-5, `${key}[${i}]: ${v} vs ${reference.history[key]![i]}`),
+      );
+    }
+    // Predictions run tfjs's own kernels (XNNPACK) on the weights the fused step trained in place.
+    assert.ok(relativeDiff(fused.predictions, reference.predictions) < 1e-5);
+  });
+
   it('leaves what it cannot take to tfjs, with the reason in the log', async () => {
     const cases: Array<[tf.layers.Layer, RegExp]> = [
       [tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, dilationRate: 2 }), /dilation 2x2/],
