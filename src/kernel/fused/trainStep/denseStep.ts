@@ -18,6 +18,7 @@ import type { GemmSimd } from '../../wasm/simdMatrixProduct';
 import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import { ImageFront, compactRows, imageKernelsFor } from './imageStages';
+import { profiledGemm, profiledKernels } from './stepProfile';
 import { weightsOf, type LayerWeight, type TrainPlan } from './plan';
 
 interface WasmModuleBits {
@@ -66,6 +67,8 @@ export class DenseTrainer {
   private buffers: StageBuffers[] = [];
   private stepsSinceSample = 0;
   private inputIsSparse = false;
+  /** `gemm`, timed while bench/wasm/profile.ts profiles (stepProfile.ts). */
+  private readonly products: GemmSimd;
   /** The conv and pooling stages before the dense chain, if any. */
   private readonly front: ImageFront | undefined;
 
@@ -77,15 +80,16 @@ export class DenseTrainer {
   ) {
     this.wasm = backend.wasm as unknown as WasmModuleBits;
     this.backendBits = backend as unknown as BackendBits;
+    this.products = profiledGemm(gemm);
     this.front =
       plan.front.length > 0
         ? new ImageFront(
             this.wasm,
-            gemm,
+            this.products,
             plan.front,
             () => this.heapF32(),
             (w) => this.pointer(w.read()),
-            imageKernelsFor(backend),
+            profiledKernels(imageKernelsFor(backend)),
           )
         : undefined;
   }
@@ -177,7 +181,7 @@ export class DenseTrainer {
     this.front?.reserve(rows);
     this.reserve(rows);
     const heap = this.heapF32();
-    const gemm = this.gemm;
+    const gemm = this.products;
 
     // The input: read in place when its rows are a multiple of 4 and its width of 4, else a padded copy.
     let a = this.pointer(x);
