@@ -84,7 +84,8 @@ export class ImageFront {
     private readonly kernels: ImageKernels | undefined,
   ) {
     this.simdPool = stages.map((s) => !!kernels && s.kind === 'maxPool' && s.input.channels % 4 === 0 && !windowTable(s).includes(-1));
-    this.tables = stages.map((s, i) => (s.kind === 'conv' || this.simdPool[i] ? windowTable(s) : undefined));
+    this.runs = stages.map((s) => (s.kind === 'conv' ? patchRuns(s) : undefined));
+    this.tables = stages.map((s, i) => this.runs[i]?.table ?? (this.simdPool[i] ? windowTable(s) : undefined));
     this.gated = stages.map((s, i) => s.kind === 'conv' && s.activation === 'relu' && !!this.simdPool[i + 1]);
   }
 
@@ -101,6 +102,8 @@ export class ImageFront {
 
   /** Window tables (simdImageKernels.ts): byte offsets of each output pixel's cells in one sample's input. */
   private readonly tables: Array<Int32Array | undefined>;
+  /** Convolutions: how their patches are copied (runs per output pixel, bytes per run) and the table of runs. */
+  private readonly runs: Array<PatchRuns | undefined>;
   private tablePointers: number[] = [];
   /** Per stage: whether it is max pooling done in SIMD. */
   private readonly simdPool: boolean[];
@@ -205,8 +208,8 @@ export class ImageFront {
     const heap = this.heapOf();
     const { height: H, width: W, channels: C } = s.input;
     if (this.kernels) {
-      const cells = s.size[0] * s.size[1];
-      this.kernels.im2col(input, b.patches, this.tablePointers[index]!, pixels, cells, C * 4, rows, H * W * C * 4, k8 * 4);
+      const { count, bytes } = this.runs[index]!;
+      this.kernels.im2col(input, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
     } else im2col(heap, s, input / 4, rows, b.patches / 4, k8);
     let w = this.pointerOf(s.kernel);
     let ldb = cout;
@@ -266,8 +269,8 @@ export class ImageFront {
     const { height: H, width: W, channels: C } = s.input;
     if (kernels) {
       this.heapOf().fill(0, previous.g / 4, previous.g / 4 + rows * H * W * C);
-      const cells = s.size[0] * s.size[1];
-      kernels.col2im(previous.g, b.patches, this.tablePointers[index]!, pixels, cells, C * 4, rows, H * W * C * 4, k8 * 4);
+      const { count, bytes } = this.runs[index]!;
+      kernels.col2im(previous.g, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
     } else col2im(this.heapOf(), s, b.patches / 4, k8, previous.g / 4, rows);
   }
 
@@ -380,6 +383,29 @@ export class ImageFront {
       }
     }
   }
+}
+
+interface PatchRuns {
+  table: Int32Array;
+  /** Runs per output pixel. */
+  count: number;
+  bytes: number;
+}
+
+/**
+ * A convolution's patches as runs of adjacent input values: one run per window row (kw·cin
+ * values) when no window reaches into the padding, else one per window cell (cin values, -1 in
+ * the padding). Either way the runs land one after another in the kernel's (i, j, c) order.
+ */
+function patchRuns(s: ConvStage): PatchRuns {
+  const cells = windowTable(s);
+  const [kh, kw] = s.size;
+  const channelBytes = s.input.channels * 4;
+  if (cells.includes(-1) || kw === 1) return { table: cells, count: kh * kw, bytes: channelBytes };
+  // Every cell is inside: keep each window row's first cell.
+  const rowsTable = new Int32Array(cells.length / kw);
+  for (let r = 0; r < rowsTable.length; r++) rowsTable[r] = cells[r * kw]!;
+  return { table: rowsTable, count: kh, bytes: kw * channelBytes };
 }
 
 /**
