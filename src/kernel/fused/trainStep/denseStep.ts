@@ -19,7 +19,7 @@ import { adamAttrsOf, adamStep, simdFor, type AdamInternals } from '../adam';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
 import { ImageFront, compactRows, imageKernelsFor } from './imageStages';
 import { profiledGemm, profiledKernels } from './stepProfile';
-import { weightsOf, type LayerWeight, type TrainPlan } from './plan';
+import { stateOf, weightsOf, type LayerWeight, type TrainPlan } from './plan';
 
 interface WasmModuleBits {
   _malloc(bytes: number): number;
@@ -177,7 +177,7 @@ export class DenseTrainer {
     const { stages, inputSize } = this.plan;
     const rows = x.shape[0]!;
     const padded = up(rows, 4);
-    for (const w of weightsOf(this.plan)) this.ownMemory(w.read());
+    for (const w of [...weightsOf(this.plan), ...stateOf(this.plan)]) this.ownMemory(w.read());
     this.front?.reserve(rows);
     this.reserve(rows);
     const heap = this.heapF32();

@@ -19,7 +19,7 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import { createImageKernels, type ImageKernels } from '../../wasm/simdImageKernels';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
 import { activate, activationBackward } from './lossMath';
-import type { ConvStage, ImageStage, LayerWeight, PoolStage } from './plan';
+import type { BatchNormStage, ConvStage, ImageStage, LayerWeight, PoolStage, Window } from './plan';
 
 const up = (v: number, to: number) => Math.ceil(v / to) * to;
 const SLACK = 16;
@@ -74,6 +74,8 @@ export class ImageFront {
   /** Max pooling: for each output value, the input value (float offset from the input's start) it came from; -1 for none. */
   private argmax: Array<Int32Array | undefined> = [];
   private biasSums = new Float32Array(0);
+  /** Batch normalisation: 1/√(variance + ε) of the last forward pass, per channel. */
+  private readonly invStd: Array<Float32Array | undefined> = [];
 
   constructor(
     private readonly allocator: HeapAllocator,
@@ -85,7 +87,7 @@ export class ImageFront {
   ) {
     this.simdPool = stages.map((s) => !!kernels && s.kind === 'maxPool' && s.input.channels % 4 === 0 && !windowTable(s).includes(-1));
     this.runs = stages.map((s) => (s.kind === 'conv' ? patchRuns(s) : undefined));
-    this.tables = stages.map((s, i) => this.runs[i]?.table ?? (this.simdPool[i] ? windowTable(s) : undefined));
+    this.tables = stages.map((s, i) => this.runs[i]?.table ?? (s.kind !== 'batchNorm' && this.simdPool[i] ? windowTable(s) : undefined));
     this.gated = stages.map((s, i) => s.kind === 'conv' && s.activation === 'relu' && !!this.simdPool[i + 1]);
   }
 
@@ -131,7 +133,12 @@ export class ImageFront {
       // product's output before compaction; the dense chain's gradient before compaction).
       const activation = samples * pixelsOf(s) * up(s.output.channels, 8) + samples * 8;
       const b = { y: take(activation), g: take(activation), patches: 0, dw: 0, db: 0, biasPadded: 0, wPadded: 0, wt: 0 };
-      if (s.kind === 'conv') {
+      if (s.kind === 'batchNorm') {
+        // The normalised input x̂, kept for the gradient; γ's and β's gradients.
+        b.patches = take(samples * pixelsOf(s) * s.input.channels);
+        b.dw = take(up(s.input.channels, 4));
+        b.db = take(up(s.input.channels, 4));
+      } else if (s.kind === 'conv') {
         const { K, k8, cout, n8, pixels } = convSizes(s);
         b.patches = take(up(samples * pixels, 4) * k8);
         b.dw = take(up(K, 4) * n8);
@@ -178,6 +185,7 @@ export class ImageFront {
     this.stages.forEach((s, i) => {
       const b = this.buffers[i]!;
       if (s.kind === 'conv') this.convForward(s, i, b, input, rows);
+      else if (s.kind === 'batchNorm') this.normForward(s, i, b, input, rows);
       else this.poolForward(s, i, b, input, rows);
       input = b.y;
     });
@@ -190,6 +198,7 @@ export class ImageFront {
       const b = this.buffers[i]!;
       const previous = i > 0 ? this.buffers[i - 1]! : undefined;
       if (s.kind === 'conv') this.convBackward(s, i, b, previous, rows);
+      else if (s.kind === 'batchNorm') this.normBackward(s, i, b, previous, rows);
       else if (previous) this.poolBackward(s, i, b, previous, rows);
     }
   }
@@ -197,8 +206,13 @@ export class ImageFront {
   /** The convolutions' gradients, for the optimizer's update. */
   updates(): Array<{ weight: LayerWeight; gradient: number }> {
     return this.stages.flatMap((s, i) => {
-      if (s.kind !== 'conv') return [];
       const b = this.buffers[i]!;
+      if (s.kind === 'batchNorm')
+        return [
+          { weight: s.gamma, gradient: b.dw },
+          { weight: s.beta, gradient: b.db },
+        ];
+      if (s.kind !== 'conv') return [];
       return [{ weight: s.kernel, gradient: b.dw }, ...(s.bias ? [{ weight: s.bias, gradient: b.db }] : [])];
     });
   }
@@ -272,6 +286,73 @@ export class ImageFront {
       const { count, bytes } = this.runs[index]!;
       kernels.col2im(previous.g, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
     } else col2im(this.heapOf(), s, b.patches / 4, k8, previous.g / 4, rows);
+  }
+
+  /**
+   * Batch normalisation in training mode, as tfjs-layers does it: the batch's mean and (biased)
+   * variance per channel (tf.moments), y = γ·(x − mean)/√(variance + ε) + β, and the moving
+   * statistics moved towards the batch's: moving − (moving − value)·(1 − momentum). In float32.
+   */
+  private normForward(s: BatchNormStage, index: number, b: StageBuffers, input: number, rows: number): void {
+    const heap = this.heapOf();
+    const C = s.input.channels;
+    const m = rows * pixelsOf(s);
+    const x = input / 4;
+    const sums = new Float32Array(C);
+    for (let r = 0; r < m; r++) for (let c = 0; c < C; c++) sums[c] = sums[c]! + heap[x + r * C + c]!;
+    const mean = sums.map((v) => v / m);
+    sums.fill(0);
+    for (let r = 0; r < m; r++)
+      for (let c = 0; c < C; c++) {
+        const d = Math.fround(heap[x + r * C + c]! - mean[c]!);
+        sums[c] = sums[c]! + Math.fround(d * d);
+      }
+    const variance = sums.map((v) => v / m);
+    const invStd = variance.map((v) => 1 / Math.sqrt(Math.fround(v + s.epsilon)));
+    const gamma = heap.subarray(this.pointerOf(s.gamma) / 4, this.pointerOf(s.gamma) / 4 + C);
+    const beta = heap.subarray(this.pointerOf(s.beta) / 4, this.pointerOf(s.beta) / 4 + C);
+    const xhat = b.patches / 4;
+    const y = b.y / 4;
+    for (let r = 0; r < m; r++)
+      for (let c = 0, p = r * C; c < C; c++, p++) {
+        const n = Math.fround(Math.fround(heap[x + p]! - mean[c]!) * invStd[c]!);
+        heap[xhat + p] = n;
+        heap[y + p] = Math.fround(n * gamma[c]!) + beta[c]!;
+      }
+    this.invStd[index] = invStd;
+    const decay = Math.fround(1 - s.momentum);
+    for (const [weight, value] of [
+      [s.movingMean, mean],
+      [s.movingVariance, variance],
+    ] as const) {
+      const p = this.pointerOf(weight) / 4;
+      for (let c = 0; c < C; c++) heap[p + c] = heap[p + c]! - Math.fround(Math.fround(heap[p + c]! - value[c]!) * decay);
+    }
+  }
+
+  /** dγ = Σ dy·x̂, dβ = Σ dy, dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)): the batch statistics' gradients included. */
+  private normBackward(s: BatchNormStage, index: number, b: StageBuffers, previous: StageBuffers | undefined, rows: number): void {
+    const heap = this.heapOf();
+    const C = s.input.channels;
+    const m = rows * pixelsOf(s);
+    const g = b.g / 4;
+    const xhat = b.patches / 4;
+    const dgamma = new Float32Array(C);
+    const dbeta = new Float32Array(C);
+    for (let r = 0; r < m; r++)
+      for (let c = 0, p = r * C; c < C; c++, p++) {
+        dbeta[c] = dbeta[c]! + heap[g + p]!;
+        dgamma[c] = dgamma[c]! + Math.fround(heap[g + p]! * heap[xhat + p]!);
+      }
+    heap.set(dgamma, b.dw / 4);
+    heap.set(dbeta, b.db / 4);
+    if (!previous) return;
+    const invStd = this.invStd[index]!;
+    const gamma = heap.subarray(this.pointerOf(s.gamma) / 4, this.pointerOf(s.gamma) / 4 + C);
+    const scale = Array.from(gamma, (v, c) => (v * invStd[c]!) / m);
+    const dx = previous.g / 4;
+    for (let r = 0; r < m; r++)
+      for (let c = 0, p = r * C; c < C; c++, p++) heap[dx + p] = scale[c]! * (m * heap[g + p]! - dbeta[c]! - heap[xhat + p]! * dgamma[c]!);
   }
 
   private poolForward(s: PoolStage, index: number, b: StageBuffers, input: number, rows: number): void {
@@ -412,7 +493,7 @@ function patchRuns(s: ConvStage): PatchRuns {
  * For each output pixel of one sample, the byte offset in the sample's input of each cell of its
  * window (row-major over the window, the kernel's order), -1 where the cell is in the padding.
  */
-function windowTable(s: ImageStage): Int32Array {
+function windowTable(s: Window): Int32Array {
   const { height: H, width: W, channels: C } = s.input;
   const { height: OH, width: OW } = s.output;
   const [kh, kw] = s.size;

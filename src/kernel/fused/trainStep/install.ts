@@ -13,7 +13,7 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import { createGemmSimd, type GemmSimd } from '../../wasm/simdMatrixProduct';
 import { fmaWanted } from '../../wasm/relaxedSimd';
 import { DenseTrainer } from './denseStep';
-import { planFor, weightsOf, type ModelInternals, type TrainPlan } from './plan';
+import { planFor, stateOf, weightsOf, type ModelInternals, type TrainPlan } from './plan';
 
 type TrainFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
 
@@ -80,7 +80,7 @@ function batchOf(plan: TrainPlan, data: tfType.Tensor[]): [tfType.Tensor, tfType
 /** Whether the batch and every weight already live on this backend (tfjs's step moves them otherwise). */
 function onBackend(backend: BackendWasm, plan: TrainPlan, batch: tfType.Tensor[], optimizer: unknown): boolean {
   const map = (backend as unknown as { dataIdMap: { has(dataId: object): boolean } }).dataIdMap;
-  const weights = weightsOf(plan);
+  const weights = [...weightsOf(plan), ...stateOf(plan)];
   const moments = ['accumulatedFirstMoment', 'accumulatedSecondMoment'].flatMap(
     (key) => ((optimizer as Record<string, unknown>)[key] as Array<{ variable: tfType.Variable } | undefined> | undefined) ?? [],
   );

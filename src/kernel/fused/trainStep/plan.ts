@@ -52,7 +52,20 @@ export interface PoolStage extends Window {
   kind: 'maxPool' | 'avgPool';
 }
 
-export type ImageStage = ConvStage | PoolStage;
+/** Batch normalisation over the channels (training mode: the batch's statistics; moving ones updated). */
+export interface BatchNormStage {
+  kind: 'batchNorm';
+  input: ImageShape;
+  output: ImageShape;
+  gamma: LayerWeight;
+  beta: LayerWeight;
+  movingMean: LayerWeight;
+  movingVariance: LayerWeight;
+  epsilon: number;
+  momentum: number;
+}
+
+export type ImageStage = ConvStage | PoolStage | BatchNormStage;
 
 export interface TrainPlan {
   /** The image stages before the dense chain (none for a plain MLP). */
@@ -81,6 +94,10 @@ export interface ModelInternals {
 }
 
 interface LayerInternals {
+  gamma?: LayerWeight;
+  beta?: LayerWeight;
+  movingMean?: LayerWeight;
+  movingVariance?: LayerWeight;
   name: string;
   getClassName(): string;
   getConfig(): Record<string, unknown>;
@@ -161,7 +178,30 @@ function fullWindows(w: Window): boolean {
   );
 }
 
-const IMAGE_LAYERS = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D'];
+const IMAGE_LAYERS = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'BatchNormalization'];
+
+/** A batch normalisation of an NHWC image over its channels, or why it is left to tfjs. */
+function batchNormStage(layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): BatchNormStage | string {
+  const axis = Number(config.axis ?? -1);
+  if (axis !== -1 && axis !== 3) return `batch normalisation ${layer.name} over axis ${axis} (fused: the channels)`;
+  if (config.center === false || config.scale === false) return `batch normalisation ${layer.name} without center or scale`;
+  for (const key of ['betaRegularizer', 'gammaRegularizer', 'betaConstraint', 'gammaConstraint']) {
+    if (hasValue(config[key])) return `${key} on ${layer.name}`;
+  }
+  const { gamma, beta, movingMean, movingVariance } = layer;
+  if (!gamma || !beta || !movingMean || !movingVariance) return `batch normalisation ${layer.name} is not built`;
+  return {
+    kind: 'batchNorm',
+    input,
+    output: input,
+    gamma,
+    beta,
+    movingMean,
+    movingVariance,
+    epsilon: Number(config.epsilon ?? 1e-3),
+    momentum: Number(config.momentum ?? 0.99),
+  };
+}
 
 /** The plan for `model`, or why it cannot have one. */
 export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
@@ -201,7 +241,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
         if (hasValue(config[key])) return `${key} on ${layer.name}`;
       }
       if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
-      const stage = imageStage(cls, layer, config, image);
+      const stage = cls === 'BatchNormalization' ? batchNormStage(layer, config, image) : imageStage(cls, layer, config, image);
       if (typeof stage === 'string') return stage;
       front.push(stage);
       image = stage.output;
@@ -223,7 +263,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
       width = units;
     } else {
-      return `layer ${cls} (fused: Conv2D, MaxPooling2D, AveragePooling2D, Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization before Flatten, Dense, Flatten, Dropout with rate 0)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
@@ -252,11 +292,18 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
 /** Every weight of the plan's layers, trainable or not. */
 export function weightsOf(plan: Pick<TrainPlan, 'front' | 'stages'>): LayerWeight[] {
   const convs = plan.front.filter((s): s is ConvStage => s.kind === 'conv');
-  return [...convs, ...plan.stages].flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
+  const norms = plan.front.flatMap((s) => (s.kind === 'batchNorm' ? [s.gamma, s.beta] : []));
+  return [...[...convs, ...plan.stages].flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])), ...norms];
+}
+
+/** The weights the step writes that are not trained: batch normalisation's moving statistics. */
+export function stateOf(plan: Pick<TrainPlan, 'front'>): LayerWeight[] {
+  return plan.front.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
 }
 
 function describeImageStage(s: ImageStage): string {
   const shape = (i: ImageShape) => `${i.height}x${i.width}x${i.channels}`;
+  if (s.kind === 'batchNorm') return `batchNorm ${shape(s.output)}`;
   const window = `${s.size.join('x')}/${s.strides.join('x')}${s.padTop || s.padLeft ? ' padded' : ''}`;
   return s.kind === 'conv'
     ? `conv ${window} ${shape(s.input)}→${shape(s.output)} ${s.activation}`
