@@ -1,6 +1,6 @@
 // The fused training step's image stages (src/kernel/fused/trainStep/imageStages.ts) against
-// tfjs's own step on the wasm backend: random conv2d / pooling models (strides, padding,
-// activations, bias), shapes, losses, optimizers and seeds (fast-check); weights, the optimizer's
+// tfjs's own step on the wasm backend: random conv2d / pooling / batch normalisation models
+// (strides, padding, activations, bias), shapes, losses, optimizers and seeds (fast-check); weights, the optimizer's
 // moments and losses after each step must match within 1e-5 relative.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
