@@ -1,9 +1,10 @@
 /**
  * The image stages of the fused training step (conv2d, max and average pooling, batch
  * normalisation; NHWC), run on the wasm heap before the dense chain of denseStep.ts. A
- * convolution is im2col + the SIMD product: its [kh·kw·cin × cout] kernel is the tensor itself read row-major, so the forward
- * product, the weight gradient (patchesᵀ·dz, a tn product) and the patches' gradient
- * (dz·Wᵀ, scattered back by col2im) need no transposed copy of anything large. Pooling is a
+ * convolution is im2col + the SIMD product: its [kh·kw·cin × cout] kernel is the tensor itself
+ * read row-major, so the forward product, the weight gradient (patchesᵀ·dz, a tn product) and
+ * the patches' gradient (dz·Wᵀ, scattered back by col2im) need no transposed copy of anything
+ * large. Pooling is a
  * loop over the windows; its gradient goes to the first maximum in row order, as tfjs's MaxPoolGrad
  * picks it. The elementwise loops run in WebAssembly SIMD (simdImageKernels.ts) where the shapes
  * allow (im2col, col2im, the bias sums and the ReLU gate always; max pooling with channels a
