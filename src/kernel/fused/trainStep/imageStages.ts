@@ -20,7 +20,7 @@ import { wasmMemoryOf } from '../../wasm/backendMemory';
 import { createImageKernels, type ImageKernels } from '../../wasm/simdImageKernels';
 import type { GemmSimd } from '../../wasm/simdMatrixProduct';
 import { activate, activationBackward } from './lossMath';
-import type { BatchNormStage, ConvStage, ImageStage, LayerWeight, PoolStage, Window } from './plan';
+import type { BatchNormStage, ConvStage, DepthwiseStage, ImageStage, LayerWeight, PoolStage, Window } from './plan';
 
 const up = (v: number, to: number) => Math.ceil(v / to) * to;
 const SLACK = 16;
@@ -48,7 +48,7 @@ interface HeapAllocator {
 }
 
 /** A convolution's matrix sizes: patches are [M × K] (row stride k8), the kernel [K × cout]. */
-function convSizes(s: ConvStage) {
+function convSizes(s: ConvStage | DepthwiseStage) {
   const K = s.size[0] * s.size[1] * s.input.channels;
   const cout = s.output.channels;
   return { K, k8: up(K, 8), cout, n8: up(cout, 8), pixels: s.output.height * s.output.width };
@@ -87,7 +87,7 @@ export class ImageFront {
     private readonly kernels: ImageKernels | undefined,
   ) {
     this.simdPool = stages.map((s) => !!kernels && s.kind === 'maxPool' && s.input.channels % 4 === 0 && !windowTable(s).includes(-1));
-    this.runs = stages.map((s) => (s.kind === 'conv' ? patchRuns(s) : undefined));
+    this.runs = stages.map((s) => (s.kind === 'conv' || s.kind === 'depthwise' ? patchRuns(s) : undefined));
     this.tables = stages.map((s, i) => this.runs[i]?.table ?? (s.kind !== 'batchNorm' && this.simdPool[i] ? windowTable(s) : undefined));
     this.gated = stages.map((s, i) => s.kind === 'conv' && s.activation === 'relu' && !!this.simdPool[i + 1]);
   }
@@ -139,6 +139,11 @@ export class ImageFront {
         b.patches = take(samples * pixelsOf(s) * s.input.channels);
         b.dw = take(up(s.input.channels, 4));
         b.db = take(up(s.input.channels, 4));
+      } else if (s.kind === 'depthwise') {
+        const { K, k8, pixels } = convSizes(s);
+        b.patches = take(up(samples * pixels, 4) * k8);
+        b.dw = take(up(K, 4));
+        b.db = take(up(s.input.channels, 4));
       } else if (s.kind === 'conv') {
         const { K, k8, cout, n8, pixels } = convSizes(s);
         b.patches = take(up(samples * pixels, 4) * k8);
@@ -187,6 +192,7 @@ export class ImageFront {
       const b = this.buffers[i]!;
       if (s.kind === 'conv') this.convForward(s, i, b, input, rows);
       else if (s.kind === 'batchNorm') this.normForward(s, i, b, input, rows);
+      else if (s.kind === 'depthwise') this.depthwiseForward(s, i, b, input, rows);
       else this.poolForward(s, i, b, input, rows);
       input = b.y;
     });
@@ -200,6 +206,7 @@ export class ImageFront {
       const previous = i > 0 ? this.buffers[i - 1]! : undefined;
       if (s.kind === 'conv') this.convBackward(s, i, b, previous, rows);
       else if (s.kind === 'batchNorm') this.normBackward(s, i, b, previous, rows);
+      else if (s.kind === 'depthwise') this.depthwiseBackward(s, i, b, previous, rows);
       else if (previous) this.poolBackward(s, i, b, previous, rows);
     }
   }
@@ -213,19 +220,89 @@ export class ImageFront {
           { weight: s.gamma, gradient: b.dw },
           { weight: s.beta, gradient: b.db },
         ];
-      if (s.kind !== 'conv') return [];
+      if (s.kind !== 'conv' && s.kind !== 'depthwise') return [];
       return [{ weight: s.kernel, gradient: b.dw }, ...(s.bias ? [{ weight: s.bias, gradient: b.db }] : [])];
     });
   }
 
-  private convForward(s: ConvStage, index: number, b: StageBuffers, input: number, rows: number): void {
-    const { K, k8, cout, n8, pixels } = convSizes(s);
-    const heap = this.heapOf();
+  /** The patches of a convolution's input, rows `k8` floats apart. */
+  private patches(s: ConvStage | DepthwiseStage, index: number, b: StageBuffers, input: number, rows: number): void {
+    const { k8, pixels } = convSizes(s);
     const { height: H, width: W, channels: C } = s.input;
     if (this.kernels) {
       const { count, bytes } = this.runs[index]!;
       this.kernels.im2col(input, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
-    } else im2col(heap, s, input / 4, rows, b.patches / 4, k8);
+    } else im2col(this.heapOf(), s, input / 4, rows, b.patches / 4, k8);
+  }
+
+  /** The patches' gradient (in the patches' buffer) summed back into the input's gradient. */
+  private unpatch(s: ConvStage | DepthwiseStage, index: number, b: StageBuffers, previous: StageBuffers, rows: number): void {
+    const { k8, pixels } = convSizes(s);
+    const { height: H, width: W, channels: C } = s.input;
+    if (this.kernels) {
+      this.heapOf().fill(0, previous.g / 4, previous.g / 4 + rows * H * W * C);
+      const { count, bytes } = this.runs[index]!;
+      this.kernels.col2im(previous.g, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
+    } else col2im(this.heapOf(), s, b.patches / 4, k8, previous.g / 4, rows);
+  }
+
+  /**
+   * A depthwise convolution on the patches: y[r][c] = Σ_cell patch[r][cell, c] · w[cell, c]
+   * (+ bias), in float32, in JavaScript (one multiply-add per patch value: no product to use).
+   */
+  private depthwiseForward(s: DepthwiseStage, index: number, b: StageBuffers, input: number, rows: number): void {
+    this.patches(s, index, b, input, rows);
+    const { K, k8, pixels } = convSizes(s);
+    const C = s.input.channels;
+    const heap = this.heapOf();
+    const w = this.pointerOf(s.kernel) / 4;
+    const bias = s.bias ? this.pointerOf(s.bias) / 4 : -1;
+    const m = rows * pixels;
+    const acc = new Float32Array(C);
+    for (let r = 0; r < m; r++) {
+      const p = b.patches / 4 + r * k8;
+      acc.fill(0);
+      for (let k = 0; k < K; k += C) for (let c = 0; c < C; c++) acc[c] = acc[c]! + Math.fround(heap[p + k + c]! * heap[w + k + c]!);
+      const y = b.y / 4 + r * C;
+      for (let c = 0; c < C; c++) {
+        const v = bias >= 0 ? Math.fround(acc[c]! + heap[bias + c]!) : acc[c]!;
+        heap[y + c] = s.activation === 'relu' && !(v > 0) ? 0 : v;
+      }
+    }
+    activate(s.activation, { data: heap, offset: b.y / 4, rows: m, units: C, stride: C });
+  }
+
+  private depthwiseBackward(s: DepthwiseStage, index: number, b: StageBuffers, previous: StageBuffers | undefined, rows: number): void {
+    const { K, k8, pixels } = convSizes(s);
+    const C = s.input.channels;
+    const m = rows * pixels;
+    const heap = this.heapOf();
+    const block = { data: heap, rows: m, units: C, stride: C };
+    activationBackward(s.activation, { ...block, offset: b.y / 4 }, { ...block, offset: b.g / 4 });
+    const g = b.g / 4;
+    const dw = new Float32Array(K);
+    const db = new Float32Array(C);
+    for (let r = 0; r < m; r++) {
+      const p = b.patches / 4 + r * k8;
+      for (let k = 0; k < K; k += C)
+        for (let c = 0; c < C; c++) dw[k + c] = dw[k + c]! + Math.fround(heap[p + k + c]! * heap[g + r * C + c]!);
+      for (let c = 0; c < C; c++) db[c] = db[c]! + heap[g + r * C + c]!;
+    }
+    heap.set(dw, b.dw / 4);
+    heap.set(db, b.db / 4);
+    if (!previous) return;
+    const w = this.pointerOf(s.kernel) / 4;
+    for (let r = 0; r < m; r++) {
+      const p = b.patches / 4 + r * k8;
+      for (let k = 0; k < K; k += C) for (let c = 0; c < C; c++) heap[p + k + c] = Math.fround(heap[g + r * C + c]! * heap[w + k + c]!);
+    }
+    this.unpatch(s, index, b, previous, rows);
+  }
+
+  private convForward(s: ConvStage, index: number, b: StageBuffers, input: number, rows: number): void {
+    const { K, k8, cout, n8, pixels } = convSizes(s);
+    this.patches(s, index, b, input, rows);
+    const heap = this.heapOf();
     let w = this.pointerOf(s.kernel);
     let ldb = cout;
     if (cout !== n8) {
@@ -281,12 +358,7 @@ export class ImageFront {
     const wt = b.wt / 4;
     for (let i = 0; i < K; i++) for (let j = 0; j < cout; j++) heap[wt + j * k8 + i] = heap[w + i * cout + j]!;
     this.gemm.nn(b.g, b.wt, b.patches, 0, up(m, 4), k8, cout, 0, cout, k8, k8);
-    const { height: H, width: W, channels: C } = s.input;
-    if (kernels) {
-      this.heapOf().fill(0, previous.g / 4, previous.g / 4 + rows * H * W * C);
-      const { count, bytes } = this.runs[index]!;
-      kernels.col2im(previous.g, b.patches, this.tablePointers[index]!, pixels, count, bytes, rows, H * W * C * 4, k8 * 4);
-    } else col2im(this.heapOf(), s, b.patches / 4, k8, previous.g / 4, rows);
+    this.unpatch(s, index, b, previous, rows);
   }
 
   /**
@@ -479,7 +551,7 @@ interface PatchRuns {
  * values) when no window reaches into the padding, else one per window cell (cin values, -1 in
  * the padding). Either way the runs land one after another in the kernel's (i, j, c) order.
  */
-function patchRuns(s: ConvStage): PatchRuns {
+function patchRuns(s: Window): PatchRuns {
   const cells = windowTable(s);
   const [kh, kw] = s.size;
   const channelBytes = s.input.channels * 4;
@@ -523,7 +595,7 @@ export function compactRows(heap: Float32Array, offset: number, rows: number, st
  * The patches of a convolution: row (n, oh, ow) holds the kh × kw × cin input values under the
  * window, in the kernel's order, zeros where the window lies in the padding. Offsets in floats.
  */
-function im2col(heap: Float32Array, s: ConvStage, x: number, rows: number, patches: number, stride: number): void {
+function im2col(heap: Float32Array, s: Window, x: number, rows: number, patches: number, stride: number): void {
   const { height: H, width: W, channels: C } = s.input;
   const { height: OH, width: OW } = s.output;
   const [kh, kw] = s.size;
@@ -561,7 +633,7 @@ function im2col(heap: Float32Array, s: ConvStage, x: number, rows: number, patch
 }
 
 /** The inverse of im2col for gradients: each patch value added back to the input value it came from. */
-function col2im(heap: Float32Array, s: ConvStage, patches: number, stride: number, dx: number, rows: number): void {
+function col2im(heap: Float32Array, s: Window, patches: number, stride: number, dx: number, rows: number): void {
   const { height: H, width: W, channels: C } = s.input;
   const { height: OH, width: OW } = s.output;
   const [kh, kw] = s.size;

@@ -48,6 +48,15 @@ export interface ConvStage extends Window {
   activation: Activation;
 }
 
+/** A depthwise convolution (depth multiplier 1): each channel convolved with its own [kh, kw] filter. */
+export interface DepthwiseStage extends Window {
+  kind: 'depthwise';
+  /** [kh, kw, channels, 1]: read as [kh·kw × channels]. */
+  kernel: LayerWeight;
+  bias: LayerWeight | undefined;
+  activation: Activation;
+}
+
 export interface PoolStage extends Window {
   kind: 'maxPool' | 'avgPool';
 }
@@ -65,7 +74,7 @@ export interface BatchNormStage {
   momentum: number;
 }
 
-export type ImageStage = ConvStage | PoolStage | BatchNormStage;
+export type ImageStage = ConvStage | DepthwiseStage | PoolStage | BatchNormStage;
 
 export interface TrainPlan {
   /** The image stages before the dense chain (none for a plain MLP). */
@@ -104,6 +113,7 @@ interface LayerInternals {
   inboundNodes: Array<{ inboundLayers: LayerInternals[] }>;
   losses?: unknown[];
   kernel?: LayerWeight;
+  depthwiseKernel?: LayerWeight;
   bias?: LayerWeight;
 }
 
@@ -148,17 +158,21 @@ function imageStage(cls: string, layer: LayerInternals, config: Record<string, u
   if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') return `${layer.name} is ${String(config.dataFormat)}`;
   const padding = String(config.padding ?? 'valid');
   if (padding !== 'valid' && padding !== 'same') return `padding ${padding} of ${layer.name}`;
-  if (cls === 'Conv2D') {
+  if (cls === 'Conv2D' || cls === 'DepthwiseConv2D') {
     const dilation = pair(config.dilationRate, 1);
     if (dilation[0] !== 1 || dilation[1] !== 1) return `dilation ${dilation.join('x')} of ${layer.name} (fused: 1)`;
     if (hasValue(config.groups) && config.groups !== 1) return `groups of ${layer.name}`;
     const activation = String(config.activation ?? 'linear');
     if (!ACTIVATIONS.includes(activation)) return `activation ${activation} of ${layer.name}`;
-    if (!layer.kernel) return `conv2d ${layer.name} is not built`;
+    const depthwise = cls === 'DepthwiseConv2D';
+    if (depthwise && Number(config.depthMultiplier ?? 1) !== 1)
+      return `depth multiplier ${String(config.depthMultiplier)} of ${layer.name} (fused: 1)`;
+    const kernel = depthwise ? layer.depthwiseKernel : layer.kernel;
+    if (!kernel) return `${layer.name} is not built`;
     const size = pair(config.kernelSize, 1);
-    const window = slide(input, size, pair(config.strides, 1), padding, Number(config.filters));
+    const window = slide(input, size, pair(config.strides, 1), padding, depthwise ? input.channels : Number(config.filters));
     if (window.output.height < 1 || window.output.width < 1) return `${layer.name} has an empty output`;
-    return { kind: 'conv', ...window, kernel: layer.kernel, bias: layer.bias, activation: activation as Activation };
+    return { kind: depthwise ? 'depthwise' : 'conv', ...window, kernel, bias: layer.bias, activation: activation as Activation };
   }
   const size = pair(config.poolSize, 2);
   const strides = pair(config.strides ?? config.poolSize, 2);
@@ -178,7 +192,7 @@ function fullWindows(w: Window): boolean {
   );
 }
 
-const IMAGE_LAYERS = ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'BatchNormalization'];
+const IMAGE_LAYERS = ['Conv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'BatchNormalization'];
 
 /** A batch normalisation of an NHWC image over its channels, or why it is left to tfjs. */
 function batchNormStage(layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): BatchNormStage | string {
@@ -237,7 +251,15 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
     const config = layer.getConfig();
     if (IMAGE_LAYERS.includes(cls)) {
       if (flat || !image) return `${cls} ${layer.name} on an input that is not an NHWC image`;
-      for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']) {
+      for (const key of [
+        'kernelRegularizer',
+        'depthwiseRegularizer',
+        'biasRegularizer',
+        'activityRegularizer',
+        'kernelConstraint',
+        'depthwiseConstraint',
+        'biasConstraint',
+      ]) {
         if (hasValue(config[key])) return `${key} on ${layer.name}`;
       }
       if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
@@ -263,7 +285,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
       width = units;
     } else {
-      return `layer ${cls} (fused: Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization before Flatten, Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Conv2D, DepthwiseConv2D, MaxPooling2D, AveragePooling2D, BatchNormalization before Flatten, Dense, Flatten, Dropout with rate 0)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
@@ -291,7 +313,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
 
 /** Every weight of the plan's layers, trainable or not. */
 export function weightsOf(plan: Pick<TrainPlan, 'front' | 'stages'>): LayerWeight[] {
-  const convs = plan.front.filter((s): s is ConvStage => s.kind === 'conv');
+  const convs = plan.front.filter((s): s is ConvStage | DepthwiseStage => s.kind === 'conv' || s.kind === 'depthwise');
   const norms = plan.front.flatMap((s) => (s.kind === 'batchNorm' ? [s.gamma, s.beta] : []));
   return [...[...convs, ...plan.stages].flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])), ...norms];
 }
@@ -305,7 +327,7 @@ function describeImageStage(s: ImageStage): string {
   const shape = (i: ImageShape) => `${i.height}x${i.width}x${i.channels}`;
   if (s.kind === 'batchNorm') return `batchNorm ${shape(s.output)}`;
   const window = `${s.size.join('x')}/${s.strides.join('x')}${s.padTop || s.padLeft ? ' padded' : ''}`;
-  return s.kind === 'conv'
-    ? `conv ${window} ${shape(s.input)}→${shape(s.output)} ${s.activation}`
+  return s.kind === 'conv' || s.kind === 'depthwise'
+    ? `${s.kind} ${window} ${shape(s.input)}→${shape(s.output)} ${s.activation}`
     : `${s.kind} ${window} →${shape(s.output)}`;
 }
