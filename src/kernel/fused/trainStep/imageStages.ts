@@ -1,6 +1,6 @@
 /**
- * The image stages of the fused training step (conv2d, max and average pooling, batch
- * normalisation; NHWC), run on the wasm heap before the dense chain of denseStep.ts. A
+ * The image stages of the fused training step (conv2d, depthwise conv2d, max and average
+ * pooling, batch normalisation; NHWC), run on the wasm heap before the dense chain of denseStep.ts. A
  * convolution is im2col + the SIMD product: its [kh·kw·cin × cout] kernel is the tensor itself
  * read row-major, so the forward product, the weight gradient (patchesᵀ·dz, a tn product) and
  * the patches' gradient (dz·Wᵀ, scattered back by col2im) need no transposed copy of anything
@@ -8,8 +8,8 @@
  * order, as tfjs's MaxPoolGrad picks it. The elementwise loops run in WebAssembly SIMD
  * (simdImageKernels.ts) where the shapes allow (im2col, col2im, the bias sums and the ReLU gate
  * always; max pooling with channels a multiple of 4 and no padding, its gradient folding in the
- * ReLU of a convolution before it); JavaScript loops do the rest (average pooling, batch
- * normalisation, other activations).
+ * ReLU of a convolution before it); JavaScript loops do the rest (depthwise products, average
+ * pooling, batch normalisation, other activations).
  *
  * Every activation and gradient is compact NHWC ([samples × H × W × C]); buffers are this
  * model's own, sized for batches rounded up to 4 samples, with slack so the 4×8 product may read
