@@ -1,7 +1,7 @@
 /**
  * The image stages of the fused training step (conv2d, depthwise conv2d, max and average
- * pooling, batch normalisation; NHWC), run on the wasm heap before the dense chain of denseStep.ts. A
- * convolution is im2col + the SIMD product: its [kh·kw·cin × cout] kernel is the tensor itself
+ * pooling, batch normalisation; NHWC), run on the wasm heap before the dense chain of
+ * denseStep.ts. A convolution is im2col + the SIMD product: its [kh·kw·cin × cout] kernel is the tensor itself
  * read row-major, so the forward product, the weight gradient (patchesᵀ·dz, a tn product) and
  * the patches' gradient (dz·Wᵀ, scattered back by col2im) need no transposed copy of anything
  * large. Pooling is a loop over the windows; its gradient goes to the first maximum in row
