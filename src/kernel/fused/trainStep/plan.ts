@@ -115,6 +115,7 @@ interface LayerInternals {
   losses?: unknown[];
   kernel?: LayerWeight;
   depthwiseKernel?: LayerWeight;
+  pointwiseKernel?: LayerWeight;
   bias?: LayerWeight;
 }
 
@@ -154,8 +155,26 @@ function slide(input: ImageShape, size: [number, number], strides: [number, numb
   };
 }
 
-/** The image stage for a conv2d or pooling layer, or why it has none. */
-function imageStage(cls: string, layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): ImageStage | string {
+/** The image stage(s) for a conv2d, depthwise, separable or pooling layer, or why it has none. */
+function imageStage(cls: string, layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): ImageStage[] | string {
+  if (cls === 'SeparableConv2D') {
+    // tfjs: a depthwise convolution (no bias, linear), then a 1x1 convolution with the bias and activation.
+    if (!layer.depthwiseKernel || !layer.pointwiseKernel) return `${layer.name} is not built`;
+    const depthwise = imageStage(
+      'DepthwiseConv2D',
+      { ...layer, bias: undefined, depthwiseKernel: layer.depthwiseKernel },
+      { ...config, activation: 'linear' },
+      input,
+    );
+    if (typeof depthwise === 'string') return depthwise;
+    const pointwise = imageStage(
+      'Conv2D',
+      { ...layer, kernel: layer.pointwiseKernel },
+      { ...config, kernelSize: 1, strides: 1, padding: 'valid', dilationRate: 1 },
+      depthwise[0]!.output,
+    );
+    return typeof pointwise === 'string' ? pointwise : [...depthwise, ...pointwise];
+  }
   if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') return `${layer.name} is ${String(config.dataFormat)}`;
   const padding = String(config.padding ?? 'valid');
   if (padding !== 'valid' && padding !== 'same') return `padding ${padding} of ${layer.name}`;
@@ -173,7 +192,12 @@ function imageStage(cls: string, layer: LayerInternals, config: Record<string, u
     const size = pair(config.kernelSize, 1);
     const window = slide(input, size, pair(config.strides, 1), padding, depthwise ? input.channels : Number(config.filters));
     if (window.output.height < 1 || window.output.width < 1) return `${layer.name} has an empty output`;
-    return { kind: depthwise ? 'depthwise' : 'conv', ...window, kernel, bias: layer.bias, activation: activation as Activation };
+    // The kernel as the stages read it: [kh, kw, in, out] (depthwise: out = 1, one filter per channel).
+    const wanted = [size[0], size[1], input.channels, depthwise ? 1 : window.output.channels];
+    const shape = kernel.read().shape;
+    if (shape.length !== 4 || shape.some((d, i) => d !== wanted[i]))
+      return `${layer.name}'s kernel of shape [${shape.join(', ')}] (fused: [${wanted.join(', ')}]${depthwise ? ', depth multiplier 1' : ''})`;
+    return [{ kind: depthwise ? 'depthwise' : 'conv', ...window, kernel, bias: layer.bias, activation: activation as Activation }];
   }
   const size = pair(config.poolSize, 2);
   const strides = pair(config.strides ?? config.poolSize, 2);
@@ -182,7 +206,7 @@ function imageStage(cls: string, layer: LayerInternals, config: Record<string, u
   if (cls === 'AveragePooling2D' && (window.padTop > 0 || window.padLeft > 0 || !fullWindows(window)))
     return `average pooling ${layer.name} with padded windows`;
   if (window.output.height < 1 || window.output.width < 1) return `${layer.name} has an empty output`;
-  return { kind: cls === 'MaxPooling2D' ? 'maxPool' : 'avgPool', ...window };
+  return [{ kind: cls === 'MaxPooling2D' ? 'maxPool' : 'avgPool', ...window }];
 }
 
 /** Whether every window lies inside the image (no padding at the bottom or right either). */
@@ -193,7 +217,7 @@ function fullWindows(w: Window): boolean {
   );
 }
 
-const IMAGE_LAYERS = ['Conv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'BatchNormalization'];
+const IMAGE_LAYERS = ['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPooling2D', 'AveragePooling2D', 'BatchNormalization'];
 
 /** A batch normalisation of an NHWC image over its channels, or why it is left to tfjs. */
 function batchNormStage(layer: LayerInternals, config: Record<string, unknown>, input: ImageShape): BatchNormStage | string {
@@ -259,15 +283,19 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
         'activityRegularizer',
         'kernelConstraint',
         'depthwiseConstraint',
+        'pointwiseRegularizer',
+        'pointwiseConstraint',
         'biasConstraint',
       ]) {
         if (hasValue(config[key])) return `${key} on ${layer.name}`;
       }
       if (config.dtype !== undefined && config.dtype !== 'float32') return `dtype ${String(config.dtype)} of ${layer.name}`;
-      const stage = cls === 'BatchNormalization' ? batchNormStage(layer, config, image) : imageStage(cls, layer, config, image);
-      if (typeof stage === 'string') return stage;
-      front.push(stage);
-      image = stage.output;
+      const added = cls === 'BatchNormalization' ? batchNormStage(layer, config, image) : imageStage(cls, layer, config, image);
+      if (typeof added === 'string') return added;
+      for (const stage of Array.isArray(added) ? added : [added]) {
+        front.push(stage);
+        image = stage.output;
+      }
       width = image.height * image.width * image.channels;
     } else if (cls === 'Flatten') {
       flat = true;
@@ -286,7 +314,7 @@ export function planFor(tf: Tf, model: ModelInternals): TrainPlan | string {
       stages.push({ kernel: layer.kernel, bias: layer.bias, inputs: width, units, activation: activation as Activation });
       width = units;
     } else {
-      return `layer ${cls} (fused: Conv2D, DepthwiseConv2D, MaxPooling2D, AveragePooling2D, BatchNormalization before Flatten, Dense, Flatten, Dropout with rate 0)`;
+      return `layer ${cls} (fused: Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, BatchNormalization before Flatten, Dense, Flatten, Dropout with rate 0)`;
     }
     if (layer.losses && layer.losses.length > 0) return `layer ${layer.name} adds losses`;
   }
