@@ -1,10 +1,10 @@
 /**
  * Decides whether a compiled model can train through the fused step, and how: image stages
- * (conv2d, depthwise conv2d, max and average pooling, batch normalisation; NHWC) on a rank-3
- * input, then a chain of dense layers (flatten and rate-0 dropout are free), one input, one
- * output, a supported loss, accuracy metrics only, Adam or plain SGD, no regularisers or
- * constraints. Anything else gets a reason, which the
- * kernel log shows once per model, and tfjs's own training.
+ * (conv2d, depthwise and separable conv2d, max and average pooling, batch normalisation; NHWC)
+ * on a rank-3 input, then a chain of dense layers (flatten and rate-0 dropout are free), one
+ * input, one output, a supported loss, accuracy metrics only, Adam or plain SGD, no regularisers
+ * or constraints. Anything else gets a reason, which the kernel log shows once per model, and
+ * tfjs's own training.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Tf } from '../../tfType';
