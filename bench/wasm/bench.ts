@@ -180,15 +180,29 @@ export function tableRows(rows: BenchRow[]): Row[] {
 }
 
 export function formatProfile(p: StepProfile, top = 8): string {
+  const fused = p.fusedPhases.length > 0 && p.kernelsPerStep < 5;
   const lines = [
-    `${p.model} on wasm x${p.threads}: ${p.stepMs.toFixed(1)} ms per batch-64 step, ${p.kernelsPerStep} kernels per step; ` +
-      `the same step at batch 1 takes ${p.stepMsBatch1.toFixed(1)} ms (${(p.overheadMsPerKernel * 1000).toFixed(0)} us per kernel), ` +
-      `so about ${(p.overheadShare * 100).toFixed(0)}% of a batch-64 step is per-operation overhead.`,
-    '| kernel | calls/step | ms/step | share of step |',
-    '| --- | ---: | ---: | ---: |',
+    fused
+      ? `${p.model} on wasm x${p.threads}: ${p.stepMs.toFixed(1)} ms per batch-64 step through the fused training step ` +
+        `(${p.kernelsPerStep} tfjs kernels per step); the same step at batch 1 takes ${p.stepMsBatch1.toFixed(1)} ms.`
+      : `${p.model} on wasm x${p.threads}: ${p.stepMs.toFixed(1)} ms per batch-64 step, ${p.kernelsPerStep} kernels per step; ` +
+        `the same step at batch 1 takes ${p.stepMsBatch1.toFixed(1)} ms (${(p.overheadMsPerKernel * 1000).toFixed(0)} us per kernel), ` +
+        `so about ${(p.overheadShare * 100).toFixed(0)}% of a batch-64 step is per-operation overhead.`,
+    ...(p.kernels.length > 0 ? ['| kernel | calls/step | ms/step | share of step |', '| --- | ---: | ---: | ---: |'] : []),
   ];
   for (const k of p.kernels.slice(0, top)) {
     lines.push(`| ${k.kernel} | ${k.callsPerStep} | ${k.msPerStep.toFixed(2)} | ${(k.share * 100).toFixed(1)}% |`);
+  }
+  if (p.fusedPhases.length > 0) {
+    const inPhases = p.fusedPhases.reduce((sum, f) => sum + f.share, 0);
+    lines.push(
+      '',
+      `The fused training step's SIMD products (gemm m×n×k) and loops, ${(inPhases * 100).toFixed(0)}% of the step ` +
+        '(the rest: JavaScript — loss, small activations, weight transposes, zeroing — and trainOnBatch itself):',
+      '| phase | ms/step | share of step |',
+      '| --- | ---: | ---: |',
+      ...p.fusedPhases.slice(0, 2 * top).map((f) => `| ${f.phase} | ${f.msPerStep.toFixed(2)} | ${(f.share * 100).toFixed(1)}% |`),
+    );
   }
   return lines.join('\n');
 }

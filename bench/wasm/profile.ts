@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { stepProfile } from '../../src/kernel/fused/trainStep/stepProfile';
 import { setupWasmBackend } from '../../src/kernel/wasm/index';
 import { BATCH, buildModel, randomBatch, type ModelName } from './models';
 
@@ -26,11 +27,16 @@ export interface StepProfile {
   /** stepMsBatch1 / stepMs: the share of a batch-64 step that is per-operation overhead. */
   overheadShare: number;
   kernels: KernelShare[];
+  /**
+   * With the fused training step: its SIMD products and loops (tf.profile sees no kernel in it),
+   * per batch-64 step, best of the blocks timed.
+   */
+  fusedPhases: Array<{ phase: string; msPerStep: number; share: number }>;
 }
 
 /** Best of several blocks of steps: the minimum is the figure least disturbed by other load. */
-async function timeSteps(net: tf.Sequential, xs: tf.Tensor, ys: tf.Tensor, steps: number, blocks = 4): Promise<number> {
-  for (let i = 0; i < 3; i++) await net.trainOnBatch(xs, ys);
+async function timeSteps(net: tf.Sequential, xs: tf.Tensor, ys: tf.Tensor, steps: number, blocks = 4, warmUp = 3): Promise<number> {
+  for (let i = 0; i < warmUp; i++) await net.trainOnBatch(xs, ys);
   let best = Infinity;
   for (let b = 0; b < blocks; b++) {
     const start = performance.now();
@@ -52,10 +58,18 @@ export async function profileStep(name: ModelName, threads: number | 'auto', ste
     threads,
     log: () => {},
   });
+  // The fused step's trainer is made on the first batch: timed from then on (a performance.now() per call).
+  stepProfile.times = new Map();
   const net = buildModel(tf, name);
   const full = randomBatch(tf, name, 7, BATCH);
   const single = randomBatch(tf, name, 8, 1);
   const stepMs = await timeSteps(net, full.xs, full.ys, steps);
+  stepProfile.times.clear();
+  const fusedStepMs = await timeSteps(net, full.xs, full.ys, steps, 1, 0);
+  const fusedPhases = [...stepProfile.times.entries()]
+    .map(([phase, ms]) => ({ phase, msPerStep: ms / steps, share: ms / steps / fusedStepMs }))
+    .sort((a, b) => b.msPerStep - a.msPerStep);
+  stepProfile.times = undefined;
   const stepMsBatch1 = await timeSteps(net, single.xs, single.ys, steps);
   // Per kernel: its time within each profiled step, then the median over steps.
   const perStep = new Map<string, { calls: number; ms: number[] }>();
@@ -87,6 +101,7 @@ export async function profileStep(name: ModelName, threads: number | 'auto', ste
     overheadMsPerKernel: stepMsBatch1 / kernelsPerStep,
     overheadShare: stepMsBatch1 / stepMs,
     kernels,
+    fusedPhases,
   };
 }
 

@@ -20,8 +20,10 @@ import { createSparseProducts, type SparseProducts } from '../../wasm/sparseProd
 import { createDenseBackward, type DenseBackward } from '../../wasm/denseBackward';
 import { applyDropout, dropoutBackward, drawMultipliers } from './dropoutMask';
 import { accuracy, activate, activationBackward, lossAndGradient, type Block } from './lossMath';
+import { ImageFront, compactRows, imageKernelsFor } from './imageStages';
 import { applyOptimizerUpdate, type WeightUpdate } from './optimizerUpdate';
-import type { TrainPlan } from './plan';
+import { profiledGemm, profiledKernels } from './stepProfile';
+import { stateOf, weightsOf, type TrainPlan } from './plan';
 
 interface WasmModuleBits {
   _malloc(bytes: number): number;
@@ -67,6 +69,10 @@ export class DenseTrainer {
   private finiteFlag = 0;
   private stepsSinceSample = 0;
   private inputIsSparse = false;
+  /** `gemm`, timed while bench/wasm/profile.ts profiles (stepProfile.ts). */
+  private readonly products: GemmSimd;
+  /** The conv and pooling stages before the dense chain, if any. */
+  private readonly front: ImageFront | undefined;
   /** Zero-skipping products for the first layer when its input is mostly zeros (images). */
   private readonly sparse: SparseProducts | undefined;
   /** ReLU's gradient and the bias gradient in SIMD (JavaScript loops where it is missing). */
@@ -80,12 +86,29 @@ export class DenseTrainer {
   ) {
     this.wasm = backend.wasm as unknown as WasmModuleBits;
     this.backendBits = backend as unknown as BackendBits;
+    this.products = profiledGemm(gemm);
+    this.front =
+      plan.front.length > 0
+        ? new ImageFront(
+            this.wasm,
+            this.products,
+            plan.front,
+            () => this.heapF32(),
+            (w) => this.pointer(w.read()),
+            profiledKernels(imageKernelsFor(backend)),
+          )
+        : undefined;
     const memory = wasmMemoryOf(backend);
     this.sparse = memory ? createSparseProducts(memory, gemm.fma) : undefined;
     this.backwardOps = memory ? createDenseBackward(memory) : undefined;
   }
 
   dispose(): void {
+    this.front?.dispose();
+    this.freeBlock();
+  }
+
+  private freeBlock(): void {
     if (this.block) this.wasm._free(this.block);
     this.block = 0;
     this.capacity = 0;
@@ -103,7 +126,7 @@ export class DenseTrainer {
   private reserve(rows: number): void {
     const padded = up(rows, 4);
     if (padded <= this.capacity) return;
-    this.dispose();
+    this.freeBlock();
     const sizes: number[] = [];
     const take = (floats: number) => {
       const at = sizes.reduce((a, b) => a + b, 0);
@@ -119,7 +142,7 @@ export class DenseTrainer {
       dw: take(up(s.inputs, 4) * up(s.units, 8)),
       db: take(up(s.units, 8)),
       biasPadded: take(up(s.units, 8)),
-      wt: l > 0 ? take(s.units * up(s.inputs, 8)) : 0,
+      wt: l > 0 || this.front ? take(s.units * up(s.inputs, 8)) : 0,
       wPadded: s.units % 8 !== 0 ? take(s.inputs * up(s.units, 8)) : 0,
       dropped: s.dropouts.length > 0 ? take(padded * up(s.units, 8)) : 0,
     }));
@@ -169,20 +192,23 @@ export class DenseTrainer {
     const { stages, inputSize } = this.plan;
     const rows = x.shape[0]!;
     const padded = up(rows, 4);
-    for (const s of stages) {
-      this.ownMemory(s.kernel.read());
-      if (s.bias) this.ownMemory(s.bias.read());
-    }
+    for (const w of [...weightsOf(this.plan), ...stateOf(this.plan)]) this.ownMemory(w.read());
+    this.front?.reserve(rows);
     this.reserve(rows);
     // Before the heap's view: drawing allocates a tensor, which can grow the heap.
     const masks = stages.map((s) => s.dropouts.map((d) => drawMultipliers(this.tf, d, rows, s.units)));
     const heap = this.heapF32();
-    const gemm = this.gemm;
+    const gemm = this.products;
 
     // The input: read in place when its rows are a multiple of 4 and its width of 4, else a padded copy.
     let a = this.pointer(x);
     let lda = inputSize;
-    if (rows % 4 !== 0 || inputSize % 4 !== 0) {
+    if (this.front) {
+      // The image stages' output: rows padded to 4, compact, with slack past its end.
+      this.front.forward(a, rows);
+      a = this.front.output;
+      lda = stages[0]!.inputs;
+    } else if (rows % 4 !== 0 || inputSize % 4 !== 0) {
       lda = up(inputSize, 4);
       const src = a / 4;
       for (let r = 0; r < rows; r++) heap.copyWithin(this.input / 4 + r * lda, src + r * inputSize, src + (r + 1) * inputSize);
@@ -276,18 +302,22 @@ export class DenseTrainer {
           heap[db + j] = sum;
         }
       }
-      if (l > 0) {
+      if (l > 0 || this.front) {
         const k8 = up(s.inputs, 8);
         const w = this.pointer(s.kernel.read()) / 4;
         const wt = b.wt / 4;
         for (let i = 0; i < s.inputs; i++) for (let j = 0; j < s.units; j++) heap[wt + j * k8 + i] = heap[w + i * s.units + j]!;
-        // dx lands in the previous layer's gradient buffer (same width), its activation applied next.
-        gemm.nn(b.g, b.wt, this.buffers[l - 1]!.g, 0, padded, k8, s.units, 0, n8, k8, k8);
+        // dx lands in the previous layer's gradient buffer (same width), its activation applied next;
+        // the image stages want theirs compact.
+        const target = l > 0 ? this.buffers[l - 1]!.g : this.front!.outputGradient;
+        gemm.nn(b.g, b.wt, target, 0, padded, k8, s.units, 0, n8, k8, k8);
+        if (l === 0 && k8 !== s.inputs) compactRows(this.heapF32(), target / 4, rows, k8, s.inputs);
       }
     }
+    this.front?.backward(rows);
 
     // The update, in the optimizer's order of variables.
-    const updates: WeightUpdate[] = [];
+    const updates: WeightUpdate[] = this.front?.updates() ?? [];
     stages.forEach((s, l) => {
       updates.push({ weight: s.kernel, gradient: this.buffers[l]!.dw });
       if (s.bias) updates.push({ weight: s.bias, gradient: this.buffers[l]!.db });

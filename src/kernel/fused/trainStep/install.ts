@@ -16,7 +16,7 @@ import { DenseTrainer } from './denseStep';
 import { DenseForward } from './forward';
 import { fusedPredict, fusedTestBatch, fusedTestLoop } from './inference';
 import { slotVariables } from './optimizerUpdate';
-import { forwardPlanFor, planFor, type ForwardPlan, type ModelInternals, type TrainPlan } from './plan';
+import { forwardPlanFor, planFor, stateOf, weightsOf, type ForwardPlan, type ModelInternals, type TrainPlan } from './plan';
 
 type TrainFunction = (data: tfType.Tensor[]) => tfType.Scalar[];
 
@@ -87,7 +87,7 @@ function batchOf(plan: TrainPlan, data: tfType.Tensor[]): [tfType.Tensor, tfType
 /** Whether the batch and every weight already live on this backend (tfjs's step moves them otherwise). */
 function onBackend(backend: BackendWasm, plan: TrainPlan, batch: tfType.Tensor[], optimizer: unknown): boolean {
   const map = (backend as unknown as { dataIdMap: { has(dataId: object): boolean } }).dataIdMap;
-  const weights = plan.stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
+  const weights = [...weightsOf(plan), ...stateOf(plan)];
   return (
     batch.every((t) => map.has(t.dataId)) &&
     weights.every((w) => map.has(w.read().dataId)) &&
@@ -112,7 +112,13 @@ function forwardFor(
   const gemm = gemmFor(backend);
   let entry = forwards.get(model);
   if (!entry) forwards.set(model, (entry = { plan: forwardPlanFor(model) }));
-  const plan = !gemm ? 'no WebAssembly SIMD' : typeof entry.plan === 'string' ? entry.plan : (alsoNeeded ?? entry.plan);
+  const plan = !gemm
+    ? 'no WebAssembly SIMD'
+    : typeof entry.plan === 'string'
+      ? entry.plan
+      : entry.plan.front.length > 0
+        ? 'conv2d, pooling or batch normalisation layers (fused predict and evaluate: dense chains only, for now)'
+        : (alsoNeeded ?? entry.plan);
   if (!loggedInference[use].has(model)) {
     loggedInference[use].add(model);
     log(
