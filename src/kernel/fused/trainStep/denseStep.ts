@@ -134,7 +134,8 @@ export class DenseTrainer {
       return at;
     };
     const input = take(padded * up(this.plan.inputSize, 4));
-    const scratch = take(2 * Math.max(up(this.plan.inputSize, 4), padded));
+    // The zero-skipping products' lists, for the first dense layer's input (after any image stages).
+    const scratch = take(2 * Math.max(up(this.plan.stages[0]!.inputs, 4), padded));
     const finiteFlag = take(4);
     const layout = this.plan.stages.map((s, l) => ({
       y: take(padded * up(s.units, 8)),
@@ -240,7 +241,9 @@ export class DenseTrainer {
       }
       inputs.push([a, lda]);
       const relu = s.activation === 'relu' ? 1 : 0;
-      if (l === 0 && sparseInput && this.finite(this.pointer(kernel), s.inputs * s.units)) {
+      // nnRows reads each row in groups of four: past the row's end there must be zeros (a padded copy).
+      const rowsPadded = s.inputs % 4 === 0 || a === this.input;
+      if (l === 0 && sparseInput && rowsPadded && this.finite(this.pointer(kernel), s.inputs * s.units)) {
         this.sparse!.nnRows(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8, this.scratch);
       } else {
         gemm.nn(a, w, b.y, bias, padded, n8, s.inputs, relu, lda, ldb, n8);
