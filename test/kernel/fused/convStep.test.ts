@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fusedTrainStep } from '../../../src/kernel/fused/trainStep/install';
+import { relativeDiff } from './denseCases';
 import { planFor, type ModelInternals } from '../../../src/kernel/fused/trainStep/plan';
 import { logged, startWasm, tf } from '../wasm/helpers';
 
@@ -143,15 +144,6 @@ function data(c: Case): { x: tf.Tensor; y: tf.Tensor } {
 }
 
 /** The largest difference relative to the largest value (and to 1 below 1), as in trainStep.test.ts. */
-function relativeDiff(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return Number.isNaN(diff) ? Infinity : diff / scale;
-}
 
 interface Run {
   weights: Float32Array[];

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { fusedTrainStep } from '../../../src/kernel/fused/trainStep/install';
 import { logged, startWasm, tf } from '../wasm/helpers';
+import { relativeDiff } from './denseCases';
 
 before(async () => {
   await startWasm({ threads: 1 });
@@ -57,13 +58,8 @@ describe('the zero-skipping dense layer behind convolutions', () => {
       );
       const reference = await train(side, filters, bias, false);
       fused.forEach((w, i) => {
-        let diff = 0;
-        let scale = 1;
-        for (let j = 0; j < w.length; j++) {
-          diff = Math.max(diff, Math.abs(w[j]! - reference[i]![j]!));
-          scale = Math.max(scale, Math.abs(reference[i]![j]!));
-        }
-        assert.ok(diff / scale < 1e-5, `weight ${i}: ${diff / scale}`);
+        const diff = relativeDiff(w, reference[i]!);
+        assert.ok(diff < 1e-5, `weight ${i}: ${diff}`);
       });
     });
   }

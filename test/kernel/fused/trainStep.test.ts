@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fusedTrainStep } from '../../../src/kernel/fused/trainStep/install';
+import { relativeDiff } from './denseCases';
 import { logged, startWasm, tf } from '../wasm/helpers';
 
 before(async () => {
@@ -80,22 +81,6 @@ function data(c: Case): { x: tf.Tensor; y: tf.Tensor } {
     y = tf.oneHot(tf.randomUniform([rows], 0, c.outUnits, 'int32', c.seed + 1), c.outUnits).cast('float32');
   else y = tf.randomUniform([rows, c.outUnits], 0, 1, 'float32', c.seed + 1);
   return { x, y };
-}
-
-function relativeDiff(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
-  let diff = 0;
-  // Relative to the largest value, and to 1 for values below 1: a gradient that is a sum with
-  // cancellation (bias gradients of a few rows) has rounding noise relative to its terms, which
-  // Adam's normalisation turns into weight noise of that absolute size.
-  let scale = 1;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Math.abs(a[i]! - b[i]!) > diff) worst = i;
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  if (process.env.DEBUG_FUSED && diff / scale > 1e-5) console.log(`worst at ${worst}: ${a[worst]} vs ${b[worst]}`);
-  return diff / scale;
 }
 
 async function train(c: Case, fused: boolean): Promise<{ weights: Float32Array[]; optimizerWeights: Float32Array[]; logs: number[][] }> {
