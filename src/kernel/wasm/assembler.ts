@@ -3,6 +3,7 @@
  * the SIMD matrix product) need: LEB128 numbers, vectors, sections, names, and a module that
  * imports the wasm backend's memory and exports functions of one signature.
  */
+import { setFlagsFromString } from 'node:v8';
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
@@ -71,5 +72,29 @@ export function instantiateOnMemory(
     ...section(7, vec(names.map((n, i) => [...name(n), 0x00, ...uleb(i)]))),
     ...section(10, vec(bodies)),
   ]);
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  return new WebAssembly.Instance(compileOptimized(bytes), { env: { memory } }).exports;
+}
+
+/**
+ * Compiles every function with V8's optimizing tier at once. By default V8 compiles a function
+ * of a module lazily, at its first call, with its baseline compiler (Liftoff), and optimizes it
+ * later in the background once it is hot; these kernels each run long loops from few calls, and
+ * their optimization waits behind whatever else V8 is compiling (resvg's large module after a
+ * first PNG, say): a training run's first epoch then ran baseline code 5-15x slower. The two
+ * flags are off only while these small modules compile (a few milliseconds); tfjs's module and
+ * any other keep V8's defaults.
+ */
+function compileOptimized(bytes: BufferSource): WebAssembly.Module {
+  let toggled = false;
+  try {
+    setFlagsFromString('--no-liftoff --no-wasm-lazy-compilation');
+    toggled = true;
+  } catch {
+    // A runtime that refuses flags at run time compiles as it always does.
+  }
+  try {
+    return new WebAssembly.Module(bytes);
+  } finally {
+    if (toggled) setFlagsFromString('--liftoff --wasm-lazy-compilation');
+  }
 }
