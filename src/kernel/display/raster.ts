@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import { compileWithV8Flags } from '../wasm/assembler';
 
 /** Longest side of a rasterised image, in pixels: bounds the time and the bytes of one PNG. */
 export const MAX_RASTER_SIDE = 1600;
@@ -58,18 +58,7 @@ export function startRasterizer(distDir: string, onError: (message: string) => v
  * measured: the tutorial's training cell 1.09-1.47 s against 1.49-1.90 s, four runs each).
  */
 function compileUnoptimized(bytes: BufferSource): WebAssembly.Module {
-  let toggled = false;
-  try {
-    setFlagsFromString('--liftoff-only');
-    toggled = true;
-  } catch {
-    // A runtime that refuses flags at run time compiles as it always does.
-  }
-  try {
-    return new WebAssembly.Module(bytes);
-  } finally {
-    if (toggled) setFlagsFromString('--no-liftoff-only');
-  }
+  return compileWithV8Flags(bytes, '--liftoff-only', '--no-liftoff-only');
 }
 
 function rasterize(svg: string, fonts: Uint8Array[]): Uint8Array | undefined {

@@ -85,16 +85,24 @@ export function instantiateOnMemory(
  * any other keep V8's defaults.
  */
 function compileOptimized(bytes: BufferSource): WebAssembly.Module {
+  return compileWithV8Flags(bytes, '--no-liftoff --no-wasm-lazy-compilation', '--liftoff --wasm-lazy-compilation');
+}
+
+/**
+ * Compiles a module with V8 flags `during` set (read when the module compiles), then `after`
+ * (their defaults). A runtime that refuses flags at run time compiles as it always does.
+ */
+export function compileWithV8Flags(bytes: BufferSource, during: string, after: string): WebAssembly.Module {
   let toggled = false;
   try {
-    setFlagsFromString('--no-liftoff --no-wasm-lazy-compilation');
+    setFlagsFromString(during);
     toggled = true;
   } catch {
-    // A runtime that refuses flags at run time compiles as it always does.
+    // compiled below with the flags as they are
   }
   try {
     return new WebAssembly.Module(bytes);
   } finally {
-    if (toggled) setFlagsFromString('--liftoff --wasm-lazy-compilation');
+    if (toggled) setFlagsFromString(after);
   }
 }
