@@ -20,7 +20,7 @@
  * where the CPU has it: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd).
  */
 import { I32, V128, functionBody, instantiateOnMemory } from './assembler';
-import { multiplyAdd, op } from './simdOps';
+import { byteStrides, multiplyAdd, op, reluFloor } from './simdOps';
 
 export type Gemm = (
   a: number,
@@ -172,19 +172,13 @@ function body(transposedA: boolean, fma: boolean): number[] {
   ];
   const code: number[] = [
     // Row strides in bytes: A's rows (nn) or the stored Aᵀ's rows (tn), B's and C's.
-    ...[
+    ...byteStrides([
       [LDA, STRIDE_A],
       [LDB, STRIDE_B],
       [LDC, STRIDE_C],
-    ].flatMap(([ld, stride]) => [...op.get(ld!), ...op.i32(2), ...op.shl, ...op.set(stride!)]),
-    // floor = relu ? 0 : -Infinity, so the epilogue's max changes nothing without relu; bias 0 without bias.
-    ...op.negInf,
-    ...op.set(FLOOR),
-    ...op.get(RELU),
-    ...op.if,
-    ...op.zero,
-    ...op.set(FLOOR),
-    ...op.end,
+    ]),
+    ...reluFloor(RELU, FLOOR),
+    // bias 0 without bias.
     ...op.zero,
     ...op.set(BIAS0),
     ...op.zero,

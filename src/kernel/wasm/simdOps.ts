@@ -49,3 +49,18 @@ export const op = {
 
 /** acc += a * b, with a and b on the stack: fused (relaxed SIMD) or a multiply and an add. */
 export const multiplyAdd = (fma: boolean, acc: number) => (fma ? [...op.get(acc), ...op.fma] : [...op.fmul, ...op.get(acc), ...op.fadd]);
+
+/** Each `[ld, stride]` pair of locals: stride = ld · 4, a row stride from floats to bytes. */
+export const byteStrides = (pairs: Array<[ld: number, stride: number]>) =>
+  pairs.flatMap(([ld, stride]) => [...op.get(ld), ...op.i32(2), ...op.shl, ...op.set(stride)]);
+
+/** floor = relu ? 0 : -Infinity, so an epilogue's max(·, floor) changes nothing without relu. */
+export const reluFloor = (relu: number, floor: number) => [
+  ...op.negInf,
+  ...op.set(floor),
+  ...op.get(relu),
+  ...op.if,
+  ...op.zero,
+  ...op.set(floor),
+  ...op.end,
+];

@@ -16,7 +16,7 @@
  * scratch: 8 × max(k rounded up to 4, k) bytes the function may overwrite.
  */
 import { I32, V128, functionBody, instantiateOnMemory } from './assembler';
-import { multiplyAdd, op } from './simdOps';
+import { byteStrides, multiplyAdd, op, reluFloor } from './simdOps';
 
 export type SparseProduct = (
   a: number,
@@ -53,11 +53,11 @@ const [B0, B1, BIAS_V, FLOOR, SPLAT] = [36, 37, 38, 39, 40];
 const V128_LOCALS = 13;
 
 const strides = () =>
-  [
+  byteStrides([
     [LDA, SA],
     [LDB, SB],
     [LDC, SC],
-  ].flatMap(([ld, stride]) => [...op.get(ld!), ...op.i32(2), ...op.shl, ...op.set(stride!)]);
+  ]);
 
 /** `local = local + step` (i32). */
 const bump = (local: number, step: number[]) => [...op.get(local), ...step, ...op.add, ...op.set(local)];
@@ -214,14 +214,7 @@ function nnRows(fma: boolean): number[] {
   ];
   const code = [
     ...strides(),
-    // floor = relu ? 0 : -Infinity
-    ...op.negInf,
-    ...op.set(FLOOR),
-    ...op.get(RELU),
-    ...op.if,
-    ...op.zero,
-    ...op.set(FLOOR),
-    ...op.end,
+    ...reluFloor(RELU, FLOOR),
     ...op.get(K),
     ...op.i32(2),
     ...op.shl,
